@@ -1,0 +1,151 @@
+// swift-tools-version: 6.2
+// AgentPerf: benchmarks LLM agents by the work they finish.
+//
+// The target list reads as the architecture; data flows one way:
+//   Workload → Scheduler → AgentLoop → Backends / Tools → Recorder → Traces → Metrics → Reports
+// with the simulated serving fleet (SimulatedFleet engine + SimulatedFleetServer HTTP front end)
+// as a separate backend, and Harness wiring a run together for the thin `agentperf` executable.
+import PackageDescription
+
+let package = Package(
+    name: "agentperf",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "agentperf", targets: ["agentperf"]),
+        .library(name: "Traces", targets: ["Traces"]),
+        .library(name: "AgentMetrics", targets: ["AgentMetrics"]),
+        .library(name: "SimulatedFleet", targets: ["SimulatedFleet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        // MARK: Vocabulary shared by every stage
+        .target(name: "Traces"),
+        .target(name: "Pricing", dependencies: ["Traces"]),
+        /// Strict decoding helpers shared by the workload and fleet specs.
+        .target(name: "SpecDecoding"),
+
+        // MARK: Workload → Scheduler → AgentLoop → Backends / Tools → Recorder
+        .target(
+            name: "Workload",
+            dependencies: [
+                "Traces", "Pricing", "SimulatedFleet", "SpecDecoding",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "Scheduler",
+            dependencies: ["Workload", "AgentLoop", "Recorder", "Traces"]
+        ),
+        .target(
+            name: "AgentLoop",
+            dependencies: ["Workload", "Backends", "Tools", "Recorder", "Traces"]
+        ),
+        .target(
+            name: "Backends",
+            dependencies: [
+                "WireFormats", "Traces",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Tools",
+            dependencies: [
+                "Workload", "Traces",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .target(name: "Recorder", dependencies: ["Traces"]),
+
+        // MARK: Traces → Metrics → Reports
+        .target(
+            name: "AgentMetrics",
+            dependencies: [
+                "Traces", "Pricing",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+
+        // MARK: Wire formats and the simulated fleet
+        .target(
+            name: "WireFormats",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "SimulatedFleet",
+            dependencies: ["SpecDecoding", .product(name: "DequeModule", package: "swift-collections")]
+        ),
+        .target(
+            name: "SimulatedFleetServer",
+            dependencies: [
+                "SimulatedFleet", "WireFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // MARK: Wiring and the command line
+        .target(
+            name: "Harness",
+            dependencies: [
+                "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "Recorder", "Traces",
+                "AgentMetrics", "SimulatedFleet", "SimulatedFleetServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "AgentPerfCLI",
+            dependencies: [
+                "Harness", "AgentMetrics", "Reports", "Traces", "Workload", "Pricing",
+                "SimulatedFleet", "SimulatedFleetServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "agentperf", dependencies: ["AgentPerfCLI"]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
+        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),
+        .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Harness", "AgentMetrics", "Traces", "Workload", "Backends", "WireFormats",
+                "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)
+
+// Every target: Swift 6 language mode plus the upcoming features that keep imports and
+// existentials explicit (as swift-log and Hummingbird do).
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

@@ -1,0 +1,8 @@
+import AsyncHTTPClient
+
+import Histogram
+import Yams
+import Subprocess
+
+import ServiceLifecycle
+import DequeModule

@@ -1,0 +1,172 @@
+public import Traces
+
+/// Money spent, in US dollars, kept apart by what it paid for.
+public struct Cost: Sendable, Hashable, Codable {
+    public var uncachedInput: Double
+    public var cacheRead: Double
+    public var cacheWrite: Double
+    /// Generated tokens other than reasoning.
+    public var output: Double
+    public var reasoning: Double
+    public var tool: Double
+
+    public init(
+        uncachedInput: Double = 0, cacheRead: Double = 0, cacheWrite: Double = 0, output: Double = 0,
+        reasoning: Double = 0, tool: Double = 0
+    ) {
+        self.uncachedInput = uncachedInput
+        self.cacheRead = cacheRead
+        self.cacheWrite = cacheWrite
+        self.output = output
+        self.reasoning = reasoning
+        self.tool = tool
+    }
+
+    public static let zero = Cost()
+
+    /// Sum of every part.
+    public var total: Double { uncachedInput + cacheRead + cacheWrite + output + reasoning + tool }
+
+    public static func + (lhs: Cost, rhs: Cost) -> Cost {
+        Cost(
+            uncachedInput: lhs.uncachedInput + rhs.uncachedInput, cacheRead: lhs.cacheRead + rhs.cacheRead,
+            cacheWrite: lhs.cacheWrite + rhs.cacheWrite, output: lhs.output + rhs.output,
+            reasoning: lhs.reasoning + rhs.reasoning, tool: lhs.tool + rhs.tool)
+    }
+
+    public static func += (lhs: inout Cost, rhs: Cost) { lhs = lhs + rhs }
+
+    enum CodingKeys: String, CodingKey {
+        case uncachedInput = "uncached_input", cacheRead = "cache_read", cacheWrite = "cache_write"
+        case output, reasoning, tool, total
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            uncachedInput: try c.decode(Double.self, forKey: .uncachedInput),
+            cacheRead: try c.decode(Double.self, forKey: .cacheRead),
+            cacheWrite: try c.decode(Double.self, forKey: .cacheWrite),
+            output: try c.decode(Double.self, forKey: .output),
+            reasoning: try c.decode(Double.self, forKey: .reasoning),
+            tool: try c.decode(Double.self, forKey: .tool))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(uncachedInput, forKey: .uncachedInput)
+        try c.encode(cacheRead, forKey: .cacheRead)
+        try c.encode(cacheWrite, forKey: .cacheWrite)
+        try c.encode(output, forKey: .output)
+        try c.encode(reasoning, forKey: .reasoning)
+        try c.encode(tool, forKey: .tool)
+        try c.encode(total, forKey: .total)
+    }
+}
+
+/// A price the table did not give, filled in by a documented rule (SPEC §4), reported loudly.
+public struct PriceAssumption: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var model: String
+    /// The missing LiteLLM field.
+    public var field: String
+    /// The rule used, for example `1.25 × input_cost_per_token`.
+    public var rule: String
+
+    public var description: String { "\(model): \(field) assumed \(rule)" }
+
+    public static func < (lhs: PriceAssumption, rhs: PriceAssumption) -> Bool {
+        (lhs.model, lhs.field) < (rhs.model, rhs.field)
+    }
+}
+
+/// The cost of some usage, with the price entries used and what had to be assumed.
+public struct PricedUsage: Sendable, Hashable {
+    public var cost: Cost
+    /// Price-table entries used, by model name as recorded.
+    public var entries: [String: String]
+    public var assumptions: Set<PriceAssumption>
+    /// Models with token usage but no price entry: their tokens are not in `cost`.
+    public var unpricedModels: Set<String>
+
+    public init(
+        cost: Cost = .zero, entries: [String: String] = [:], assumptions: Set<PriceAssumption> = [],
+        unpricedModels: Set<String> = []
+    ) {
+        self.cost = cost
+        self.entries = entries
+        self.assumptions = assumptions
+        self.unpricedModels = unpricedModels
+    }
+
+    /// True when every token was priced.
+    public var isComplete: Bool { unpricedModels.isEmpty }
+
+    public static func + (lhs: PricedUsage, rhs: PricedUsage) -> PricedUsage {
+        PricedUsage(
+            cost: lhs.cost + rhs.cost, entries: lhs.entries.merging(rhs.entries) { old, _ in old },
+            assumptions: lhs.assumptions.union(rhs.assumptions),
+            unpricedModels: lhs.unpricedModels.union(rhs.unpricedModels))
+    }
+
+    public static func += (lhs: inout PricedUsage, rhs: PricedUsage) { lhs = lhs + rhs }
+}
+
+extension PriceTable {
+    /// Multipliers of the input price used when a cache price is missing (SPEC §4). The one-hour
+    /// write has no SPEC rule; it follows Anthropic's published 2× multiplier.
+    public static let assumedCacheReadMultiplier = 0.1
+    public static let assumedCacheWriteMultiplier = 1.25
+    public static let assumedCacheWrite1hMultiplier = 2.0
+
+    /// Prices one step: its tokens by bucket, plus the tool's per-call price.
+    public func price(_ step: StepRecord) -> PricedUsage {
+        var result = PricedUsage()
+        if let usage = step.usage, usage.total > 0 {
+            if let model = step.model {
+                result += price(usage, model: model)
+            } else {
+                result.unpricedModels.insert("(step without a model name)")
+            }
+        }
+        if step.operation == .executeTool, let tool = step.toolName, let price = tools[tool] {
+            result.cost.tool += price.costPerCall
+        }
+        return result
+    }
+
+    /// Prices token usage of one model.
+    public func price(_ usage: TokenUsage, model: String) -> PricedUsage {
+        guard let (entryName, price) = price(for: model),
+            let input = price.inputCostPerToken, let output = price.outputCostPerToken ?? (usage.output == 0 ? 0 : nil)
+        else {
+            return PricedUsage(unpricedModels: [model])
+        }
+        var assumptions: Set<PriceAssumption> = []
+        func resolve(_ value: Double?, field: String, multiplier: Double, needed: Bool) -> Double {
+            if let value { return value }
+            if needed {
+                assumptions.insert(PriceAssumption(
+                    model: entryName, field: field, rule: "\(multiplier) × input_cost_per_token"))
+            }
+            return input * multiplier
+        }
+        let readPrice = resolve(
+            price.cacheReadInputTokenCost, field: "cache_read_input_token_cost",
+            multiplier: Self.assumedCacheReadMultiplier, needed: usage.cacheRead > 0)
+        let writePrice = resolve(
+            price.cacheCreationInputTokenCost, field: "cache_creation_input_token_cost",
+            multiplier: Self.assumedCacheWriteMultiplier, needed: usage.cacheWrite5m > 0)
+        let write1hPrice = resolve(
+            price.cacheCreationInputTokenCostAbove1hr, field: "cache_creation_input_token_cost_above_1hr",
+            multiplier: Self.assumedCacheWrite1hMultiplier, needed: usage.cacheWrite1h > 0)
+        // Providers bill reasoning as output unless a separate price is listed.
+        let reasoningPrice = price.outputCostPerReasoningToken ?? output
+        let cost = Cost(
+            uncachedInput: Double(usage.uncachedInput) * input,
+            cacheRead: Double(usage.cacheRead) * readPrice,
+            cacheWrite: Double(usage.cacheWrite5m) * writePrice + Double(usage.cacheWrite1h) * write1hPrice,
+            output: Double(usage.output - usage.reasoning) * output,
+            reasoning: Double(usage.reasoning) * reasoningPrice)
+        return PricedUsage(cost: cost, entries: [model: entryName], assumptions: assumptions)
+    }
+}

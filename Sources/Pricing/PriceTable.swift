@@ -1,0 +1,197 @@
+public import Foundation
+
+/// Prices of one model, in US dollars per token, with LiteLLM's field names
+/// (`model_prices_and_context_window.json`), so LiteLLM's own file can be used as is.
+public struct ModelPrice: Sendable, Hashable, Codable {
+    public var inputCostPerToken: Double?
+    public var outputCostPerToken: Double?
+    public var cacheReadInputTokenCost: Double?
+    /// Cache write with the default (five-minute) TTL.
+    public var cacheCreationInputTokenCost: Double?
+    /// Cache write with a one-hour TTL.
+    public var cacheCreationInputTokenCostAbove1hr: Double?
+    public var outputCostPerReasoningToken: Double?
+    public var litellmProvider: String?
+    public var mode: String?
+
+    public init(
+        inputCostPerToken: Double? = nil, outputCostPerToken: Double? = nil,
+        cacheReadInputTokenCost: Double? = nil, cacheCreationInputTokenCost: Double? = nil,
+        cacheCreationInputTokenCostAbove1hr: Double? = nil, outputCostPerReasoningToken: Double? = nil,
+        litellmProvider: String? = nil, mode: String? = nil
+    ) {
+        self.inputCostPerToken = inputCostPerToken
+        self.outputCostPerToken = outputCostPerToken
+        self.cacheReadInputTokenCost = cacheReadInputTokenCost
+        self.cacheCreationInputTokenCost = cacheCreationInputTokenCost
+        self.cacheCreationInputTokenCostAbove1hr = cacheCreationInputTokenCostAbove1hr
+        self.outputCostPerReasoningToken = outputCostPerReasoningToken
+        self.litellmProvider = litellmProvider
+        self.mode = mode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputCostPerToken = "input_cost_per_token"
+        case outputCostPerToken = "output_cost_per_token"
+        case cacheReadInputTokenCost = "cache_read_input_token_cost"
+        case cacheCreationInputTokenCost = "cache_creation_input_token_cost"
+        case cacheCreationInputTokenCostAbove1hr = "cache_creation_input_token_cost_above_1hr"
+        case outputCostPerReasoningToken = "output_cost_per_reasoning_token"
+        case litellmProvider = "litellm_provider"
+        case mode
+    }
+
+    /// Fields of `other` that are set replace those of `self`.
+    public func overridden(by other: ModelPrice) -> ModelPrice {
+        ModelPrice(
+            inputCostPerToken: other.inputCostPerToken ?? inputCostPerToken,
+            outputCostPerToken: other.outputCostPerToken ?? outputCostPerToken,
+            cacheReadInputTokenCost: other.cacheReadInputTokenCost ?? cacheReadInputTokenCost,
+            cacheCreationInputTokenCost: other.cacheCreationInputTokenCost ?? cacheCreationInputTokenCost,
+            cacheCreationInputTokenCostAbove1hr: other.cacheCreationInputTokenCostAbove1hr
+                ?? cacheCreationInputTokenCostAbove1hr,
+            outputCostPerReasoningToken: other.outputCostPerReasoningToken ?? outputCostPerReasoningToken,
+            litellmProvider: other.litellmProvider ?? litellmProvider,
+            mode: other.mode ?? mode
+        )
+    }
+}
+
+/// Price of one tool invocation, in US dollars.
+public struct ToolPrice: Sendable, Hashable, Codable {
+    public var costPerCall: Double
+
+    public init(costPerCall: Double) { self.costPerCall = costPerCall }
+
+    enum CodingKeys: String, CodingKey { case costPerCall = "cost_per_call" }
+}
+
+/// A versioned price table: model prices in LiteLLM's schema plus tool-call prices.
+///
+/// File format (JSON): `{"version": "…", "models": {NAME: {input_cost_per_token: …}}, "tools":
+/// {NAME: {"cost_per_call": …}}}`. A bare LiteLLM `model_prices_and_context_window.json` (a map
+/// of model names) is read too.
+public struct PriceTable: Sendable, Hashable {
+    /// A label saying which snapshot this is (for example `agentperf-sim-2026-11`).
+    public var version: String
+    public var models: [String: ModelPrice]
+    public var tools: [String: ToolPrice]
+
+    public init(version: String, models: [String: ModelPrice] = [:], tools: [String: ToolPrice] = [:]) {
+        self.version = version
+        self.models = models
+        self.tools = tools
+    }
+
+    /// The entry for `model`: exact name first, then without a `provider/` prefix.
+    public func price(for model: String) -> (name: String, price: ModelPrice)? {
+        if let price = models[model] { return (model, price) }
+        if let slash = model.lastIndex(of: "/") {
+            let bare = String(model[model.index(after: slash)...])
+            if let price = models[bare] { return (bare, price) }
+        }
+        return nil
+    }
+
+    /// `self` with the entries of `overrides` merged in field by field.
+    public func merged(with overrides: PriceTable) -> PriceTable {
+        var result = self
+        result.version = overrides.version.isEmpty ? version : "\(version)+\(overrides.version)"
+        for (name, price) in overrides.models {
+            result.models[name] = models[name].map { $0.overridden(by: price) } ?? price
+        }
+        result.tools.merge(overrides.tools) { _, new in new }
+        return result
+    }
+}
+
+extension PriceTable: Codable {
+    enum CodingKeys: String, CodingKey { case version, models, tools }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if c.contains(.models) {
+            self.init(
+                version: try c.decodeIfPresent(String.self, forKey: .version) ?? "",
+                models: try c.decode([String: ModelPrice].self, forKey: .models),
+                tools: try c.decodeIfPresent([String: ToolPrice].self, forKey: .tools) ?? [:])
+            return
+        }
+        // A bare LiteLLM map: keep entries that carry token prices, skip `sample_spec` and
+        // entries of other shapes.
+        let all = try decoder.container(keyedBy: NameKey.self)
+        var models: [String: ModelPrice] = [:]
+        for key in all.allKeys where key.stringValue != "sample_spec" {
+            if let price = try? all.decode(ModelPrice.self, forKey: key),
+                price.inputCostPerToken != nil || price.outputCostPerToken != nil
+            {
+                models[key.stringValue] = price
+            }
+        }
+        self.init(version: "litellm", models: models)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        var modelsContainer = c.nestedContainer(keyedBy: NameKey.self, forKey: .models)
+        for (name, price) in models.sorted(by: { $0.key < $1.key }) {
+            try modelsContainer.encode(price, forKey: NameKey(stringValue: name))
+        }
+        var toolsContainer = c.nestedContainer(keyedBy: NameKey.self, forKey: .tools)
+        for (name, price) in tools.sorted(by: { $0.key < $1.key }) {
+            try toolsContainer.encode(price, forKey: NameKey(stringValue: name))
+        }
+    }
+
+    /// Reads a price file (JSON); errors name the file and field.
+    public static func load(from url: URL) throws(PricingError) -> PriceTable {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .cannotRead(path: url.path, reason: error.localizedDescription)
+        }
+        do {
+            return try JSONDecoder().decode(PriceTable.self, from: data)
+        } catch {
+            throw .malformed(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// Writes the table as pretty-printed JSON with sorted keys.
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: url)
+    }
+}
+
+struct NameKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Errors loading a price table.
+public struct PricingError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable {
+        case cannotRead(path: String, reason: String)
+        case malformed(path: String, reason: String)
+    }
+    private let code: Code
+
+    public static func cannotRead(path: String, reason: String) -> PricingError {
+        PricingError(code: .cannotRead(path: path, reason: reason))
+    }
+    public static func malformed(path: String, reason: String) -> PricingError {
+        PricingError(code: .malformed(path: path, reason: reason))
+    }
+
+    public var description: String {
+        switch code {
+        case .cannotRead(let path, let reason): "cannot read price table \(path): \(reason)"
+        case .malformed(let path, let reason):
+            "price table \(path) is not a LiteLLM-style price map or an AgentPerf price table: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,230 @@
+public import SpecDecoding
+
+/// How the simulated fleet spends time.
+public enum TimingMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Iterations take the time the roofline model gives (the HTTP server really sleeps).
+    case realtime
+    /// Every iteration takes no time: measures the client's own ceiling.
+    case zero
+}
+
+/// How a deployment picks a replica for a request.
+public enum Placement: String, Sendable, Hashable, Codable, CaseIterable {
+    case roundRobin = "round_robin"
+    /// Fewest running plus waiting requests.
+    case leastLoaded = "least_loaded"
+    /// The replica holding the longest cached prefix of the prompt; ties go to the least loaded.
+    case prefixAffinity = "prefix_affinity"
+}
+
+/// One served model: a catalog model on catalog hardware, with vLLM-style scheduler settings.
+public struct DeploymentConfiguration: Sendable, Hashable {
+    /// The model name clients send (`"model": …`).
+    public var name: String
+    /// Catalog model id (see `ModelArchitecture.catalog`).
+    public var model: String
+    /// Catalog hardware id (see `Hardware.catalog`).
+    public var hardware: String
+    public var tensorParallel: Int = 1
+    public var replicas: Int = 1
+    public var placement: Placement = .leastLoaded
+    /// vLLM `max_num_seqs`.
+    public var maxNumSeqs: Int = 256
+    /// vLLM `max_num_batched_tokens`.
+    public var maxNumBatchedTokens: Int = 4096
+    /// Most prefill tokens of one request per iteration.
+    public var prefillChunk: Int = 512
+    /// vLLM `gpu_memory_utilization`.
+    public var gpuMemoryUtilization: Double = 0.9
+    /// Overrides the KV capacity derived from memory, in tokens (to study KV pressure).
+    public var kvCapacityTokens: Int?
+    /// η_bw.
+    public var bandwidthEfficiency: Double = 0.75
+    /// η_c.
+    public var computeEfficiency: Double = 0.65
+    /// Host-side work per iteration (scheduling, sampling, HTTP).
+    public var cpuOverhead: DurationSpec = DurationSpec(.microseconds(500))
+    public var prefixCaching: Bool = true
+    /// Report newly cached prompt tokens as `cache_write_tokens` (as providers that bill cache
+    /// writes do); otherwise they count as uncached input.
+    public var reportsCacheWrites: Bool = false
+
+    public init(name: String, model: String, hardware: String) {
+        self.name = name
+        self.model = model
+        self.hardware = hardware
+    }
+
+    /// The catalog entries, or a sentence saying which id is unknown.
+    public func resolve() throws(FleetError) -> (ModelArchitecture, Hardware) {
+        guard let architecture = ModelArchitecture.named(model) else {
+            throw .unknownCatalogEntry(kind: "model", id: model, known: ModelArchitecture.catalog.map(\.id))
+        }
+        guard let device = Hardware.named(hardware) else {
+            throw .unknownCatalogEntry(kind: "hardware", id: hardware, known: Hardware.catalog.map(\.id))
+        }
+        return (architecture, device)
+    }
+}
+
+extension DeploymentConfiguration: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, model, hardware, tensorParallel = "tensor_parallel", replicas, placement
+        case maxNumSeqs = "max_num_seqs", maxNumBatchedTokens = "max_num_batched_tokens"
+        case prefillChunk = "prefill_chunk", gpuMemoryUtilization = "gpu_memory_utilization"
+        case kvCapacityTokens = "kv_capacity_tokens", bandwidthEfficiency = "bandwidth_efficiency"
+        case computeEfficiency = "compute_efficiency", cpuOverhead = "cpu_overhead"
+        case prefixCaching = "prefix_caching", reportsCacheWrites = "reports_cache_writes"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            model: try c.decode(String.self, forKey: .model),
+            hardware: try c.decode(String.self, forKey: .hardware))
+        try c.require(ModelArchitecture.named(model) != nil, .model,
+            "unknown model \"\(model)\"; the catalog has \(ModelArchitecture.catalog.map(\.id).joined(separator: ", "))")
+        try c.require(Hardware.named(hardware) != nil, .hardware,
+            "unknown hardware \"\(hardware)\"; the catalog has \(Hardware.catalog.map(\.id).joined(separator: ", "))")
+        tensorParallel = try c.decodeIfPresent(Int.self, forKey: .tensorParallel) ?? tensorParallel
+        try c.require([1, 2, 4, 8].contains(tensorParallel), .tensorParallel, "expected 1, 2, 4 or 8")
+        replicas = try c.decodeIfPresent(Int.self, forKey: .replicas) ?? replicas
+        try c.require((1...64).contains(replicas), .replicas, "expected 1 to 64 replicas")
+        placement = try c.decodeIfPresent(Placement.self, forKey: .placement) ?? placement
+        maxNumSeqs = try c.decodeIfPresent(Int.self, forKey: .maxNumSeqs) ?? maxNumSeqs
+        try c.require(maxNumSeqs >= 1, .maxNumSeqs, "expected at least 1")
+        maxNumBatchedTokens = try c.decodeIfPresent(Int.self, forKey: .maxNumBatchedTokens) ?? maxNumBatchedTokens
+        try c.require(maxNumBatchedTokens >= 16, .maxNumBatchedTokens, "expected at least 16")
+        prefillChunk = try c.decodeIfPresent(Int.self, forKey: .prefillChunk) ?? prefillChunk
+        try c.require(prefillChunk >= 1, .prefillChunk, "expected at least 1")
+        gpuMemoryUtilization = try c.decodeIfPresent(Double.self, forKey: .gpuMemoryUtilization) ?? gpuMemoryUtilization
+        try c.require(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1, .gpuMemoryUtilization, "expected a fraction in (0, 1]")
+        kvCapacityTokens = try c.decodeIfPresent(Int.self, forKey: .kvCapacityTokens)
+        try c.require((kvCapacityTokens ?? 16) >= 16, .kvCapacityTokens, "expected at least one 16-token block")
+        bandwidthEfficiency = try c.decodeIfPresent(Double.self, forKey: .bandwidthEfficiency) ?? bandwidthEfficiency
+        try c.require(bandwidthEfficiency > 0 && bandwidthEfficiency <= 1, .bandwidthEfficiency, "expected a fraction in (0, 1]")
+        computeEfficiency = try c.decodeIfPresent(Double.self, forKey: .computeEfficiency) ?? computeEfficiency
+        try c.require(computeEfficiency > 0 && computeEfficiency <= 1, .computeEfficiency, "expected a fraction in (0, 1]")
+        cpuOverhead = try c.decodeIfPresent(DurationSpec.self, forKey: .cpuOverhead) ?? cpuOverhead
+        prefixCaching = try c.decodeIfPresent(Bool.self, forKey: .prefixCaching) ?? prefixCaching
+        reportsCacheWrites = try c.decodeIfPresent(Bool.self, forKey: .reportsCacheWrites) ?? reportsCacheWrites
+        let (architecture, device) = try resolve()
+        let time = IterationTimeModel(model: architecture, hardware: device, tensorParallel: tensorParallel)
+        try c.require(
+            kvCapacityTokens != nil || time.kvCapacityTokens(memoryUtilization: gpuMemoryUtilization) >= 16, .model,
+            "\(model) does not fit on \(tensorParallel) × \(hardware) at gpu_memory_utilization \(gpuMemoryUtilization); raise tensor_parallel")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(model, forKey: .model)
+        try c.encode(hardware, forKey: .hardware)
+        try c.encode(tensorParallel, forKey: .tensorParallel)
+        try c.encode(replicas, forKey: .replicas)
+        try c.encode(placement, forKey: .placement)
+        try c.encode(maxNumSeqs, forKey: .maxNumSeqs)
+        try c.encode(maxNumBatchedTokens, forKey: .maxNumBatchedTokens)
+        try c.encode(prefillChunk, forKey: .prefillChunk)
+        try c.encode(gpuMemoryUtilization, forKey: .gpuMemoryUtilization)
+        try c.encodeIfPresent(kvCapacityTokens, forKey: .kvCapacityTokens)
+        try c.encode(bandwidthEfficiency, forKey: .bandwidthEfficiency)
+        try c.encode(computeEfficiency, forKey: .computeEfficiency)
+        try c.encode(cpuOverhead, forKey: .cpuOverhead)
+        try c.encode(prefixCaching, forKey: .prefixCaching)
+        try c.encode(reportsCacheWrites, forKey: .reportsCacheWrites)
+    }
+}
+
+/// The whole simulated fleet: deployments and how time passes.
+public struct FleetConfiguration: Sendable, Hashable {
+    public var timing: TimingMode
+    public var deployments: [DeploymentConfiguration]
+
+    public init(timing: TimingMode = .realtime, deployments: [DeploymentConfiguration]) {
+        self.timing = timing
+        self.deployments = deployments
+    }
+}
+
+extension FleetConfiguration: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case timing, deployments }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        timing = try c.decodeIfPresent(TimingMode.self, forKey: .timing) ?? .realtime
+        deployments = try c.decode([DeploymentConfiguration].self, forKey: .deployments)
+        try c.require(!deployments.isEmpty, .deployments, "expected at least one deployment")
+        var seen: Set<String> = []
+        for deployment in deployments {
+            try c.require(seen.insert(deployment.name).inserted, .deployments,
+                "two deployments serve the model name \"\(deployment.name)\"")
+        }
+    }
+}
+
+extension FleetConfiguration {
+    /// The fleet `agentperf run` starts when a workload names none: a small and a large chat
+    /// model and an embedding model, sized so that 64 concurrent agents exceed its capacity.
+    public static let `default` = FleetConfiguration(deployments: [
+        {
+            var small = DeploymentConfiguration(name: "sim-small", model: "llama-3-8b", hardware: "h100-sxm")
+            small.maxNumSeqs = 16
+            return small
+        }(),
+        {
+            var large = DeploymentConfiguration(name: "sim-large", model: "llama-3-70b", hardware: "h100-sxm")
+            large.tensorParallel = 4
+            large.maxNumSeqs = 8
+            large.reportsCacheWrites = true
+            return large
+        }(),
+        {
+            var embed = DeploymentConfiguration(name: "sim-embed", model: "bge-large-en-v1.5", hardware: "l4")
+            embed.maxNumSeqs = 64
+            return embed
+        }(),
+    ])
+}
+
+/// Errors from the simulated fleet, as sentences a user can act on.
+public struct FleetError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Sendable, Hashable {
+        case unknownModel(String, served: [String])
+        case unknownCatalogEntry(kind: String, id: String, known: [String])
+        case rejected(String)
+        case wrongKind(model: String, expected: String)
+    }
+    private let code: Code
+
+    public static func unknownModel(_ name: String, served: [String]) -> FleetError {
+        FleetError(code: .unknownModel(name, served: served))
+    }
+    public static func unknownCatalogEntry(kind: String, id: String, known: [String]) -> FleetError {
+        FleetError(code: .unknownCatalogEntry(kind: kind, id: id, known: known))
+    }
+    public static func rejected(_ reason: String) -> FleetError { FleetError(code: .rejected(reason)) }
+    public static func wrongKind(model: String, expected: String) -> FleetError {
+        FleetError(code: .wrongKind(model: model, expected: expected))
+    }
+
+    /// True for errors caused by the request (HTTP 4xx) rather than the fleet.
+    public var isModelNotFound: Bool {
+        if case .unknownModel = code { return true }
+        return false
+    }
+
+    public var description: String {
+        switch code {
+        case .unknownModel(let name, let served):
+            "the model \"\(name)\" does not exist; this fleet serves \(served.joined(separator: ", "))"
+        case .unknownCatalogEntry(let kind, let id, let known):
+            "unknown \(kind) \"\(id)\"; the catalog has \(known.joined(separator: ", "))"
+        case .rejected(let reason): reason
+        case .wrongKind(let model, let expected): "the model \"\(model)\" is not \(expected)"
+        }
+    }
+}

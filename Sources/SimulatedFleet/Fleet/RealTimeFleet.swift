@@ -1,0 +1,121 @@
+/// Drives a `Fleet` in real time: each replica's iteration really takes the time the model
+/// gives (the task sleeps), so clients over HTTP measure real latency.
+///
+/// One loop per replica runs inside `run()`; a loop sleeps while its replica is idle and wakes
+/// when a request is placed on it. Requests that arrive during an iteration join the next one,
+/// as in a real continuous-batching server.
+public actor RealTimeFleet {
+    private var fleet: Fleet
+    private let origin: ContinuousClock.Instant
+    private var subscribers: [RequestID: AsyncStream<EngineEvent>.Continuation] = [:]
+    private var placements: [RequestID: ReplicaAddress] = [:]
+    private let wakeups: [ReplicaAddress: AsyncStream<Void>.Continuation]
+    private let wakeupStreams: [ReplicaAddress: AsyncStream<Void>]
+
+    public init(configuration: FleetConfiguration) throws(FleetError) {
+        fleet = try Fleet(configuration: configuration)
+        origin = .now
+        var continuations: [ReplicaAddress: AsyncStream<Void>.Continuation] = [:]
+        var streams: [ReplicaAddress: AsyncStream<Void>] = [:]
+        for address in fleet.replicaAddresses {
+            let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            continuations[address] = continuation
+            streams[address] = stream
+        }
+        wakeups = continuations
+        wakeupStreams = streams
+    }
+
+    /// The served models.
+    public var servedModels: [ServedModel] { fleet.servedModels }
+
+    /// The served model `name`.
+    public func model(named name: String) throws(FleetError) -> ServedModel { try fleet.model(named: name) }
+
+    /// Whether the deployment serving `name` reports cache writes.
+    public func reportsCacheWrites(_ name: String) -> Bool { fleet.reportsCacheWrites(name) }
+
+    /// Queues a request; its events arrive on the returned stream, which ends after
+    /// `.finished` or `.rejected`.
+    public func submit(model: String, promptTokens: [UInt32], outputTokens: Int) throws(FleetError) -> (RequestID, AsyncStream<EngineEvent>) {
+        let (id, address) = try fleet.submit(model: model, promptTokens: promptTokens, outputTokens: outputTokens, at: now)
+        let (stream, continuation) = AsyncStream.makeStream(of: EngineEvent.self)
+        subscribers[id] = continuation
+        placements[id] = address
+        wakeups[address]?.yield()
+        return (id, stream)
+    }
+
+    /// Abandons a request (its client went away). Does nothing if it already finished.
+    public func cancel(_ id: RequestID) {
+        guard let address = placements.removeValue(forKey: id) else { return }
+        fleet.abort(id, on: address)
+        subscribers.removeValue(forKey: id)?.finish()
+    }
+
+    /// Runs every replica until the task is cancelled.
+    public nonisolated func run() async {
+        await withDiscardingTaskGroup { group in
+            for (address, wakeup) in wakeupStreams {
+                group.addTask { await self.runReplica(address, wakeups: wakeup) }
+            }
+        }
+        await finishAll()
+    }
+
+    private nonisolated func runReplica(_ address: ReplicaAddress, wakeups: AsyncStream<Void>) async {
+        for await _ in wakeups {
+            while !Task.isCancelled, let (start, duration) = await beginIteration(address) {
+                if duration > 0 {
+                    try? await Task.sleep(until: start + .nanoseconds(duration), clock: .continuous)
+                } else {
+                    await Task.yield()
+                }
+                await completeIteration(address)
+            }
+            if Task.isCancelled { return }
+        }
+    }
+
+    private var now: SimTime { (ContinuousClock.now - origin).nanosecondsValue }
+
+    private func beginIteration(_ address: ReplicaAddress) -> (ContinuousClock.Instant, SimTime)? {
+        let start = ContinuousClock.now
+        guard let (duration, events) = fleet.beginIteration(address, at: (start - origin).nanosecondsValue) else {
+            return nil
+        }
+        deliver(events)
+        return (start, duration)
+    }
+
+    private func completeIteration(_ address: ReplicaAddress) {
+        deliver(fleet.completeIteration(address, at: now))
+    }
+
+    private func deliver(_ events: [EngineEvent]) {
+        for event in events {
+            let id = event.requestID
+            subscribers[id]?.yield(event)
+            switch event {
+            case .finished, .rejected:
+                subscribers.removeValue(forKey: id)?.finish()
+                placements[id] = nil
+            case .admitted, .token:
+                break
+            }
+        }
+    }
+
+    private func finishAll() {
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers.removeAll()
+        for continuation in wakeups.values { continuation.finish() }
+    }
+}
+
+extension Duration {
+    var nanosecondsValue: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,106 @@
+/// The simulated fleet's tokenizer and text generator.
+///
+/// Deliberately simple and deterministic: every whitespace-separated piece of up to eight bytes
+/// is one token (longer pieces count one token per eight bytes), and a token's id is the FNV-1a
+/// hash of its bytes. A chat prompt is each message's role marker followed by its content, then
+/// the assistant marker that asks for a reply. Generated text is words from a fixed 8,192-word
+/// vocabulary chosen by hashing the prompt, so the same prompt yields the same reply (as greedy
+/// decoding would) and a reply fed back in a later prompt tokenizes to the same ids, which is
+/// what lets multi-turn conversations hit the prefix cache.
+public enum SimTokenizer {
+    /// Bytes per token for long pieces.
+    public static let maxPieceBytes = 8
+    /// Size of the output vocabulary.
+    public static let vocabularySize = 8192
+
+    /// Appends the tokens of `text` to `tokens`.
+    public static func tokenize(_ text: String, into tokens: inout [UInt32]) {
+        var utf8 = text.utf8[...]
+        while true {
+            utf8 = utf8.drop { isSpace($0) }
+            guard !utf8.isEmpty else { return }
+            let piece = utf8.prefix { !isSpace($0) }
+            var rest = piece
+            while !rest.isEmpty {
+                tokens.append(FNV1a.hash32(rest.prefix(maxPieceBytes)))
+                rest = rest.dropFirst(maxPieceBytes)
+            }
+            utf8 = utf8.dropFirst(piece.count)
+        }
+    }
+
+    /// Number of tokens in `text`.
+    public static func count(_ text: String) -> Int {
+        var tokens: [UInt32] = []
+        tokenize(text, into: &tokens)
+        return tokens.count
+    }
+
+    /// The prompt tokens of a chat request.
+    public static func chatPrompt(_ messages: [(role: String, content: String)]) -> [UInt32] {
+        var tokens: [UInt32] = []
+        tokens.reserveCapacity(messages.reduce(0) { $0 + $1.content.utf8.count / 5 } + 8)
+        for message in messages {
+            tokens.append(roleMarker(message.role))
+            tokenize(message.content, into: &tokens)
+        }
+        tokens.append(roleMarker("assistant"))
+        return tokens
+    }
+
+    /// The marker token that opens a message of `role`.
+    public static func roleMarker(_ role: String) -> UInt32 {
+        FNV1a.hash32("<|\(role)|>".utf8)
+    }
+
+    /// A seed for the reply to `prompt`, so the same prompt gets the same reply.
+    public static func outputSeed(for prompt: [UInt32]) -> UInt64 {
+        prompt.reduce(FNV1a.offset64) { FNV1a.mix($0, $1) }
+    }
+
+    /// The `index`-th generated word of the reply with `seed`.
+    public static func outputWord(seed: UInt64, index: Int) -> String {
+        let h = FNV1a.mix(seed, UInt64(index))
+        return vocabularyWord(Int((h ^ (h >> 29)) % UInt64(vocabularySize)))
+    }
+
+    /// The token id of the `index`-th generated word.
+    public static func outputToken(seed: UInt64, index: Int) -> UInt32 {
+        FNV1a.hash32(outputWord(seed: seed, index: index).utf8)
+    }
+
+    /// Word `index` of the vocabulary: three consonant-vowel syllables, six letters.
+    public static func vocabularyWord(_ index: Int) -> String {
+        let consonants = Array("bdfgklmnprstvz".utf8)
+        let vowels = Array("aeiou".utf8)
+        let syllables = consonants.count * vowels.count
+        var value = index
+        var bytes: [UInt8] = []
+        for _ in 0..<3 {
+            let syllable = value % syllables
+            value /= syllables
+            bytes.append(consonants[syllable / vowels.count])
+            bytes.append(vowels[syllable % vowels.count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A deterministic unit-length embedding of `tokens` with `dimension` components.
+    public static func embedding(of tokens: [UInt32], dimension: Int) -> [Float] {
+        var state = outputSeed(for: tokens)
+        var vector = [Float](repeating: 0, count: dimension)
+        var norm: Float = 0
+        for i in 0..<dimension {
+            state = FNV1a.mix(state, UInt32(i))
+            let value = Float(Int64(bitPattern: state) % 10_000) / 10_000
+            vector[i] = value
+            norm += value * value
+        }
+        let scale = norm > 0 ? 1 / norm.squareRoot() : 0
+        return vector.map { $0 * scale }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+    }
+}

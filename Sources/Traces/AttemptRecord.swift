@@ -1,0 +1,135 @@
+/// One attempt: a run of one task, from its scheduled start to its final answer.
+///
+/// Written right after its steps, as soon as the attempt ends, so a crash loses only attempts
+/// that had not finished.
+public struct AttemptRecord: Sendable, Hashable {
+    public var runID: String
+    public var attemptID: String
+    /// The task's name in the workload.
+    public var task: String
+    /// `gen_ai.agent.name` of the top-level agent.
+    public var agentName: String?
+    /// Concurrency level the attempt ran at (harness runs only).
+    public var concurrency: Int?
+    /// Warm-up attempts are recorded but excluded from every metric.
+    public var isWarmup: Bool
+    /// Worker that ran the attempt (harness runs only).
+    public var worker: Int?
+    /// Position of the attempt in its level's issue order, from 0 (harness runs only).
+    public var sequence: Int?
+    public var outcome: Outcome
+    /// Grader score for the success axis, 0...1.
+    public var score: Double?
+    /// Score per grader axis (capability vector), 0...1.
+    public var graderAxes: [String: Double]
+    /// `error.type` of the step that stopped the attempt, or of the attempt itself.
+    public var errorType: String?
+    /// Intended start, ns since run origin. Task latency is measured from here.
+    public var scheduled: Int64?
+    /// End of the final answer, ns since run origin.
+    public var end: Int64?
+    /// Number of step records written for this attempt (sub-agent steps included).
+    public var stepCount: Int
+    /// Tier of the model step that produced the final answer.
+    public var finalTier: String?
+
+    public init(
+        runID: String, attemptID: String, task: String, agentName: String? = nil, concurrency: Int? = nil,
+        isWarmup: Bool = false, worker: Int? = nil, sequence: Int? = nil, outcome: Outcome,
+        score: Double? = nil, graderAxes: [String: Double] = [:], errorType: String? = nil,
+        scheduled: Int64?, end: Int64?, stepCount: Int, finalTier: String? = nil
+    ) {
+        self.runID = runID
+        self.attemptID = attemptID
+        self.task = task
+        self.agentName = agentName
+        self.concurrency = concurrency
+        self.isWarmup = isWarmup
+        self.worker = worker
+        self.sequence = sequence
+        self.outcome = outcome
+        self.score = score
+        self.graderAxes = graderAxes
+        self.errorType = errorType
+        self.scheduled = scheduled
+        self.end = end
+        self.stepCount = stepCount
+        self.finalTier = finalTier
+    }
+
+    /// End-to-end task latency (`scheduled → end`) in nanoseconds, when both are known.
+    public var latency: Int64? {
+        guard let scheduled, let end else { return nil }
+        return end - scheduled
+    }
+}
+
+extension AttemptRecord: Codable {
+    enum CodingKeys: String, CodingKey {
+        case record, schemaVersion = "schema_version"
+        case runID = "run_id", attemptID = "attempt_id", task, agentName = "gen_ai.agent.name"
+        case concurrency, isWarmup = "warmup", worker, sequence, outcome, score
+        case graderAxes = "grader", errorType = "error.type"
+        case scheduled = "scheduled_ns", end = "end_ns", stepCount = "step_count", finalTier = "final_tier"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try SchemaCheck.expect(.attempt, in: c, record: .record, version: .schemaVersion)
+        runID = try c.decode(String.self, forKey: .runID)
+        attemptID = try c.decode(String.self, forKey: .attemptID)
+        task = try c.decode(String.self, forKey: .task)
+        agentName = try c.decodeIfPresent(String.self, forKey: .agentName)
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        isWarmup = try c.decodeIfPresent(Bool.self, forKey: .isWarmup) ?? false
+        worker = try c.decodeIfPresent(Int.self, forKey: .worker)
+        sequence = try c.decodeIfPresent(Int.self, forKey: .sequence)
+        outcome = try c.decode(Outcome.self, forKey: .outcome)
+        score = try c.decodeIfPresent(Double.self, forKey: .score)
+        graderAxes = try c.decodeIfPresent([String: Double].self, forKey: .graderAxes) ?? [:]
+        errorType = try c.decodeIfPresent(String.self, forKey: .errorType)
+        scheduled = try c.decodeIfPresent(Int64.self, forKey: .scheduled)
+        end = try c.decodeIfPresent(Int64.self, forKey: .end)
+        stepCount = try c.decode(Int.self, forKey: .stepCount)
+        finalTier = try c.decodeIfPresent(String.self, forKey: .finalTier)
+        if let scheduled, let end, end < scheduled {
+            throw DecodingError.dataCorruptedError(
+                forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before scheduled_ns (\(scheduled))")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(RecordKind.attempt, forKey: .record)
+        try c.encode(TraceSchema.version, forKey: .schemaVersion)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(attemptID, forKey: .attemptID)
+        try c.encode(task, forKey: .task)
+        try c.encodeIfPresent(agentName, forKey: .agentName)
+        try c.encodeIfPresent(concurrency, forKey: .concurrency)
+        try c.encode(isWarmup, forKey: .isWarmup)
+        try c.encodeIfPresent(worker, forKey: .worker)
+        try c.encodeIfPresent(sequence, forKey: .sequence)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encodeIfPresent(score, forKey: .score)
+        if !graderAxes.isEmpty {
+            var axes = c.nestedContainer(keyedBy: AxisKey.self, forKey: .graderAxes)
+            for (name, value) in graderAxes.sorted(by: { $0.key < $1.key }) {
+                try axes.encode(value, forKey: AxisKey(stringValue: name))
+            }
+        }
+        try c.encodeIfPresent(errorType, forKey: .errorType)
+        try c.encodeIfPresent(scheduled, forKey: .scheduled)
+        try c.encodeIfPresent(end, forKey: .end)
+        try c.encode(stepCount, forKey: .stepCount)
+        try c.encodeIfPresent(finalTier, forKey: .finalTier)
+    }
+}
+
+/// A coding key for user-named map entries, encoded in sorted order for stable files.
+struct AxisKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

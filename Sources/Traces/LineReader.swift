@@ -1,0 +1,55 @@
+import Foundation
+
+/// Reads a file line by line in fixed-size chunks, so memory stays flat however large it is.
+///
+/// Hand-written because Foundation on Linux has no streaming line reader over a FileHandle and
+/// none of the project's packages provides one for plain files.
+struct LineReader {
+    struct Line {
+        /// 1-based.
+        var number: Int
+        var bytes: ArraySlice<UInt8>
+        /// False only for a last line that the file ends without a newline.
+        var isTerminated: Bool
+    }
+
+    private let handle: FileHandle
+    private let chunkSize: Int
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var lineNumber = 0
+    private var atEndOfFile = false
+
+    init(url: URL, chunkSize: Int = 1 << 20) throws {
+        handle = try FileHandle(forReadingFrom: url)
+        self.chunkSize = chunkSize
+    }
+
+    mutating func next() throws -> Line? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                var end = newline
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = Line(number: lineNumber, bytes: buffer[start..<end], isTerminated: true)
+                start = newline + 1
+                return line
+            }
+            if atEndOfFile {
+                guard start < buffer.count else { return nil }
+                lineNumber += 1
+                let line = Line(number: lineNumber, bytes: buffer[start...], isTerminated: false)
+                start = buffer.count
+                return line
+            }
+            buffer.removeFirst(start)
+            start = 0
+            if let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
+                buffer.append(contentsOf: chunk)
+            } else {
+                atEndOfFile = true
+                try handle.close()
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+public import Foundation
+
+/// The header of a trace file: what was run, and the wall-clock anchor of the monotonic clock.
+///
+/// Every `*_ns` timestamp in the file counts nanoseconds on a monotonic clock from this run's
+/// origin; `startedAt` is the wall-clock time at that origin.
+public struct RunRecord: Sendable, Hashable {
+    public var runID: String
+    /// Wall-clock time at monotonic 0.
+    public var startedAt: Date
+    /// Version of the tool that wrote the file.
+    public var agentperfVersion: String
+    /// Name of the workload, or of the imported source.
+    public var workload: String
+    public var seed: UInt64?
+    /// Concurrency levels the run planned, in order.
+    public var concurrencyLevels: [Int]
+    /// Where the model calls went: `simulated fleet (in-process)` or a base URL.
+    public var target: String?
+
+    public init(
+        runID: String, startedAt: Date, agentperfVersion: String, workload: String, seed: UInt64? = nil,
+        concurrencyLevels: [Int] = [], target: String? = nil
+    ) {
+        self.runID = runID
+        self.startedAt = startedAt
+        self.agentperfVersion = agentperfVersion
+        self.workload = workload
+        self.seed = seed
+        self.concurrencyLevels = concurrencyLevels
+        self.target = target
+    }
+}
+
+extension RunRecord: Codable {
+    enum CodingKeys: String, CodingKey {
+        case record, schemaVersion = "schema_version", runID = "run_id", startedAt = "started_at"
+        case agentperfVersion = "agentperf_version", workload, seed, concurrencyLevels = "concurrency_levels"
+        case target
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try SchemaCheck.expect(.run, in: c, record: .record, version: .schemaVersion)
+        runID = try c.decode(String.self, forKey: .runID)
+        let stamp = try c.decode(String.self, forKey: .startedAt)
+        guard let date = Timestamps.parse(stamp) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .startedAt, in: c,
+                debugDescription: "expected an ISO 8601 timestamp like 2026-11-21T10:00:00.000Z, found \"\(stamp)\"")
+        }
+        startedAt = date
+        agentperfVersion = try c.decode(String.self, forKey: .agentperfVersion)
+        workload = try c.decode(String.self, forKey: .workload)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        concurrencyLevels = try c.decodeIfPresent([Int].self, forKey: .concurrencyLevels) ?? []
+        target = try c.decodeIfPresent(String.self, forKey: .target)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(RecordKind.run, forKey: .record)
+        try c.encode(TraceSchema.version, forKey: .schemaVersion)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(Timestamps.format(startedAt), forKey: .startedAt)
+        try c.encode(agentperfVersion, forKey: .agentperfVersion)
+        try c.encode(workload, forKey: .workload)
+        try c.encodeIfPresent(seed, forKey: .seed)
+        try c.encode(concurrencyLevels, forKey: .concurrencyLevels)
+        try c.encodeIfPresent(target, forKey: .target)
+    }
+}
+
+/// ISO 8601 with milliseconds, UTC.
+enum Timestamps {
+    static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
+
+    static func parse(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+}

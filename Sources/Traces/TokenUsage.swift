@@ -1,0 +1,79 @@
+/// Token counts of one step, kept in separate buckets that never overlap.
+///
+/// Buckets (SPEC §2): `uncachedInput + cacheRead + cacheWrite` is the whole prompt;
+/// `output` is everything generated, of which `reasoning` is the hidden reasoning part.
+/// `cacheWrite1h` is the part of `cacheWrite` written with a one-hour TTL; the rest is the
+/// default five-minute TTL.
+///
+/// In trace files the buckets are written with OpenTelemetry GenAI names, where
+/// `gen_ai.usage.input_tokens` *includes* cached tokens (as the convention says it SHOULD):
+/// `uncached = input − cache_read − cache_creation`.
+public struct TokenUsage: Sendable, Hashable, Codable {
+    /// Prompt tokens that were neither read from nor written to a prompt cache.
+    public var uncachedInput: Int
+    /// Prompt tokens served from a prompt cache.
+    public var cacheRead: Int
+    /// Prompt tokens written to a prompt cache (all TTLs).
+    public var cacheWrite: Int
+    /// The part of `cacheWrite` written with a one-hour TTL.
+    public var cacheWrite1h: Int
+    /// Generated tokens, reasoning included.
+    public var output: Int
+    /// The reasoning part of `output`.
+    public var reasoning: Int
+    /// True when the counts were estimated (the server reported no usage), not reported.
+    public var isEstimated: Bool
+
+    public init(
+        uncachedInput: Int = 0, cacheRead: Int = 0, cacheWrite: Int = 0, cacheWrite1h: Int = 0,
+        output: Int = 0, reasoning: Int = 0, isEstimated: Bool = false
+    ) {
+        self.uncachedInput = uncachedInput
+        self.cacheRead = cacheRead
+        self.cacheWrite = cacheWrite
+        self.cacheWrite1h = cacheWrite1h
+        self.output = output
+        self.reasoning = reasoning
+        self.isEstimated = isEstimated
+    }
+
+    /// The whole prompt: uncached + cache read + cache write.
+    public var totalInput: Int { uncachedInput + cacheRead + cacheWrite }
+    /// The five-minute-TTL part of `cacheWrite`.
+    public var cacheWrite5m: Int { cacheWrite - cacheWrite1h }
+    /// Every token the step processed or produced.
+    public var total: Int { totalInput + output }
+
+    /// Field-wise sum; the sum is estimated if either part is.
+    public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
+        TokenUsage(
+            uncachedInput: lhs.uncachedInput + rhs.uncachedInput,
+            cacheRead: lhs.cacheRead + rhs.cacheRead,
+            cacheWrite: lhs.cacheWrite + rhs.cacheWrite,
+            cacheWrite1h: lhs.cacheWrite1h + rhs.cacheWrite1h,
+            output: lhs.output + rhs.output,
+            reasoning: lhs.reasoning + rhs.reasoning,
+            isEstimated: lhs.isEstimated || rhs.isEstimated
+        )
+    }
+
+    public static func += (lhs: inout TokenUsage, rhs: TokenUsage) { lhs = lhs + rhs }
+
+    /// Checks the bucket invariants; returns a description of the first violation.
+    public var violation: String? {
+        let fields = [
+            ("uncached input", uncachedInput), ("cache read", cacheRead), ("cache write", cacheWrite),
+            ("1h cache write", cacheWrite1h), ("output", output), ("reasoning", reasoning),
+        ]
+        if let negative = fields.first(where: { $0.1 < 0 }) {
+            return "\(negative.0) tokens must not be negative (got \(negative.1))"
+        }
+        if cacheWrite1h > cacheWrite {
+            return "1h cache write tokens (\(cacheWrite1h)) exceed all cache write tokens (\(cacheWrite))"
+        }
+        if reasoning > output {
+            return "reasoning tokens (\(reasoning)) exceed output tokens (\(output))"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,154 @@
+public import Foundation
+
+/// An attempt with its steps, as loaded from a trace file.
+public struct LoggedAttempt: Sendable, Hashable {
+    public var record: AttemptRecord
+    /// In the order they were written.
+    public var steps: [StepRecord]
+
+    public init(record: AttemptRecord, steps: [StepRecord]) {
+        self.record = record
+        self.steps = steps
+    }
+}
+
+/// The contents of a trace file, grouped by attempt, with every problem found on the way.
+///
+/// Loading never stops at a bad line: the line is reported in `diagnostics` and the rest is
+/// read. A torn last line (the run was killed mid-write) and steps whose attempt never ended
+/// are warnings; anything else malformed is an error.
+public struct TraceLog: Sendable {
+    public var run: RunRecord?
+    public var attempts: [LoggedAttempt]
+    public var windows: [WindowRecord]
+    public var diagnostics: [TraceDiagnostic]
+
+    public init(
+        run: RunRecord? = nil, attempts: [LoggedAttempt] = [], windows: [WindowRecord] = [],
+        diagnostics: [TraceDiagnostic] = []
+    ) {
+        self.run = run
+        self.attempts = attempts
+        self.windows = windows
+        self.diagnostics = diagnostics
+    }
+
+    /// True when some line could not be used (warnings do not count).
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Reads a trace file written by `TraceWriter` (or an importer).
+    public static func load(from url: URL) throws(TraceError) -> TraceLog {
+        var builder = Builder(file: url.path)
+        do {
+            var reader = try LineReader(url: url)
+            while let line = try reader.next() {
+                builder.consume(line)
+            }
+        } catch let error as TraceError {
+            throw error
+        } catch {
+            throw .cannotOpen(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        let log = builder.finish()
+        if log.run == nil, log.attempts.isEmpty, log.windows.isEmpty {
+            throw .noRecords(path: url.path)
+        }
+        return log
+    }
+
+    private struct Builder {
+        let file: String
+        let decoder = JSONDecoder()
+        var log = TraceLog()
+        var pendingSteps: [String: [StepRecord]] = [:]
+        var seenAttempts: Set<String> = []
+
+        init(file: String) { self.file = file }
+
+        mutating func consume(_ line: LineReader.Line) {
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+            let record: TraceRecord
+            do {
+                record = try decoder.decode(TraceRecord.self, from: Data(line.bytes))
+            } catch {
+                if !line.isTerminated {
+                    report(.warning, line.number, "incomplete last record (the run was stopped while writing it); ignored")
+                } else {
+                    report(.error, line.number, DecodingProblem.describe(error))
+                }
+                return
+            }
+            switch record {
+            case .run(let run):
+                if log.run == nil { log.run = run } else {
+                    report(.error, line.number, "a second run header (run_id \(run.runID)); one file holds one run")
+                }
+            case .step(let step):
+                pendingSteps[step.attemptID, default: []].append(step)
+            case .attempt(let attempt):
+                guard seenAttempts.insert(attempt.attemptID).inserted else {
+                    report(.error, line.number, "attempt \(attempt.attemptID) appears twice; the second is ignored")
+                    return
+                }
+                let steps = pendingSteps.removeValue(forKey: attempt.attemptID) ?? []
+                if steps.count != attempt.stepCount {
+                    report(.error, line.number,
+                        "attempt \(attempt.attemptID) declares step_count \(attempt.stepCount) but \(steps.count) step records precede it")
+                }
+                log.attempts.append(LoggedAttempt(record: attempt, steps: steps))
+            case .window(let window):
+                log.windows.append(window)
+            }
+        }
+
+        mutating func finish() -> TraceLog {
+            let orphans = pendingSteps.values.reduce(0) { $0 + $1.count }
+            if orphans > 0 {
+                report(.warning, nil,
+                    "\(orphans) step records belong to \(pendingSteps.count) attempts that never finished (interrupted); ignored")
+            }
+            return log
+        }
+
+        mutating func report(_ severity: TraceDiagnostic.Severity, _ line: Int?, _ message: String) {
+            log.diagnostics.append(TraceDiagnostic(severity: severity, file: file, line: line, message: message))
+        }
+    }
+}
+
+/// Turns a `DecodingError` into one sentence naming the field and what was expected.
+public enum DecodingProblem {
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return "missing field \"\(key.stringValue)\"" + (parent.isEmpty ? "" : " in \(parent)")
+        case .typeMismatch(let type, let context):
+            return "field \"\(path(context.codingPath))\": expected \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "field \"\(path(context.codingPath))\": expected \(typeName(type)), found null"
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            if field.isEmpty {
+                return "not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))"
+            }
+            return "field \"\(field)\": \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is UInt64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "\(type)"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+public import Foundation
+
+/// Appends records to a trace file, one attempt at a time.
+///
+/// Each `append` encodes the attempt's steps and the attempt record and hands them to the
+/// kernel in one write, so a crash or SIGKILL loses only attempts still running; the reader
+/// ignores a torn last line. There is no user-space buffering to lose.
+public actor TraceWriter {
+    public nonisolated let url: URL
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+
+    /// Creates (or truncates) the file at `url` and writes the run header.
+    public init(creating url: URL, run: RunRecord) throws(TraceError) {
+        self.url = url
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw .cannotCreate(path: url.path, reason: "the directory is missing or not writable")
+        }
+        do {
+            handle = try FileHandle(forWritingTo: url)
+        } catch {
+            throw .cannotCreate(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        try Self.write([TraceRecord.run(run)], with: encoder, to: handle, path: url.path)
+    }
+
+    /// Appends a finished attempt: its steps first, then the attempt record.
+    public func append(attempt: AttemptRecord, steps: [StepRecord]) throws(TraceError) {
+        try Self.write(steps.map(TraceRecord.step) + [.attempt(attempt)], with: encoder, to: handle, path: url.path)
+    }
+
+    /// Appends the measurement window of a finished concurrency level.
+    public func append(window: WindowRecord) throws(TraceError) {
+        try Self.write([.window(window)], with: encoder, to: handle, path: url.path)
+    }
+
+    /// Flushes to stable storage and closes the file.
+    public func close() {
+        try? handle.synchronize()
+        try? handle.close()
+    }
+
+    private static func write(
+        _ records: [TraceRecord], with encoder: JSONEncoder, to handle: FileHandle, path: String
+    ) throws(TraceError) {
+        var block = Data()
+        do {
+            for record in records {
+                block.append(try encoder.encode(record))
+                block.append(0x0A)
+            }
+            try handle.write(contentsOf: block)
+        } catch {
+            throw .writeFailed(path: path, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// The measurement window of one concurrency level, written when the level ends.
+///
+/// Warm-up attempts start before `start`; measured attempts start at or after it. `end` is the
+/// end of the last measured attempt. Throughput figures divide by `end − start`.
+public struct WindowRecord: Sendable, Hashable {
+    public var runID: String
+    public var concurrency: Int
+    /// When the level began issuing attempts (warm-up included), ns since run origin.
+    public var levelStart: Int64
+    /// Start of the measurement window (end of warm-up), ns since run origin.
+    public var start: Int64
+    /// End of the measurement window, ns since run origin.
+    public var end: Int64
+    /// True when the level was cut short (Ctrl-C); its figures cover what finished.
+    public var interrupted: Bool
+
+    public init(runID: String, concurrency: Int, levelStart: Int64, start: Int64, end: Int64, interrupted: Bool = false) {
+        self.runID = runID
+        self.concurrency = concurrency
+        self.levelStart = levelStart
+        self.start = start
+        self.end = end
+        self.interrupted = interrupted
+    }
+
+    /// `end − start` in nanoseconds.
+    public var length: Int64 { end - start }
+}
+
+extension WindowRecord: Codable {
+    enum CodingKeys: String, CodingKey {
+        case record, schemaVersion = "schema_version", runID = "run_id", concurrency
+        case levelStart = "level_start_ns", start = "start_ns", end = "end_ns", interrupted
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try SchemaCheck.expect(.window, in: c, record: .record, version: .schemaVersion)
+        runID = try c.decode(String.self, forKey: .runID)
+        concurrency = try c.decode(Int.self, forKey: .concurrency)
+        levelStart = try c.decode(Int64.self, forKey: .levelStart)
+        start = try c.decode(Int64.self, forKey: .start)
+        end = try c.decode(Int64.self, forKey: .end)
+        interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false
+        guard end >= start else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before start_ns (\(start))")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(RecordKind.window, forKey: .record)
+        try c.encode(TraceSchema.version, forKey: .schemaVersion)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(concurrency, forKey: .concurrency)
+        try c.encode(levelStart, forKey: .levelStart)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        if interrupted { try c.encode(true, forKey: .interrupted) }
+    }
+}

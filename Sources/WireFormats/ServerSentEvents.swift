@@ -1,0 +1,146 @@
+/// One server-sent event (WHATWG HTML "Server-sent events", §9.2).
+public struct ServerSentEvent: Sendable, Hashable {
+    /// The `event:` field; `nil` means the default type, `message`.
+    public var event: String?
+    /// The `data:` lines joined with `\n`.
+    public var data: String
+    /// The `id:` field, when the event set one.
+    public var id: String?
+    /// The `retry:` field in milliseconds, when the event set one.
+    public var retry: Int?
+
+    public init(event: String? = nil, data: String, id: String? = nil, retry: Int? = nil) {
+        self.event = event
+        self.data = data
+        self.id = id
+        self.retry = retry
+    }
+
+    /// The event in wire form, ending with the blank line that dispatches it.
+    public var encoded: String {
+        var text = ""
+        if let event { text += "event: \(event)\n" }
+        if let id { text += "id: \(id)\n" }
+        if let retry { text += "retry: \(retry)\n" }
+        for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
+            text += "data: \(line)\n"
+        }
+        return text + "\n"
+    }
+}
+
+/// An incremental parser for `text/event-stream`, fed network buffers as they arrive.
+///
+/// Written by hand because the Swift SSE packages (mattt/EventSource) do not build on Linux.
+/// A value-type state machine in the style of async-http-client's protocol state machines: it
+/// takes whole buffers synchronously and returns the events they complete, handling CRLF, CR
+/// and LF line ends (also when split across buffers), comments, multi-line data, a leading
+/// byte-order mark, and the spec's rule that an event without a blank line after it is never
+/// dispatched.
+public struct ServerSentEventParser: Sendable {
+    private enum LineState: Sendable {
+        /// At the very start of the stream (a BOM may follow).
+        case streamStart
+        case normal
+        /// The previous byte was CR: a following LF belongs to the same line end.
+        case afterCarriageReturn
+    }
+
+    private var lineState = LineState.streamStart
+    private var line: [UInt8] = []
+    private var eventType: String?
+    private var data: [UInt8] = []
+    private var hasData = false
+    private var eventID: String?
+    private var retry: Int?
+    private var bytesSinceDispatch = 0
+
+    public init() {}
+
+    /// Feeds the next bytes of the stream; returns the events they complete, in order.
+    public mutating func parse(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        for byte in bytes {
+            bytesSinceDispatch += 1
+            switch lineState {
+            case .streamStart:
+                line.append(byte)
+                lineState = .normal
+                if line == [0xEF] || line == [0xEF, 0xBB] { lineState = .streamStart; continue }
+                if line == [0xEF, 0xBB, 0xBF] { line.removeAll(); continue }
+                if byte == 0x0A || byte == 0x0D {
+                    line.removeLast()
+                    endLine(into: &events)
+                    lineState = byte == 0x0D ? .afterCarriageReturn : .normal
+                }
+            case .afterCarriageReturn where byte == 0x0A:
+                lineState = .normal
+            case .normal, .afterCarriageReturn:
+                lineState = .normal
+                if byte == 0x0A {
+                    endLine(into: &events)
+                } else if byte == 0x0D {
+                    endLine(into: &events)
+                    lineState = .afterCarriageReturn
+                } else {
+                    line.append(byte)
+                }
+            }
+        }
+        return events
+    }
+
+    /// True when bytes arrived after the last dispatched event that did not complete one: the
+    /// stream ended in the middle of an event (which the spec says to discard).
+    public var hasIncompleteEvent: Bool {
+        !line.isEmpty || hasData || eventType != nil
+    }
+
+    private mutating func endLine(into events: inout [ServerSentEvent]) {
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.isEmpty {
+            dispatch(into: &events)
+            return
+        }
+        if line.first == UInt8(ascii: ":") { return }  // comment
+        let field: ArraySlice<UInt8>
+        var value: ArraySlice<UInt8>
+        if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            field = line[..<colon]
+            value = line[(colon + 1)...]
+            if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
+        } else {
+            field = line[...]
+            value = []
+        }
+        switch String(decoding: field, as: UTF8.self) {
+        case "event":
+            eventType = String(decoding: value, as: UTF8.self)
+        case "data":
+            if hasData { data.append(0x0A) }
+            data.append(contentsOf: value)
+            hasData = true
+        case "id":
+            if !value.contains(0) { eventID = String(decoding: value, as: UTF8.self) }
+        case "retry":
+            if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }) {
+                retry = Int(String(decoding: value, as: UTF8.self))
+            }
+        default:
+            break  // unknown fields are ignored
+        }
+    }
+
+    private mutating func dispatch(into events: inout [ServerSentEvent]) {
+        defer {
+            eventType = nil
+            data.removeAll(keepingCapacity: true)
+            hasData = false
+            retry = nil
+        }
+        guard hasData else { return }
+        let type = eventType.flatMap { $0.isEmpty ? nil : $0 }
+        events.append(ServerSentEvent(
+            event: type, data: String(decoding: data, as: UTF8.self), id: eventID, retry: retry))
+    }
+}
