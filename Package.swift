@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // MARK: Vocabulary shared by every stage
@@ -49,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "AgentLoop",
-            dependencies: ["Workload", "Backends", "Tools", "Recorder", "Traces"]
+            dependencies: ["Workload", "Backends", "Tools", "Recorder", "Traces", "SpecDecoding"]
         ),
         .target(
             name: "Backends",
@@ -63,8 +64,9 @@ let package = Package(
         .target(
             name: "Tools",
             dependencies: [
-                "Workload", "Traces",
+                "Workload", "Traces", "SpecDecoding",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(name: "Recorder", dependencies: ["Traces"]),
@@ -102,8 +104,8 @@ let package = Package(
         .target(
             name: "Harness",
             dependencies: [
-                "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "Recorder", "Traces",
-                "AgentMetrics", "SimulatedFleet", "SimulatedFleetServer",
+                "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "Recorder", "Traces", "Pricing",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,11 +114,12 @@ let package = Package(
         .target(
             name: "AgentPerfCLI",
             dependencies: [
-                "Harness", "AgentMetrics", "Reports", "Traces", "Workload", "Pricing",
-                "SimulatedFleet", "SimulatedFleetServer",
+                "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "Pricing",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "agentperf", dependencies: ["AgentPerfCLI"]),

@@ -74,7 +74,7 @@ extension RunRecord: Codable {
 /// ISO 8601 with milliseconds, UTC.
 enum Timestamps {
     static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     static func parse(_ text: String) -> Date? {

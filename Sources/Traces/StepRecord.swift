@@ -46,7 +46,7 @@ public struct StepRecord: Sendable, Hashable {
     /// Order of the step within its agent, from 0.
     public var index: Int
     /// `gen_ai.operation.name`.
-    public var operation: Operation
+    public var operation: OperationName
     public var useClass: UseClass
     /// `gen_ai.request.model`.
     public var model: String?
@@ -66,7 +66,7 @@ public struct StepRecord: Sendable, Hashable {
 
     public init(
         runID: String, attemptID: String, stepID: String, parentStepID: String? = nil,
-        agentID: String = "main", agentName: String? = nil, index: Int, operation: Operation,
+        agentID: String = "main", agentName: String? = nil, index: Int, operation: OperationName,
         useClass: UseClass, model: String? = nil, tier: String? = nil, provider: String? = nil,
         toolName: String? = nil, usage: TokenUsage? = nil, timing: StepTiming = StepTiming(),
         errorType: String? = nil, httpStatus: Int? = nil
@@ -126,7 +126,7 @@ extension StepRecord: Codable {
         agentID = try c.decodeIfPresent(String.self, forKey: .agentID) ?? "main"
         agentName = try c.decodeIfPresent(String.self, forKey: .agentName)
         index = try c.decode(Int.self, forKey: .index)
-        operation = try c.decode(Operation.self, forKey: .operation)
+        operation = try c.decode(OperationName.self, forKey: .operation)
         useClass = try c.decode(UseClass.self, forKey: .useClass)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         tier = try c.decodeIfPresent(String.self, forKey: .tier)

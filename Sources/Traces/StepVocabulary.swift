@@ -1,16 +1,16 @@
 /// `gen_ai.operation.name` of a step. Open-ended: importers keep names they do not know.
-public struct Operation: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct OperationName: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 
-    public static let chat = Operation(rawValue: "chat")
-    public static let textCompletion = Operation(rawValue: "text_completion")
-    public static let generateContent = Operation(rawValue: "generate_content")
-    public static let embeddings = Operation(rawValue: "embeddings")
+    public static let chat = OperationName(rawValue: "chat")
+    public static let textCompletion = OperationName(rawValue: "text_completion")
+    public static let generateContent = OperationName(rawValue: "generate_content")
+    public static let embeddings = OperationName(rawValue: "embeddings")
     /// Not an OTel name (the conventions have none yet); used for /v1/rerank calls.
-    public static let rerank = Operation(rawValue: "rerank")
-    public static let executeTool = Operation(rawValue: "execute_tool")
-    public static let invokeAgent = Operation(rawValue: "invoke_agent")
+    public static let rerank = OperationName(rawValue: "rerank")
+    public static let executeTool = OperationName(rawValue: "execute_tool")
+    public static let invokeAgent = OperationName(rawValue: "invoke_agent")
 
     /// Which headline step family the operation belongs to.
     public var family: StepFamily {
@@ -88,4 +88,26 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case error
     /// The attempt ran past its time limit.
     case timeout
+}
+
+/// `error.type` values the harness writes; low-cardinality, as OpenTelemetry asks.
+public enum StepErrorType {
+    /// The connection could not be opened.
+    public static let connect = "connect_error"
+    /// A connect, first-token or total deadline passed.
+    public static let timeout = "timeout"
+    /// The server answered with an HTTP error status; the status follows (`http_429`).
+    public static func http(_ status: Int) -> String { "http_\(status)" }
+    /// The stream ended before its final event.
+    public static let truncatedStream = "truncated_stream"
+    /// An event could not be parsed.
+    public static let malformedEvent = "malformed_event"
+    /// The step was cancelled (the attempt timed out or the run was interrupted).
+    public static let cancelled = "cancelled"
+    /// A tool exited non-zero or could not start.
+    public static let toolFailed = "tool_failed"
+    /// The attempt exceeded its time limit.
+    public static let attemptTimeout = "attempt_timeout"
+    /// Any other failure of the transport.
+    public static let transport = "transport_error"
 }

@@ -142,13 +142,15 @@ public enum DecodingProblem {
         }
     }
 
-    static func typeName(_ type: Any.Type) -> String {
+    /// "a string", "a whole number", … for `DecodingError` messages.
+    public static func typeName(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
-        case is Int.Type, is Int64.Type, is UInt64.Type: "an integer"
+        case is Int.Type, is Int64.Type, is UInt64.Type: "a whole number"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"
-        default: "\(type)"
+        default:
+            "\(type)".hasPrefix("Array") ? "a list" : "\(type)".hasPrefix("Dictionary") ? "a mapping" : "\(type)"
         }
     }
 }

@@ -1,7 +1,9 @@
 /// The measurement window of one concurrency level, written when the level ends.
 ///
-/// Warm-up attempts start before `start`; measured attempts start at or after it. `end` is the
-/// end of the last measured attempt. Throughput figures divide by `end − start`.
+/// `start` is the end of warm-up; `end` is when the level stopped issuing attempts, so that in
+/// a closed loop every worker is busy for the whole window (steady state). Measured attempts
+/// are those issued inside it; they may end after `end`, up to `drainEnd`. Throughput figures
+/// divide by `end − start`.
 public struct WindowRecord: Sendable, Hashable {
     public var runID: String
     public var concurrency: Int
@@ -11,15 +13,21 @@ public struct WindowRecord: Sendable, Hashable {
     public var start: Int64
     /// End of the measurement window, ns since run origin.
     public var end: Int64
+    /// End of the last measured attempt, ns since run origin (≥ `end`).
+    public var drainEnd: Int64?
     /// True when the level was cut short (Ctrl-C); its figures cover what finished.
     public var interrupted: Bool
 
-    public init(runID: String, concurrency: Int, levelStart: Int64, start: Int64, end: Int64, interrupted: Bool = false) {
+    public init(
+        runID: String, concurrency: Int, levelStart: Int64, start: Int64, end: Int64, drainEnd: Int64? = nil,
+        interrupted: Bool = false
+    ) {
         self.runID = runID
         self.concurrency = concurrency
         self.levelStart = levelStart
         self.start = start
         self.end = end
+        self.drainEnd = drainEnd
         self.interrupted = interrupted
     }
 
@@ -30,7 +38,7 @@ public struct WindowRecord: Sendable, Hashable {
 extension WindowRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case record, schemaVersion = "schema_version", runID = "run_id", concurrency
-        case levelStart = "level_start_ns", start = "start_ns", end = "end_ns", interrupted
+        case levelStart = "level_start_ns", start = "start_ns", end = "end_ns", drainEnd = "drain_end_ns", interrupted
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +49,7 @@ extension WindowRecord: Codable {
         levelStart = try c.decode(Int64.self, forKey: .levelStart)
         start = try c.decode(Int64.self, forKey: .start)
         end = try c.decode(Int64.self, forKey: .end)
+        drainEnd = try c.decodeIfPresent(Int64.self, forKey: .drainEnd)
         interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false
         guard end >= start else {
             throw DecodingError.dataCorruptedError(
@@ -57,6 +66,7 @@ extension WindowRecord: Codable {
         try c.encode(levelStart, forKey: .levelStart)
         try c.encode(start, forKey: .start)
         try c.encode(end, forKey: .end)
+        try c.encodeIfPresent(drainEnd, forKey: .drainEnd)
         if interrupted { try c.encode(true, forKey: .interrupted) }
     }
 }

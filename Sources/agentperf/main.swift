@@ -1,1 +1,3 @@
 import AgentPerfCLI
+
+await AgentPerfEntry.main()

@@ -176,7 +176,7 @@ extension FleetConfiguration {
             return small
         }(),
         {
-            var large = DeploymentConfiguration(name: "sim-large", model: "llama-3-70b", hardware: "h100-sxm")
+            var large = DeploymentConfiguration(name: "sim-large", model: "llama-3-70b", hardware: "h200")
             large.tensorParallel = 4
             large.maxNumSeqs = 8
             large.reportsCacheWrites = true

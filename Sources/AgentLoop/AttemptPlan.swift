@@ -1,0 +1,38 @@
+public import Traces
+
+/// One attempt the scheduler wants run.
+public struct AttemptPlan: Sendable, Hashable {
+    public var runID: String
+    public var attemptID: String
+    /// Index into the workload's tasks.
+    public var taskIndex: Int
+    /// Issue order within the level, from 0; seeds the attempt's draws.
+    public var sequence: Int
+    public var concurrency: Int?
+    public var worker: Int?
+    public var isWarmup: Bool
+    /// Intended start on the run clock (ns); task latency counts from here.
+    public var scheduled: Int64
+
+    public init(
+        runID: String, attemptID: String, taskIndex: Int, sequence: Int, concurrency: Int? = nil, worker: Int? = nil,
+        isWarmup: Bool = false, scheduled: Int64
+    ) {
+        self.runID = runID
+        self.attemptID = attemptID
+        self.taskIndex = taskIndex
+        self.sequence = sequence
+        self.concurrency = concurrency
+        self.worker = worker
+        self.isWarmup = isWarmup
+        self.scheduled = scheduled
+    }
+}
+
+/// How an attempt run ended.
+public enum AttemptResult: Sendable {
+    /// The attempt ended (passed, failed, errored or timed out) and is ready to record.
+    case finished(AttemptRecord, [StepRecord])
+    /// The run was interrupted while the attempt ran; nothing of it is recorded.
+    case interrupted
+}

@@ -1,0 +1,222 @@
+public import Foundation
+public import Pricing
+public import Traces
+
+/// "The number that moves first": the latency component whose share of task latency grows
+/// most from the lowest to the highest concurrency level.
+public struct Bottleneck: Sendable, Hashable, Codable {
+    public var component: String
+    public var fromConcurrency: Int
+    public var toConcurrency: Int
+    public var fromShare: Double
+    public var toShare: Double
+    /// p95 task latency at the highest level ÷ at the lowest.
+    public var p95Growth: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case component, fromConcurrency = "from_concurrency", toConcurrency = "to_concurrency"
+        case fromShare = "from_share", toShare = "to_share", p95Growth = "p95_growth"
+    }
+}
+
+/// The summary of a run: figures per concurrency level, computed from its traces only.
+public struct RunSummary: Sendable, Hashable, Codable {
+    public var runID: String?
+    public var workload: String?
+    public var target: String?
+    public var startedAt: String?
+    public var agentperfVersion: String?
+    public var priceTable: String
+    public var levels: [LevelSummary]
+    public var bottleneck: Bottleneck?
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", workload, target, startedAt = "started_at", agentperfVersion = "agentperf_version"
+        case priceTable = "price_table", levels, bottleneck
+    }
+
+    /// Computes every figure from a trace log and a price table.
+    public static func compute(from log: TraceLog, prices: PriceTable) -> RunSummary {
+        var groups: [(Int?, [LoggedAttempt], WindowRecord?)] = []
+        if log.windows.isEmpty {
+            groups = [(nil, log.attempts, nil)]
+        } else {
+            for window in log.windows {
+                groups.append((window.concurrency, log.attempts.filter { $0.record.concurrency == window.concurrency }, window))
+            }
+        }
+        let levels = groups.map { LevelCalculator(concurrency: $0.0, attempts: $0.1, window: $0.2, prices: prices).summary() }
+        return RunSummary(
+            runID: log.run?.runID, workload: log.run?.workload, target: log.run?.target,
+            startedAt: log.run.map { $0.startedAt.formatted(.iso8601) }, agentperfVersion: log.run?.agentperfVersion,
+            priceTable: prices.version, levels: levels, bottleneck: bottleneck(of: levels))
+    }
+
+    static func bottleneck(of levels: [LevelSummary]) -> Bottleneck? {
+        let ordered = levels.filter { $0.concurrency != nil && $0.attempts.total > 0 }.sorted { $0.concurrency! < $1.concurrency! }
+        guard let low = ordered.first, let high = ordered.last, low.concurrency != high.concurrency else { return nil }
+        let growth = zip(low.breakdownShare.components, high.breakdownShare.components).map {
+            (name: $0.name, from: $0.seconds, to: $1.seconds)
+        }
+        guard let top = growth.max(by: { ($0.to - $0.from) < ($1.to - $1.from) }) else { return nil }
+        let p95Growth = zip(low.taskLatency.p95, high.taskLatency.p95).map { $1 / $0 }
+        return Bottleneck(
+            component: top.name, fromConcurrency: low.concurrency!, toConcurrency: high.concurrency!,
+            fromShare: top.from, toShare: top.to, p95Growth: p95Growth)
+    }
+
+    /// JSON with stable key order; infinities as "inf".
+    public func jsonData() throws -> Data {
+        try Self.encoder.encode(self)
+    }
+
+    public static func decode(_ data: Data) throws -> RunSummary {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(RunSummary.self, from: data)
+    }
+
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}
+
+private func zip(_ a: Double?, _ b: Double?) -> (Double, Double)? {
+    guard let a, let b, a > 0, a.isFinite, b.isFinite else { return nil }
+    return (a, b)
+}
+
+/// Computes one level's figures.
+struct LevelCalculator {
+    let concurrency: Int?
+    let attempts: [LoggedAttempt]
+    let window: WindowRecord?
+    let prices: PriceTable
+
+    func summary() -> LevelSummary {
+        let measured = attempts.filter { !$0.record.isWarmup }
+        var counts = AttemptCounts()
+        counts.warmup = attempts.count - measured.count
+        var latency = LatencyDistribution()
+        var errorAdjusted = LatencyDistribution()
+        var passedLatency = LatencyDistribution()
+        var ttft = LatencyDistribution()
+        var itl = LatencyDistribution()
+        var queue = LatencyDistribution()
+        var priced = PricedUsage()
+        var tokens = TokenTotals()
+        var breakdown = LatencyBreakdown()
+        var stepErrors: [String: Int] = [:]
+
+        for attempt in measured {
+            counts.total += 1
+            switch attempt.record.outcome {
+            case .passed: counts.passed += 1
+            case .failed: counts.failed += 1
+            case .error: counts.errored += 1
+            case .timeout: counts.timedOut += 1
+            }
+            if let nanoseconds = attempt.record.latency {
+                latency.record(nanoseconds: nanoseconds)
+                if attempt.record.outcome == .passed {
+                    errorAdjusted.record(nanoseconds: nanoseconds)
+                    passedLatency.record(nanoseconds: nanoseconds)
+                } else {
+                    errorAdjusted.recordInfinite()
+                }
+            }
+            breakdown += LatencyBreakdown.of(attempt) ?? LatencyBreakdown()
+            for step in attempt.steps {
+                priced += prices.price(step)
+                if let error = step.errorType { stepErrors[error, default: 0] += 1 }
+                record(step, tokens: &tokens)
+                let timing = step.timing
+                if let scheduled = timing.scheduled, let sent = timing.sent {
+                    queue.record(nanoseconds: sent - scheduled + (timing.serverQueue ?? 0))
+                }
+                guard step.operation.generatesTokens, step.errorType == nil,
+                    let sent = timing.sent, let first = timing.firstToken
+                else { continue }
+                ttft.record(nanoseconds: first - sent)
+                if let last = timing.lastToken, let output = step.usage?.output, output >= 2 {
+                    itl.record(seconds: Double(last - first) / 1e9 / Double(output - 1))
+                }
+            }
+        }
+        let totalInput = tokens.uncachedInput + tokens.cacheWrite + tokens.cacheRead + tokens.output
+        tokens.cacheReadShare = totalInput > 0 ? Double(tokens.cacheRead) / Double(totalInput) : nil
+
+        let (windowStart, windowEnd) = windowBounds(measured)
+        let windowSeconds = Double(windowEnd - windowStart) / 1e9
+        // Time-average attempts in flight: each attempt (warm-up ones too: they are load) counts
+        // the part of its latency inside the window.
+        var inFlight: Int64 = 0
+        for attempt in attempts {
+            guard let start = attempt.record.scheduled, let end = attempt.record.end else { continue }
+            inFlight += max(0, min(end, windowEnd) - max(start, windowStart))
+        }
+        var steps = StepThroughput()
+        for step in attempts.flatMap(\.steps) {
+            guard let end = step.timing.end, end >= windowStart, end <= windowEnd else { continue }
+            steps.total += 1
+            switch step.operation.family {
+            case .model: steps.model += 1
+            case .tool: steps.tool += 1
+            case .delegation: steps.delegation += 1
+            }
+        }
+        if windowSeconds > 0 {
+            steps.perSecond = Double(steps.total) / windowSeconds
+            steps.modelPerSecond = Double(steps.model) / windowSeconds
+            steps.toolPerSecond = Double(steps.tool) / windowSeconds
+        }
+
+        let total = priced.cost.total
+        let cost = CostSummary(
+            total: priced.cost, perAttempt: counts.total > 0 ? total / Double(counts.total) : nil,
+            perCompletedTask: counts.passed > 0 ? total / Double(counts.passed) : nil,
+            unpricedModels: priced.unpricedModels.sorted(), assumptions: priced.assumptions.sorted().map(\.description),
+            priceEntries: priced.entries)
+        let perAttempt = counts.total > 0 ? 1 / Double(counts.total) : 0
+        let share = breakdown.total > 0 ? 1 / breakdown.total : 0
+        return LevelSummary(
+            concurrency: concurrency, interrupted: window?.interrupted ?? false, windowSeconds: windowSeconds,
+            attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total),
+            taskLatency: latency.summary, taskLatencyErrorAdjusted: errorAdjusted.summary,
+            qualityConditionedLatency: passedLatency.summary, steps: steps, cost: cost, tokens: tokens,
+            ttft: ttft.summary, itl: itl.summary, queue: queue.summary,
+            achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
+            breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors)
+    }
+
+    /// The level's window, or (for traces without one) first scheduled start → last end.
+    private func windowBounds(_ measured: [LoggedAttempt]) -> (Int64, Int64) {
+        if let window { return (window.start, window.end) }
+        let starts = measured.compactMap(\.record.scheduled)
+        let ends = measured.compactMap(\.record.end)
+        guard let start = starts.min(), let end = ends.max() else { return (0, 0) }
+        return (start, end)
+    }
+
+    private func record(_ step: StepRecord, tokens: inout TokenTotals) {
+        guard let usage = step.usage else {
+            if step.operation.family == .model { tokens.stepsWithoutUsage += 1 }
+            return
+        }
+        tokens.uncachedInput += usage.uncachedInput
+        tokens.cacheRead += usage.cacheRead
+        tokens.cacheWrite += usage.cacheWrite
+        tokens.output += usage.output
+        tokens.reasoning += usage.reasoning
+        if usage.isEstimated { tokens.estimatedSteps += 1 }
+    }
+
+    private func scaled(_ b: LatencyBreakdown, by factor: Double) -> LatencyBreakdown {
+        LatencyBreakdown(
+            queue: b.queue * factor, prefill: b.prefill * factor, decode: b.decode * factor, tool: b.tool * factor,
+            orchestration: b.orchestration * factor)
+    }
+}

@@ -1,0 +1,71 @@
+public import ArgumentParser
+import Foundation
+import Harness
+import Pricing
+import Traces
+import Workload
+
+/// `agentperf`: benchmark LLM agents by the work they finish.
+public struct AgentPerfCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "agentperf",
+        abstract: "Benchmark LLM agents by the work they finish: task latency, steps/s, cost per completed task.",
+        discussion: """
+            Run the bundled workload on the built-in simulated fleet (no GPU, key or network):
+              agentperf run
+            Recompute the tables of a saved run:
+              agentperf report runs/<time>
+            Exit codes: 0 ok, 1 the run failed, 2 bad input, 130 interrupted (results so far are saved).
+            """,
+        version: AgentPerfVersion.current,
+        subcommands: [RunCommand.self, ReportCommand.self, ServeSimCommand.self, WorkloadCommand.self])
+
+    public init() {}
+}
+
+/// The process entry point: parses, runs, and maps every error to an exit code and a message.
+public enum AgentPerfEntry {
+    public static func main(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try AgentPerfCommand.parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch {
+            let (code, message) = exitStatus(for: error)
+            if !message.isEmpty {
+                let stream = code == 0 ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            }
+            exit(code)
+        }
+    }
+
+    /// Exit code and message for an error: 2 for anything the user can fix in the input.
+    static func exitStatus(for error: any Error) -> (Int32, String) {
+        switch error {
+        case let error as WorkloadError: return (2, "error: \(error)")
+        case let error as PricingError: return (2, "error: \(error)")
+        case let error as TraceError: return (2, "error: \(error)")
+        case let error as HarnessError: return (error.isBadInput ? 2 : 1, "error: \(error)")
+        case let error as CommandFailure: return (error.code, error.message.isEmpty ? "" : "error: \(error.message)")
+        default:
+            let code = AgentPerfCommand.exitCode(for: error).rawValue
+            let message = AgentPerfCommand.fullMessage(for: error)
+            // Usage errors (ArgumentParser's EX_USAGE 64) are bad input: exit 2 as documented.
+            return (code == 64 ? 2 : code, message)
+        }
+    }
+}
+
+/// An error that ends a command with a given code, after its message (if any) is printed.
+struct CommandFailure: Error {
+    var code: Int32
+    var message: String
+
+    static let interrupted = CommandFailure(code: 130, message: "")
+    static func badInput(_ message: String) -> CommandFailure { CommandFailure(code: 2, message: message) }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Pricing
+import Traces
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Recompute a run's figures from its saved traces.",
+        discussion: """
+            Reads DIR/traces.jsonl (or a .jsonl file given directly) and prices it with DIR/prices.json, or
+            with --prices to see the same run under another price table (LiteLLM's
+            model_prices_and_context_window.json works as is). Prints the same table as `run`.
+            """)
+
+    @Argument(help: "A run directory, or a traces .jsonl file.")
+    var path: String
+
+    @Flag(help: "Print the summary as JSON instead of the table.")
+    var json = false
+
+    @Option(help: "Price table to compute costs with (default: the run's prices.json).")
+    var prices: String?
+
+    func run() throws {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CommandFailure.badInput("\(path) does not exist; expected a run directory or a traces .jsonl file")
+        }
+        let directory = isDirectory.boolValue ? url : url.deletingLastPathComponent()
+        let traces = isDirectory.boolValue ? url.appendingPathComponent(BenchmarkRun.tracesFileName) : url
+        let priceFile = prices.map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent(BenchmarkRun.pricesFileName)
+        guard FileManager.default.fileExists(atPath: priceFile.path) else {
+            throw CommandFailure.badInput("no price table at \(priceFile.path); pass one with --prices")
+        }
+        let table = try PriceTable.load(from: priceFile)
+        let presentation = try Presentation.load(traces: traces, prices: table)
+        presentation.print(json: json)
+        if presentation.log.hasErrors {
+            throw CommandFailure.badInput("\(traces.path) has unreadable lines (listed above); the figures cover the rest")
+        }
+    }
+}

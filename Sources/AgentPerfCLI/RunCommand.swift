@@ -1,0 +1,179 @@
+import AgentMetrics
+import ArgumentParser
+import Foundation
+import Harness
+import Logging
+import Recorder
+import ServiceLifecycle
+import Traces
+import UnixSignals
+import SimulatedFleet
+import SpecDecoding
+import Workload
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a workload at each concurrency level and report the headline metrics.",
+        discussion: """
+            Without a workload file, runs the bundled default (print it with `agentperf workload`) on the
+            built-in simulated fleet, started in-process on a loopback port. Progress goes to standard
+            error; the table (or --json) to standard output. Every attempt is saved to the output
+            directory the moment it ends; Ctrl-C stops the run and still reports what finished.
+            """)
+
+    @Argument(help: "Workload file (YAML or JSON). Default: the bundled workload.")
+    var workload: String?
+
+    @Option(help: "Directory for traces.jsonl, summary.json, config.json and prices.json. Default: runs/<time>.")
+    var out: String?
+
+    @Flag(help: "Print the summary as JSON on standard output instead of the table.")
+    var json = false
+
+    @Option(help: "Send model calls to this OpenAI-compatible base URL (…/v1) instead of the simulated fleet.")
+    var endpoint: String?
+
+    @Option(help: "Concurrency levels, comma-separated, e.g. 1,16,64 (overrides the workload).")
+    var concurrency: String?
+
+    @Option(help: "Measured duration per level, e.g. 30s (overrides the workload).")
+    var duration: String?
+
+    @Option(help: "Measured attempts per level (overrides the workload).")
+    var attempts: Int?
+
+    @Option(help: "Warm-up per level, e.g. 2s (overrides the workload).")
+    var warmup: String?
+
+    @Option(help: "Seed for every random draw (overrides the workload).")
+    var seed: UInt64?
+
+    @Flag(help: "Run the simulated fleet with zero latency: measures the harness's own ceiling.")
+    var zeroLatency = false
+
+    @Flag(help: "Do not print progress.")
+    var quiet = false
+
+    @Option(help: "Level of diagnostic logs on standard error (trace, debug, info, notice, warning, error).")
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical") }
+        if duration != nil, attempts != nil { throw ValidationError("give --duration or --attempts, not both") }
+        if let attempts, attempts < 1 { throw ValidationError("--attempts: expected at least 1") }
+        if let duration, DurationSpec(parsing: duration) == nil { throw ValidationError("--duration: expected a duration with a unit, like 30s") }
+        if let warmup, DurationSpec(parsing: warmup) == nil { throw ValidationError("--warmup: expected a duration with a unit, like 2s") }
+        if let concurrency, (try? Self.levels(concurrency)) == nil {
+            throw ValidationError("--concurrency: expected distinct whole numbers from 1 to 4096, comma-separated, like 1,16,64")
+        }
+    }
+
+    static func levels(_ text: String) throws -> [Int] {
+        let levels = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !levels.isEmpty, levels.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }), Set(levels).count == levels.count else {
+            throw ValidationError("bad levels")
+        }
+        return levels.map { $0! }
+    }
+
+    func run() async throws {
+        var workload = try workload.map { try WorkloadLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? BundledWorkload.load()
+        try applyOverrides(to: &workload)
+        let logger = Self.makeLogger(level: logLevel)
+
+        let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
+        let benchmark = BenchmarkRun(workload: workload, outputDirectory: directory, endpointOverride: endpoint, logger: logger)
+        let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
+        if !quiet {
+            Terminal.err("agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), output \(directory.path)\n")
+        }
+        let outcome = try await withThrowingTaskGroup(of: RunArtifacts?.self) { group in
+            group.addTask {
+                try await Self.runHandlingSignals(benchmark, progress: continuation, logger: logger)
+            }
+            let quiet = self.quiet
+            group.addTask {
+                if quiet { for await _ in events {} } else { await ProgressPrinter.run(events, isTerminal: Terminal.stderrIsTerminal) }
+                return nil
+            }
+            var artifacts: RunArtifacts?
+            for try await result in group { if let result { artifacts = result } }
+            return artifacts!
+        }
+        let presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
+        try presented.writeSummary(to: directory.appendingPathComponent("summary.json"))
+        presented.print(json: json)
+        Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
+        if presented.log.hasErrors { throw CommandFailure.badInput("the trace file has unreadable lines (listed above)") }
+        if outcome.interrupted {
+            Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
+            throw CommandFailure.interrupted
+        }
+    }
+
+    private func applyOverrides(to workload: inout Workload) throws {
+        if let concurrency { workload.load.concurrency = try Self.levels(concurrency) }
+        if let duration { workload.load.length = .duration(DurationSpec(parsing: duration)!) }
+        if let attempts { workload.load.length = .attempts(attempts) }
+        if let warmup {
+            workload.load.warmup = DurationSpec(parsing: warmup)
+            workload.load.warmupAttempts = nil
+        }
+        if let seed { workload.seed = seed }
+        if zeroLatency { workload.fleet.timing = .zero }
+    }
+
+    /// Runs the benchmark as a service so SIGINT/SIGTERM stop it gracefully: attempts in flight
+    /// are abandoned, everything finished stays recorded, and the run returns its artifacts.
+    static func runHandlingSignals(
+        _ benchmark: BenchmarkRun, progress: AsyncStream<ProgressEvent>.Continuation, logger: Logger
+    ) async throws -> RunArtifacts {
+        let box = OutcomeBox()
+        let service = BenchmarkService(benchmark: benchmark, progress: progress, box: box)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                             failureTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        try await group.run()
+        guard let outcome = await box.outcome else { throw CommandFailure(code: 1, message: "the run ended without a result") }
+        return try outcome.get()
+    }
+
+    static func makeLogger(level: String) -> Logger {
+        var logger = Logger(label: "agentperf") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: level) ?? .warning
+        return logger
+    }
+
+    static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date())
+    }
+}
+
+private actor OutcomeBox {
+    var outcome: Result<RunArtifacts, HarnessError>?
+    func set(_ outcome: Result<RunArtifacts, HarnessError>) { self.outcome = outcome }
+}
+
+private struct BenchmarkService: Service {
+    let benchmark: BenchmarkRun
+    let progress: AsyncStream<ProgressEvent>.Continuation
+    let box: OutcomeBox
+
+    func run() async throws {
+        let result: Result<RunArtifacts, HarnessError>
+        do {
+            result = .success(try await cancelWhenGracefulShutdown { [benchmark, progress] in
+                try await benchmark.run(progress: progress)
+            })
+        } catch let error as HarnessError {
+            result = .failure(error)
+        } catch {
+            result = .failure(.fleetFailed("\(error)"))
+        }
+        await box.set(result)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import Traces
+import UnixSignals
+import SimulatedFleet
+import SimulatedFleetServer
+import Workload
+
+struct ServeSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve-sim",
+        abstract: "Serve the simulated fleet as a standalone OpenAI-compatible HTTP server.",
+        discussion: """
+            Endpoints: GET /v1/models, POST /v1/chat/completions (streaming and not), POST /v1/embeddings,
+            GET /health. Queueing time is reported in a `Server-Timing: queue;dur=<ms>` header. Stops on
+            Ctrl-C or SIGTERM.
+            """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8000
+
+    @Option(help: "Fleet file (YAML or JSON: timing and deployments). Default: the built-in fleet.")
+    var fleet: String?
+
+    @Flag(help: "Answer with zero latency (every engine iteration takes no time).")
+    var zeroLatency = false
+
+    @Option(help: "Level of diagnostic logs on standard error.")
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        var configuration = try fleet.map { try WorkloadLoader.loadFleet(contentsOf: URL(fileURLWithPath: $0)) } ?? .default
+        if zeroLatency { configuration.timing = .zero }
+        do { _ = try Fleet(configuration: configuration) } catch { throw CommandFailure.badInput("\(error)") }
+        let logger = RunCommand.makeLogger(level: logLevel)
+        let host = self.host
+        let models = configuration.deployments.map(\.name).joined(separator: ", ")
+        let timing = configuration.timing
+        let server = FleetServer(configuration: configuration, host: host, port: port, logger: logger) { port in
+            Terminal.err("AgentPerf simulated fleet on http://\(host):\(port)/v1 (models: \(models); timing: \(timing.rawValue)). Ctrl-C stops it.\n")
+        }
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        try await group.run()
+    }
+}

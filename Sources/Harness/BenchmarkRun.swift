@@ -1,0 +1,232 @@
+import AgentLoop
+import AsyncHTTPClient
+import Backends
+public import Foundation
+public import Logging
+import NIOCore
+import Pricing
+public import Recorder
+import Scheduler
+import ServiceLifecycle
+import SimulatedFleet
+import SimulatedFleetServer
+import SpecDecoding
+import Tools
+import Traces
+public import Workload
+
+/// The version written into every run record.
+public enum AgentPerfVersion {
+    public static let current = "0.1.0"
+}
+
+/// Files a run leaves in its output directory.
+public struct RunArtifacts: Sendable, Hashable {
+    public var directory: URL
+    public var traces: URL
+    public var config: URL
+    public var prices: URL
+    public var runID: String
+    /// True when the run was stopped (Ctrl-C) before all levels finished.
+    public var interrupted: Bool
+}
+
+/// One benchmark run: the workload at each concurrency level, against the built-in simulated
+/// fleet (started in-process on a loopback port) or an OpenAI-compatible endpoint.
+///
+/// Writes `config.json` (the resolved workload, re-runnable as is), `prices.json` and
+/// `traces.jsonl` into the output directory. Each attempt is appended the moment it ends.
+/// Cancelling the task (Ctrl-C) stops issuing attempts, abandons those in flight, writes the
+/// current level's window marked interrupted, and returns normally.
+public struct BenchmarkRun: Sendable {
+    public var workload: Workload
+    public var outputDirectory: URL
+    /// Overrides the workload's endpoint with a base URL (`…/v1`).
+    public var endpointOverride: String?
+    public var logger: Logger
+
+    public init(workload: Workload, outputDirectory: URL, endpointOverride: String? = nil, logger: Logger) {
+        self.workload = workload
+        self.outputDirectory = outputDirectory
+        self.endpointOverride = endpointOverride
+        self.logger = logger
+    }
+
+    public static let configFileName = "config.json"
+    public static let pricesFileName = "prices.json"
+    public static let tracesFileName = "traces.jsonl"
+
+    public func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
+        let artifacts = try prepareOutput()
+        let endpoint = try resolveEndpoint()
+        let clock = RunClock()
+        let run = RunRecord(
+            runID: artifacts.runID, startedAt: Date(), agentperfVersion: AgentPerfVersion.current, workload: workload.name,
+            seed: workload.seed, concurrencyLevels: workload.load.concurrency,
+            target: endpoint.map(\.baseURL) ?? "simulated fleet (in-process)")
+        let writer: TraceWriter
+        do { writer = try TraceWriter(creating: artifacts.traces, run: run) } catch { throw .traceWriteFailed(error) }
+        let recorder = RunRecorder(writer: writer, progress: progress)
+        defer { progress?.finish() }
+
+        let interrupted: Bool
+        do {
+            interrupted = try await withThrowingTaskGroup(of: Void.self) { group in
+                let baseURL: URL
+                let provider: String
+                var headers: [(String, String)] = []
+                var fleet: ServiceGroup?
+                if let endpoint {
+                    baseURL = URL(string: endpoint.baseURL)!
+                    provider = endpoint.provider
+                    if let variable = endpoint.apiKeyEnvironmentVariable,
+                        let key = ProcessInfo.processInfo.environment[variable]
+                    {
+                        headers.append(("authorization", "Bearer \(key)"))
+                    }
+                } else {
+                    let (services, port) = try await startFleet(in: &group)
+                    fleet = services
+                    baseURL = URL(string: "http://127.0.0.1:\(port)/v1")!
+                    provider = "agentperf-simulated-fleet"
+                }
+                let interrupted = try await runLevels(
+                    baseURL: baseURL, provider: provider, headers: headers, clock: clock, runID: artifacts.runID,
+                    recorder: recorder)
+                await fleet?.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return interrupted
+            }
+        } catch let error as HarnessError {
+            await writer.close()
+            throw error
+        } catch {
+            await writer.close()
+            throw .fleetFailed("\(error)")
+        }
+        await writer.close()
+        var result = artifacts
+        result.interrupted = interrupted
+        return result
+    }
+
+    /// Starts the simulated fleet in a service group run by a child task; returns the group
+    /// (to shut it down gracefully) and the port it listens on.
+    private func startFleet(in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> (ServiceGroup, Int) {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = FleetServer(
+            configuration: workload.fleet, host: "127.0.0.1", port: 0, logger: logger,
+            onListening: { port in continuation.yield(port); continuation.finish() })
+        let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
+        group.addTask {
+            defer { continuation.finish() }
+            try await services.run()
+        }
+        for await port in ports { return (services, port) }
+        throw HarnessError.fleetFailed("the server stopped before it was listening")
+    }
+
+    private func runLevels(
+        baseURL: URL, provider: String, headers: [(String, String)], clock: RunClock, runID: String, recorder: RunRecorder
+    ) async throws -> Bool {
+        var configuration = HTTPClient.Configuration()
+        // Connections enough for every agent and sub-agent to have a request in flight.
+        let widest = workload.tasks.map { Self.widestFanout($0.agent.steps) }.max() ?? 1
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
+        configuration.timeout = .init(connect: .seconds(10))
+        return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+            let backend = OpenAICompatibleBackend(
+                baseURL: baseURL, providerName: provider, client: client, headers: headers, clock: clock)
+            let loop = ScriptedAgentLoop(
+                workload: workload, chat: backend, embeddings: backend,
+                tools: ToolRunner(tools: workload.tools, clock: clock), clock: clock)
+            let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
+            let plans = LevelPlan.plans(for: workload.load)
+            let writeFailure = WriteFailure()
+            for (index, level) in plans.enumerated() {
+                if Task.isCancelled { return true }
+                let (seconds, attempts): (Double?, Int?) =
+                    switch level.length {
+                    case .duration(let d): (d.seconds, nil)
+                    case .attempts(let n): (nil, n)
+                    }
+                await recorder.announce(.levelStarted(
+                    concurrency: level.concurrency, index: index, count: plans.count, plannedSeconds: seconds,
+                    plannedAttempts: attempts))
+                let outcome = await scheduler.run(level, runID: runID) { plan in
+                    guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
+                    do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
+                        await writeFailure.set(error)
+                        return nil
+                    }
+                    return plan.isWarmup ? nil : record.end
+                }
+                if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
+                do throws(TraceError) {
+                    try await recorder.record(WindowRecord(
+                        runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
+                        start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
+                        interrupted: outcome.interrupted))
+                } catch { throw HarnessError.traceWriteFailed(error) }
+                if outcome.interrupted { return true }
+            }
+            return false
+        }
+    }
+
+    // MARK: Setup
+
+    private func prepareOutput() throws(HarnessError) -> RunArtifacts {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            var resolved = workload
+            if let endpointOverride { resolved.endpoint = EndpointSpec(baseURL: endpointOverride) }
+            try encoder.encode(resolved).write(to: outputDirectory.appendingPathComponent(Self.configFileName))
+            try workload.prices.write(to: outputDirectory.appendingPathComponent(Self.pricesFileName))
+        } catch {
+            throw .cannotCreateOutput(path: outputDirectory.path, reason: error.localizedDescription)
+        }
+        let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
+        return RunArtifacts(
+            directory: outputDirectory, traces: outputDirectory.appendingPathComponent(Self.tracesFileName),
+            config: outputDirectory.appendingPathComponent(Self.configFileName),
+            prices: outputDirectory.appendingPathComponent(Self.pricesFileName),
+            runID: "run-\(stamp)-\(UInt32.random(in: 0...UInt32.max) % 0xFFFF)", interrupted: false)
+    }
+
+    private func resolveEndpoint() throws(HarnessError) -> EndpointSpec? {
+        if let endpointOverride {
+            guard endpointOverride.hasPrefix("http://") || endpointOverride.hasPrefix("https://"),
+                URL(string: endpointOverride) != nil
+            else { throw .invalidEndpoint(endpointOverride) }
+            return EndpointSpec(baseURL: endpointOverride)
+        }
+        if let endpoint = workload.endpoint, let variable = endpoint.apiKeyEnvironmentVariable,
+            ProcessInfo.processInfo.environment[variable] == nil
+        {
+            throw .missingAPIKey(variable: variable)
+        }
+        return workload.endpoint
+    }
+
+    static func widestFanout(_ steps: [StepSpec]) -> Int {
+        steps.map { step in
+            switch step {
+            case .fanout(let block): block.agents * widestFanout(block.agent.steps)
+            case .repeatBlock(let block): widestFanout(block.steps)
+            default: 1
+            }
+        }.max() ?? 1
+    }
+}
+
+/// The first trace-write failure seen by any worker.
+private actor WriteFailure {
+    private(set) var error: TraceError?
+    func set(_ error: TraceError) { if self.error == nil { self.error = error } }
+}

@@ -1,0 +1,40 @@
+public import Traces
+
+/// Why a run could not start or finish.
+public struct HarnessError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable {
+        case cannotCreateOutput(path: String, reason: String)
+        case traceWriteFailed(TraceError)
+        case missingAPIKey(variable: String)
+        case invalidEndpoint(String)
+        case fleetFailed(String)
+    }
+    private let code: Code
+
+    public static func cannotCreateOutput(path: String, reason: String) -> HarnessError {
+        HarnessError(code: .cannotCreateOutput(path: path, reason: reason))
+    }
+    public static func traceWriteFailed(_ error: TraceError) -> HarnessError { HarnessError(code: .traceWriteFailed(error)) }
+    public static func missingAPIKey(variable: String) -> HarnessError { HarnessError(code: .missingAPIKey(variable: variable)) }
+    public static func invalidEndpoint(_ url: String) -> HarnessError { HarnessError(code: .invalidEndpoint(url)) }
+    public static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
+
+    /// True when the user can fix it by changing the input (exit code 2).
+    public var isBadInput: Bool {
+        switch code {
+        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput: true
+        case .traceWriteFailed, .fleetFailed: false
+        }
+    }
+
+    public var description: String {
+        switch code {
+        case .cannotCreateOutput(let path, let reason): "cannot create the output directory \(path): \(reason)"
+        case .traceWriteFailed(let error): "\(error); the attempts written before this point are intact"
+        case .missingAPIKey(let variable):
+            "the workload's endpoint reads its API key from $\(variable), which is not set; export it and run again"
+        case .invalidEndpoint(let url): "\"\(url)\" is not an http(s) base URL like http://127.0.0.1:8000/v1"
+        case .fleetFailed(let reason): "the simulated fleet failed: \(reason)"
+        }
+    }
+}

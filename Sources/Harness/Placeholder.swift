@@ -1,8 +1,0 @@
-import AsyncHTTPClient
-
-import Histogram
-import Yams
-import Subprocess
-
-import ServiceLifecycle
-import DequeModule

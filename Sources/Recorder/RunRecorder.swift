@@ -1,0 +1,60 @@
+public import Traces
+
+/// Something the run reports while it goes, for live displays.
+public enum ProgressEvent: Sendable, Hashable {
+    /// A concurrency level began (`index` of `count`, from 0).
+    case levelStarted(concurrency: Int, index: Int, count: Int, plannedSeconds: Double?, plannedAttempts: Int?)
+    /// An attempt finished and was written to the trace.
+    case attemptRecorded(AttemptSummary)
+    /// A level finished; its window was written.
+    case levelFinished(concurrency: Int, interrupted: Bool)
+}
+
+/// The parts of a finished attempt a progress display needs.
+public struct AttemptSummary: Sendable, Hashable {
+    public var concurrency: Int
+    public var isWarmup: Bool
+    public var outcome: Outcome
+    public var steps: Int
+    /// Task latency in seconds.
+    public var latency: Double
+
+    public init(concurrency: Int, isWarmup: Bool, outcome: Outcome, steps: Int, latency: Double) {
+        self.concurrency = concurrency
+        self.isWarmup = isWarmup
+        self.outcome = outcome
+        self.steps = steps
+        self.latency = latency
+    }
+}
+
+/// Writes each finished attempt to the trace file the moment it ends, and tells the progress
+/// display. The one place a run's results go, so nothing finished is lost on a crash.
+public actor RunRecorder {
+    private let writer: TraceWriter
+    private let progress: AsyncStream<ProgressEvent>.Continuation?
+    public private(set) var attemptsRecorded = 0
+
+    public init(writer: TraceWriter, progress: AsyncStream<ProgressEvent>.Continuation?) {
+        self.writer = writer
+        self.progress = progress
+    }
+
+    /// Appends a finished attempt and its steps.
+    public func record(_ attempt: AttemptRecord, steps: [StepRecord]) async throws(TraceError) {
+        try await writer.append(attempt: attempt, steps: steps)
+        attemptsRecorded += 1
+        progress?.yield(.attemptRecorded(AttemptSummary(
+            concurrency: attempt.concurrency ?? 0, isWarmup: attempt.isWarmup, outcome: attempt.outcome,
+            steps: steps.count, latency: Double(attempt.latency ?? 0) / 1e9)))
+    }
+
+    /// Appends a level's measurement window.
+    public func record(_ window: WindowRecord) async throws(TraceError) {
+        try await writer.append(window: window)
+        progress?.yield(.levelFinished(concurrency: window.concurrency, interrupted: window.interrupted))
+    }
+
+    /// Passes an event to the display.
+    public func announce(_ event: ProgressEvent) { progress?.yield(event) }
+}

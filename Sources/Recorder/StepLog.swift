@@ -1,0 +1,17 @@
+public import Traces
+
+/// Collects the steps of one attempt as they complete.
+///
+/// An actor because sub-agents of one attempt run concurrently; and a separate object from the
+/// agent loop so that steps finished before a timeout or cancellation are still there to
+/// record.
+public actor StepLog {
+    private var steps: [StepRecord] = []
+
+    public init() {}
+
+    public func append(_ step: StepRecord) { steps.append(step) }
+
+    /// The steps so far, in completion order.
+    public var recorded: [StepRecord] { steps }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// How figures are written in tables: units chosen per value, three significant digits.
+public enum Format {
+    /// `850 µs`, `12.3 ms`, `2.41 s`, `3m 05s`, `∞`, `–` for no value.
+    public static func seconds(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        if value.isInfinite { return "∞" }
+        let magnitude = abs(value)
+        if magnitude == 0 { return "0 ms" }
+        if magnitude < 1e-3 { return "\(significant(value * 1e6)) µs" }
+        if magnitude < 1 { return "\(significant(value * 1e3)) ms" }
+        if magnitude < 60 { return "\(significant(value)) s" }
+        let minutes = Int(value / 60)
+        return String(format: "%dm %02ds", minutes, Int(value) - minutes * 60)
+    }
+
+    /// `$0.0123`, `$1.25`, `$1,204`; `–` for no value.
+    public static func dollars(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        if value == 0 { return "$0" }
+        if abs(value) >= 1000 { return "$" + value.formatted(.number.precision(.fractionLength(0))) }
+        return "$" + significant(value)
+    }
+
+    /// `83%`, `4.5%`, `0.3%`.
+    public static func percent(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "–" }
+        let percent = value * 100
+        if percent == 0 || percent >= 10 || percent <= -10 { return "\(Int(percent.rounded()))%" }
+        return "\(significant(percent, digits: 2))%"
+    }
+
+    /// `12.4`, `0.031`, `1,204`.
+    public static func rate(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "–" }
+        if abs(value) >= 1000 { return value.formatted(.number.precision(.fractionLength(0))) }
+        return significant(value)
+    }
+
+    /// `1.2M`, `34.5k`, `812`.
+    public static func count(_ value: Int) -> String {
+        let v = Double(value)
+        if value >= 1_000_000 { return "\(significant(v / 1e6))M" }
+        if value >= 10_000 { return "\(significant(v / 1e3))k" }
+        return "\(value)"
+    }
+
+    /// Three significant digits without trailing zeros beyond them.
+    static func significant(_ value: Double, digits: Int = 3) -> String {
+        guard value != 0, value.isFinite else { return value.isFinite ? "0" : "∞" }
+        let exponent = Int(floor(log10(abs(value))))
+        let decimals = max(0, digits - 1 - exponent)
+        return String(format: "%.\(decimals)f", value)
+    }
+}

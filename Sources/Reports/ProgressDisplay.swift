@@ -1,0 +1,66 @@
+public import Recorder
+import Traces
+import AgentMetrics
+
+/// Live progress of a run, as text. Feed it events and ask for the current status line; the
+/// caller decides how often to draw it and where (a rewritten line on a terminal, a line every
+/// few seconds otherwise).
+public struct ProgressDisplay: Sendable {
+    private var concurrency: Int?
+    private var levelIndex = 0
+    private var levelCount = 0
+    private var plannedSeconds: Double?
+    private var plannedAttempts: Int?
+    private var levelStartedAt: ContinuousClock.Instant?
+    private var measured = 0
+    private var warmup = 0
+    private var passed = 0
+    private var problems = 0
+    private var steps = 0
+
+    public init() {}
+
+    /// Applies an event; returns a line worth printing on its own (level start and end).
+    public mutating func apply(_ event: ProgressEvent, at now: ContinuousClock.Instant = .now) -> String? {
+        switch event {
+        case .levelStarted(let concurrency, let index, let count, let seconds, let attempts):
+            self = ProgressDisplay()
+            self.concurrency = concurrency
+            levelIndex = index
+            levelCount = count
+            plannedSeconds = seconds
+            plannedAttempts = attempts
+            levelStartedAt = now
+            let plan = seconds.map { "\(Format.seconds($0)) after warm-up" } ?? attempts.map { "\($0) attempts" } ?? ""
+            return "level \(index + 1)/\(count): concurrency \(concurrency), \(plan)"
+        case .attemptRecorded(let attempt):
+            steps += attempt.steps
+            if attempt.isWarmup {
+                warmup += 1
+            } else {
+                measured += 1
+                if attempt.outcome == .passed { passed += 1 }
+                if attempt.outcome == .error || attempt.outcome == .timeout { problems += 1 }
+            }
+            return nil
+        case .levelFinished(let concurrency, let interrupted):
+            let elapsed = levelStartedAt.map { (now - $0).seconds } ?? 0
+            return "level \(levelIndex + 1)/\(levelCount) done: concurrency \(concurrency), \(measured) measured attempts"
+                + " (\(passed) passed, \(problems) errors or timeouts) in \(Format.seconds(elapsed))"
+                + (interrupted ? " — interrupted" : "")
+        }
+    }
+
+    /// The current status, one line.
+    public func statusLine(at now: ContinuousClock.Instant = .now) -> String? {
+        guard let concurrency, let start = levelStartedAt else { return nil }
+        let elapsed = (now - start).seconds
+        var line = "c=\(concurrency) [\(levelIndex + 1)/\(levelCount)] \(Format.seconds(elapsed))"
+        if let plannedSeconds { line += " (\(Format.seconds(plannedSeconds)) planned)" }
+        line += " · attempts \(measured)"
+        if let plannedAttempts { line += "/\(plannedAttempts)" }
+        if warmup > 0 { line += " + \(warmup) warm-up" }
+        line += " · passed \(passed) · errors \(problems) · steps \(steps)"
+        return line
+    }
+}

@@ -1,0 +1,136 @@
+public import AgentMetrics
+import Pricing
+
+/// The final table of a run: one row per figure, one column per concurrency level.
+///
+/// Rows follow docs/METRICS.md, headline metrics first. Columns are levels in run order, so
+/// how a figure moves with concurrency reads across a row.
+public enum SummaryTable {
+    public static func render(_ summary: RunSummary) -> String {
+        let levels = summary.levels
+        var rows: [Row] = []
+        func add(_ label: String, _ value: (LevelSummary) -> String) { rows.append(.values(label, levels.map(value))) }
+        func section(_ title: String) { rows.append(.section(title)) }
+
+        section("Outcome")
+        add("attempts (passed / measured)") { "\($0.attempts.passed) / \($0.attempts.total)" }
+        add("pass rate [95% CI]") { level in
+            guard let rate = level.passRate.rate else { return "–" }
+            return "\(Format.percent(rate)) [\(Format.percent(level.passRate.low))–\(Format.percent(level.passRate.high))]"
+        }
+        add("failed / errors / timeouts") { "\($0.attempts.failed) / \($0.attempts.errored) / \($0.attempts.timedOut)" }
+
+        section("Task latency (all attempts)")
+        percentileRows(&rows, levels, \.taskLatency)
+        section("Quality-conditioned latency (passed only)")
+        percentileRows(&rows, levels, \.qualityConditionedLatency)
+
+        section("Throughput")
+        add("steps/s") { Format.rate($0.steps.perSecond) }
+        add("  model calls/s") { Format.rate($0.steps.modelPerSecond) }
+        add("  tool calls/s") { Format.rate($0.steps.toolPerSecond) }
+        add("achieved concurrency") { Format.rate($0.achievedConcurrency) }
+
+        section("Cost")
+        add("cost per completed task") { level in
+            level.cost.unpricedModels.isEmpty ? Format.dollars(level.cost.perCompletedTask) : "n/a (unpriced)"
+        }
+        add("cost per attempt") { Format.dollars($0.cost.perAttempt) }
+        add("  uncached input / cache read") { "\(Format.dollars($0.cost.total.uncachedInput)) / \(Format.dollars($0.cost.total.cacheRead))" }
+        add("  cache write / output") { "\(Format.dollars($0.cost.total.cacheWrite)) / \(Format.dollars($0.cost.total.output))" }
+        add("  reasoning / tools") { "\(Format.dollars($0.cost.total.reasoning)) / \(Format.dollars($0.cost.total.tool))" }
+        add("cache-read share of tokens") { Format.percent($0.tokens.cacheReadShare) }
+
+        section("Model calls")
+        add("TTFT p50 / p95") { "\(Format.seconds($0.ttft.p50)) / \(Format.seconds($0.ttft.p95))" }
+        add("ITL p50 / p95") { "\(Format.seconds($0.itl.p50)) / \(Format.seconds($0.itl.p95))" }
+        add("queue p50 / p95") { "\(Format.seconds($0.queue.p50)) / \(Format.seconds($0.queue.p95))" }
+
+        section("Where task time goes (share)")
+        for (index, name) in ["queue", "prefill", "decode", "tool", "orchestration"].enumerated() {
+            add("  \(name)") { level in
+                let share = level.breakdownShare.components[index].seconds
+                let seconds = level.breakdown.components[index].seconds
+                return "\(Format.percent(share)) (\(Format.seconds(seconds)))"
+            }
+        }
+
+        var text = header(summary) + "\n" + layout(rows, levels: levels)
+        if let bottleneck = summary.bottleneck {
+            text += "\nBottleneck (the number that moves first): \(bottleneck.component)"
+            text += " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
+            text += " to \(Format.percent(bottleneck.toShare)) at c=\(bottleneck.toConcurrency)"
+            if let growth = bottleneck.p95Growth { text += "; p95 task latency ×\(Format.rate(growth))" }
+            text += ".\n"
+        }
+        for note in notes(summary) { text += "Note: \(note)\n" }
+        return text
+    }
+
+    private enum Row {
+        case section(String)
+        case values(String, [String])
+    }
+
+    private static func percentileRows(_ rows: inout [Row], _ levels: [LevelSummary], _ path: KeyPath<LevelSummary, Percentiles>) {
+        rows.append(.values("  p50", levels.map { Format.seconds($0[keyPath: path].p50) }))
+        rows.append(.values("  p95", levels.map { Format.seconds($0[keyPath: path].p95) }))
+        rows.append(.values("  p99", levels.map { Format.seconds($0[keyPath: path].p99) }))
+        rows.append(.values("  max", levels.map { Format.seconds($0[keyPath: path].max) }))
+        rows.append(.values("  samples", levels.map { "\($0[keyPath: path].count)" }))
+    }
+
+    private static func header(_ summary: RunSummary) -> String {
+        var parts = ["AgentPerf"]
+        if let workload = summary.workload { parts.append("workload \(workload)") }
+        if let target = summary.target { parts.append("on \(target)") }
+        parts.append("prices \(summary.priceTable)")
+        return parts.joined(separator: " · ")
+    }
+
+    private static func layout(_ rows: [Row], levels: [LevelSummary]) -> String {
+        let titles = levels.map { level in
+            (level.concurrency.map { "c=\($0)" } ?? "all") + (level.interrupted ? " (cut)" : "")
+        }
+        var labelWidth = 0
+        var widths = titles.map(\.count)
+        for case .values(let label, let values) in rows {
+            labelWidth = max(labelWidth, label.count)
+            for (i, value) in values.enumerated() { widths[i] = max(widths[i], value.count) }
+        }
+        func line(_ label: String, _ cells: [String]) -> String {
+            var text = label + String(repeating: " ", count: labelWidth - label.count)
+            for (i, cell) in cells.enumerated() { text += "  " + String(repeating: " ", count: widths[i] - cell.count) + cell }
+            return text + "\n"
+        }
+        var text = line("", titles)
+        for row in rows {
+            switch row {
+            case .section(let title): text += title + "\n"
+            case .values(let label, let values): text += line(label, values)
+            }
+        }
+        return text
+    }
+
+    static func notes(_ summary: RunSummary) -> [String] {
+        var notes: [String] = []
+        let warmup = summary.levels.reduce(0) { $0 + $1.attempts.warmup }
+        if warmup > 0 { notes.append("\(warmup) warm-up attempts were recorded and left out of every figure.") }
+        let unpriced = Set(summary.levels.flatMap(\.cost.unpricedModels)).sorted()
+        if !unpriced.isEmpty {
+            notes.append("no price for \(unpriced.joined(separator: ", ")); their tokens are not in the costs (add them with --prices).")
+        }
+        for assumption in Set(summary.levels.flatMap(\.cost.assumptions)).sorted() {
+            notes.append("price assumed — \(assumption).")
+        }
+        let estimated = summary.levels.reduce(0) { $0 + $1.tokens.estimatedSteps }
+        if estimated > 0 { notes.append("\(estimated) steps had no usage from the server; their token counts are estimates.") }
+        let errors = summary.levels.reduce(into: [String: Int]()) { $0.merge($1.stepErrors, uniquingKeysWith: +) }
+        if !errors.isEmpty {
+            notes.append("step errors: " + errors.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ") + ".")
+        }
+        if summary.levels.contains(where: \.interrupted) { notes.append("the run was interrupted; cut levels cover what finished.") }
+        return notes
+    }
+}

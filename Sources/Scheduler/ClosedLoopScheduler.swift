@@ -1,0 +1,184 @@
+public import AgentLoop
+public import Traces
+public import Workload
+import SpecDecoding
+
+/// One concurrency level to run.
+public struct LevelPlan: Sendable, Hashable {
+    public var concurrency: Int
+    public var length: LoadProfile.Length
+    public var warmup: Warmup
+
+    public enum Warmup: Sendable, Hashable {
+        case none
+        /// Attempts started before this much time has passed are warm-up.
+        case duration(Duration)
+        /// The first this-many attempts are warm-up.
+        case attempts(Int)
+    }
+
+    public init(concurrency: Int, length: LoadProfile.Length, warmup: Warmup) {
+        self.concurrency = concurrency
+        self.length = length
+        self.warmup = warmup
+    }
+
+    /// The plans of a load profile, one per level, in order.
+    public static func plans(for load: LoadProfile) -> [LevelPlan] {
+        let warmup: Warmup =
+            if let duration = load.warmup { .duration(duration.duration) }
+            else if let attempts = load.warmupAttempts { .attempts(attempts) }
+            else { .none }
+        return load.concurrency.map { LevelPlan(concurrency: $0, length: load.length, warmup: warmup) }
+    }
+}
+
+/// What happened at one level: the measurement window on the run clock.
+public struct LevelOutcome: Sendable, Hashable {
+    public var levelStart: Int64
+    /// End of warm-up.
+    public var windowStart: Int64
+    /// When the level stopped issuing attempts (steady state ends).
+    public var windowEnd: Int64
+    /// End of the last measured attempt.
+    public var drainEnd: Int64
+    public var interrupted: Bool
+}
+
+/// Closed-loop load: N workers, each running attempts back to back until the level's length
+/// is reached; the level ends when every worker's last attempt has ended.
+///
+/// With a timed warm-up, workers start spread evenly across it (worker i at i/N of the
+/// warm-up), so the level reaches a steady mix of agents at different stages instead of N
+/// agents sending their first request in the same instant.
+///
+/// Attempts are issued in a global order (their `sequence`); the task of each is a weighted
+/// draw seeded by that position, so a given seed produces the same task sequence whichever
+/// worker runs it.
+public struct ClosedLoopScheduler: Sendable {
+    private let taskWeights: [Double]
+    private let seed: UInt64
+    private let clock: RunClock
+
+    public init(taskWeights: [Double], seed: UInt64, clock: RunClock) {
+        precondition(!taskWeights.isEmpty && taskWeights.allSatisfy { $0 > 0 }, "validated by the workload loader")
+        self.taskWeights = taskWeights
+        self.seed = seed
+        self.clock = clock
+    }
+
+    /// Runs one level. `attempt` runs and records one attempt and returns its end time if it
+    /// was a measured attempt that got recorded (`nil` for warm-up or interrupted ones).
+    public func run(
+        _ level: LevelPlan, runID: String, attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
+    ) async -> LevelOutcome {
+        let levelStart = clock.now()
+        let dispenser = TicketDispenser(level: level, levelStart: levelStart, clock: clock)
+        await withDiscardingTaskGroup { group in
+            for worker in 0..<level.concurrency {
+                group.addTask {
+                    if case .duration(let warmup) = level.warmup, worker > 0 {
+                        let offset = warmup.nanoseconds * Int64(worker) / Int64(level.concurrency)
+                        try? await Task.sleep(until: self.clock.instant(at: levelStart + offset), clock: .continuous)
+                    }
+                    while !Task.isCancelled, let ticket = await dispenser.next() {
+                        let plan = AttemptPlan(
+                            runID: runID, attemptID: "c\(level.concurrency)-\(ticket.sequence)",
+                            taskIndex: self.pickTask(level: level.concurrency, sequence: ticket.sequence),
+                            sequence: ticket.sequence, concurrency: level.concurrency, worker: worker,
+                            isWarmup: ticket.isWarmup, scheduled: ticket.scheduled)
+                        if let end = await attempt(plan) { await dispenser.measuredAttemptEnded(at: end) }
+                    }
+                }
+            }
+        }
+        let window = await dispenser.window(levelStart: levelStart, levelEnd: clock.now())
+        return LevelOutcome(
+            levelStart: levelStart, windowStart: window.start, windowEnd: window.end, drainEnd: window.drainEnd,
+            interrupted: Task.isCancelled)
+    }
+
+    func pickTask(level: Int, sequence: Int) -> Int {
+        guard taskWeights.count > 1 else { return 0 }
+        var generator = SeededGenerator(seed: seed, stream: "pick/\(level)/\(sequence)")
+        var point = generator.nextUnit() * taskWeights.reduce(0, +)
+        for (index, weight) in taskWeights.enumerated() {
+            point -= weight
+            if point < 0 { return index }
+        }
+        return taskWeights.count - 1
+    }
+}
+
+/// Hands out attempt tickets for one level and tracks its measurement window.
+actor TicketDispenser {
+    struct Ticket: Sendable {
+        var sequence: Int
+        var isWarmup: Bool
+        var scheduled: Int64
+    }
+
+    private let level: LevelPlan
+    private let clock: RunClock
+    private let warmupEnd: Int64?
+    private let deadline: Int64?
+    private var issued = 0
+    private var measuredIssued = 0
+    private var firstMeasuredStart: Int64?
+    private var lastMeasuredEnd: Int64?
+    /// When the attempt limit was reached (attempts mode).
+    private var limitReached: Int64?
+
+    init(level: LevelPlan, levelStart: Int64, clock: RunClock) {
+        self.level = level
+        self.clock = clock
+        if case .duration(let warmup) = level.warmup {
+            warmupEnd = levelStart + warmup.nanoseconds
+        } else {
+            warmupEnd = nil
+        }
+        if case .duration(let length) = level.length {
+            deadline = (warmupEnd ?? levelStart) + length.duration.nanoseconds
+        } else {
+            deadline = nil
+        }
+    }
+
+    /// The next ticket, or `nil` when the level has issued all it should.
+    func next() -> Ticket? {
+        let now = clock.now()
+        let isWarmup: Bool =
+            switch level.warmup {
+            case .none: false
+            case .duration: now < warmupEnd!
+            case .attempts(let count): issued < count
+            }
+        if !isWarmup {
+            switch level.length {
+            case .duration: guard now < deadline! else { return nil }
+            case .attempts(let limit): guard measuredIssued < limit else { return nil }
+            }
+            measuredIssued += 1
+            if case .attempts(let limit) = level.length, measuredIssued == limit { limitReached = now }
+            if firstMeasuredStart == nil { firstMeasuredStart = now }
+        }
+        defer { issued += 1 }
+        return Ticket(sequence: issued, isWarmup: isWarmup, scheduled: now)
+    }
+
+    func measuredAttemptEnded(at end: Int64) {
+        lastMeasuredEnd = max(lastMeasuredEnd ?? end, end)
+    }
+
+    /// The measurement window: from the end of warm-up (a timed one, else the first measured
+    /// attempt) to when issuing stopped (the deadline, the attempt limit, or an interruption).
+    /// When all measured attempts were issued at once (attempts ≤ concurrency) that window is
+    /// empty, and it runs to the end of the last measured attempt instead.
+    func window(levelStart: Int64, levelEnd: Int64) -> (start: Int64, end: Int64, drainEnd: Int64) {
+        let start = warmupEnd ?? firstMeasuredStart ?? levelStart
+        let drainEnd = max(start, lastMeasuredEnd ?? start)
+        var end = min(deadline ?? limitReached ?? levelEnd, levelEnd)
+        if end <= start { end = drainEnd }
+        return (start, end, drainEnd)
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SimulatedFleet
+import WireFormats
+
+/// The HTTP endpoints of the simulated fleet.
+struct FleetRoutes: Sendable {
+    let fleet: RealTimeFleet
+    /// Prompts of agents grow large; 64 MiB is far above any simulated context.
+    static let maxBodyBytes = 64 << 20
+    /// Output length when the client gives no `max_tokens`.
+    static let defaultOutputLimit = 256
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in "ok" }
+        router.get("/v1/models") { _, _ in try await self.models() }
+        router.post("/v1/chat/completions") { request, _ in try await self.chatCompletions(request) }
+        router.post("/v1/embeddings") { request, _ in try await self.embeddings(request) }
+    }
+
+    private func models() async throws -> Response {
+        let list = OpenAIModelList(data: await fleet.servedModels.map {
+            OpenAIModelList.Model(id: $0.name, ownedBy: "agentperf-simulated-fleet")
+        })
+        return try Self.json(list)
+    }
+
+    // MARK: Chat completions
+
+    private func chatCompletions(_ request: Request) async throws -> Response {
+        let chat: OpenAIChat.Request
+        switch try await Self.decode(OpenAIChat.Request.self, from: request) {
+        case .success(let value): chat = value
+        case .failure(let failure): return failure.response
+        }
+        let served: ServedModel
+        do { served = try await fleet.model(named: chat.model) } catch {
+            return Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")
+        }
+        guard served.architecture.kind == .generative else {
+            return Self.error(.badRequest, "the model \"\(chat.model)\" is an embedding model; use /v1/embeddings",
+                type: "invalid_request_error")
+        }
+        let prompt = SimTokenizer.chatPrompt(chat.messages.map { ($0.role, $0.content ?? "") })
+        let limit = chat.outputLimit ?? Self.defaultOutputLimit
+        guard limit >= 1 else {
+            return Self.error(.badRequest, "max_tokens must be at least 1", type: "invalid_request_error")
+        }
+        // With ignore_eos (vLLM's benchmarking switch) the reply is exactly max_tokens long;
+        // otherwise its length is drawn from the prompt, as an end-of-sequence token would fall.
+        let output = chat.ignoreEOS == true ? limit : Self.naturalLength(prompt: prompt, limit: limit)
+        let submission: (SimulatedFleet.RequestID, AsyncStream<EngineEvent>)
+        do {
+            submission = try await fleet.submit(model: chat.model, promptTokens: prompt, outputTokens: output)
+        } catch {
+            return Self.error(.badRequest, "\(error)", type: "invalid_request_error")
+        }
+        let (id, events) = submission
+        let reportsWrites = await fleet.reportsCacheWrites(chat.model)
+        let reply = ReplyContext(
+            id: "chatcmpl-sim-\(id)", model: chat.model, created: Int(Date().timeIntervalSince1970),
+            reportsCacheWrites: reportsWrites)
+
+        // Hold the head until the engine admits (or rejects) the request.
+        var queueMilliseconds = 0.0
+        for await event in events {
+            if case .admitted(_, let queue, _) = event { queueMilliseconds = Double(queue) / 1e6; break }
+            if case .rejected(_, let reason) = event { return Self.error(.badRequest, reason, type: "invalid_request_error") }
+        }
+        var headers = HTTPFields()
+        headers[.init("Server-Timing")!] = ServerTiming.header([("queue", queueMilliseconds)])
+
+        guard chat.stream == true else {
+            var text: [String] = []
+            var usage: RequestUsage?
+            for await event in events {
+                if case .token(_, _, let word) = event { text.append(word) }
+                if case .finished(_, let u) = event { usage = u }
+            }
+            guard let usage else { return Self.error(.serviceUnavailable, "the fleet stopped", type: "server_error") }
+            let response = OpenAIChat.Response(
+                id: reply.id, created: reply.created, model: reply.model,
+                choices: [.init(index: 0, message: .init(role: "assistant", content: text.joined(separator: " ")),
+                                finishReason: reply.finishReason(usage))],
+                usage: reply.usage(usage))
+            return try Self.json(response, headers: headers)
+        }
+
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let includeUsage = chat.streamOptions?.includeUsage == true
+        let fleet = self.fleet
+        let body = ResponseBody { writer in
+            do {
+                try await writer.write(try reply.chunk(delta: OpenAIChat.Delta(role: "assistant", content: "")))
+                for await event in events {
+                    switch event {
+                    case .token(_, let index, let word):
+                        try await writer.write(try reply.chunk(delta: OpenAIChat.Delta(content: index == 0 ? word : " " + word)))
+                    case .finished(_, let usage):
+                        try await writer.write(try reply.chunk(delta: OpenAIChat.Delta(), finishReason: reply.finishReason(usage)))
+                        if includeUsage { try await writer.write(try reply.usageChunk(usage)) }
+                        try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                    case .admitted, .rejected:
+                        break
+                    }
+                }
+                try await writer.finish(nil)
+            } catch {
+                await fleet.cancel(id)  // the client went away: free its KV blocks
+                throw error
+            }
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func naturalLength(prompt: [UInt32], limit: Int) -> Int {
+        let seed = SimTokenizer.outputSeed(for: prompt)
+        return min(limit, 16 + Int(seed % 240))
+    }
+
+    // MARK: Embeddings
+
+    private func embeddings(_ request: Request) async throws -> Response {
+        let embed: OpenAIEmbeddings.Request
+        switch try await Self.decode(OpenAIEmbeddings.Request.self, from: request) {
+        case .success(let value): embed = value
+        case .failure(let failure): return failure.response
+        }
+        let served: ServedModel
+        do { served = try await fleet.model(named: embed.model) } catch {
+            return Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")
+        }
+        guard served.architecture.kind == .encoder else {
+            return Self.error(.badRequest, "the model \"\(embed.model)\" is not an embedding model", type: "invalid_request_error")
+        }
+        var tokenized: [[UInt32]] = []
+        var streams: [AsyncStream<EngineEvent>] = []
+        for text in embed.input {
+            var tokens: [UInt32] = []
+            SimTokenizer.tokenize(text, into: &tokens)
+            if tokens.isEmpty { tokens = [SimTokenizer.roleMarker("empty")] }
+            do {
+                streams.append(try await fleet.submit(model: embed.model, promptTokens: tokens, outputTokens: 0).1)
+            } catch {
+                return Self.error(.badRequest, "\(error)", type: "invalid_request_error")
+            }
+            tokenized.append(tokens)
+        }
+        var queueMilliseconds = 0.0
+        for stream in streams {
+            for await event in stream {
+                if case .admitted(_, let queue, _) = event { queueMilliseconds = max(queueMilliseconds, Double(queue) / 1e6) }
+                if case .rejected(_, let reason) = event { return Self.error(.badRequest, reason, type: "invalid_request_error") }
+            }
+        }
+        let dimension = served.architecture.embeddingDimension
+        let data = tokenized.enumerated().map {
+            OpenAIEmbeddings.Embedding(index: $0.offset, embedding: SimTokenizer.embedding(of: $0.element, dimension: dimension))
+        }
+        let tokens = tokenized.reduce(0) { $0 + $1.count }
+        var headers = HTTPFields()
+        headers[.init("Server-Timing")!] = ServerTiming.header([("queue", queueMilliseconds)])
+        return try Self.json(
+            OpenAIEmbeddings.Response(data: data, model: embed.model, usage: .init(promptTokens: tokens, totalTokens: tokens)),
+            headers: headers)
+    }
+
+    // MARK: Helpers
+
+    private static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> Result<T, ErrorResponse> {
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: maxBodyBytes) } catch {
+            return .failure(ErrorResponse(Self.error(.contentTooLarge, "request body over \(maxBodyBytes) bytes", type: "invalid_request_error")))
+        }
+        do {
+            return .success(try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)))
+        } catch {
+            return .failure(ErrorResponse(Self.error(.badRequest, "invalid request body: \(describe(error))", type: "invalid_request_error")))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "not valid JSON" : "field \"\(path)\": \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    static func json(_ value: some Encodable, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String, type: String, code: String? = nil) -> Response {
+        let body = OpenAIErrorBody(error: .init(message: message, type: type, code: code))
+        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// An error response carried through `Result`.
+struct ErrorResponse: Error, @unchecked Sendable {
+    // Response holds a non-Sendable body closure type erased by Hummingbird; it is only moved, never shared.
+    let response: Response
+    init(_ response: Response) { self.response = response }
+}
+
+/// What every chunk of one reply shares.
+struct ReplyContext: Sendable {
+    let id: String
+    let model: String
+    let created: Int
+    let reportsCacheWrites: Bool
+
+    func chunk(delta: OpenAIChat.Delta, finishReason: String? = nil) throws -> ByteBuffer {
+        let chunk = OpenAIChat.Chunk(
+            id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finishReason: finishReason)])
+        return try Self.event(chunk)
+    }
+
+    func usageChunk(_ usage: RequestUsage) throws -> ByteBuffer {
+        try Self.event(OpenAIChat.Chunk(id: id, created: created, model: model, choices: [], usage: self.usage(usage)))
+    }
+
+    func usage(_ usage: RequestUsage) -> OpenAIChat.Usage {
+        OpenAIChat.Usage(
+            promptTokens: usage.promptTokens, completionTokens: usage.outputTokens,
+            totalTokens: usage.promptTokens + usage.outputTokens,
+            promptTokensDetails: .init(
+                cachedTokens: usage.cachedTokens, cacheWriteTokens: reportsCacheWrites ? usage.cacheWriteTokens : nil),
+            completionTokensDetails: .init(reasoningTokens: 0))
+    }
+
+    func finishReason(_ usage: RequestUsage) -> String { "stop" }
+
+    private static func event(_ value: some Encodable) throws -> ByteBuffer {
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes(try JSONEncoder().encode(value))
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}

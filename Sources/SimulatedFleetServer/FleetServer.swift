@@ -1,0 +1,55 @@
+public import Logging
+public import ServiceLifecycle
+public import SimulatedFleet
+import Hummingbird
+
+/// The simulated fleet as a real OpenAI-compatible HTTP server.
+///
+/// Serves `GET /v1/models`, `POST /v1/chat/completions` (streamed over SSE, with usage in a
+/// final chunk when `stream_options.include_usage` is set, or as one JSON response),
+/// `POST /v1/embeddings` and `GET /health`. Requests are tokenized, placed on a replica of the
+/// named deployment, and answered as the engine produces tokens in real time.
+///
+/// The response head is sent when the engine first admits the request, with the queueing
+/// time in a `Server-Timing: queue;dur=<ms>` header.
+///
+/// Run it as a service (it stops on graceful shutdown); `onListening` receives the bound port,
+/// which is how callers learn an ephemeral one.
+public struct FleetServer: Service {
+    public let configuration: FleetConfiguration
+    public let host: String
+    public let port: Int
+    private let logger: Logger
+    private let onListening: @Sendable (Int) async -> Void
+
+    public init(
+        configuration: FleetConfiguration, host: String = "127.0.0.1", port: Int = 0, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let fleet = try RealTimeFleet(configuration: configuration)
+        let router = Router()
+        FleetRoutes(fleet: fleet).register(on: router)
+        let port = self.port
+        let onListening = self.onListening
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "agentperf-simulated-fleet"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await fleet.run() }
+            group.addTask { try await app.run() }
+            // The app returns on graceful shutdown; then stop the replica loops.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}

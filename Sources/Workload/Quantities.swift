@@ -1,0 +1,92 @@
+public import SpecDecoding
+
+/// A token count written as a number (`120`) or a uniform range (`{min: 80, max: 200}`).
+public struct TokenCount: Sendable, Hashable, CustomStringConvertible {
+    public var min: Int
+    public var max: Int
+
+    public init(_ exactly: Int) { self.init(min: exactly, max: exactly) }
+    public init(min: Int, max: Int) {
+        self.min = min
+        self.max = max
+    }
+
+    /// Draws a count uniformly from `min...max`.
+    public func sample(using generator: inout SeededGenerator) -> Int {
+        min == max ? min : Int.random(in: min...max, using: &generator)
+    }
+
+    /// The midpoint, for estimates.
+    public var mean: Double { Double(min + max) / 2 }
+
+    public var description: String { min == max ? "\(min)" : "\(min)–\(max)" }
+}
+
+extension TokenCount: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case min, max }
+
+    public init(from decoder: any Decoder) throws {
+        if let single = try? decoder.singleValueContainer().decode(Int.self) {
+            guard single >= 0 else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected a count of at least 0, found \(single)"))
+            }
+            self.init(single)
+            return
+        }
+        guard (try? decoder.container(keyedBy: CodingKeys.self)) != nil else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "expected a whole number or {min: N, max: M}"))
+        }
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let min = try c.decode(Int.self, forKey: .min)
+        let max = try c.decode(Int.self, forKey: .max)
+        try c.require(min >= 0, .min, "expected at least 0, found \(min)")
+        try c.require(max >= min, .max, "expected max (\(max)) to be at least min (\(min))")
+        self.init(min: min, max: max)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        if min == max {
+            var c = encoder.singleValueContainer()
+            try c.encode(min)
+        } else {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(min, forKey: .min)
+            try c.encode(max, forKey: .max)
+        }
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so that a seed reproduces a run's draws on
+/// every platform. Hand-written because the standard library's generator cannot be seeded and
+/// none of the project's packages provides one.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    /// A generator for one named stream derived from `seed` (for example one attempt), so that
+    /// streams do not depend on the order in which they are used.
+    public init(seed: UInt64, stream: String) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in stream.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        self.init(seed: seed ^ hash)
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform draw in [0, 1).
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+}

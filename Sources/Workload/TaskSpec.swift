@@ -1,0 +1,316 @@
+public import Traces
+import SpecDecoding
+
+/// One step of a scripted agent.
+public indirect enum StepSpec: Sendable, Hashable {
+    /// A model call on a tier; the reply is appended to the conversation.
+    case model(ModelStep)
+    /// A tool call; its result is appended to the conversation.
+    case tool(ToolStep)
+    /// An embeddings call (retrieval); nothing is appended.
+    case embed(EmbedStep)
+    /// The inner steps, a drawn number of times.
+    case repeatBlock(RepeatBlock)
+    /// Sub-agents started together; each reply is appended as a tool result.
+    case fanout(FanoutBlock)
+}
+
+public struct ModelStep: Sendable, Hashable {
+    public var tier: String
+    public var use: UseClass
+    public var outputTokens: TokenCount
+
+    public init(tier: String, use: UseClass = .act, outputTokens: TokenCount) {
+        self.tier = tier
+        self.use = use
+        self.outputTokens = outputTokens
+    }
+}
+
+public struct ToolStep: Sendable, Hashable {
+    public var tool: String
+    public var use: UseClass
+
+    public init(tool: String, use: UseClass = .act) {
+        self.tool = tool
+        self.use = use
+    }
+}
+
+public struct EmbedStep: Sendable, Hashable {
+    public var tier: String
+    public var use: UseClass
+    public var inputTokens: TokenCount
+
+    public init(tier: String = "embedding", use: UseClass = .read, inputTokens: TokenCount) {
+        self.tier = tier
+        self.use = use
+        self.inputTokens = inputTokens
+    }
+}
+
+public struct RepeatBlock: Sendable, Hashable {
+    public var times: TokenCount
+    public var steps: [StepSpec]
+
+    public init(times: TokenCount, steps: [StepSpec]) {
+        self.times = times
+        self.steps = steps
+    }
+}
+
+public struct FanoutBlock: Sendable, Hashable {
+    /// How many sub-agents run at once.
+    public var agents: Int
+    public var agent: AgentSpec
+
+    public init(agents: Int, agent: AgentSpec) {
+        self.agents = agents
+        self.agent = agent
+    }
+}
+
+/// A scripted agent: a system prompt shared by every attempt (cacheable), a task prompt unique
+/// to each attempt, and the steps it takes.
+public struct AgentSpec: Sendable, Hashable {
+    /// `gen_ai.agent.name`.
+    public var name: String
+    public var systemPromptTokens: TokenCount
+    public var taskPromptTokens: TokenCount
+    public var steps: [StepSpec]
+
+    public init(name: String, systemPromptTokens: TokenCount, taskPromptTokens: TokenCount, steps: [StepSpec]) {
+        self.name = name
+        self.systemPromptTokens = systemPromptTokens
+        self.taskPromptTokens = taskPromptTokens
+        self.steps = steps
+    }
+
+    /// Tier of the model step that produces the final answer (the last one the agent takes),
+    /// or `nil` if the agent never calls a model.
+    public var finalTier: String? { Self.lastModelTier(in: steps) }
+
+    private static func lastModelTier(in steps: [StepSpec]) -> String? {
+        for step in steps.reversed() {
+            switch step {
+            case .model(let model): return model.tier
+            case .repeatBlock(let block) where block.times.min > 0:
+                if let tier = lastModelTier(in: block.steps) { return tier }
+            default: continue
+            }
+        }
+        return nil
+    }
+}
+
+/// A task: one unit of work with a grader.
+public struct TaskSpec: Sendable, Hashable {
+    public var name: String
+    public var description: String?
+    /// Relative share of attempts.
+    public var weight: Double
+    public var agent: AgentSpec
+    /// Chance the grader accepts the final answer, by the tier that produced it.
+    public var passProbability: [String: Double]
+
+    public init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double]) {
+        self.name = name
+        self.description = description
+        self.weight = weight
+        self.agent = agent
+        self.passProbability = passProbability
+    }
+}
+
+// MARK: - Decoding
+
+extension StepSpec: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, tool, embed, repeatBlock = "repeat", fanout
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.allKeys.count == 1, let key = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "each step is a mapping with exactly one of: model, tool, embed, repeat, fanout"))
+        }
+        switch key {
+        case .model: self = .model(try c.decode(ModelStep.self, forKey: .model))
+        case .tool: self = .tool(try c.decode(ToolStep.self, forKey: .tool))
+        case .embed: self = .embed(try c.decode(EmbedStep.self, forKey: .embed))
+        case .repeatBlock: self = .repeatBlock(try c.decode(RepeatBlock.self, forKey: .repeatBlock))
+        case .fanout: self = .fanout(try c.decode(FanoutBlock.self, forKey: .fanout))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .model(let step): try c.encode(step, forKey: .model)
+        case .tool(let step): try c.encode(step, forKey: .tool)
+        case .embed(let step): try c.encode(step, forKey: .embed)
+        case .repeatBlock(let block): try c.encode(block, forKey: .repeatBlock)
+        case .fanout(let block): try c.encode(block, forKey: .fanout)
+        }
+    }
+}
+
+/// Decodes a `use:` field.
+func decodeUse<K>(_ c: KeyedDecodingContainer<K>, _ key: K, default value: UseClass) throws -> UseClass {
+    guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return value }
+    guard let use = UseClass(parsing: text) else {
+        throw DecodingError.dataCorruptedError(
+            forKey: key, in: c,
+            debugDescription: "unknown use class \"\(text)\"; expected one of \(UseClass.known.map(\.rawValue).joined(separator: ", "))")
+    }
+    return use
+}
+
+extension ModelStep: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case tier, use, outputTokens = "output_tokens" }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let output = try c.decode(TokenCount.self, forKey: .outputTokens)
+        try c.require(output.min >= 1, .outputTokens, "a model step generates at least 1 token")
+        self.init(tier: try c.decode(String.self, forKey: .tier), use: try decodeUse(c, .use, default: .act), outputTokens: output)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(use.rawValue, forKey: .use)
+        try c.encode(outputTokens, forKey: .outputTokens)
+    }
+}
+
+extension ToolStep: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, use }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(tool: try c.decode(String.self, forKey: .name), use: try decodeUse(c, .use, default: .act))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tool, forKey: .name)
+        try c.encode(use.rawValue, forKey: .use)
+    }
+}
+
+extension EmbedStep: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case tier, use, inputTokens = "input_tokens" }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let input = try c.decode(TokenCount.self, forKey: .inputTokens)
+        try c.require(input.min >= 1, .inputTokens, "an embedding input has at least 1 token")
+        self.init(
+            tier: try c.decodeIfPresent(String.self, forKey: .tier) ?? "embedding",
+            use: try decodeUse(c, .use, default: .read), inputTokens: input)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(use.rawValue, forKey: .use)
+        try c.encode(inputTokens, forKey: .inputTokens)
+    }
+}
+
+extension RepeatBlock: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case times, steps }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let steps = try c.decode([StepSpec].self, forKey: .steps)
+        try c.require(!steps.isEmpty, .steps, "a repeat block needs at least one step")
+        self.init(times: try c.decode(TokenCount.self, forKey: .times), steps: steps)
+    }
+}
+
+extension FanoutBlock: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case agents, name, systemPromptTokens = "system_prompt_tokens", taskPromptTokens = "task_prompt_tokens", steps
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let agents = try c.decode(Int.self, forKey: .agents)
+        try c.require((1...64).contains(agents), .agents, "expected 1 to 64 sub-agents")
+        let steps = try c.decode([StepSpec].self, forKey: .steps)
+        try c.require(!steps.isEmpty, .steps, "a sub-agent needs at least one step")
+        self.init(agents: agents, agent: AgentSpec(
+            name: try c.decodeIfPresent(String.self, forKey: .name) ?? "sub-agent",
+            systemPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .systemPromptTokens) ?? TokenCount(200),
+            taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(50),
+            steps: steps))
+        try c.require(agent.finalTier != nil, .steps, "a sub-agent needs a model step to produce its reply")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(agents, forKey: .agents)
+        try c.encode(agent.name, forKey: .name)
+        try c.encode(agent.systemPromptTokens, forKey: .systemPromptTokens)
+        try c.encode(agent.taskPromptTokens, forKey: .taskPromptTokens)
+        try c.encode(agent.steps, forKey: .steps)
+    }
+}
+
+extension TaskSpec: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
+        case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try c.decode(String.self, forKey: .name)
+        try c.require(!name.isEmpty, .name, "a task needs a name")
+        let weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
+        try c.require(weight > 0, .weight, "expected a weight above 0")
+        let steps = try c.decode([StepSpec].self, forKey: .steps)
+        try c.require(!steps.isEmpty, .steps, "a task needs at least one step")
+        let passProbability = try c.decode([String: Double].self, forKey: .passProbability)
+        for (tier, p) in passProbability {
+            try c.require((0...1).contains(p), .passProbability, "pass probability of tier \"\(tier)\" must be in 0...1, found \(p)")
+        }
+        self.init(
+            name: name, description: try c.decodeIfPresent(String.self, forKey: .description), weight: weight,
+            agent: AgentSpec(
+                name: try c.decodeIfPresent(String.self, forKey: .agent) ?? name,
+                systemPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .systemPromptTokens) ?? TokenCount(1000),
+                taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(200),
+                steps: steps),
+            passProbability: passProbability)
+        guard let finalTier = agent.finalTier else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .steps, in: c, debugDescription: "a task needs a model step to produce its final answer")
+        }
+        try c.require(passProbability[finalTier] != nil, .passProbability,
+            "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encode(weight, forKey: .weight)
+        try c.encode(agent.name, forKey: .agent)
+        try c.encode(agent.systemPromptTokens, forKey: .systemPromptTokens)
+        try c.encode(agent.taskPromptTokens, forKey: .taskPromptTokens)
+        try c.encode(passProbability, forKey: .passProbability)
+        try c.encode(agent.steps, forKey: .steps)
+    }
+}

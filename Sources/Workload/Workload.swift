@@ -1,0 +1,162 @@
+public import Pricing
+public import SimulatedFleet
+import SpecDecoding
+
+/// Where model calls go when not to the built-in simulated fleet.
+public struct EndpointSpec: Sendable, Hashable {
+    /// Up to and including `/v1`, e.g. `http://127.0.0.1:8000/v1`.
+    public var baseURL: String
+    /// `gen_ai.provider.name` to record (`openai`, `vllm`, …).
+    public var provider: String
+    /// Name of the environment variable holding the API key. The key itself is read at run
+    /// time and never written anywhere.
+    public var apiKeyEnvironmentVariable: String?
+
+    public init(baseURL: String, provider: String = "openai", apiKeyEnvironmentVariable: String? = nil) {
+        self.baseURL = baseURL
+        self.provider = provider
+        self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
+    }
+}
+
+extension EndpointSpec: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case baseURL = "base_url", provider, apiKeyEnvironmentVariable = "api_key_env"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let url = try c.decode(String.self, forKey: .baseURL)
+        try c.require(url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
+            "expected an http(s) URL up to /v1, like http://127.0.0.1:8000/v1")
+        self.init(
+            baseURL: url, provider: try c.decodeIfPresent(String.self, forKey: .provider) ?? "openai",
+            apiKeyEnvironmentVariable: try c.decodeIfPresent(String.self, forKey: .apiKeyEnvironmentVariable))
+    }
+}
+
+/// A benchmark workload: representative agent tasks, the models they run on, the load to put
+/// on them, and the prices to charge.
+public struct Workload: Sendable, Hashable {
+    public var name: String
+    public var description: String?
+    /// Seeds every random draw (prompt contents, step counts, tool latencies, grader verdicts).
+    public var seed: UInt64
+    public var load: LoadProfile
+    /// Tier → served model name.
+    public var models: [String: String]
+    /// `nil`: the built-in simulated fleet, started in-process.
+    public var endpoint: EndpointSpec?
+    /// The simulated fleet to start when there is no endpoint.
+    public var fleet: FleetConfiguration
+    /// Model and tool prices (defaults for the simulated models, merged with the file's).
+    public var prices: PriceTable
+    public var tools: [String: ToolSpec]
+    public var tasks: [TaskSpec]
+    /// Where the workload was read from (a path, or `<bundled default>`).
+    public var source: String
+
+    public init(
+        name: String, description: String? = nil, seed: UInt64 = 1, load: LoadProfile, models: [String: String],
+        endpoint: EndpointSpec? = nil, fleet: FleetConfiguration = .default, prices: PriceTable,
+        tools: [String: ToolSpec], tasks: [TaskSpec], source: String
+    ) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.load = load
+        self.models = models
+        self.endpoint = endpoint
+        self.fleet = fleet
+        self.prices = prices
+        self.tools = tools
+        self.tasks = tasks
+        self.source = source
+    }
+}
+
+extension Workload: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, description, seed, load, models, endpoint, fleet, prices, tools, tasks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 1
+        load = try c.decode(LoadProfile.self, forKey: .load)
+        models = try c.decodeIfPresent([String: String].self, forKey: .models) ?? SimulatedDefaults.models
+        endpoint = try c.decodeIfPresent(EndpointSpec.self, forKey: .endpoint)
+        fleet = try c.decodeIfPresent(FleetConfiguration.self, forKey: .fleet) ?? .default
+        tools = try c.decodeIfPresent([String: ToolSpec].self, forKey: .tools) ?? [:]
+        var prices = SimulatedDefaults.prices
+        if c.contains(.prices) {
+            prices = prices.merged(with: try PriceOverrides.decode(from: c.superDecoder(forKey: .prices)))
+        }
+        for (tool, spec) in tools {
+            if let cost = spec.costPerCall { prices.tools[tool] = ToolPrice(costPerCall: cost) }
+        }
+        self.prices = prices
+        tasks = try c.decode([TaskSpec].self, forKey: .tasks)
+        try c.require(!tasks.isEmpty, .tasks, "expected at least one task")
+        source = ""
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(load, forKey: .load)
+        try c.encode(models, forKey: .models)
+        if let endpoint {
+            var e = c.nestedContainer(keyedBy: EndpointSpec.CodingKeys.self, forKey: .endpoint)
+            try e.encode(endpoint.baseURL, forKey: .baseURL)
+            try e.encode(endpoint.provider, forKey: .provider)
+            try e.encodeIfPresent(endpoint.apiKeyEnvironmentVariable, forKey: .apiKeyEnvironmentVariable)
+        } else {
+            try c.encode(fleet, forKey: .fleet)
+        }
+        try c.encode(prices, forKey: .prices)
+        try c.encode(tools, forKey: .tools)
+        try c.encode(tasks, forKey: .tasks)
+    }
+}
+
+/// The `prices:` section: a LiteLLM-style map of model → prices, or a whole price table;
+/// unlike a LiteLLM file, an unknown field here is an error (it is most likely a typo).
+enum PriceOverrides {
+    static let fields = [
+        "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
+        "cache_creation_input_token_cost", "cache_creation_input_token_cost_above_1hr",
+        "output_cost_per_reasoning_token", "litellm_provider", "mode",
+    ]
+
+    static func decode(from decoder: any Decoder) throws -> PriceTable {
+        let top = try decoder.container(keyedBy: AnyKey.self)
+        if top.contains(AnyKey(stringValue: "models")) {
+            return try PriceTable(from: decoder)
+        }
+        var models: [String: ModelPrice] = [:]
+        for key in top.allKeys {
+            let entry = try top.superDecoder(forKey: key)
+            let fieldsContainer = try entry.container(keyedBy: AnyKey.self)
+            for field in fieldsContainer.allKeys where !fields.contains(field.stringValue) {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: entry.codingPath + [field],
+                    debugDescription: "unknown price field \"\(field.stringValue)\"; LiteLLM fields allowed here: \(fields.joined(separator: ", "))"))
+            }
+            let price = try ModelPrice(from: entry)
+            for (field, value) in [("input_cost_per_token", price.inputCostPerToken), ("output_cost_per_token", price.outputCostPerToken)]
+            where (value ?? 0) < 0 {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: entry.codingPath + [AnyKey(stringValue: field)], debugDescription: "expected a price of at least 0"))
+            }
+            models[key.stringValue] = price
+        }
+        return PriceTable(version: "workload", models: models)
+    }
+}

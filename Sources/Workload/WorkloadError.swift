@@ -1,0 +1,27 @@
+/// A problem with a workload file, located as precisely as the YAML allows.
+public struct WorkloadError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    /// 1-based.
+    public var line: Int?
+    public var column: Int?
+    /// Dotted path of the field, like `tasks[2].steps[0].model.tier`.
+    public var field: String?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
+    }
+
+    /// `file:line:column: field: message`, the form editors and CI logs link to.
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += ":\(column)" }
+        if let field, !field.isEmpty { return "\(place): \(field): \(message)" }
+        return "\(place): \(message)"
+    }
+}
