@@ -125,19 +125,25 @@ let package = Package(
         .executableTarget(name: "agentperf", dependencies: ["AgentPerfCLI"]),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "Yams", package: "Yams")], path: "Tests/TestSupport"),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
-        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
+        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "WireFormats", "Traces", "TestSupport"]),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Harness", "AgentMetrics", "Traces", "Workload", "Backends", "WireFormats",
+                "Harness", "AgentMetrics", "Traces", "Workload", "Backends", "WireFormats", "Pricing",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

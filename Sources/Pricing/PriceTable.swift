@@ -96,7 +96,10 @@ public struct PriceTable: Sendable, Hashable {
     /// `self` with the entries of `overrides` merged in field by field.
     public func merged(with overrides: PriceTable) -> PriceTable {
         var result = self
-        result.version = overrides.version.isEmpty ? version : "\(version)+\(overrides.version)"
+        // A table already derived from this one (a saved, resolved config) keeps its own label.
+        result.version =
+            overrides.version.isEmpty ? version
+            : overrides.version.hasPrefix(version) ? overrides.version : "\(version)+\(overrides.version)"
         for (name, price) in overrides.models {
             result.models[name] = models[name].map { $0.overridden(by: price) } ?? price
         }

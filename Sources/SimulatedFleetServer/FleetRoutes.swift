@@ -15,6 +15,7 @@ struct FleetRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in "ok" }
         router.get("/v1/models") { _, _ in try await self.models() }
+        router.get("/metrics") { _, _ in await self.metrics() }
         router.post("/v1/chat/completions") { request, _ in try await self.chatCompletions(request) }
         router.post("/v1/embeddings") { request, _ in try await self.embeddings(request) }
     }
@@ -24,6 +25,34 @@ struct FleetRoutes: Sendable {
             OpenAIModelList.Model(id: $0.name, ownedBy: "agentperf-simulated-fleet")
         })
         return try Self.json(list)
+    }
+
+    /// Prometheus text exposition of what the fleet served. Written by hand: a few counters do
+    /// not justify bootstrapping swift-metrics' global registry inside a library.
+    private func metrics() async -> Response {
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples { text += "\(name){\(labels)} \(value == value.rounded() ? String(Int(value)) : String(value))\n" }
+        }
+        let served = await fleet.served.sorted { $0.key < $1.key }
+        let label = { (model: String) in "model=\"\(model)\"" }
+        family("agentperf_sim_requests_total", "counter", "Requests finished.", served.map { (label($0.key), Double($0.value.completed)) })
+        family("agentperf_sim_rejected_requests_total", "counter", "Requests rejected (too long).", served.map { (label($0.key), Double($0.value.rejected)) })
+        family("agentperf_sim_abandoned_requests_total", "counter", "Requests whose client went away.", served.map { (label($0.key), Double($0.value.abandoned)) })
+        family("agentperf_sim_prompt_tokens_total", "counter", "Prompt tokens of finished requests.", served.map { (label($0.key), Double($0.value.promptTokens)) })
+        family("agentperf_sim_cached_prompt_tokens_total", "counter", "Prompt tokens served from the prefix cache.", served.map { (label($0.key), Double($0.value.cachedPromptTokens)) })
+        family("agentperf_sim_cache_write_tokens_total", "counter", "Prompt tokens newly written to the prefix cache.", served.map { (label($0.key), Double($0.value.cacheWriteTokens)) })
+        family("agentperf_sim_generation_tokens_total", "counter", "Generated tokens.", served.map { (label($0.key), Double($0.value.generationTokens)) })
+        family("agentperf_sim_preemptions_total", "counter", "Preemptions (KV cache exhausted).", served.map { (label($0.key), Double($0.value.preemptions)) })
+        let replicas = await fleet.replicaStatus
+        let replicaLabel = { (i: Int) in "model=\"\(replicas[i].model)\",replica=\"\(i)\"" }
+        family("agentperf_sim_running_requests", "gauge", "Requests in the running batch.", replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.running)) })
+        family("agentperf_sim_waiting_requests", "gauge", "Requests waiting for admission.", replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.waiting)) })
+        family("agentperf_sim_kv_cache_usage_ratio", "gauge", "Share of KV blocks referenced by requests.", replicas.indices.map {
+            (replicaLabel($0), Double(replicas[$0].status.usedBlocks) / Double(max(1, replicas[$0].status.totalBlocks)))
+        })
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: Chat completions
@@ -46,6 +75,13 @@ struct FleetRoutes: Sendable {
         let limit = chat.outputLimit ?? Self.defaultOutputLimit
         guard limit >= 1 else {
             return Self.error(.badRequest, "max_tokens must be at least 1", type: "invalid_request_error")
+        }
+        // As vLLM does, the requested limit must fit the context, whatever the reply's length.
+        let context = served.architecture.maxContext
+        guard prompt.count + limit <= context else {
+            return Self.error(.badRequest,
+                "This model's maximum context length is \(context) tokens. However, you requested \(prompt.count + limit) tokens (\(prompt.count) in the messages, \(limit) in the completion). Please reduce the length of the messages or completion.",
+                type: "invalid_request_error")
         }
         // With ignore_eos (vLLM's benchmarking switch) the reply is exactly max_tokens long;
         // otherwise its length is drawn from the prompt, as an end-of-sequence token would fall.

@@ -31,7 +31,8 @@ public struct DurationSpec: Sendable, Hashable, Codable, CustomStringConvertible
             throw DecodingError.dataCorruptedError(in: container, debugDescription: expectation)
         }
         guard let parsed = DurationSpec(parsing: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(expectation); found \"\(text)\"")
+            let found = Double(text) != nil ? "the bare number \(text)" : "\"\(text)\""
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(expectation); found \(found)")
         }
         self = parsed
     }

@@ -13,8 +13,8 @@ public enum BundledWorkload {
     /// three concurrency levels in under a minute on a laptop. `agentperf workload` prints it.
     public static let yaml = """
         # AgentPerf's bundled default workload: four tasks that look like real agent work,
-        # run on the built-in simulated fleet (sim-small: Llama-3-8B on one H100; sim-large:
-        # Llama-3-70B on four H200s; sim-embed: bge-large on an L4).
+        # run on the built-in simulated fleet (sim-small: Llama-3.1-8B on one H100; sim-large:
+        # Llama-3.1-70B on four H200s; sim-embed: bge-large on an L4).
         name: agent-mix
         description: >
           A coding fix, a retrieval answer, a multi-agent brief and a support conversation,

@@ -294,12 +294,7 @@ extension TaskSpec: Codable {
                 taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(200),
                 steps: steps),
             passProbability: passProbability)
-        guard let finalTier = agent.finalTier else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .steps, in: c, debugDescription: "a task needs a model step to produce its final answer")
-        }
-        try c.require(passProbability[finalTier] != nil, .passProbability,
-            "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)")
+        try c.require(agent.finalTier != nil, .steps, "a task needs a model step to produce its final answer")
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -66,6 +66,10 @@ public enum WorkloadLoader {
             if let problem = check(task.agent.steps, path: base + [key("steps")], workload: workload, servedKinds: servedKinds) {
                 return problem
             }
+            if let finalTier = task.agent.finalTier, task.passProbability[finalTier] == nil {
+                return Problem(path: base + [key("pass_probability")], message:
+                    "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)")
+            }
             for tier in task.passProbability.keys.sorted() where workload.models[tier] == nil {
                 return Problem(path: base + [key("pass_probability"), key(tier)],
                     message: "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))")

@@ -71,6 +71,13 @@ extension ModelArchitecture {
     public static let llama3_8B = ModelArchitecture(
         id: "llama-3-8b", kind: .generative, layers: 32, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128,
         intermediate: 14336, gatedMLP: true, vocabulary: 128_256, maxContext: 8192)
+    /// Llama 3.1: the Llama 3 shapes with a 128k-token context.
+    public static let llama31_8B = ModelArchitecture(
+        id: "llama-3.1-8b", kind: .generative, layers: 32, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128,
+        intermediate: 14336, gatedMLP: true, vocabulary: 128_256, maxContext: 131_072)
+    public static let llama31_70B = ModelArchitecture(
+        id: "llama-3.1-70b", kind: .generative, layers: 80, hidden: 8192, heads: 64, kvHeads: 8, headDim: 128,
+        intermediate: 28672, gatedMLP: true, vocabulary: 128_256, maxContext: 131_072)
     public static let llama32_1B = ModelArchitecture(
         id: "llama-3.2-1b", kind: .generative, layers: 16, hidden: 2048, heads: 32, kvHeads: 8, headDim: 64,
         intermediate: 8192, gatedMLP: true, vocabulary: 128_256, maxContext: 32768)
@@ -91,7 +98,7 @@ extension ModelArchitecture {
 
     /// Every built-in model.
     public static let catalog: [ModelArchitecture] = [
-        .llama32_1B, .llama2_7B, .llama3_8B, .llama2_70B, .llama3_70B, .bgeLarge, .miniLM,
+        .llama32_1B, .llama2_7B, .llama3_8B, .llama31_8B, .llama2_70B, .llama3_70B, .llama31_70B, .bgeLarge, .miniLM,
     ]
 
     /// The catalog entry with this id.

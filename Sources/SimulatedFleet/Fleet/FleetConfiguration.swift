@@ -171,12 +171,12 @@ extension FleetConfiguration {
     /// model and an embedding model, sized so that 64 concurrent agents exceed its capacity.
     public static let `default` = FleetConfiguration(deployments: [
         {
-            var small = DeploymentConfiguration(name: "sim-small", model: "llama-3-8b", hardware: "h100-sxm")
+            var small = DeploymentConfiguration(name: "sim-small", model: "llama-3.1-8b", hardware: "h100-sxm")
             small.maxNumSeqs = 16
             return small
         }(),
         {
-            var large = DeploymentConfiguration(name: "sim-large", model: "llama-3-70b", hardware: "h200")
+            var large = DeploymentConfiguration(name: "sim-large", model: "llama-3.1-70b", hardware: "h200")
             large.tensorParallel = 4
             large.maxNumSeqs = 8
             large.reportsCacheWrites = true

@@ -9,6 +9,8 @@ public actor RealTimeFleet {
     private let origin: ContinuousClock.Instant
     private var subscribers: [RequestID: AsyncStream<EngineEvent>.Continuation] = [:]
     private var placements: [RequestID: ReplicaAddress] = [:]
+    private var counters: [String: ServedCounters] = [:]
+    private var models: [RequestID: String] = [:]
     private let wakeups: [ReplicaAddress: AsyncStream<Void>.Continuation]
     private let wakeupStreams: [ReplicaAddress: AsyncStream<Void>]
 
@@ -39,6 +41,7 @@ public actor RealTimeFleet {
     /// `.finished` or `.rejected`.
     public func submit(model: String, promptTokens: [UInt32], outputTokens: Int) throws(FleetError) -> (RequestID, AsyncStream<EngineEvent>) {
         let (id, address) = try fleet.submit(model: model, promptTokens: promptTokens, outputTokens: outputTokens, at: now)
+        models[id] = model
         let (stream, continuation) = AsyncStream.makeStream(of: EngineEvent.self)
         subscribers[id] = continuation
         placements[id] = address
@@ -46,11 +49,21 @@ public actor RealTimeFleet {
         return (id, stream)
     }
 
+    /// What each model has served so far, by served model name.
+    public var served: [String: ServedCounters] { counters }
+
+    /// Load of every replica, by served model name, in replica order.
+    public var replicaStatus: [(model: String, status: ReplicaStatus)] {
+        let names = fleet.servedModels.map(\.name)
+        return fleet.replicaAddresses.map { (names[$0.deployment], fleet.status(of: $0)) }
+    }
+
     /// Abandons a request (its client went away). Does nothing if it already finished.
     public func cancel(_ id: RequestID) {
         guard let address = placements.removeValue(forKey: id) else { return }
         fleet.abort(id, on: address)
         subscribers.removeValue(forKey: id)?.finish()
+        if let model = models.removeValue(forKey: id) { counters[model, default: ServedCounters()].abandoned += 1 }
     }
 
     /// Runs every replica until the task is cancelled.
@@ -97,7 +110,12 @@ public actor RealTimeFleet {
             let id = event.requestID
             subscribers[id]?.yield(event)
             switch event {
-            case .finished, .rejected:
+            case .finished(_, let usage):
+                if let model = models.removeValue(forKey: id) { counters[model, default: ServedCounters()].add(usage) }
+                subscribers.removeValue(forKey: id)?.finish()
+                placements[id] = nil
+            case .rejected:
+                if let model = models.removeValue(forKey: id) { counters[model, default: ServedCounters()].rejected += 1 }
                 subscribers.removeValue(forKey: id)?.finish()
                 placements[id] = nil
             case .admitted, .token:
@@ -110,6 +128,29 @@ public actor RealTimeFleet {
         for continuation in subscribers.values { continuation.finish() }
         subscribers.removeAll()
         for continuation in wakeups.values { continuation.finish() }
+    }
+}
+
+/// Totals one served model has produced, for the server's `/metrics`.
+public struct ServedCounters: Sendable, Hashable {
+    public var completed = 0
+    public var rejected = 0
+    public var abandoned = 0
+    public var promptTokens = 0
+    public var cachedPromptTokens = 0
+    public var cacheWriteTokens = 0
+    public var generationTokens = 0
+    public var preemptions = 0
+
+    public init() {}
+
+    mutating func add(_ usage: RequestUsage) {
+        completed += 1
+        promptTokens += usage.promptTokens
+        cachedPromptTokens += usage.cachedTokens
+        cacheWriteTokens += usage.cacheWriteTokens
+        generationTokens += usage.outputTokens
+        preemptions += usage.preemptions
     }
 }
 

@@ -1,0 +1,142 @@
+import Foundation
+import TestSupport
+import Testing
+import Traces
+
+/// The `agentperf` executable, run as a real subprocess.
+@Suite(.serialized) struct CommandLineTests {
+    static let tinyWorkload = """
+        name: tiny
+        seed: 3
+        load: {concurrency: [1, 2], attempts: 3, attempt_timeout: 20s}
+        tools:
+          lookup: {latency: 3ms, result_tokens: 20}
+        tasks:
+          - name: answer
+            system_prompt_tokens: 100
+            task_prompt_tokens: 20
+            pass_probability: {small: 0.6}
+            steps:
+              - tool: {name: lookup, use: read}
+              - model: {tier: small, output_tokens: 6}
+          - name: plan-then-answer
+            system_prompt_tokens: 150
+            task_prompt_tokens: 20
+            pass_probability: {small: 0.4, large: 0.9}
+            steps:
+              - model: {tier: large, use: plan, output_tokens: 5}
+              - model: {tier: small, output_tokens: 5}
+              - model: {tier: large, use: verify, output_tokens: 3}
+        """
+
+    /// Long enough to be killed mid-run.
+    static let longWorkload = tinyWorkload
+        .replacingOccurrences(of: "load: {concurrency: [1, 2], attempts: 3, attempt_timeout: 20s}",
+                              with: "load: {concurrency: [4], duration: 60s, attempt_timeout: 20s}")
+        .replacingOccurrences(of: "latency: 3ms", with: "latency: 30ms")
+
+    static func agentperf(_ arguments: [String]) throws -> ProcessOutput {
+        try Subprocesses.run(AgentPerfBinary.url, arguments)
+    }
+
+    @Test("a workload with a YAML error exits 2 naming the file and line")
+    func badYAML() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("bad.yaml", "name: x\nload: {concurrency: [1], attempts: 2\ntasks: []\n")
+        let result = try Self.agentperf(["run", file.path, "--out", directory.file("out").path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("error: \(file.path):3:"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("out").path), "nothing runs on bad input")
+    }
+
+    @Test("a workload with a misspelt field exits 2 naming the line, field and the likely fix")
+    func typo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("typo.yaml", Self.tinyWorkload.replacingOccurrences(of: "output_tokens: 6", with: "output_token: 6"))
+        let result = try Self.agentperf(["workload", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file.path):13:"), "\(result.stderr)")
+        #expect(result.stderr.contains("tasks[0].steps[1].model.output_token"))
+        #expect(result.stderr.contains("did you mean \"output_tokens\""))
+    }
+
+    @Test("bad options and missing inputs exit 2", arguments: [
+        ["run", "--concurrency", "0,4"], ["run", "--duration", "30"], ["run", "--no-such-flag"],
+        ["report", "/nonexistent/run"], ["run", "/nonexistent/workload.yaml"],
+    ])
+    func badOptions(arguments: [String]) throws {
+        let result = try Self.agentperf(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("report recomputes exactly the table and JSON that run printed")
+    func reportReproducesRun() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try directory.write("tiny.yaml", Self.tinyWorkload)
+        let out = directory.file("run").path
+        let run = try Self.agentperf(["run", workload.path, "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("c=1") && run.stdout.contains("c=2") && run.stdout.contains("cost per completed task"))
+        for file in ["traces.jsonl", "summary.json", "config.json", "prices.json"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
+        }
+        let report = try Self.agentperf(["report", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout == run.stdout)
+        let json = try Self.agentperf(["report", out, "--json"])
+        #expect(json.stdout == (try String(contentsOfFile: "\(out)/summary.json", encoding: .utf8)) + "\n")
+        // The saved config is itself a runnable workload.
+        let again = try Self.agentperf(["workload", "\(out)/config.json"])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    /// Starts a long run and waits until `attempts` attempt records are on disk.
+    static func startLongRun(in directory: TemporaryDirectory, attempts: Int) throws -> (RunningProcess, URL) {
+        let workload = try directory.write("long.yaml", Self.longWorkload)
+        let out = directory.file("run")
+        let process = try Subprocesses.start(AgentPerfBinary.url, ["run", workload.path, "--out", out.path, "--quiet"])
+        let traces = out.appendingPathComponent("traces.jsonl")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: traces, encoding: .utf8)) ?? ""
+            if text.components(separatedBy: "\"record\":\"attempt\"").count - 1 >= attempts { return (process, traces) }
+            guard process.process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.05)  // polling another process's file
+        }
+        process.signal(SIGKILL)
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the run wrote no attempts in time"])
+    }
+
+    @Test("after SIGKILL mid-run, every attempt written so far loads")
+    func sigkill() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (process, traces) = try Self.startLongRun(in: directory, attempts: 5)
+        process.signal(SIGKILL)
+        let result = Subprocesses.finish(process)
+        #expect(result.status == SIGKILL)
+        let log = try TraceLog.load(from: traces)
+        #expect(log.attempts.count >= 5)
+        #expect(!log.hasErrors, "\(log.diagnostics)")
+        for attempt in log.attempts { #expect(attempt.steps.count == attempt.record.stepCount) }
+    }
+
+    @Test("Ctrl-C stops the run, exits 130, and still writes the summary of what finished")
+    func sigint() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (process, traces) = try Self.startLongRun(in: directory, attempts: 3)
+        process.signal(SIGINT)
+        let result = Subprocesses.finish(process)
+        #expect(result.status == 130, "\(result.stderr)")
+        #expect(result.stdout.contains("c=4 (cut)"))
+        let log = try TraceLog.load(from: traces)
+        #expect(log.attempts.count >= 3)
+        #expect(log.windows.first?.interrupted == true)
+        #expect(FileManager.default.fileExists(atPath: traces.deletingLastPathComponent().appendingPathComponent("summary.json").path))
+    }
+}
