@@ -133,6 +133,7 @@ let package = Package(
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "WireFormats", "Traces", "TestSupport"]),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(name: "ToolsTests", dependencies: ["Tools", "Workload", "Traces", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
@@ -152,9 +153,10 @@ let package = Package(
 // Every target: Swift 6 language mode plus the upcoming features that keep imports and
 // existentials explicit (as swift-log and Hummingbird do).
 for target in package.targets {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"),
-        .enableUpcomingFeature("MemberImportVisibility"),
-        .enableUpcomingFeature("InternalImportsByDefault"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+        ]
 }

@@ -177,43 +177,55 @@ public struct ScriptedAgentLoop: Sendable {
         }
     }
 
-    private func callModel(_ step: ModelStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext) async throws(AgentStop) {
+    private func callModel(
+        _ step: ModelStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+    ) async throws(AgentStop) {
         let scheduled = clock.now()
         let model = workload.models[step.tier] ?? step.tier
         let output = step.outputTokens.sample(using: &state.generator)
         var result = await chat.chat(
-            ChatCall(model: model, messages: state.messages, maxTokens: output, exactOutputLength: true), deadline: context.deadline)
+            ChatCall(model: model, messages: state.messages, maxTokens: output, exactOutputLength: true),
+            deadline: context.deadline)
         result.timing.scheduled = scheduled
-        await record(.chat, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
-                     error: result.errorType, status: result.httpStatus, as: agent, state: &state, context: context)
+        await record(
+            .chat, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
+            error: result.errorType, status: result.httpStatus, as: agent, state: &state, context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .assistant, content: result.content))
         state.lastTier = step.tier
         state.lastReply = result.content
     }
 
-    private func callTool(_ step: ToolStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext) async throws(AgentStop) {
+    private func callTool(
+        _ step: ToolStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+    ) async throws(AgentStop) {
         let scheduled = clock.now()
         var result = await tools.call(step.tool, workingDirectory: context.directory, generator: &state.generator)
         result.timing.scheduled = scheduled
-        await record(.executeTool, use: step.use, model: nil, tier: nil, tool: step.tool, nil, result.timing,
-                     error: result.errorType, status: nil, as: agent, state: &state, context: context)
+        await record(
+            .executeTool, use: step.use, model: nil, tier: nil, tool: step.tool, nil, result.timing,
+            error: result.errorType, status: nil, as: agent, state: &state, context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .user, content: "[\(step.tool) result] " + result.output))
     }
 
-    private func callEmbeddings(_ step: EmbedStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext) async throws(AgentStop) {
+    private func callEmbeddings(
+        _ step: EmbedStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+    ) async throws(AgentStop) {
         let scheduled = clock.now()
         let model = workload.models[step.tier] ?? step.tier
         let text = SyntheticText.words(step.inputTokens.sample(using: &state.generator), using: &state.generator)
         var result = await embeddings.embed(EmbeddingCall(model: model, inputs: [text]), deadline: context.deadline)
         result.timing.scheduled = scheduled
-        await record(.embeddings, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
-                     error: result.errorType, status: result.httpStatus, as: agent, state: &state, context: context)
+        await record(
+            .embeddings, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
+            error: result.errorType, status: result.httpStatus, as: agent, state: &state, context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
     }
 
-    private func delegate(_ block: FanoutBlock, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext) async throws(AgentStop) {
+    private func delegate(
+        _ block: FanoutBlock, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+    ) async throws(AgentStop) {
         let scheduled = clock.now()
         let stepID = "\(agent.stepPrefix)s\(state.nextIndex)"
         let index = state.nextIndex
@@ -244,10 +256,11 @@ public struct ScriptedAgentLoop: Sendable {
         }
         let failure = children.lazy.compactMap { if case .failure(let stop) = $0.1 { stop } else { nil } }.first
         let end = clock.now()
-        await context.log.append(StepRecord(
-            runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: stepID, parentStepID: agent.parentStepID,
-            agentID: agent.id, agentName: agent.name, index: index, operation: .invokeAgent, useClass: .delegate,
-            timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end), errorType: failure?.errorType))
+        await context.log.append(
+            StepRecord(
+                runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: stepID, parentStepID: agent.parentStepID,
+                agentID: agent.id, agentName: agent.name, index: index, operation: .invokeAgent, useClass: .delegate,
+                timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end), errorType: failure?.errorType))
         if let failure { throw failure }
         for (k, result) in children {
             if case .success(let reply) = result {
@@ -263,12 +276,13 @@ public struct ScriptedAgentLoop: Sendable {
     ) async {
         let index = state.nextIndex
         state.nextIndex += 1
-        await context.log.append(StepRecord(
-            runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "\(agent.stepPrefix)s\(index)",
-            parentStepID: agent.parentStepID, agentID: agent.id, agentName: agent.name, index: index,
-            operation: operation, useClass: use, model: model, tier: tier,
-            provider: operation == .executeTool ? nil : chat.providerName, toolName: tool, usage: usage, timing: timing,
-            errorType: error, httpStatus: status))
+        await context.log.append(
+            StepRecord(
+                runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "\(agent.stepPrefix)s\(index)",
+                parentStepID: agent.parentStepID, agentID: agent.id, agentName: agent.name, index: index,
+                operation: operation, useClass: use, model: model, tier: tier,
+                provider: operation == .executeTool ? nil : chat.providerName, toolName: tool, usage: usage, timing: timing,
+                errorType: error, httpStatus: status))
     }
 
     // MARK: Helpers
@@ -286,7 +300,8 @@ public struct ScriptedAgentLoop: Sendable {
     }
 
     private static func makeWorkingDirectory(_ attemptID: String) -> URL? {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
         return (try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)) != nil ? url : nil
     }
 }

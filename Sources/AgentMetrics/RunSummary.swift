@@ -53,7 +53,9 @@ public struct RunSummary: Sendable, Hashable, Codable {
     }
 
     static func bottleneck(of levels: [LevelSummary]) -> Bottleneck? {
-        let ordered = levels.filter { $0.concurrency != nil && $0.attempts.total > 0 }.sorted { $0.concurrency! < $1.concurrency! }
+        let ordered = levels.filter { $0.concurrency != nil && $0.attempts.total > 0 }.sorted {
+            $0.concurrency! < $1.concurrency!
+        }
         guard let low = ordered.first, let high = ordered.last, low.concurrency != high.concurrency else { return nil }
         let growth = zip(low.breakdownShare.components, high.breakdownShare.components).map {
             (name: $0.name, from: $0.seconds, to: $1.seconds)
@@ -72,14 +74,16 @@ public struct RunSummary: Sendable, Hashable, Codable {
 
     public static func decode(_ data: Data) throws -> RunSummary {
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try decoder.decode(RunSummary.self, from: data)
     }
 
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
 }

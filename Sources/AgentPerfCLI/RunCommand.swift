@@ -5,10 +5,10 @@ import Harness
 import Logging
 import Recorder
 import ServiceLifecycle
-import Traces
-import UnixSignals
 import SimulatedFleet
 import SpecDecoding
+import Traces
+import UnixSignals
 import Workload
 
 struct RunCommand: AsyncParsableCommand {
@@ -59,11 +59,17 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: String = "warning"
 
     func validate() throws {
-        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical")
+        }
         if duration != nil, attempts != nil { throw ValidationError("give --duration or --attempts, not both") }
         if let attempts, attempts < 1 { throw ValidationError("--attempts: expected at least 1") }
-        if let duration, DurationSpec(parsing: duration) == nil { throw ValidationError("--duration: expected a duration with a unit, like 30s") }
-        if let warmup, DurationSpec(parsing: warmup) == nil { throw ValidationError("--warmup: expected a duration with a unit, like 2s") }
+        if let duration, DurationSpec(parsing: duration) == nil {
+            throw ValidationError("--duration: expected a duration with a unit, like 30s")
+        }
+        if let warmup, DurationSpec(parsing: warmup) == nil {
+            throw ValidationError("--warmup: expected a duration with a unit, like 2s")
+        }
         if let concurrency, (try? Self.levels(concurrency)) == nil {
             throw ValidationError("--concurrency: expected distinct whole numbers from 1 to 4096, comma-separated, like 1,16,64")
         }
@@ -71,14 +77,16 @@ struct RunCommand: AsyncParsableCommand {
 
     static func levels(_ text: String) throws -> [Int] {
         let levels = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !levels.isEmpty, levels.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }), Set(levels).count == levels.count else {
+        guard !levels.isEmpty, levels.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }), Set(levels).count == levels.count
+        else {
             throw ValidationError("bad levels")
         }
         return levels.map { $0! }
     }
 
     func run() async throws {
-        var workload = try workload.map { try WorkloadLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? BundledWorkload.load()
+        var workload =
+            try workload.map { try WorkloadLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? BundledWorkload.load()
         try applyOverrides(to: &workload)
         let logger = Self.makeLogger(level: logLevel)
 
@@ -86,7 +94,9 @@ struct RunCommand: AsyncParsableCommand {
         let benchmark = BenchmarkRun(workload: workload, outputDirectory: directory, endpointOverride: endpoint, logger: logger)
         let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
         if !quiet {
-            Terminal.err("agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), output \(directory.path)\n")
+            Terminal.err(
+                "agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), output \(directory.path)\n"
+            )
         }
         let outcome = try await withThrowingTaskGroup(of: RunArtifacts?.self) { group in
             group.addTask {
@@ -94,7 +104,11 @@ struct RunCommand: AsyncParsableCommand {
             }
             let quiet = self.quiet
             group.addTask {
-                if quiet { for await _ in events {} } else { await ProgressPrinter.run(events, isTerminal: Terminal.stderrIsTerminal) }
+                if quiet {
+                    for await _ in events {}
+                } else {
+                    await ProgressPrinter.run(events, isTerminal: Terminal.stderrIsTerminal)
+                }
                 return nil
             }
             var artifacts: RunArtifacts?
@@ -104,7 +118,8 @@ struct RunCommand: AsyncParsableCommand {
         let presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
         try presented.writeSummary(to: directory.appendingPathComponent("summary.json"))
         presented.print(json: json)
-        Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
+        Terminal.err(
+            "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
         if presented.log.hasErrors { throw CommandFailure.badInput("the trace file has unreadable lines (listed above)") }
         if outcome.interrupted {
             Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
@@ -131,10 +146,14 @@ struct RunCommand: AsyncParsableCommand {
     ) async throws -> RunArtifacts {
         let box = OutcomeBox()
         let service = BenchmarkService(benchmark: benchmark, progress: progress, box: box)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(
+                        service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup)
+                ],
+                gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         try await group.run()
         guard let outcome = await box.outcome else { throw CommandFailure(code: 1, message: "the run ended without a result") }
         return try outcome.get()
@@ -166,9 +185,10 @@ private struct BenchmarkService: Service {
     func run() async throws {
         let result: Result<RunArtifacts, HarnessError>
         do {
-            result = .success(try await cancelWhenGracefulShutdown { [benchmark, progress] in
-                try await benchmark.run(progress: progress)
-            })
+            result = .success(
+                try await cancelWhenGracefulShutdown { [benchmark, progress] in
+                    try await benchmark.run(progress: progress)
+                })
         } catch let error as HarnessError {
             result = .failure(error)
         } catch {

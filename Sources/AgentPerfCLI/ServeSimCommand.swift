@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import Traces
-import UnixSignals
 import SimulatedFleet
 import SimulatedFleetServer
+import Traces
+import UnixSignals
 import Workload
 
 struct ServeSimCommand: AsyncParsableCommand {
@@ -35,7 +35,9 @@ struct ServeSimCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
-        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical")
+        }
     }
 
     func run() async throws {
@@ -47,9 +49,12 @@ struct ServeSimCommand: AsyncParsableCommand {
         let models = configuration.deployments.map(\.name).joined(separator: ", ")
         let timing = configuration.timing
         let server = FleetServer(configuration: configuration, host: host, port: port, logger: logger) { port in
-            Terminal.err("AgentPerf simulated fleet on http://\(host):\(port)/v1 (models: \(models); timing: \(timing.rawValue)). Ctrl-C stops it.\n")
+            Terminal.err(
+                "AgentPerf simulated fleet on http://\(host):\(port)/v1 (models: \(models); timing: \(timing.rawValue)). Ctrl-C stops it.\n"
+            )
         }
-        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         try await group.run()
     }
 }

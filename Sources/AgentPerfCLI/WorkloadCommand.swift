@@ -33,7 +33,8 @@ struct WorkloadCommand: ParsableCommand {
                 case .duration(let d): "\(d) per level"
                 case .attempts(let n): "\(n) attempts per level"
                 }
-            Terminal.out("""
+            Terminal.out(
+                """
                 \(workload.source): ok — workload \(workload.name), \(workload.tasks.count) tasks (\(workload.tasks.map(\.name).joined(separator: ", "))),
                 levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), \(length), seed \(workload.seed),
                 target \(workload.endpoint?.baseURL ?? "simulated fleet (\(workload.fleet.deployments.map(\.name).joined(separator: ", ")))").

@@ -23,7 +23,9 @@ public struct ChatCall: Sendable, Hashable {
     public var exactOutputLength: Bool
     public var stream: Bool
 
-    public init(model: String, messages: [ChatMessage], maxTokens: Int? = nil, exactOutputLength: Bool = false, stream: Bool = true) {
+    public init(
+        model: String, messages: [ChatMessage], maxTokens: Int? = nil, exactOutputLength: Bool = false, stream: Bool = true
+    ) {
         self.model = model
         self.messages = messages
         self.maxTokens = maxTokens

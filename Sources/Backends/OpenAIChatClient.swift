@@ -82,7 +82,8 @@ public struct OpenAICompatibleBackend: ChatBackend, EmbeddingBackend {
                 do { generated = try accumulator.consume(event) } catch {
                     result.timing.end = clock.now()
                     switch error {
-                    case .malformed(let data): return Self.failed(result, StepErrorType.malformedEvent, "unparseable event: \(data)")
+                    case .malformed(let data):
+                        return Self.failed(result, StepErrorType.malformedEvent, "unparseable event: \(data)")
                     case .serverError(let message): return Self.failed(result, StepErrorType.http(500), message)
                     }
                 }
@@ -106,8 +107,9 @@ public struct OpenAICompatibleBackend: ChatBackend, EmbeddingBackend {
     public func embed(_ call: EmbeddingCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
         var result = ModelCallResult()
         let request: HTTPClientRequest
-        do { request = try makeRequest(path: "embeddings", body: OpenAIEmbeddings.Request(model: call.model, input: call.inputs)) }
-        catch { return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)") }
+        do {
+            request = try makeRequest(path: "embeddings", body: OpenAIEmbeddings.Request(model: call.model, input: call.inputs))
+        } catch { return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)") }
         result.timing.sent = clock.now()
         do {
             let response = try await client.execute(request, deadline: Self.nioDeadline(deadline))

@@ -116,7 +116,9 @@ public struct BenchmarkRun: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = FleetServer(
             configuration: workload.fleet, host: "127.0.0.1", port: 0, logger: logger,
-            onListening: { port in continuation.yield(port); continuation.finish() })
+            onListening: { port in
+                continuation.yield(port); continuation.finish()
+            })
         let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
         group.addTask {
             defer { continuation.finish() }
@@ -147,14 +149,19 @@ public struct BenchmarkRun: Sendable {
             let writeFailure = WriteFailure()
             for (index, level) in plans.enumerated() {
                 if Task.isCancelled { return true }
-                let (seconds, attempts): (Double?, Int?) =
-                    switch level.length {
-                    case .duration(let d): (d.seconds, nil)
-                    case .attempts(let n): (nil, n)
-                    }
-                await recorder.announce(.levelStarted(
-                    concurrency: level.concurrency, index: index, count: plans.count, plannedSeconds: seconds,
-                    plannedAttempts: attempts))
+                var announcement = LevelAnnouncement(
+                    concurrency: level.concurrency, index: index, count: plans.count, warmupSeconds: nil,
+                    warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
+                switch level.length {
+                case .duration(let d): announcement.measuredSeconds = d.seconds
+                case .attempts(let n): announcement.measuredAttempts = n
+                }
+                switch level.warmup {
+                case .none: break
+                case .duration(let d): announcement.warmupSeconds = d.seconds
+                case .attempts(let n): announcement.warmupAttempts = n
+                }
+                await recorder.announce(.levelStarted(announcement))
                 let outcome = await scheduler.run(level, runID: runID) { plan in
                     guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
                     do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
@@ -165,10 +172,11 @@ public struct BenchmarkRun: Sendable {
                 }
                 if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
                 do throws(TraceError) {
-                    try await recorder.record(WindowRecord(
-                        runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
-                        start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
-                        interrupted: outcome.interrupted))
+                    try await recorder.record(
+                        WindowRecord(
+                            runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
+                            start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
+                            interrupted: outcome.interrupted))
                 } catch { throw HarnessError.traceWriteFailed(error) }
                 if outcome.interrupted { return true }
             }
@@ -191,7 +199,8 @@ public struct BenchmarkRun: Sendable {
         } catch {
             throw .cannotCreateOutput(path: outputDirectory.path, reason: error.localizedDescription)
         }
-        let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
+        let stamp = Date().formatted(
+            .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
         return RunArtifacts(
             directory: outputDirectory, traces: outputDirectory.appendingPathComponent(Self.tracesFileName),
             config: outputDirectory.appendingPathComponent(Self.configFileName),

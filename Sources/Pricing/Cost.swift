@@ -145,8 +145,9 @@ extension PriceTable {
         func resolve(_ value: Double?, field: String, multiplier: Double, needed: Bool) -> Double {
             if let value { return value }
             if needed {
-                assumptions.insert(PriceAssumption(
-                    model: entryName, field: field, rule: "\(multiplier) × input_cost_per_token"))
+                assumptions.insert(
+                    PriceAssumption(
+                        model: entryName, field: field, rule: "\(multiplier) × input_cost_per_token"))
             }
             return input * multiplier
         }

@@ -98,7 +98,8 @@ public struct PriceTable: Sendable, Hashable {
         var result = self
         // A table already derived from this one (a saved, resolved config) keeps its own label.
         result.version =
-            overrides.version.isEmpty ? version
+            overrides.version.isEmpty
+            ? version
             : overrides.version.hasPrefix(version) ? overrides.version : "\(version)+\(overrides.version)"
         for (name, price) in overrides.models {
             result.models[name] = models[name].map { $0.overridden(by: price) } ?? price

@@ -2,12 +2,37 @@ public import Traces
 
 /// Something the run reports while it goes, for live displays.
 public enum ProgressEvent: Sendable, Hashable {
-    /// A concurrency level began (`index` of `count`, from 0).
-    case levelStarted(concurrency: Int, index: Int, count: Int, plannedSeconds: Double?, plannedAttempts: Int?)
+    /// A concurrency level began (`index` of `count`, from 0): its warm-up, then a measured
+    /// duration or number of attempts.
+    case levelStarted(LevelAnnouncement)
     /// An attempt finished and was written to the trace.
     case attemptRecorded(AttemptSummary)
     /// A level finished; its window was written.
     case levelFinished(concurrency: Int, interrupted: Bool)
+}
+
+/// What a level is about to do.
+public struct LevelAnnouncement: Sendable, Hashable {
+    public var concurrency: Int
+    public var index: Int
+    public var count: Int
+    public var warmupSeconds: Double?
+    public var warmupAttempts: Int?
+    public var measuredSeconds: Double?
+    public var measuredAttempts: Int?
+
+    public init(
+        concurrency: Int, index: Int, count: Int, warmupSeconds: Double?, warmupAttempts: Int?, measuredSeconds: Double?,
+        measuredAttempts: Int?
+    ) {
+        self.concurrency = concurrency
+        self.index = index
+        self.count = count
+        self.warmupSeconds = warmupSeconds
+        self.warmupAttempts = warmupAttempts
+        self.measuredSeconds = measuredSeconds
+        self.measuredAttempts = measuredAttempts
+    }
 }
 
 /// The parts of a finished attempt a progress display needs.
@@ -44,9 +69,11 @@ public actor RunRecorder {
     public func record(_ attempt: AttemptRecord, steps: [StepRecord]) async throws(TraceError) {
         try await writer.append(attempt: attempt, steps: steps)
         attemptsRecorded += 1
-        progress?.yield(.attemptRecorded(AttemptSummary(
-            concurrency: attempt.concurrency ?? 0, isWarmup: attempt.isWarmup, outcome: attempt.outcome,
-            steps: steps.count, latency: Double(attempt.latency ?? 0) / 1e9)))
+        progress?.yield(
+            .attemptRecorded(
+                AttemptSummary(
+                    concurrency: attempt.concurrency ?? 0, isWarmup: attempt.isWarmup, outcome: attempt.outcome,
+                    steps: steps.count, latency: Double(attempt.latency ?? 0) / 1e9)))
     }
 
     /// Appends a level's measurement window.

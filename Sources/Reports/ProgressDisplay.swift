@@ -1,6 +1,6 @@
+import AgentMetrics
 public import Recorder
 import Traces
-import AgentMetrics
 
 /// Live progress of a run, as text. Feed it events and ask for the current status line; the
 /// caller decides how often to draw it and where (a rewritten line on a terminal, a line every
@@ -23,16 +23,21 @@ public struct ProgressDisplay: Sendable {
     /// Applies an event; returns a line worth printing on its own (level start and end).
     public mutating func apply(_ event: ProgressEvent, at now: ContinuousClock.Instant = .now) -> String? {
         switch event {
-        case .levelStarted(let concurrency, let index, let count, let seconds, let attempts):
+        case .levelStarted(let level):
             self = ProgressDisplay()
-            self.concurrency = concurrency
-            levelIndex = index
-            levelCount = count
-            plannedSeconds = seconds
-            plannedAttempts = attempts
+            concurrency = level.concurrency
+            levelIndex = level.index
+            levelCount = level.count
+            plannedSeconds = level.measuredSeconds.map { $0 + (level.warmupSeconds ?? 0) }
+            plannedAttempts = level.measuredAttempts
             levelStartedAt = now
-            let plan = seconds.map { "\(Format.seconds($0)) after warm-up" } ?? attempts.map { "\($0) attempts" } ?? ""
-            return "level \(index + 1)/\(count): concurrency \(concurrency), \(plan)"
+            let warmup =
+                level.warmupSeconds.map { "\(Format.seconds($0)) warm-up, then " }
+                ?? level.warmupAttempts.map { "\($0) warm-up attempts, then " } ?? ""
+            let measured =
+                level.measuredSeconds.map { "\(Format.seconds($0)) measured" }
+                ?? level.measuredAttempts.map { "\($0) measured attempts" } ?? ""
+            return "level \(level.index + 1)/\(level.count): concurrency \(level.concurrency), \(warmup)\(measured)"
         case .attemptRecorded(let attempt):
             steps += attempt.steps
             if attempt.isWarmup {
@@ -56,7 +61,7 @@ public struct ProgressDisplay: Sendable {
         guard let concurrency, let start = levelStartedAt else { return nil }
         let elapsed = (now - start).seconds
         var line = "c=\(concurrency) [\(levelIndex + 1)/\(levelCount)] \(Format.seconds(elapsed))"
-        if let plannedSeconds { line += " (\(Format.seconds(plannedSeconds)) planned)" }
+        if let plannedSeconds { line += " of \(Format.seconds(plannedSeconds)) + drain" }
         line += " · attempts \(measured)"
         if let plannedAttempts { line += "/\(plannedAttempts)" }
         if warmup > 0 { line += " + \(warmup) warm-up" }

@@ -36,7 +36,9 @@ public enum SummaryTable {
             level.cost.unpricedModels.isEmpty ? Format.dollars(level.cost.perCompletedTask) : "n/a (unpriced)"
         }
         add("cost per attempt") { Format.dollars($0.cost.perAttempt) }
-        add("  uncached input / cache read") { "\(Format.dollars($0.cost.total.uncachedInput)) / \(Format.dollars($0.cost.total.cacheRead))" }
+        add("  uncached input / cache read") {
+            "\(Format.dollars($0.cost.total.uncachedInput)) / \(Format.dollars($0.cost.total.cacheRead))"
+        }
         add("  cache write / output") { "\(Format.dollars($0.cost.total.cacheWrite)) / \(Format.dollars($0.cost.total.output))" }
         add("  reasoning / tools") { "\(Format.dollars($0.cost.total.reasoning)) / \(Format.dollars($0.cost.total.tool))" }
         add("cache-read share of tokens") { Format.percent($0.tokens.cacheReadShare) }
@@ -58,7 +60,8 @@ public enum SummaryTable {
         var text = header(summary) + "\n" + layout(rows, levels: levels)
         if let bottleneck = summary.bottleneck {
             text += "\nBottleneck (the number that moves first): \(bottleneck.component)"
-            text += " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
+            text +=
+                " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
             text += " to \(Format.percent(bottleneck.toShare)) at c=\(bottleneck.toConcurrency)"
             if let growth = bottleneck.p95Growth { text += "; p95 task latency ×\(Format.rate(growth))" }
             text += ".\n"
@@ -72,7 +75,8 @@ public enum SummaryTable {
         case values(String, [String])
     }
 
-    private static func percentileRows(_ rows: inout [Row], _ levels: [LevelSummary], _ path: KeyPath<LevelSummary, Percentiles>) {
+    private static func percentileRows(_ rows: inout [Row], _ levels: [LevelSummary], _ path: KeyPath<LevelSummary, Percentiles>)
+    {
         rows.append(.values("  p50", levels.map { Format.seconds($0[keyPath: path].p50) }))
         rows.append(.values("  p95", levels.map { Format.seconds($0[keyPath: path].p95) }))
         rows.append(.values("  p99", levels.map { Format.seconds($0[keyPath: path].p99) }))
@@ -119,7 +123,8 @@ public enum SummaryTable {
         if warmup > 0 { notes.append("\(warmup) warm-up attempts were recorded and left out of every figure.") }
         let unpriced = Set(summary.levels.flatMap(\.cost.unpricedModels)).sorted()
         if !unpriced.isEmpty {
-            notes.append("no price for \(unpriced.joined(separator: ", ")); their tokens are not in the costs (add them with --prices).")
+            notes.append(
+                "no price for \(unpriced.joined(separator: ", ")); their tokens are not in the costs (add them with --prices).")
         }
         for assumption in Set(summary.levels.flatMap(\.cost.assumptions)).sorted() {
             notes.append("price assumed — \(assumption).")
@@ -128,9 +133,13 @@ public enum SummaryTable {
         if estimated > 0 { notes.append("\(estimated) steps had no usage from the server; their token counts are estimates.") }
         let errors = summary.levels.reduce(into: [String: Int]()) { $0.merge($1.stepErrors, uniquingKeysWith: +) }
         if !errors.isEmpty {
-            notes.append("step errors: " + errors.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ") + ".")
+            notes.append(
+                "step errors: " + errors.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
+                    + ".")
         }
-        if summary.levels.contains(where: \.interrupted) { notes.append("the run was interrupted; cut levels cover what finished.") }
+        if summary.levels.contains(where: \.interrupted) {
+            notes.append("the run was interrupted; cut levels cover what finished.")
+        }
         return notes
     }
 }

@@ -1,7 +1,7 @@
 public import AgentLoop
+import SpecDecoding
 public import Traces
 public import Workload
-import SpecDecoding
 
 /// One concurrency level to run.
 public struct LevelPlan: Sendable, Hashable {
@@ -26,9 +26,9 @@ public struct LevelPlan: Sendable, Hashable {
     /// The plans of a load profile, one per level, in order.
     public static func plans(for load: LoadProfile) -> [LevelPlan] {
         let warmup: Warmup =
-            if let duration = load.warmup { .duration(duration.duration) }
-            else if let attempts = load.warmupAttempts { .attempts(attempts) }
-            else { .none }
+            if let duration = load.warmup { .duration(duration.duration) } else if let attempts = load.warmupAttempts {
+                .attempts(attempts)
+            } else { .none }
         return load.concurrency.map { LevelPlan(concurrency: $0, length: load.length, warmup: warmup) }
     }
 }

@@ -21,9 +21,10 @@ struct FleetRoutes: Sendable {
     }
 
     private func models() async throws -> Response {
-        let list = OpenAIModelList(data: await fleet.servedModels.map {
-            OpenAIModelList.Model(id: $0.name, ownedBy: "agentperf-simulated-fleet")
-        })
+        let list = OpenAIModelList(
+            data: await fleet.servedModels.map {
+                OpenAIModelList.Model(id: $0.name, ownedBy: "agentperf-simulated-fleet")
+            })
         return try Self.json(list)
     }
 
@@ -33,26 +34,51 @@ struct FleetRoutes: Sendable {
         var text = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for (labels, value) in samples { text += "\(name){\(labels)} \(value == value.rounded() ? String(Int(value)) : String(value))\n" }
+            for (labels, value) in samples {
+                text += "\(name){\(labels)} \(value == value.rounded() ? String(Int(value)) : String(value))\n"
+            }
         }
         let served = await fleet.served.sorted { $0.key < $1.key }
         let label = { (model: String) in "model=\"\(model)\"" }
-        family("agentperf_sim_requests_total", "counter", "Requests finished.", served.map { (label($0.key), Double($0.value.completed)) })
-        family("agentperf_sim_rejected_requests_total", "counter", "Requests rejected (too long).", served.map { (label($0.key), Double($0.value.rejected)) })
-        family("agentperf_sim_abandoned_requests_total", "counter", "Requests whose client went away.", served.map { (label($0.key), Double($0.value.abandoned)) })
-        family("agentperf_sim_prompt_tokens_total", "counter", "Prompt tokens of finished requests.", served.map { (label($0.key), Double($0.value.promptTokens)) })
-        family("agentperf_sim_cached_prompt_tokens_total", "counter", "Prompt tokens served from the prefix cache.", served.map { (label($0.key), Double($0.value.cachedPromptTokens)) })
-        family("agentperf_sim_cache_write_tokens_total", "counter", "Prompt tokens newly written to the prefix cache.", served.map { (label($0.key), Double($0.value.cacheWriteTokens)) })
-        family("agentperf_sim_generation_tokens_total", "counter", "Generated tokens.", served.map { (label($0.key), Double($0.value.generationTokens)) })
-        family("agentperf_sim_preemptions_total", "counter", "Preemptions (KV cache exhausted).", served.map { (label($0.key), Double($0.value.preemptions)) })
+        family(
+            "agentperf_sim_requests_total", "counter", "Requests finished.",
+            served.map { (label($0.key), Double($0.value.completed)) })
+        family(
+            "agentperf_sim_rejected_requests_total", "counter", "Requests rejected (too long).",
+            served.map { (label($0.key), Double($0.value.rejected)) })
+        family(
+            "agentperf_sim_abandoned_requests_total", "counter", "Requests whose client went away.",
+            served.map { (label($0.key), Double($0.value.abandoned)) })
+        family(
+            "agentperf_sim_prompt_tokens_total", "counter", "Prompt tokens of finished requests.",
+            served.map { (label($0.key), Double($0.value.promptTokens)) })
+        family(
+            "agentperf_sim_cached_prompt_tokens_total", "counter", "Prompt tokens served from the prefix cache.",
+            served.map { (label($0.key), Double($0.value.cachedPromptTokens)) })
+        family(
+            "agentperf_sim_cache_write_tokens_total", "counter", "Prompt tokens newly written to the prefix cache.",
+            served.map { (label($0.key), Double($0.value.cacheWriteTokens)) })
+        family(
+            "agentperf_sim_generation_tokens_total", "counter", "Generated tokens.",
+            served.map { (label($0.key), Double($0.value.generationTokens)) })
+        family(
+            "agentperf_sim_preemptions_total", "counter", "Preemptions (KV cache exhausted).",
+            served.map { (label($0.key), Double($0.value.preemptions)) })
         let replicas = await fleet.replicaStatus
         let replicaLabel = { (i: Int) in "model=\"\(replicas[i].model)\",replica=\"\(i)\"" }
-        family("agentperf_sim_running_requests", "gauge", "Requests in the running batch.", replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.running)) })
-        family("agentperf_sim_waiting_requests", "gauge", "Requests waiting for admission.", replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.waiting)) })
-        family("agentperf_sim_kv_cache_usage_ratio", "gauge", "Share of KV blocks referenced by requests.", replicas.indices.map {
-            (replicaLabel($0), Double(replicas[$0].status.usedBlocks) / Double(max(1, replicas[$0].status.totalBlocks)))
-        })
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        family(
+            "agentperf_sim_running_requests", "gauge", "Requests in the running batch.",
+            replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.running)) })
+        family(
+            "agentperf_sim_waiting_requests", "gauge", "Requests waiting for admission.",
+            replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.waiting)) })
+        family(
+            "agentperf_sim_kv_cache_usage_ratio", "gauge", "Share of KV blocks referenced by requests.",
+            replicas.indices.map {
+                (replicaLabel($0), Double(replicas[$0].status.usedBlocks) / Double(max(1, replicas[$0].status.totalBlocks)))
+            })
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: Chat completions
@@ -68,7 +94,8 @@ struct FleetRoutes: Sendable {
             return Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")
         }
         guard served.architecture.kind == .generative else {
-            return Self.error(.badRequest, "the model \"\(chat.model)\" is an embedding model; use /v1/embeddings",
+            return Self.error(
+                .badRequest, "the model \"\(chat.model)\" is an embedding model; use /v1/embeddings",
                 type: "invalid_request_error")
         }
         let prompt = SimTokenizer.chatPrompt(chat.messages.map { ($0.role, $0.content ?? "") })
@@ -79,7 +106,8 @@ struct FleetRoutes: Sendable {
         // As vLLM does, the requested limit must fit the context, whatever the reply's length.
         let context = served.architecture.maxContext
         guard prompt.count + limit <= context else {
-            return Self.error(.badRequest,
+            return Self.error(
+                .badRequest,
                 "This model's maximum context length is \(context) tokens. However, you requested \(prompt.count + limit) tokens (\(prompt.count) in the messages, \(limit) in the completion). Please reduce the length of the messages or completion.",
                 type: "invalid_request_error")
         }
@@ -117,8 +145,11 @@ struct FleetRoutes: Sendable {
             guard let usage else { return Self.error(.serviceUnavailable, "the fleet stopped", type: "server_error") }
             let response = OpenAIChat.Response(
                 id: reply.id, created: reply.created, model: reply.model,
-                choices: [.init(index: 0, message: .init(role: "assistant", content: text.joined(separator: " ")),
-                                finishReason: reply.finishReason(usage))],
+                choices: [
+                    .init(
+                        index: 0, message: .init(role: "assistant", content: text.joined(separator: " ")),
+                        finishReason: reply.finishReason(usage))
+                ],
                 usage: reply.usage(usage))
             return try Self.json(response, headers: headers)
         }
@@ -135,7 +166,8 @@ struct FleetRoutes: Sendable {
                     case .token(_, let index, let word):
                         try await writer.write(try reply.chunk(delta: OpenAIChat.Delta(content: index == 0 ? word : " " + word)))
                     case .finished(_, let usage):
-                        try await writer.write(try reply.chunk(delta: OpenAIChat.Delta(), finishReason: reply.finishReason(usage)))
+                        try await writer.write(
+                            try reply.chunk(delta: OpenAIChat.Delta(), finishReason: reply.finishReason(usage)))
                         if includeUsage { try await writer.write(try reply.usageChunk(usage)) }
                         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                     case .admitted, .rejected:
@@ -169,7 +201,8 @@ struct FleetRoutes: Sendable {
             return Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")
         }
         guard served.architecture.kind == .encoder else {
-            return Self.error(.badRequest, "the model \"\(embed.model)\" is not an embedding model", type: "invalid_request_error")
+            return Self.error(
+                .badRequest, "the model \"\(embed.model)\" is not an embedding model", type: "invalid_request_error")
         }
         var tokenized: [[UInt32]] = []
         var streams: [AsyncStream<EngineEvent>] = []
@@ -209,12 +242,15 @@ struct FleetRoutes: Sendable {
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: maxBodyBytes) } catch {
-            return .failure(ErrorResponse(Self.error(.contentTooLarge, "request body over \(maxBodyBytes) bytes", type: "invalid_request_error")))
+            return .failure(
+                ErrorResponse(
+                    Self.error(.contentTooLarge, "request body over \(maxBodyBytes) bytes", type: "invalid_request_error")))
         }
         do {
             return .success(try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)))
         } catch {
-            return .failure(ErrorResponse(Self.error(.badRequest, "invalid request body: \(describe(error))", type: "invalid_request_error")))
+            return .failure(
+                ErrorResponse(Self.error(.badRequest, "invalid request body: \(describe(error))", type: "invalid_request_error")))
         }
     }
 
@@ -232,13 +268,15 @@ struct FleetRoutes: Sendable {
     static func json(_ value: some Encodable, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String, type: String, code: String? = nil) -> Response {
         let body = OpenAIErrorBody(error: .init(message: message, type: type, code: code))
         let data = (try? JSONEncoder().encode(body)) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

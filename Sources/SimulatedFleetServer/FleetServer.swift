@@ -1,7 +1,7 @@
+import Hummingbird
 public import Logging
 public import ServiceLifecycle
 public import SimulatedFleet
-import Hummingbird
 
 /// The simulated fleet as a real OpenAI-compatible HTTP server.
 ///

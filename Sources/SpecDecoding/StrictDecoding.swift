@@ -21,10 +21,11 @@ extension Decoder {
         for key in container.allKeys where !allowed.contains(key.stringValue) {
             let suggestion = allowed.min { editDistance($0, key.stringValue) < editDistance($1, key.stringValue) }
             let hint = suggestion.flatMap { editDistance($0, key.stringValue) <= 2 ? " (did you mean \"\($0)\"?)" : nil } ?? ""
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [key],
-                debugDescription:
-                    "unknown field \"\(key.stringValue)\"\(hint); allowed here: \(allowed.joined(separator: ", "))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key],
+                    debugDescription:
+                        "unknown field \"\(key.stringValue)\"\(hint); allowed here: \(allowed.joined(separator: ", "))"))
         }
     }
 }

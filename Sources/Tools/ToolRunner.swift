@@ -1,6 +1,6 @@
 public import Foundation
-import Subprocess
 import SpecDecoding
+import Subprocess
 import SystemPackage
 public import Traces
 public import Workload
@@ -119,7 +119,8 @@ public struct ToolRunner: Sendable {
             return ToolResult(output: result.closureResult, timing: StepTiming(), exitStatus: status)
         } catch {
             if Task.isCancelled { return ToolResult(output: "", timing: StepTiming(), errorType: StepErrorType.cancelled) }
-            return ToolResult(output: "cannot run \(argv[0]): \(error)", timing: StepTiming(), errorType: StepErrorType.toolFailed)
+            return ToolResult(
+                output: "cannot run \(argv[0]): \(error)", timing: StepTiming(), errorType: StepErrorType.toolFailed)
         }
     }
 }

@@ -80,7 +80,9 @@ public struct TraceLog: Sendable {
             }
             switch record {
             case .run(let run):
-                if log.run == nil { log.run = run } else {
+                if log.run == nil {
+                    log.run = run
+                } else {
                     report(.error, line.number, "a second run header (run_id \(run.runID)); one file holds one run")
                 }
             case .step(let step):
@@ -92,8 +94,10 @@ public struct TraceLog: Sendable {
                 }
                 let steps = pendingSteps.removeValue(forKey: attempt.attemptID) ?? []
                 if steps.count != attempt.stepCount {
-                    report(.error, line.number,
-                        "attempt \(attempt.attemptID) declares step_count \(attempt.stepCount) but \(steps.count) step records precede it")
+                    report(
+                        .error, line.number,
+                        "attempt \(attempt.attemptID) declares step_count \(attempt.stepCount) but \(steps.count) step records precede it"
+                    )
                 }
                 log.attempts.append(LoggedAttempt(record: attempt, steps: steps))
             case .window(let window):
@@ -104,7 +108,8 @@ public struct TraceLog: Sendable {
         mutating func finish() -> TraceLog {
             let orphans = pendingSteps.values.reduce(0) { $0 + $1.count }
             if orphans > 0 {
-                report(.warning, nil,
+                report(
+                    .warning, nil,
                     "\(orphans) step records belong to \(pendingSteps.count) attempts that never finished (interrupted); ignored")
             }
             return log

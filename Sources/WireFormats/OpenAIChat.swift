@@ -34,8 +34,9 @@ public enum OpenAIChat {
             } else {
                 throw DecodingError.typeMismatch(
                     String.self,
-                    .init(codingPath: c.codingPath + [CodingKeys.content],
-                          debugDescription: "expected a string or a list of text parts"))
+                    .init(
+                        codingPath: c.codingPath + [CodingKeys.content],
+                        debugDescription: "expected a string or a list of text parts"))
             }
         }
     }
@@ -134,7 +135,9 @@ public enum OpenAIChat {
         /// drive tools).
         public var toolCalls: [ToolCallDelta]?
 
-        public init(role: String? = nil, content: String? = nil, reasoningContent: String? = nil, toolCalls: [ToolCallDelta]? = nil) {
+        public init(
+            role: String? = nil, content: String? = nil, reasoningContent: String? = nil, toolCalls: [ToolCallDelta]? = nil
+        ) {
             self.role = role
             self.content = content
             self.reasoningContent = reasoningContent
@@ -178,7 +181,10 @@ public enum OpenAIChat {
         public var choices: [ChunkChoice]
         public var usage: Usage?
 
-        public init(id: String, object: String = "chat.completion.chunk", created: Int, model: String, choices: [ChunkChoice], usage: Usage? = nil) {
+        public init(
+            id: String, object: String = "chat.completion.chunk", created: Int, model: String, choices: [ChunkChoice],
+            usage: Usage? = nil
+        ) {
             self.id = id
             self.object = object
             self.created = created
@@ -220,7 +226,8 @@ public enum OpenAIChat {
         public var choices: [Choice]
         public var usage: Usage?
 
-        public init(id: String, object: String = "chat.completion", created: Int, model: String, choices: [Choice], usage: Usage?) {
+        public init(id: String, object: String = "chat.completion", created: Int, model: String, choices: [Choice], usage: Usage?)
+        {
             self.id = id
             self.object = object
             self.created = created

@@ -55,14 +55,16 @@ extension LoadProfile: Codable {
             try c.require(n >= 1, .attempts, "expected at least 1 attempt per level")
             length = .attempts(n)
         default:
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "give exactly one of duration (like 30s) or attempts (like 50) per level"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "give exactly one of duration (like 30s) or attempts (like 50) per level"))
         }
         warmup = try c.decodeIfPresent(DurationSpec.self, forKey: .warmup)
         warmupAttempts = try c.decodeIfPresent(Int.self, forKey: .warmupAttempts)
         try c.require((warmupAttempts ?? 0) >= 0, .warmupAttempts, "expected 0 or more")
-        try c.require(warmup == nil || warmupAttempts == nil, .warmupAttempts, "give warmup (a duration) or warmup_attempts, not both")
+        try c.require(
+            warmup == nil || warmupAttempts == nil, .warmupAttempts, "give warmup (a duration) or warmup_attempts, not both")
         attemptTimeout = try c.decodeIfPresent(DurationSpec.self, forKey: .attemptTimeout) ?? DurationSpec(.seconds(300))
         try c.require(attemptTimeout.duration > .zero, .attemptTimeout, "expected a duration above 0")
     }

@@ -28,14 +28,16 @@ extension TokenCount: Codable {
     public init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer().decode(Int.self) {
             guard single >= 0 else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected a count of at least 0, found \(single)"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "expected a count of at least 0, found \(single)"))
             }
             self.init(single)
             return
         }
         guard (try? decoder.container(keyedBy: CodingKeys.self)) != nil else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: "expected a whole number or {min: N, max: M}"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "expected a whole number or {min: N, max: M}"))
         }
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -1,5 +1,5 @@
-public import Traces
 import SpecDecoding
+public import Traces
 
 /// One step of a scripted agent.
 public indirect enum StepSpec: Sendable, Hashable {
@@ -113,7 +113,8 @@ public struct TaskSpec: Sendable, Hashable {
     /// Chance the grader accepts the final answer, by the tier that produced it.
     public var passProbability: [String: Double]
 
-    public init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double]) {
+    public init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double])
+    {
         self.name = name
         self.description = description
         self.weight = weight
@@ -133,9 +134,10 @@ extension StepSpec: Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard c.allKeys.count == 1, let key = c.allKeys.first else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "each step is a mapping with exactly one of: model, tool, embed, repeat, fanout"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "each step is a mapping with exactly one of: model, tool, embed, repeat, fanout"))
         }
         switch key {
         case .model: self = .model(try c.decode(ModelStep.self, forKey: .model))
@@ -164,7 +166,8 @@ func decodeUse<K>(_ c: KeyedDecodingContainer<K>, _ key: K, default value: UseCl
     guard let use = UseClass(parsing: text) else {
         throw DecodingError.dataCorruptedError(
             forKey: key, in: c,
-            debugDescription: "unknown use class \"\(text)\"; expected one of \(UseClass.known.map(\.rawValue).joined(separator: ", "))")
+            debugDescription:
+                "unknown use class \"\(text)\"; expected one of \(UseClass.known.map(\.rawValue).joined(separator: ", "))")
     }
     return use
 }
@@ -177,7 +180,8 @@ extension ModelStep: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let output = try c.decode(TokenCount.self, forKey: .outputTokens)
         try c.require(output.min >= 1, .outputTokens, "a model step generates at least 1 token")
-        self.init(tier: try c.decode(String.self, forKey: .tier), use: try decodeUse(c, .use, default: .act), outputTokens: output)
+        self.init(
+            tier: try c.decode(String.self, forKey: .tier), use: try decodeUse(c, .use, default: .act), outputTokens: output)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -249,11 +253,13 @@ extension FanoutBlock: Codable {
         try c.require((1...64).contains(agents), .agents, "expected 1 to 64 sub-agents")
         let steps = try c.decode([StepSpec].self, forKey: .steps)
         try c.require(!steps.isEmpty, .steps, "a sub-agent needs at least one step")
-        self.init(agents: agents, agent: AgentSpec(
-            name: try c.decodeIfPresent(String.self, forKey: .name) ?? "sub-agent",
-            systemPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .systemPromptTokens) ?? TokenCount(200),
-            taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(50),
-            steps: steps))
+        self.init(
+            agents: agents,
+            agent: AgentSpec(
+                name: try c.decodeIfPresent(String.self, forKey: .name) ?? "sub-agent",
+                systemPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .systemPromptTokens) ?? TokenCount(200),
+                taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(50),
+                steps: steps))
         try c.require(agent.finalTier != nil, .steps, "a sub-agent needs a model step to produce its reply")
     }
 
@@ -284,7 +290,8 @@ extension TaskSpec: Codable {
         try c.require(!steps.isEmpty, .steps, "a task needs at least one step")
         let passProbability = try c.decode([String: Double].self, forKey: .passProbability)
         for (tier, p) in passProbability {
-            try c.require((0...1).contains(p), .passProbability, "pass probability of tier \"\(tier)\" must be in 0...1, found \(p)")
+            try c.require(
+                (0...1).contains(p), .passProbability, "pass probability of tier \"\(tier)\" must be in 0...1, found \(p)")
         }
         self.init(
             name: name, description: try c.decodeIfPresent(String.self, forKey: .description), weight: weight,

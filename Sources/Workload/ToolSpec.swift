@@ -77,7 +77,8 @@ extension LatencyDistribution: Codable {
             self = .fixed(try c.decode(DurationSpec.self, forKey: .fixed))
         case .uniform:
             let bounds = try c.decode([DurationSpec].self, forKey: .uniform)
-            try c.require(bounds.count == 2 && bounds[0].duration <= bounds[1].duration, .uniform,
+            try c.require(
+                bounds.count == 2 && bounds[0].duration <= bounds[1].duration, .uniform,
                 "expected [low, high] with low ≤ high")
             self = .uniform(bounds[0], bounds[1])
         case .exponential:
@@ -149,16 +150,25 @@ extension ToolSpec: Codable {
         switch (latency, command) {
         case (let latency?, nil):
             try c.require(!c.contains(.timeout), .timeout, "timeout applies to command tools only")
-            self.init(kind: .simulated(
-                latency: latency, resultTokens: try c.decodeIfPresent(TokenCount.self, forKey: .resultTokens) ?? TokenCount(100)))
+            self.init(
+                kind: .simulated(
+                    latency: latency,
+                    resultTokens: try c.decodeIfPresent(TokenCount.self, forKey: .resultTokens) ?? TokenCount(100)))
         case (nil, let argv?):
-            try c.require(!argv.isEmpty && !argv[0].isEmpty, .command, "expected a non-empty argument list, like [\"pytest\", \"-q\"]")
-            try c.require(!c.contains(.resultTokens), .resultTokens, "a command tool's result is its output; result_tokens applies to simulated tools")
-            self.init(kind: .command(argv: argv, timeout: try c.decodeIfPresent(DurationSpec.self, forKey: .timeout) ?? DurationSpec(.seconds(60))))
+            try c.require(
+                !argv.isEmpty && !argv[0].isEmpty, .command, "expected a non-empty argument list, like [\"pytest\", \"-q\"]")
+            try c.require(
+                !c.contains(.resultTokens), .resultTokens,
+                "a command tool's result is its output; result_tokens applies to simulated tools")
+            self.init(
+                kind: .command(
+                    argv: argv, timeout: try c.decodeIfPresent(DurationSpec.self, forKey: .timeout) ?? DurationSpec(.seconds(60)))
+            )
         default:
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "a tool needs exactly one of latency (simulated) or command (real)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a tool needs exactly one of latency (simulated) or command (real)"))
         }
         costPerCall = try c.decodeIfPresent(Double.self, forKey: .costPerCall)
         try c.require((costPerCall ?? 0) >= 0, .costPerCall, "expected a price of at least 0")

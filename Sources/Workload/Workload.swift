@@ -28,7 +28,8 @@ extension EndpointSpec: Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let url = try c.decode(String.self, forKey: .baseURL)
-        try c.require(url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
+        try c.require(
+            url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
             "expected an http(s) URL up to /v1, like http://127.0.0.1:8000/v1")
         self.init(
             baseURL: url, provider: try c.decodeIfPresent(String.self, forKey: .provider) ?? "openai",
@@ -145,15 +146,22 @@ enum PriceOverrides {
             let entry = try top.superDecoder(forKey: key)
             let fieldsContainer = try entry.container(keyedBy: AnyKey.self)
             for field in fieldsContainer.allKeys where !fields.contains(field.stringValue) {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: entry.codingPath + [field],
-                    debugDescription: "unknown price field \"\(field.stringValue)\"; LiteLLM fields allowed here: \(fields.joined(separator: ", "))"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: entry.codingPath + [field],
+                        debugDescription:
+                            "unknown price field \"\(field.stringValue)\"; LiteLLM fields allowed here: \(fields.joined(separator: ", "))"
+                    ))
             }
             let price = try ModelPrice(from: entry)
-            for (field, value) in [("input_cost_per_token", price.inputCostPerToken), ("output_cost_per_token", price.outputCostPerToken)]
+            for (field, value) in [
+                ("input_cost_per_token", price.inputCostPerToken), ("output_cost_per_token", price.outputCostPerToken),
+            ]
             where (value ?? 0) < 0 {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: entry.codingPath + [AnyKey(stringValue: field)], debugDescription: "expected a price of at least 0"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: entry.codingPath + [AnyKey(stringValue: field)],
+                        debugDescription: "expected a price of at least 0"))
             }
             models[key.stringValue] = price
         }

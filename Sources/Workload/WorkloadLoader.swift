@@ -46,16 +46,20 @@ public enum WorkloadLoader {
 
     /// Checks what no single field can: tiers, tools and models that must exist elsewhere.
     static func crossCheck(_ workload: Workload) -> Problem? {
-        let servedKinds: [String: ModelArchitecture.Kind]? = workload.endpoint == nil
-            ? Dictionary(uniqueKeysWithValues: ((try? Fleet(configuration: workload.fleet))?.servedModels ?? []).map {
-                ($0.name, $0.architecture.kind)
-            })
+        let servedKinds: [String: ModelArchitecture.Kind]? =
+            workload.endpoint == nil
+            ? Dictionary(
+                uniqueKeysWithValues: ((try? Fleet(configuration: workload.fleet))?.servedModels ?? []).map {
+                    ($0.name, $0.architecture.kind)
+                })
             : nil
         if let servedKinds {
             for (tier, model) in workload.models.sorted(by: { $0.key < $1.key }) where servedKinds[model] == nil {
                 return Problem(
                     path: [key("models"), key(tier)],
-                    message: "tier \"\(tier)\" names model \"\(model)\", which the simulated fleet does not serve; it serves \(servedKinds.keys.sorted().joined(separator: ", "))")
+                    message:
+                        "tier \"\(tier)\" names model \"\(model)\", which the simulated fleet does not serve; it serves \(servedKinds.keys.sorted().joined(separator: ", "))"
+                )
             }
         }
         for (t, task) in workload.tasks.enumerated() {
@@ -67,12 +71,18 @@ public enum WorkloadLoader {
                 return problem
             }
             if let finalTier = task.agent.finalTier, task.passProbability[finalTier] == nil {
-                return Problem(path: base + [key("pass_probability")], message:
-                    "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)")
+                return Problem(
+                    path: base + [key("pass_probability")],
+                    message:
+                        "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)"
+                )
             }
             for tier in task.passProbability.keys.sorted() where workload.models[tier] == nil {
-                return Problem(path: base + [key("pass_probability"), key(tier)],
-                    message: "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))")
+                return Problem(
+                    path: base + [key("pass_probability"), key(tier)],
+                    message:
+                        "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))"
+                )
             }
         }
         return nil
@@ -83,8 +93,11 @@ public enum WorkloadLoader {
     ) -> Problem? {
         func tierProblem(_ tier: String, _ at: [any CodingKey], needs kind: ModelArchitecture.Kind) -> Problem? {
             guard let model = workload.models[tier] else {
-                return Problem(path: at, message:
-                    "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))")
+                return Problem(
+                    path: at,
+                    message:
+                        "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))"
+                )
             }
             if let servedKinds, let served = servedKinds[model], served != kind {
                 let expected = kind == .generative ? "a chat model" : "an embedding model"
@@ -102,13 +115,25 @@ public enum WorkloadLoader {
             case .tool(let tool):
                 if workload.tools[tool.tool] == nil {
                     let known = workload.tools.keys.sorted()
-                    return Problem(path: here + [key("tool"), key("name")], message:
-                        "unknown tool \"\(tool.tool)\"; " + (known.isEmpty ? "the workload defines no tools" : "the workload defines \(known.joined(separator: ", "))"))
+                    return Problem(
+                        path: here + [key("tool"), key("name")],
+                        message:
+                            "unknown tool \"\(tool.tool)\"; "
+                            + (known.isEmpty
+                                ? "the workload defines no tools" : "the workload defines \(known.joined(separator: ", "))"))
                 }
             case .repeatBlock(let block):
-                if let p = check(block.steps, path: here + [key("repeat"), key("steps")], workload: workload, servedKinds: servedKinds) { return p }
+                if let p = check(
+                    block.steps, path: here + [key("repeat"), key("steps")], workload: workload, servedKinds: servedKinds)
+                {
+                    return p
+                }
             case .fanout(let block):
-                if let p = check(block.agent.steps, path: here + [key("fanout"), key("steps")], workload: workload, servedKinds: servedKinds) { return p }
+                if let p = check(
+                    block.agent.steps, path: here + [key("fanout"), key("steps")], workload: workload, servedKinds: servedKinds)
+                {
+                    return p
+                }
             }
         }
         return nil
@@ -121,7 +146,8 @@ public enum WorkloadLoader {
 /// Decodes a YAML spec file, turning every syntax and decoding error into a `WorkloadError`
 /// with the file, line, column and field.
 enum SpecFile {
-    static func decode<T: Decodable>(_ type: T.Type, yaml: String, source: String) throws(WorkloadError) -> (value: T, node: Node) {
+    static func decode<T: Decodable>(_ type: T.Type, yaml: String, source: String) throws(WorkloadError) -> (value: T, node: Node)
+    {
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {

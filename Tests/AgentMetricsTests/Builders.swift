@@ -19,7 +19,9 @@ enum Build {
             errorType: error)
     }
 
-    static func tool(_ attempt: String, _ id: String, scheduled: Int64, sent: Int64, end: Int64, parent: String? = nil, agent: String = "main") -> StepRecord {
+    static func tool(
+        _ attempt: String, _ id: String, scheduled: Int64, sent: Int64, end: Int64, parent: String? = nil, agent: String = "main"
+    ) -> StepRecord {
         StepRecord(
             runID: "r", attemptID: attempt, stepID: id, parentStepID: parent, agentID: agent, index: 0, operation: .executeTool,
             useClass: .act, toolName: "t", timing: StepTiming(scheduled: scheduled * ms, sent: sent * ms, end: end * ms))

@@ -37,9 +37,9 @@ import Testing
         for i in 1...8 { distribution.record(seconds: Double(i)) }
         distribution.recordInfinite()
         distribution.recordInfinite()
-        #expect(Self.close(distribution.percentile(50), 5))   // rank 5 of 10
-        #expect(Self.close(distribution.percentile(80), 8))   // rank 8: the last finite one
-        #expect(distribution.percentile(81) == .infinity)     // rank 9
+        #expect(Self.close(distribution.percentile(50), 5))  // rank 5 of 10
+        #expect(Self.close(distribution.percentile(80), 8))  // rank 8: the last finite one
+        #expect(distribution.percentile(81) == .infinity)  // rank 9
         #expect(distribution.summary.max == .infinity)
         #expect(distribution.count == 10)
     }
@@ -58,9 +58,12 @@ import Testing
         #expect(LatencyDistribution().summary == .empty)
     }
 
-    @Test("Wilson 95% intervals match the published values", arguments: [
-        (8, 10, 0.4902, 0.9433), (0, 10, 0.0, 0.2775), (10, 10, 0.7225, 1.0), (1, 2, 0.0945, 0.9055), (50, 100, 0.4038, 0.5962),
-    ])
+    @Test(
+        "Wilson 95% intervals match the published values",
+        arguments: [
+            (8, 10, 0.4902, 0.9433), (0, 10, 0.0, 0.2775), (10, 10, 0.7225, 1.0), (1, 2, 0.0945, 0.9055),
+            (50, 100, 0.4038, 0.5962),
+        ])
     func wilson(successes: Int, trials: Int, low: Double, high: Double) throws {
         let proportion = Proportion(successes: successes, trials: trials)
         #expect(abs(try #require(proportion.low) - low) < 5e-4)

@@ -5,31 +5,47 @@ import Traces
 
 @Suite struct LevelMetricsTests {
     /// $1 per million uncached input, $0.10 cached, $1.25 written, $2 output.
-    static let prices = PriceTable(version: "test", models: [
-        "m": ModelPrice(inputCostPerToken: 1e-6, outputCostPerToken: 2e-6, cacheReadInputTokenCost: 0.1e-6, cacheCreationInputTokenCost: 1.25e-6),
-    ])
+    static let prices = PriceTable(
+        version: "test",
+        models: [
+            "m": ModelPrice(
+                inputCostPerToken: 1e-6, outputCostPerToken: 2e-6, cacheReadInputTokenCost: 0.1e-6,
+                cacheCreationInputTokenCost: 1.25e-6)
+        ])
 
     /// Three measured attempts at c=4 (two pass, one fails after spending), one warm-up.
     static var log: TraceLog {
-        let usage1 = TokenUsage(uncachedInput: 1000, cacheRead: 9000, output: 100)          // 0.001 + 0.0009 + 0.0002 = 0.0021
-        let usage2 = TokenUsage(uncachedInput: 2000, cacheWrite: 4000, output: 300)         // 0.002 + 0.005 + 0.0006 = 0.0076
-        let usage3 = TokenUsage(uncachedInput: 500, cacheRead: 500, cacheWrite: 0, output: 50) // 0.0005 + 0.00005 + 0.0001 = 0.00065
+        // Costs: usage1 0.001 + 0.0009 + 0.0002 = 0.0021; usage2 0.002 + 0.005 + 0.0006 = 0.0076;
+        // usage3 0.0005 + 0.00005 + 0.0001 = 0.00065.
+        let usage1 = TokenUsage(uncachedInput: 1000, cacheRead: 9000, output: 100)
+        let usage2 = TokenUsage(uncachedInput: 2000, cacheWrite: 4000, output: 300)
+        let usage3 = TokenUsage(uncachedInput: 500, cacheRead: 500, cacheWrite: 0, output: 50)
         return TraceLog(
             attempts: [
-                Build.attempt("w", .passed, scheduled: 0, end: 900, warmup: true, steps: [
-                    Build.chat("w", "s0", scheduled: 0, sent: 0, first: 100, last: 800, end: 900, usage: usage1),
-                ]),
-                Build.attempt("a", .passed, scheduled: 1000, end: 3000, steps: [
-                    Build.chat("a", "s0", scheduled: 1000, sent: 1002, first: 1110, last: 1610, end: 1620, serverQueue: 8, usage: usage1),
-                    Build.tool("a", "s1", scheduled: 1620, sent: 1620, end: 2620),
-                    Build.chat("a", "s2", scheduled: 2620, sent: 2620, first: 2700, last: 2990, end: 3000, usage: usage3),
-                ]),
-                Build.attempt("b", .failed, scheduled: 1000, end: 5000, steps: [
-                    Build.chat("b", "s0", scheduled: 1000, sent: 1000, first: 1200, last: 4700, end: 5000, usage: usage2),
-                ]),
-                Build.attempt("c", .passed, scheduled: 2000, end: 4000, steps: [
-                    Build.chat("c", "s0", scheduled: 2000, sent: 2000, first: 2100, last: 3900, end: 4000, usage: usage1),
-                ]),
+                Build.attempt(
+                    "w", .passed, scheduled: 0, end: 900, warmup: true,
+                    steps: [
+                        Build.chat("w", "s0", scheduled: 0, sent: 0, first: 100, last: 800, end: 900, usage: usage1)
+                    ]),
+                Build.attempt(
+                    "a", .passed, scheduled: 1000, end: 3000,
+                    steps: [
+                        Build.chat(
+                            "a", "s0", scheduled: 1000, sent: 1002, first: 1110, last: 1610, end: 1620, serverQueue: 8,
+                            usage: usage1),
+                        Build.tool("a", "s1", scheduled: 1620, sent: 1620, end: 2620),
+                        Build.chat("a", "s2", scheduled: 2620, sent: 2620, first: 2700, last: 2990, end: 3000, usage: usage3),
+                    ]),
+                Build.attempt(
+                    "b", .failed, scheduled: 1000, end: 5000,
+                    steps: [
+                        Build.chat("b", "s0", scheduled: 1000, sent: 1000, first: 1200, last: 4700, end: 5000, usage: usage2)
+                    ]),
+                Build.attempt(
+                    "c", .passed, scheduled: 2000, end: 4000,
+                    steps: [
+                        Build.chat("c", "s0", scheduled: 2000, sent: 2000, first: 2100, last: 3900, end: 4000, usage: usage1)
+                    ]),
             ],
             windows: [Build.window(4, start: 1000, end: 5000)])
     }
@@ -51,7 +67,8 @@ import Traces
     @Test("outcome counts, pass rate and its Wilson interval cover measured attempts only")
     func outcomes() {
         let level = Self.level
-        #expect(level.attempts.total == 3 && level.attempts.passed == 2 && level.attempts.failed == 1 && level.attempts.warmup == 1)
+        #expect(
+            level.attempts.total == 3 && level.attempts.passed == 2 && level.attempts.failed == 1 && level.attempts.warmup == 1)
         #expect(level.passRate.rate == 2.0 / 3.0)
     }
 
@@ -59,7 +76,7 @@ import Traces
     func latencies() {
         let level = Self.level
         #expect(level.taskLatency.count == 3)
-        #expect(level.taskLatency.max == 4.0)               // b: 1 s → 5 s
+        #expect(level.taskLatency.max == 4.0)  // b: 1 s → 5 s
         #expect(level.qualityConditionedLatency.count == 2)
         #expect(level.qualityConditionedLatency.max == 2.0)  // a and c both take 2 s
         #expect(level.taskLatencyErrorAdjusted.p99 == .infinity)
@@ -86,7 +103,7 @@ import Traces
         let level = Self.level
         #expect(level.ttft.count == 4)
         // Step a/s0: TTFT 108 ms; ITL (1610 − 1110) ms / (100 − 1) tokens = 5.0505 ms.
-        #expect(DistributionTests.close(level.ttft.p50, 0.100))   // sorted TTFTs: 80, 100, 108, 200 ms → rank 2
+        #expect(DistributionTests.close(level.ttft.p50, 0.100))  // sorted TTFTs: 80, 100, 108, 200 ms → rank 2
         // ITLs: a/s0 500/99, a/s2 290/49, b 3500/299, c 1800/99 ms; the largest is c's.
         #expect(level.itl.count == 4)
         #expect(DistributionTests.close(level.itl.max, 1.8 / 99))
@@ -110,16 +127,20 @@ import Traces
     func breakdown() throws {
         // One attempt: 10 ms orchestration, a delegation whose slower sub-agent has a tool and a
         // chat call, then 5 ms orchestration.
-        let attempt = Build.attempt("x", .passed, scheduled: 0, end: 1000, steps: [
-            Build.tool("x", "s0.a1.s0", scheduled: 20, sent: 20, end: 200, parent: "s0", agent: "s0.a1"),
-            Build.tool("x", "s0.a2.s0", scheduled: 20, sent: 30, end: 400, parent: "s0", agent: "s0.a2"),
-            Build.chat("x", "s0.a2.s1", scheduled: 400, sent: 400, first: 500, last: 980, end: 990, serverQueue: 40, parent: "s0", agent: "s0.a2"),
-            Build.delegate("x", "s0", scheduled: 10, end: 995),
-        ])
+        let attempt = Build.attempt(
+            "x", .passed, scheduled: 0, end: 1000,
+            steps: [
+                Build.tool("x", "s0.a1.s0", scheduled: 20, sent: 20, end: 200, parent: "s0", agent: "s0.a1"),
+                Build.tool("x", "s0.a2.s0", scheduled: 20, sent: 30, end: 400, parent: "s0", agent: "s0.a2"),
+                Build.chat(
+                    "x", "s0.a2.s1", scheduled: 400, sent: 400, first: 500, last: 980, end: 990, serverQueue: 40, parent: "s0",
+                    agent: "s0.a2"),
+                Build.delegate("x", "s0", scheduled: 10, end: 995),
+            ])
         let b = try #require(LatencyBreakdown.of(attempt))
-        #expect(abs(b.queue - 0.050) < 1e-9)          // 10 ms tool queue + 40 ms server queue
+        #expect(abs(b.queue - 0.050) < 1e-9)  // 10 ms tool queue + 40 ms server queue
         #expect(abs(b.tool - 0.370) < 1e-9)
-        #expect(abs(b.prefill - 0.060) < 1e-9)        // 100 ms TTFT − 40 ms queue
+        #expect(abs(b.prefill - 0.060) < 1e-9)  // 100 ms TTFT − 40 ms queue
         #expect(abs(b.decode - 0.490) < 1e-9)
         #expect(abs(b.orchestration - 0.030) < 1e-9)  // 10 before + 10 in delegation before a2 + 5 in delegation + 5 after
         #expect(abs(b.total - 1.0) < 1e-9)
@@ -128,10 +149,15 @@ import Traces
     @Test("the bottleneck is the component whose share grows most from the lowest level to the highest")
     func bottleneck() throws {
         func level(_ c: Int, serverQueue: Int64) -> [LoggedAttempt] {
-            [Build.attempt("c\(c)", .passed, scheduled: 0, end: 1000 + serverQueue, concurrency: c, steps: [
-                Build.chat("c\(c)", "s0", scheduled: 0, sent: 0, first: 100 + serverQueue, last: 900 + serverQueue,
-                           end: 1000 + serverQueue, serverQueue: serverQueue),
-            ])]
+            [
+                Build.attempt(
+                    "c\(c)", .passed, scheduled: 0, end: 1000 + serverQueue, concurrency: c,
+                    steps: [
+                        Build.chat(
+                            "c\(c)", "s0", scheduled: 0, sent: 0, first: 100 + serverQueue, last: 900 + serverQueue,
+                            end: 1000 + serverQueue, serverQueue: serverQueue)
+                    ])
+            ]
         }
         let log = TraceLog(
             attempts: level(1, serverQueue: 0) + level(64, serverQueue: 3000),

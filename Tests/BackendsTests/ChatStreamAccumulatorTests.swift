@@ -33,8 +33,10 @@ import WireFormats
             promptTokens: 1000, completionTokens: 50,
             promptTokensDetails: .init(cachedTokens: 700, cacheWriteTokens: 200),
             completionTokensDetails: .init(reasoningTokens: 20))
-        #expect(UsageNormalization.openAIChat(usage) == TokenUsage(
-            uncachedInput: 100, cacheRead: 700, cacheWrite: 200, output: 50, reasoning: 20))
+        #expect(
+            UsageNormalization.openAIChat(usage)
+                == TokenUsage(
+                    uncachedInput: 100, cacheRead: 700, cacheWrite: 200, output: 50, reasoning: 20))
     }
 
     @Test("a data event that is not a chunk is a malformed-event problem")

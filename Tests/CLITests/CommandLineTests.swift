@@ -30,9 +30,12 @@ import Traces
         """
 
     /// Long enough to be killed mid-run.
-    static let longWorkload = tinyWorkload
-        .replacingOccurrences(of: "load: {concurrency: [1, 2], attempts: 3, attempt_timeout: 20s}",
-                              with: "load: {concurrency: [4], duration: 60s, attempt_timeout: 20s}")
+    static let longWorkload =
+        tinyWorkload
+        .replacingOccurrences(
+            of: "load: {concurrency: [1, 2], attempts: 3, attempt_timeout: 20s}",
+            with: "load: {concurrency: [4], duration: 60s, attempt_timeout: 20s}"
+        )
         .replacingOccurrences(of: "latency: 3ms", with: "latency: 30ms")
 
     static func agentperf(_ arguments: [String]) throws -> ProcessOutput {
@@ -54,7 +57,8 @@ import Traces
     func typo() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let file = try directory.write("typo.yaml", Self.tinyWorkload.replacingOccurrences(of: "output_tokens: 6", with: "output_token: 6"))
+        let file = try directory.write(
+            "typo.yaml", Self.tinyWorkload.replacingOccurrences(of: "output_tokens: 6", with: "output_token: 6"))
         let result = try Self.agentperf(["workload", file.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(file.path):13:"), "\(result.stderr)")
@@ -62,10 +66,12 @@ import Traces
         #expect(result.stderr.contains("did you mean \"output_tokens\""))
     }
 
-    @Test("bad options and missing inputs exit 2", arguments: [
-        ["run", "--concurrency", "0,4"], ["run", "--duration", "30"], ["run", "--no-such-flag"],
-        ["report", "/nonexistent/run"], ["run", "/nonexistent/workload.yaml"],
-    ])
+    @Test(
+        "bad options and missing inputs exit 2",
+        arguments: [
+            ["run", "--concurrency", "0,4"], ["run", "--duration", "30"], ["run", "--no-such-flag"],
+            ["report", "/nonexistent/run"], ["run", "/nonexistent/workload.yaml"],
+        ])
     func badOptions(arguments: [String]) throws {
         let result = try Self.agentperf(arguments)
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
@@ -137,6 +143,8 @@ import Traces
         let log = try TraceLog.load(from: traces)
         #expect(log.attempts.count >= 3)
         #expect(log.windows.first?.interrupted == true)
-        #expect(FileManager.default.fileExists(atPath: traces.deletingLastPathComponent().appendingPathComponent("summary.json").path))
+        #expect(
+            FileManager.default.fileExists(atPath: traces.deletingLastPathComponent().appendingPathComponent("summary.json").path)
+        )
     }
 }

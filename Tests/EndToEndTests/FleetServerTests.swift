@@ -14,8 +14,11 @@ import WireFormats
 
     @Test("a non-streamed completion returns exactly max_tokens with ignore_eos, and usage")
     func nonStreamed() async throws {
-        let body = #"{"model":"sim-small","messages":[{"role":"user","content":"one two three"}],"max_tokens":7,"ignore_eos":true}"#
-        let response = try await withLoopbackFleet { try await exchange("POST", $0.appendingPathComponent("chat/completions"), body: body) }
+        let body =
+            #"{"model":"sim-small","messages":[{"role":"user","content":"one two three"}],"max_tokens":7,"ignore_eos":true}"#
+        let response = try await withLoopbackFleet {
+            try await exchange("POST", $0.appendingPathComponent("chat/completions"), body: body)
+        }
         #expect(response.status == 200)
         let completion = try JSONDecoder().decode(OpenAIChat.Response.self, from: Data(response.body.utf8))
         #expect(completion.usage?.completionTokens == 7)
@@ -30,8 +33,10 @@ import WireFormats
             #"{"model":"sim-small","messages":[{"role":"user","content":"hi"}],"max_tokens":4,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":\#(usage)}}"#
         }
         let (withUsage, without) = try await withLoopbackFleet { url in
-            (try await exchange("POST", url.appendingPathComponent("chat/completions"), body: body(true)),
-             try await exchange("POST", url.appendingPathComponent("chat/completions"), body: body(false)))
+            (
+                try await exchange("POST", url.appendingPathComponent("chat/completions"), body: body(true)),
+                try await exchange("POST", url.appendingPathComponent("chat/completions"), body: body(false))
+            )
         }
         #expect(withUsage.header("content-type") == "text/event-stream")
         var parser = ServerSentEventParser()
@@ -53,8 +58,10 @@ import WireFormats
             return (
                 try await exchange("POST", chat, body: #"{"model":"gpt-9","messages":[]}"#),
                 try await exchange("POST", chat, body: #"{"model":"sim-small","messages":"hello"}"#),
-                try await exchange("POST", chat, body: #"{"model":"sim-small","messages":[{"role":"user","content":"x"}],"max_tokens":200000}"#),
-                try await exchange("POST", url.appendingPathComponent("embeddings"), body: #"{"model":"sim-small","input":"x"}"#))
+                try await exchange(
+                    "POST", chat, body: #"{"model":"sim-small","messages":[{"role":"user","content":"x"}],"max_tokens":200000}"#),
+                try await exchange("POST", url.appendingPathComponent("embeddings"), body: #"{"model":"sim-small","input":"x"}"#)
+            )
         }
         #expect(unknown.status == 404)
         #expect(try JSONDecoder().decode(OpenAIErrorBody.self, from: Data(unknown.body.utf8)).error.code == "model_not_found")
@@ -68,7 +75,9 @@ import WireFormats
     @Test("embeddings return one unit vector per input with prompt-token usage")
     func embeddings() async throws {
         let body = #"{"model":"sim-embed","input":["alpha beta","gamma"]}"#
-        let response = try await withLoopbackFleet { try await exchange("POST", $0.appendingPathComponent("embeddings"), body: body) }
+        let response = try await withLoopbackFleet {
+            try await exchange("POST", $0.appendingPathComponent("embeddings"), body: body)
+        }
         let decoded = try JSONDecoder().decode(OpenAIEmbeddings.Response.self, from: Data(response.body.utf8))
         #expect(decoded.data.count == 2)
         #expect(decoded.data.allSatisfy { $0.embedding.count == 1024 })

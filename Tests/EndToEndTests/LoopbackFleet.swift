@@ -13,7 +13,9 @@ func withLoopbackFleet<T: Sendable>(
 ) async throws -> T {
     let logger = Logger(label: "test-fleet") { _ in SwiftLogNoOpLogHandler() }
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let server = FleetServer(configuration: configuration, logger: logger) { continuation.yield($0); continuation.finish() }
+    let server = FleetServer(configuration: configuration, logger: logger) {
+        continuation.yield($0); continuation.finish()
+    }
     let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

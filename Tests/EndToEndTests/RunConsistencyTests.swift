@@ -79,7 +79,8 @@ import Workload
         #expect(usages.count == chat.count)
         #expect(usages.reduce(0) { $0 + $1.totalInput } == sum(["sim-small", "sim-large"], "agentperf_sim_prompt_tokens_total"))
         #expect(usages.reduce(0) { $0 + $1.output } == sum(["sim-small", "sim-large"], "agentperf_sim_generation_tokens_total"))
-        #expect(usages.reduce(0) { $0 + $1.cacheRead } == sum(["sim-small", "sim-large"], "agentperf_sim_cached_prompt_tokens_total"))
+        #expect(
+            usages.reduce(0) { $0 + $1.cacheRead } == sum(["sim-small", "sim-large"], "agentperf_sim_cached_prompt_tokens_total"))
         // Only sim-large reports cache writes.
         #expect(usages.reduce(0) { $0 + $1.cacheWrite } == sum(["sim-large"], "agentperf_sim_cache_write_tokens_total"))
         #expect(usages.reduce(0) { $0 + $1.cacheRead } > 0, "system prompts are shared, so some prompt tokens must be cached")
@@ -125,14 +126,17 @@ import Workload
     }
 
     static func tokens(_ log: TraceLog) -> [String: [TokenUsage]] {
-        Dictionary(uniqueKeysWithValues: log.attempts.map { attempt in
-            (attempt.record.attemptID, attempt.steps.sorted { $0.stepID < $1.stepID }.compactMap(\.usage))
-        })
+        Dictionary(
+            uniqueKeysWithValues: log.attempts.map { attempt in
+                (attempt.record.attemptID, attempt.steps.sorted { $0.stepID < $1.stepID }.compactMap(\.usage))
+            })
     }
 
     @Test("the same seed gives the same token counts; another seed does not")
     func sameSeedSameTokens() async throws {
-        func totals(_ log: TraceLog) -> [String: [Int]] { Self.tokens(log).mapValues { $0.flatMap { [$0.totalInput, $0.output] } } }
+        func totals(_ log: TraceLog) -> [String: [Int]] {
+            Self.tokens(log).mapValues { $0.flatMap { [$0.totalInput, $0.output] } }
+        }
         func sequential(_ log: TraceLog) -> [String: [TokenUsage]] {
             Self.tokens(log).filter { id, _ in log.attempts.first { $0.record.attemptID == id }?.record.task == "plan-and-act" }
         }

@@ -5,16 +5,20 @@ import Traces
 
 @Suite struct PricingTests {
     /// $3 / $15 per million, cache read $0.30, 5-minute write $3.75, 1-hour write $6, reasoning $20.
-    static let table = PriceTable(version: "test", models: [
-        "big": ModelPrice(
-            inputCostPerToken: 3e-6, outputCostPerToken: 15e-6, cacheReadInputTokenCost: 0.3e-6,
-            cacheCreationInputTokenCost: 3.75e-6, cacheCreationInputTokenCostAbove1hr: 6e-6, outputCostPerReasoningToken: 20e-6),
-        "bare": ModelPrice(inputCostPerToken: 1e-6, outputCostPerToken: 2e-6),
-    ], tools: ["search": ToolPrice(costPerCall: 0.01)])
+    static let table = PriceTable(
+        version: "test",
+        models: [
+            "big": ModelPrice(
+                inputCostPerToken: 3e-6, outputCostPerToken: 15e-6, cacheReadInputTokenCost: 0.3e-6,
+                cacheCreationInputTokenCost: 3.75e-6, cacheCreationInputTokenCostAbove1hr: 6e-6,
+                outputCostPerReasoningToken: 20e-6),
+            "bare": ModelPrice(inputCostPerToken: 1e-6, outputCostPerToken: 2e-6),
+        ], tools: ["search": ToolPrice(costPerCall: 0.01)])
 
     @Test("every bucket is priced at its own rate")
     func buckets() {
-        let usage = TokenUsage(uncachedInput: 1000, cacheRead: 10_000, cacheWrite: 3000, cacheWrite1h: 1000, output: 500, reasoning: 200)
+        let usage = TokenUsage(
+            uncachedInput: 1000, cacheRead: 10_000, cacheWrite: 3000, cacheWrite1h: 1000, output: 500, reasoning: 200)
         let priced = Self.table.price(usage, model: "big")
         // 1000×3e-6 = 0.003; 10000×0.3e-6 = 0.003; 2000×3.75e-6 + 1000×6e-6 = 0.0135;
         // 300×15e-6 = 0.0045; 200×20e-6 = 0.004.
@@ -51,7 +55,8 @@ import Traces
 
     @Test("tool calls add their per-call price")
     func toolPrice() {
-        let step = StepRecord(runID: "r", attemptID: "a", stepID: "s", index: 0, operation: .executeTool, useClass: .read, toolName: "search")
+        let step = StepRecord(
+            runID: "r", attemptID: "a", stepID: "s", index: 0, operation: .executeTool, useClass: .read, toolName: "search")
         #expect(Self.table.price(step).cost.tool == 0.01)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SimulatedFleet
 
 /// Behaviour of the serving engine, driven in virtual time.
@@ -41,8 +42,11 @@ import Testing
         #expect(queue == 0 && cached == 0)
         let tokens = events.compactMap { if case .token(_, let index, _) = $0 { index } else { nil } }
         #expect(tokens == [0, 1, 2, 3, 4])
-        let usage = try #require(Self.usage(sim.runUntilIdle() + [], id) ?? events.compactMap {
-            if case .finished(_, let u) = $0 { u } else { nil } }.first)
+        let usage = try #require(
+            Self.usage(sim.runUntilIdle() + [], id)
+                ?? events.compactMap {
+                    if case .finished(_, let u) = $0 { u } else { nil }
+                }.first)
         #expect(usage.promptTokens == 100 && usage.outputTokens == 5 && usage.cachedTokens == 0)
     }
 
@@ -109,7 +113,9 @@ import Testing
                 for e in sim.step() { if case .token(decoder, _, _) = e.event { times.append(e.time) } }
                 if withPrefills, times.count == 5, !injected {
                     injected = true
-                    for salt in 1...6 { _ = try sim.submit(model: "m", promptTokens: Self.words(2000, salt: salt), outputTokens: 1) }
+                    for salt in 1...6 {
+                        _ = try sim.submit(model: "m", promptTokens: Self.words(2000, salt: salt), outputTokens: 1)
+                    }
                 }
             }
             return zip(times.dropFirst(), times).map { $0 - $1 }.max()!
@@ -119,7 +125,9 @@ import Testing
 
     /// Runs `clients` closed-loop clients for `requests` requests each; returns (tokens/s, mean
     /// TTFT s, mean ITL s, mean output).
-    static func closedLoop(clients: Int, requests: Int, output: Int, kvTokens: Int? = nil, maxNumSeqs: Int = 256) throws
+    static func closedLoop(
+        clients: Int, requests: Int, output: Int, kvTokens: Int? = nil, maxNumSeqs: Int = 256
+    ) throws
         -> (throughput: Double, ttft: Double, itl: Double, preemptions: Int)
     {
         var sim = try fleet(deployment(maxNumSeqs: maxNumSeqs, kvTokens: kvTokens))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SimulatedFleet
 
 /// SPEC §7: iteration times must stay within ±20% of Vidur's profiled references.

@@ -38,12 +38,15 @@ public struct TemporaryDirectory: Sendable {
 /// The built `agentperf` executable, next to the test bundle in the build directory.
 public enum AgentPerfBinary {
     public static var url: URL {
-        let testBinary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0])
+        let testBinary = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         var directory = testBinary.deletingLastPathComponent()
         // On Linux the test bundle is a plain executable in the build directory; on macOS it is
         // a bundle whose binary sits in Contents/MacOS.
-        while directory.pathExtension == "xctest" || directory.lastPathComponent == "MacOS" || directory.lastPathComponent == "Contents" {
+        while directory.pathExtension == "xctest" || directory.lastPathComponent == "MacOS"
+            || directory.lastPathComponent == "Contents"
+        {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("agentperf")

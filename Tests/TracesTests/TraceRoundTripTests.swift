@@ -10,8 +10,10 @@ import Traces
 
     static func step(_ attempt: String, _ id: String, parent: String? = nil, usage: TokenUsage? = nil) -> StepRecord {
         StepRecord(
-            runID: "run-1", attemptID: attempt, stepID: id, parentStepID: parent, agentID: parent == nil ? "main" : "\(parent!).a1",
-            agentName: "coder", index: 0, operation: usage == nil ? .executeTool : .chat, useClass: usage == nil ? .verify : .plan,
+            runID: "run-1", attemptID: attempt, stepID: id, parentStepID: parent,
+            agentID: parent == nil ? "main" : "\(parent!).a1",
+            agentName: "coder", index: 0, operation: usage == nil ? .executeTool : .chat,
+            useClass: usage == nil ? .verify : .plan,
             model: usage == nil ? nil : "sim-large", tier: usage == nil ? nil : "large", provider: "agentperf-simulated-fleet",
             toolName: usage == nil ? "run_tests" : nil, usage: usage,
             timing: StepTiming(scheduled: 10, sent: 12, firstToken: 40, lastToken: 90, end: 95, serverQueue: 3),
@@ -31,8 +33,11 @@ import Traces
         defer { directory.remove() }
         let url = directory.file("traces.jsonl")
         let usage = TokenUsage(uncachedInput: 100, cacheRead: 900, cacheWrite: 50, cacheWrite1h: 20, output: 30, reasoning: 10)
-        let steps = [Self.step("a1", "s0", usage: usage), Self.step("a1", "s1"), Self.step("a1", "s1.a1.s0", parent: "s1", usage: usage)]
-        let window = WindowRecord(runID: "run-1", concurrency: 4, levelStart: 1, start: 2, end: 300, drainEnd: 350, interrupted: true)
+        let steps = [
+            Self.step("a1", "s0", usage: usage), Self.step("a1", "s1"), Self.step("a1", "s1.a1.s0", parent: "s1", usage: usage),
+        ]
+        let window = WindowRecord(
+            runID: "run-1", concurrency: 4, levelStart: 1, start: 2, end: 300, drainEnd: 350, interrupted: true)
         let writer = try TraceWriter(creating: url, run: Self.run)
         try await writer.append(attempt: Self.attempt("a1", steps: 3), steps: steps)
         try await writer.append(window: window)

@@ -15,8 +15,10 @@ import WireFormats
         Recording(file: "openai_chat_completion_streaming.yaml", events: 9, names: Array(repeating: nil, count: 9)),
         Recording(
             file: "anthropic_messages_streaming.yaml", events: 7,
-            names: ["message_start", "content_block_start", "ping", "content_block_delta", "content_block_stop",
-                    "message_delta", "message_stop"]),
+            names: [
+                "message_start", "content_block_start", "ping", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop",
+            ]),
         Recording(
             file: "openai_responses_streaming.yaml", events: 13,
             names: ["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"]
@@ -86,10 +88,11 @@ import WireFormats
     func fieldRules() {
         let stream = "\u{FEFF}: keep-alive\nid: 7\nretry: 1500\nevent: note\ndata: first\ndata:second\n\ndata\n\n"
         let (events, _) = Self.parse(Array(stream.utf8), chunks: [])
-        #expect(events == [
-            ServerSentEvent(event: "note", data: "first\nsecond", id: "7", retry: 1500),
-            ServerSentEvent(event: nil, data: "", id: "7", retry: nil),
-        ])
+        #expect(
+            events == [
+                ServerSentEvent(event: "note", data: "first\nsecond", id: "7", retry: 1500),
+                ServerSentEvent(event: nil, data: "", id: "7", retry: nil),
+            ])
     }
 
     @Test("an event cut off before its blank line is not dispatched, and the parser says so")

@@ -1,8 +1,8 @@
+import Pricing
 import SpecDecoding
 import Testing
-import Workload
 import Traces
-import Pricing
+import Workload
 
 @Suite struct SamplingTests {
     @Test("a seeded generator repeats its stream, and named streams differ")

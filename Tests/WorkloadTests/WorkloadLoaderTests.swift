@@ -1,10 +1,10 @@
 import Foundation
+import Pricing
 import SpecDecoding
 import TestSupport
 import Testing
-import Workload
 import Traces
-import Pricing
+import Workload
 
 @Suite struct WorkloadLoaderTests {
     static let minimal = """
@@ -43,9 +43,11 @@ import Pricing
         #expect(workload.endpoint == nil)
     }
 
-    @Test("every example workload loads", arguments: try FileManager.default
-        .contentsOfDirectory(atPath: Fixtures.packageRoot.appendingPathComponent("examples").path)
-        .filter { $0.hasSuffix(".yaml") }.sorted())
+    @Test(
+        "every example workload loads",
+        arguments: try FileManager.default
+            .contentsOfDirectory(atPath: Fixtures.packageRoot.appendingPathComponent("examples").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted())
     func examples(file: String) throws {
         let workload = try WorkloadLoader.load(contentsOf: Fixtures.packageRoot.appendingPathComponent("examples/\(file)"))
         #expect((3...5).contains(workload.tasks.count), "\(file) has \(workload.tasks.count) tasks")
@@ -53,7 +55,8 @@ import Pricing
 
     @Test("the examples directory holds three to five workloads")
     func exampleCount() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot.appendingPathComponent("examples").path)
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: Fixtures.packageRoot.appendingPathComponent("examples").path)
         #expect((3...5).contains(files.filter { $0.hasSuffix(".yaml") }.count))
     }
 
@@ -89,38 +92,62 @@ import Pricing
 
     static let badInputs: [BadInput] = [
         BadInput(name: "YAML syntax", yaml: "name: x\nload: [1, 2\ntasks: []\n", line: 3, field: nil, message: "invalid YAML"),
-        BadInput(name: "wrong type", yaml: minimal.replacingOccurrences(of: "attempts: 3", with: "attempts: many"),
-                 line: 4, field: "load.attempts", message: "expected a whole number, found \"many\""),
-        BadInput(name: "unknown field with a suggestion", yaml: minimal.replacingOccurrences(of: "output_tokens: 8", with: "ouput_tokens: 8"),
-                 line: 12, field: "tasks[0].steps[1].model.ouput_tokens", message: "did you mean \"output_tokens\""),
-        BadInput(name: "missing field", yaml: minimal.replacingOccurrences(of: "name: tiny\n", with: ""),
-                 line: 1, field: nil, message: "missing required field \"name\""),
-        BadInput(name: "bare-number duration", yaml: minimal.replacingOccurrences(of: "attempts: 3", with: "duration: 30"),
-                 line: 4, field: "load.duration", message: "found the bare number 30"),
-        BadInput(name: "unknown tier", yaml: minimal.replacingOccurrences(of: "tier: small", with: "tier: medium"),
-                 line: 12, field: "tasks[0].steps[1].model.tier", message: "unknown tier \"medium\""),
-        BadInput(name: "unknown tool", yaml: minimal.replacingOccurrences(of: "{name: grep}", with: "{name: find}"),
-                 line: 11, field: "tasks[0].steps[0].tool.name", message: "unknown tool \"find\"; the workload defines grep"),
-        BadInput(name: "final tier without a pass probability", yaml: minimal.replacingOccurrences(of: "{small: 0.5}", with: "{large: 0.5}"),
-                 line: 9, field: "tasks[0].pass_probability", message: "final answer comes from tier \"small\""),
-        BadInput(name: "probability out of range", yaml: minimal.replacingOccurrences(of: "{small: 0.5}", with: "{small: 1.5}"),
-                 line: 9, field: "tasks[0].pass_probability", message: "must be in 0...1"),
-        BadInput(name: "inverted range", yaml: minimal.replacingOccurrences(of: "output_tokens: 8", with: "output_tokens: {min: 9, max: 2}"),
-                 line: 12, field: "tasks[0].steps[1].model.output_tokens.max", message: "at least min"),
-        BadInput(name: "step with two kinds", yaml: minimal.replacingOccurrences(of: "- tool: {name: grep}", with: "- {tool: {name: grep}, model: {tier: small, output_tokens: 1}}"),
-                 line: 11, field: "tasks[0].steps[0]", message: "exactly one of"),
-        BadInput(name: "unknown use class", yaml: minimal.replacingOccurrences(of: "{name: grep}", with: "{name: grep, use: ponder}"),
-                 line: 11, field: "tasks[0].steps[0].tool.use", message: "unknown use class \"ponder\""),
-        BadInput(name: "duplicate task", yaml: minimal + "\n  - name: look\n    pass_probability: {small: 1}\n    steps: [{model: {tier: small, output_tokens: 1}}]\n",
-                 line: 13, field: "tasks[1].name", message: "used twice"),
-        BadInput(name: "tier naming a model the fleet lacks", yaml: minimal + "\nmodels: {small: gpt-9}\n",
-                 line: 13, field: "models.small", message: "does not serve"),
-        BadInput(name: "zero concurrency", yaml: minimal.replacingOccurrences(of: "[1, 2]", with: "[0, 2]"),
-                 line: 3, field: "load.concurrency", message: "from 1 to 4096"),
-        BadInput(name: "fleet model missing from the catalog", yaml: minimal + "\nfleet: {deployments: [{name: sim-small, model: gpt-5, hardware: h100-sxm}]}\n",
-                 line: 13, field: "fleet.deployments[0].model", message: "unknown model \"gpt-5\""),
-        BadInput(name: "unknown price field", yaml: minimal + "\nprices: {sim-small: {input_cost: 1}}\n",
-                 line: 13, field: "prices.sim-small.input_cost", message: "unknown price field"),
+        BadInput(
+            name: "wrong type", yaml: minimal.replacingOccurrences(of: "attempts: 3", with: "attempts: many"),
+            line: 4, field: "load.attempts", message: "expected a whole number, found \"many\""),
+        BadInput(
+            name: "unknown field with a suggestion",
+            yaml: minimal.replacingOccurrences(of: "output_tokens: 8", with: "ouput_tokens: 8"),
+            line: 12, field: "tasks[0].steps[1].model.ouput_tokens", message: "did you mean \"output_tokens\""),
+        BadInput(
+            name: "missing field", yaml: minimal.replacingOccurrences(of: "name: tiny\n", with: ""),
+            line: 1, field: nil, message: "missing required field \"name\""),
+        BadInput(
+            name: "bare-number duration", yaml: minimal.replacingOccurrences(of: "attempts: 3", with: "duration: 30"),
+            line: 4, field: "load.duration", message: "found the bare number 30"),
+        BadInput(
+            name: "unknown tier", yaml: minimal.replacingOccurrences(of: "tier: small", with: "tier: medium"),
+            line: 12, field: "tasks[0].steps[1].model.tier", message: "unknown tier \"medium\""),
+        BadInput(
+            name: "unknown tool", yaml: minimal.replacingOccurrences(of: "{name: grep}", with: "{name: find}"),
+            line: 11, field: "tasks[0].steps[0].tool.name", message: "unknown tool \"find\"; the workload defines grep"),
+        BadInput(
+            name: "final tier without a pass probability",
+            yaml: minimal.replacingOccurrences(of: "{small: 0.5}", with: "{large: 0.5}"),
+            line: 9, field: "tasks[0].pass_probability", message: "final answer comes from tier \"small\""),
+        BadInput(
+            name: "probability out of range", yaml: minimal.replacingOccurrences(of: "{small: 0.5}", with: "{small: 1.5}"),
+            line: 9, field: "tasks[0].pass_probability", message: "must be in 0...1"),
+        BadInput(
+            name: "inverted range",
+            yaml: minimal.replacingOccurrences(of: "output_tokens: 8", with: "output_tokens: {min: 9, max: 2}"),
+            line: 12, field: "tasks[0].steps[1].model.output_tokens.max", message: "at least min"),
+        BadInput(
+            name: "step with two kinds",
+            yaml: minimal.replacingOccurrences(
+                of: "- tool: {name: grep}", with: "- {tool: {name: grep}, model: {tier: small, output_tokens: 1}}"),
+            line: 11, field: "tasks[0].steps[0]", message: "exactly one of"),
+        BadInput(
+            name: "unknown use class", yaml: minimal.replacingOccurrences(of: "{name: grep}", with: "{name: grep, use: ponder}"),
+            line: 11, field: "tasks[0].steps[0].tool.use", message: "unknown use class \"ponder\""),
+        BadInput(
+            name: "duplicate task",
+            yaml: minimal
+                + "\n  - name: look\n    pass_probability: {small: 1}\n    steps: [{model: {tier: small, output_tokens: 1}}]\n",
+            line: 13, field: "tasks[1].name", message: "used twice"),
+        BadInput(
+            name: "tier naming a model the fleet lacks", yaml: minimal + "\nmodels: {small: gpt-9}\n",
+            line: 13, field: "models.small", message: "does not serve"),
+        BadInput(
+            name: "zero concurrency", yaml: minimal.replacingOccurrences(of: "[1, 2]", with: "[0, 2]"),
+            line: 3, field: "load.concurrency", message: "from 1 to 4096"),
+        BadInput(
+            name: "fleet model missing from the catalog",
+            yaml: minimal + "\nfleet: {deployments: [{name: sim-small, model: gpt-5, hardware: h100-sxm}]}\n",
+            line: 13, field: "fleet.deployments[0].model", message: "unknown model \"gpt-5\""),
+        BadInput(
+            name: "unknown price field", yaml: minimal + "\nprices: {sim-small: {input_cost: 1}}\n",
+            line: 13, field: "prices.sim-small.input_cost", message: "unknown price field"),
         BadInput(name: "empty file", yaml: "", line: 1, field: nil, message: "empty"),
     ]
 

@@ -86,12 +86,18 @@ struct ReplicaEngine: Sendable {
         let model = timeModel.model
         let total = request.promptTokens.count + request.outputTokens
         if total > model.maxContext {
-            return .rejected(request.id, reason:
-                "prompt (\(request.promptTokens.count) tokens) plus requested output (\(request.outputTokens)) exceeds the model's context of \(model.maxContext) tokens")
+            return .rejected(
+                request.id,
+                reason:
+                    "prompt (\(request.promptTokens.count) tokens) plus requested output (\(request.outputTokens)) exceeds the model's context of \(model.maxContext) tokens"
+            )
         }
         if BlockManager.blocksNeeded(forTokens: total) > blocks.totalBlocks {
-            return .rejected(request.id, reason:
-                "request needs \(total) tokens of KV cache but the replica holds only \(blocks.totalBlocks * BlockManager.blockSize)")
+            return .rejected(
+                request.id,
+                reason:
+                    "request needs \(total) tokens of KV cache but the replica holds only \(blocks.totalBlocks * BlockManager.blockSize)"
+            )
         }
         states[request.id] = State(request: request, promptHashes: promptHashes, arrival: now)
         waiting.append(request.id)
@@ -205,17 +211,21 @@ struct ReplicaEngine: Sendable {
                 events.append(.token(item.id, index: state.generated, text: text))
                 state.generated += 1
             }
-            let done = timeModel.model.kind == .encoder
+            let done =
+                timeModel.model.kind == .encoder
                 ? state.computed >= state.prefillTarget
                 : state.generated >= max(1, state.request.outputTokens)
             if done {
                 blocks.release(state.blocks)
                 running.removeAll { $0 == item.id }
                 states[item.id] = nil
-                events.append(.finished(item.id, RequestUsage(
-                    promptTokens: state.request.promptTokens.count, cachedTokens: state.cachedTokens,
-                    cacheWriteTokens: state.cacheWriteTokens, outputTokens: state.generated,
-                    queueTime: (state.firstAdmission ?? now) - state.arrival, preemptions: state.preemptions)))
+                events.append(
+                    .finished(
+                        item.id,
+                        RequestUsage(
+                            promptTokens: state.request.promptTokens.count, cachedTokens: state.cachedTokens,
+                            cacheWriteTokens: state.cacheWriteTokens, outputTokens: state.generated,
+                            queueTime: (state.firstAdmission ?? now) - state.arrival, preemptions: state.preemptions)))
             } else {
                 states[item.id] = state
             }

@@ -41,7 +41,8 @@ public struct Fleet: Sendable {
                 model: architecture, hardware: hardware, tensorParallel: deployment.tensorParallel,
                 bandwidthEfficiency: deployment.bandwidthEfficiency, computeEfficiency: deployment.computeEfficiency,
                 cpuOverhead: deployment.cpuOverhead.seconds)
-            let capacity = deployment.kvCapacityTokens
+            let capacity =
+                deployment.kvCapacityTokens
                 ?? timeModel.kvCapacityTokens(memoryUtilization: deployment.gpuMemoryUtilization)
             let limits = SchedulerLimits(
                 maxRunningSequences: deployment.maxNumSeqs, maxBatchedTokens: deployment.maxNumBatchedTokens,
@@ -110,7 +111,8 @@ public struct Fleet: Sendable {
     }
 
     /// Starts the replica's next iteration: its duration (ns) and admissions, or `nil` if idle.
-    public mutating func beginIteration(_ address: ReplicaAddress, at now: SimTime) -> (duration: SimTime, events: [EngineEvent])? {
+    public mutating func beginIteration(_ address: ReplicaAddress, at now: SimTime) -> (duration: SimTime, events: [EngineEvent])?
+    {
         deployments[address.deployment].replicas[address.replica].beginIteration(at: now)
     }
 

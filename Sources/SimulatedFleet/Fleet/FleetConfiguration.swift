@@ -84,9 +84,11 @@ extension DeploymentConfiguration: Codable {
             name: try c.decode(String.self, forKey: .name),
             model: try c.decode(String.self, forKey: .model),
             hardware: try c.decode(String.self, forKey: .hardware))
-        try c.require(ModelArchitecture.named(model) != nil, .model,
+        try c.require(
+            ModelArchitecture.named(model) != nil, .model,
             "unknown model \"\(model)\"; the catalog has \(ModelArchitecture.catalog.map(\.id).joined(separator: ", "))")
-        try c.require(Hardware.named(hardware) != nil, .hardware,
+        try c.require(
+            Hardware.named(hardware) != nil, .hardware,
             "unknown hardware \"\(hardware)\"; the catalog has \(Hardware.catalog.map(\.id).joined(separator: ", "))")
         tensorParallel = try c.decodeIfPresent(Int.self, forKey: .tensorParallel) ?? tensorParallel
         try c.require([1, 2, 4, 8].contains(tensorParallel), .tensorParallel, "expected 1, 2, 4 or 8")
@@ -100,7 +102,8 @@ extension DeploymentConfiguration: Codable {
         prefillChunk = try c.decodeIfPresent(Int.self, forKey: .prefillChunk) ?? prefillChunk
         try c.require(prefillChunk >= 1, .prefillChunk, "expected at least 1")
         gpuMemoryUtilization = try c.decodeIfPresent(Double.self, forKey: .gpuMemoryUtilization) ?? gpuMemoryUtilization
-        try c.require(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1, .gpuMemoryUtilization, "expected a fraction in (0, 1]")
+        try c.require(
+            gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1, .gpuMemoryUtilization, "expected a fraction in (0, 1]")
         kvCapacityTokens = try c.decodeIfPresent(Int.self, forKey: .kvCapacityTokens)
         try c.require((kvCapacityTokens ?? 16) >= 16, .kvCapacityTokens, "expected at least one 16-token block")
         bandwidthEfficiency = try c.decodeIfPresent(Double.self, forKey: .bandwidthEfficiency) ?? bandwidthEfficiency
@@ -114,7 +117,8 @@ extension DeploymentConfiguration: Codable {
         let time = IterationTimeModel(model: architecture, hardware: device, tensorParallel: tensorParallel)
         try c.require(
             kvCapacityTokens != nil || time.kvCapacityTokens(memoryUtilization: gpuMemoryUtilization) >= 16, .model,
-            "\(model) does not fit on \(tensorParallel) × \(hardware) at gpu_memory_utilization \(gpuMemoryUtilization); raise tensor_parallel")
+            "\(model) does not fit on \(tensorParallel) × \(hardware) at gpu_memory_utilization \(gpuMemoryUtilization); raise tensor_parallel"
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -160,7 +164,8 @@ extension FleetConfiguration: Codable {
         try c.require(!deployments.isEmpty, .deployments, "expected at least one deployment")
         var seen: Set<String> = []
         for deployment in deployments {
-            try c.require(seen.insert(deployment.name).inserted, .deployments,
+            try c.require(
+                seen.insert(deployment.name).inserted, .deployments,
                 "two deployments serve the model name \"\(deployment.name)\"")
         }
     }

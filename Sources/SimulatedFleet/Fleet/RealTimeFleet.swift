@@ -39,7 +39,9 @@ public actor RealTimeFleet {
 
     /// Queues a request; its events arrive on the returned stream, which ends after
     /// `.finished` or `.rejected`.
-    public func submit(model: String, promptTokens: [UInt32], outputTokens: Int) throws(FleetError) -> (RequestID, AsyncStream<EngineEvent>) {
+    public func submit(
+        model: String, promptTokens: [UInt32], outputTokens: Int
+    ) throws(FleetError) -> (RequestID, AsyncStream<EngineEvent>) {
         let (id, address) = try fleet.submit(model: model, promptTokens: promptTokens, outputTokens: outputTokens, at: now)
         models[id] = model
         let (stream, continuation) = AsyncStream.makeStream(of: EngineEvent.self)
