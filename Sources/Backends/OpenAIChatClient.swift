@@ -36,34 +36,16 @@ public struct OpenAICompatibleBackend: ChatBackend, EmbeddingBackend {
             maxTokens: call.maxTokens, stream: call.stream,
             streamOptions: call.stream ? .init(includeUsage: true) : nil,
             ignoreEOS: call.exactOutputLength ? true : nil)
-        var result = ModelCallResult()
-        let request: HTTPClientRequest
-        do { request = try makeRequest(path: "chat/completions", body: body) } catch {
-            return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)")
-        }
-        result.timing.sent = clock.now()
-        do {
-            let response = try await client.execute(request, deadline: Self.nioDeadline(deadline))
-            result.httpStatus = Int(response.status.code)
-            result.timing.serverQueue = Self.serverQueue(response.headers)
-            guard response.status.code < 400 else {
-                let message = try await Self.errorMessage(response.body)
-                result.timing.end = clock.now()
-                return Self.failed(result, StepErrorType.http(Int(response.status.code)), message)
-            }
-            if call.stream {
-                result = try await readStream(response.body, into: result)
-            } else {
-                let data = try await Self.collect(response.body)
-                result.timing.end = clock.now()
-                let completion = try JSONDecoder().decode(OpenAIChat.Response.self, from: data)
-                result.content = completion.choices.first?.message.content ?? ""
-                result.finishReason = completion.choices.first?.finishReason
-                if let usage = completion.usage { result.usage = UsageNormalization.openAIChat(usage) }
-            }
-        } catch {
+        var result = await perform(path: "chat/completions", body: body, deadline: deadline) { body, start in
+            if call.stream { return try await readStream(body, into: start) }
+            var result = start
+            let data = try await Self.collect(body)
             result.timing.end = clock.now()
-            return Self.failed(result, Self.classify(error), "\(error)")
+            let completion = try JSONDecoder().decode(OpenAIChat.Response.self, from: data)
+            result.content = completion.choices.first?.message.content ?? ""
+            result.finishReason = completion.choices.first?.finishReason
+            if let usage = completion.usage { result.usage = UsageNormalization.openAIChat(usage) }
+            return result
         }
         if result.usage == nil, result.errorType == nil {
             // No usage from the server: estimate, and say so in the trace.
@@ -105,11 +87,29 @@ public struct OpenAICompatibleBackend: ChatBackend, EmbeddingBackend {
     }
 
     public func embed(_ call: EmbeddingCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
+        let body = OpenAIEmbeddings.Request(model: call.model, input: call.inputs)
+        return await perform(path: "embeddings", body: body, deadline: deadline) { body, start in
+            var result = start
+            let data = try await Self.collect(body)
+            result.timing.end = clock.now()
+            let decoded = try JSONDecoder().decode(OpenAIEmbeddings.Response.self, from: data)
+            result.usage = TokenUsage(uncachedInput: decoded.usage.promptTokens)
+            return result
+        }
+    }
+
+    /// Sends one request, stamping `sent` just before it goes to the connection pool; turns
+    /// HTTP error statuses and transport failures into failed results, and hands a successful
+    /// response's body to `read`.
+    private func perform(
+        path: String, body: some Encodable, deadline: ContinuousClock.Instant,
+        read: (HTTPClientResponse.Body, ModelCallResult) async throws -> ModelCallResult
+    ) async -> ModelCallResult {
         var result = ModelCallResult()
         let request: HTTPClientRequest
-        do {
-            request = try makeRequest(path: "embeddings", body: OpenAIEmbeddings.Request(model: call.model, input: call.inputs))
-        } catch { return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)") }
+        do { request = try makeRequest(path: path, body: body) } catch {
+            return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)")
+        }
         result.timing.sent = clock.now()
         do {
             let response = try await client.execute(request, deadline: Self.nioDeadline(deadline))
@@ -120,15 +120,11 @@ public struct OpenAICompatibleBackend: ChatBackend, EmbeddingBackend {
                 result.timing.end = clock.now()
                 return Self.failed(result, StepErrorType.http(Int(response.status.code)), message)
             }
-            let data = try await Self.collect(response.body)
-            result.timing.end = clock.now()
-            let decoded = try JSONDecoder().decode(OpenAIEmbeddings.Response.self, from: data)
-            result.usage = TokenUsage(uncachedInput: decoded.usage.promptTokens)
+            return try await read(response.body, result)
         } catch {
             result.timing.end = clock.now()
             return Self.failed(result, Self.classify(error), "\(error)")
         }
-        return result
     }
 
     // MARK: Helpers

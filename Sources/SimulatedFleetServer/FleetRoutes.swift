@@ -90,13 +90,9 @@ struct FleetRoutes: Sendable {
         case .failure(let failure): return failure.response
         }
         let served: ServedModel
-        do { served = try await fleet.model(named: chat.model) } catch {
-            return Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")
-        }
-        guard served.architecture.kind == .generative else {
-            return Self.error(
-                .badRequest, "the model \"\(chat.model)\" is an embedding model; use /v1/embeddings",
-                type: "invalid_request_error")
+        switch await model(chat.model, kind: .generative) {
+        case .success(let model): served = model
+        case .failure(let failure): return failure.response
         }
         let prompt = SimTokenizer.chatPrompt(chat.messages.map { ($0.role, $0.content ?? "") })
         let limit = chat.outputLimit ?? Self.defaultOutputLimit
@@ -197,12 +193,9 @@ struct FleetRoutes: Sendable {
         case .failure(let failure): return failure.response
         }
         let served: ServedModel
-        do { served = try await fleet.model(named: embed.model) } catch {
-            return Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")
-        }
-        guard served.architecture.kind == .encoder else {
-            return Self.error(
-                .badRequest, "the model \"\(embed.model)\" is not an embedding model", type: "invalid_request_error")
+        switch await model(embed.model, kind: .encoder) {
+        case .success(let model): served = model
+        case .failure(let failure): return failure.response
         }
         var tokenized: [[UInt32]] = []
         var streams: [AsyncStream<EngineEvent>] = []
@@ -237,6 +230,23 @@ struct FleetRoutes: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The served model `name`, if it is of `kind`; otherwise the error response to send.
+    private func model(_ name: String, kind: ModelArchitecture.Kind) async -> Result<ServedModel, ErrorResponse> {
+        let served: ServedModel
+        do { served = try await fleet.model(named: name) } catch {
+            return .failure(
+                ErrorResponse(Self.error(.notFound, "\(error)", type: "invalid_request_error", code: "model_not_found")))
+        }
+        guard served.architecture.kind == kind else {
+            let message =
+                kind == .generative
+                ? "the model \"\(name)\" is an embedding model; use /v1/embeddings"
+                : "the model \"\(name)\" is not an embedding model"
+            return .failure(ErrorResponse(Self.error(.badRequest, message, type: "invalid_request_error")))
+        }
+        return .success(served)
+    }
 
     private static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> Result<T, ErrorResponse> {
         var request = request

@@ -1,4 +1,5 @@
 /// `gen_ai.operation.name` of a step. Open-ended: importers keep names they do not know.
+/// Encoded as its raw string (the standard library's `RawRepresentable` coding).
 public struct OperationName: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -27,15 +28,6 @@ public struct OperationName: RawRepresentable, Hashable, Sendable, Codable, Cust
     }
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// Step families that throughput is split by: model calls, tool calls, and delegations.
@@ -67,15 +59,6 @@ public struct UseClass: RawRepresentable, Hashable, Sendable, Codable, CustomStr
     }
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// How an attempt ended, as its grader or the harness decided.

@@ -22,7 +22,8 @@ public actor TraceWriter {
             throw .cannotCreate(path: url.path, reason: "\(error.localizedDescription)")
         }
         encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: swift-foundation does not keep declaration order, and files must diff cleanly.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try Self.write([TraceRecord.run(run)], with: encoder, to: handle, path: url.path)
     }
 

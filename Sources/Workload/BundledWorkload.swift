@@ -23,7 +23,7 @@ public enum BundledWorkload {
         load:
           concurrency: [1, 16, 64]
           warmup: 2s
-          duration: 8s
+          duration: 10s
           attempt_timeout: 60s
 
         tools:
