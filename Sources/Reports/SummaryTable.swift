@@ -22,6 +22,9 @@ public enum SummaryTable {
 
         section("Task latency (all attempts)")
         percentileRows(&rows, levels, \.taskLatency)
+        add("  p50 / p95 with failures as ∞") {
+            "\(Format.seconds($0.taskLatencyErrorAdjusted.p50)) / \(Format.seconds($0.taskLatencyErrorAdjusted.p95))"
+        }
         section("Quality-conditioned latency (passed only)")
         percentileRows(&rows, levels, \.qualityConditionedLatency)
 

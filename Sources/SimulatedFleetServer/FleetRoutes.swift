@@ -28,59 +28,6 @@ struct FleetRoutes: Sendable {
         return try Self.json(list)
     }
 
-    /// Prometheus text exposition of what the fleet served. Written by hand: a few counters do
-    /// not justify bootstrapping swift-metrics' global registry inside a library.
-    private func metrics() async -> Response {
-        var text = ""
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
-            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for (labels, value) in samples {
-                text += "\(name){\(labels)} \(value == value.rounded() ? String(Int(value)) : String(value))\n"
-            }
-        }
-        let served = await fleet.served.sorted { $0.key < $1.key }
-        let label = { (model: String) in "model=\"\(model)\"" }
-        family(
-            "agentperf_sim_requests_total", "counter", "Requests finished.",
-            served.map { (label($0.key), Double($0.value.completed)) })
-        family(
-            "agentperf_sim_rejected_requests_total", "counter", "Requests rejected (too long).",
-            served.map { (label($0.key), Double($0.value.rejected)) })
-        family(
-            "agentperf_sim_abandoned_requests_total", "counter", "Requests whose client went away.",
-            served.map { (label($0.key), Double($0.value.abandoned)) })
-        family(
-            "agentperf_sim_prompt_tokens_total", "counter", "Prompt tokens of finished requests.",
-            served.map { (label($0.key), Double($0.value.promptTokens)) })
-        family(
-            "agentperf_sim_cached_prompt_tokens_total", "counter", "Prompt tokens served from the prefix cache.",
-            served.map { (label($0.key), Double($0.value.cachedPromptTokens)) })
-        family(
-            "agentperf_sim_cache_write_tokens_total", "counter", "Prompt tokens newly written to the prefix cache.",
-            served.map { (label($0.key), Double($0.value.cacheWriteTokens)) })
-        family(
-            "agentperf_sim_generation_tokens_total", "counter", "Generated tokens.",
-            served.map { (label($0.key), Double($0.value.generationTokens)) })
-        family(
-            "agentperf_sim_preemptions_total", "counter", "Preemptions (KV cache exhausted).",
-            served.map { (label($0.key), Double($0.value.preemptions)) })
-        let replicas = await fleet.replicaStatus
-        let replicaLabel = { (i: Int) in "model=\"\(replicas[i].model)\",replica=\"\(i)\"" }
-        family(
-            "agentperf_sim_running_requests", "gauge", "Requests in the running batch.",
-            replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.running)) })
-        family(
-            "agentperf_sim_waiting_requests", "gauge", "Requests waiting for admission.",
-            replicas.indices.map { (replicaLabel($0), Double(replicas[$0].status.waiting)) })
-        family(
-            "agentperf_sim_kv_cache_usage_ratio", "gauge", "Share of KV blocks referenced by requests.",
-            replicas.indices.map {
-                (replicaLabel($0), Double(replicas[$0].status.usedBlocks) / Double(max(1, replicas[$0].status.totalBlocks)))
-            })
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
     // MARK: Chat completions
 
     private func chatCompletions(_ request: Request) async throws -> Response {
@@ -287,48 +234,5 @@ struct FleetRoutes: Sendable {
         let data = (try? JSONEncoder().encode(body)) ?? Data()
         return Response(
             status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// An error response carried through `Result`.
-struct ErrorResponse: Error, @unchecked Sendable {
-    // Response holds a non-Sendable body closure type erased by Hummingbird; it is only moved, never shared.
-    let response: Response
-    init(_ response: Response) { self.response = response }
-}
-
-/// What every chunk of one reply shares.
-struct ReplyContext: Sendable {
-    let id: String
-    let model: String
-    let created: Int
-    let reportsCacheWrites: Bool
-
-    func chunk(delta: OpenAIChat.Delta, finishReason: String? = nil) throws -> ByteBuffer {
-        let chunk = OpenAIChat.Chunk(
-            id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finishReason: finishReason)])
-        return try Self.event(chunk)
-    }
-
-    func usageChunk(_ usage: RequestUsage) throws -> ByteBuffer {
-        try Self.event(OpenAIChat.Chunk(id: id, created: created, model: model, choices: [], usage: self.usage(usage)))
-    }
-
-    func usage(_ usage: RequestUsage) -> OpenAIChat.Usage {
-        OpenAIChat.Usage(
-            promptTokens: usage.promptTokens, completionTokens: usage.outputTokens,
-            totalTokens: usage.promptTokens + usage.outputTokens,
-            promptTokensDetails: .init(
-                cachedTokens: usage.cachedTokens, cacheWriteTokens: reportsCacheWrites ? usage.cacheWriteTokens : nil),
-            completionTokensDetails: .init(reasoningTokens: 0))
-    }
-
-    func finishReason(_ usage: RequestUsage) -> String { "stop" }
-
-    private static func event(_ value: some Encodable) throws -> ByteBuffer {
-        var buffer = ByteBuffer(string: "data: ")
-        buffer.writeBytes(try JSONEncoder().encode(value))
-        buffer.writeString("\n\n")
-        return buffer
     }
 }
