@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: Vocabulary shared by every stage
@@ -80,6 +81,11 @@ let package = Package(
             ]
         ),
         .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        /// Other tools' traces → the canonical schema, streamed.
+        .target(
+            name: "Importers",
+            dependencies: ["Traces", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
 
         // MARK: Wire formats and the simulated fleet
         .target(
@@ -114,7 +120,7 @@ let package = Package(
         .target(
             name: "AgentPerfCLI",
             dependencies: [
-                "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "Pricing",
+                "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "Pricing", "Importers",
                 "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +139,13 @@ let package = Package(
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "WireFormats", "Traces", "TestSupport"]),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(
+            name: "ImportersTests",
+            dependencies: [
+                "Importers", "Traces", "Pricing", "AgentMetrics", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .testTarget(name: "ToolsTests", dependencies: ["Tools", "Workload", "Traces", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
         .testTarget(

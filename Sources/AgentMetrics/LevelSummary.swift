@@ -8,13 +8,15 @@ public struct AttemptCounts: Sendable, Hashable, Codable {
     public var failed = 0
     public var errored = 0
     public var timedOut = 0
+    /// Attempts no grader judged (imported traces): left out of pass rates.
+    public var ungraded = 0
     /// Warm-up attempts recorded but excluded from every figure.
     public var warmup = 0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case total, passed, failed, errored, timedOut = "timed_out", warmup
+        case total, passed, failed, errored, timedOut = "timed_out", ungraded, warmup
     }
 }
 
@@ -88,7 +90,7 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     /// Measurement window length in seconds.
     public var windowSeconds: Double
     public var attempts: AttemptCounts
-    /// Passed ÷ measured attempts, with its 95% Wilson interval.
+    /// Passed ÷ graded measured attempts, with its 95% Wilson interval.
     public var passRate: Proportion
     /// End-to-end task latency (scheduled start → final answer) of every measured attempt.
     public var taskLatency: Percentiles

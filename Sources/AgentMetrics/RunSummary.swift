@@ -122,13 +122,17 @@ struct LevelCalculator {
             case .failed: counts.failed += 1
             case .error: counts.errored += 1
             case .timeout: counts.timedOut += 1
+            case .ungraded: counts.ungraded += 1
             }
             if let nanoseconds = attempt.record.latency {
                 latency.record(nanoseconds: nanoseconds)
-                if attempt.record.outcome == .passed {
+                switch attempt.record.outcome {
+                case .passed:
                     errorAdjusted.record(nanoseconds: nanoseconds)
                     passedLatency.record(nanoseconds: nanoseconds)
-                } else {
+                case .ungraded:
+                    break  // unknown whether it succeeded: not in either quality view
+                case .failed, .error, .timeout:
                     errorAdjusted.recordInfinite()
                 }
             }
@@ -188,7 +192,7 @@ struct LevelCalculator {
         let share = breakdown.total > 0 ? 1 / breakdown.total : 0
         return LevelSummary(
             concurrency: concurrency, interrupted: window?.interrupted ?? false, windowSeconds: windowSeconds,
-            attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total),
+            attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total - counts.ungraded),
             taskLatency: latency.summary, taskLatencyErrorAdjusted: errorAdjusted.summary,
             qualityConditionedLatency: passedLatency.summary, steps: steps, cost: cost, tokens: tokens,
             ttft: ttft.summary, itl: itl.summary, queue: queue.summary,

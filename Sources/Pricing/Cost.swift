@@ -134,10 +134,26 @@ extension PriceTable {
         return result
     }
 
-    /// Prices token usage of one model.
+    /// The prompt size above which a request is billed at long-context rates.
+    public static let longContextThreshold = 200_000
+
+    /// Prices token usage of one model (one request: the long-context tier applies to a
+    /// request, so summed usage of many requests must be priced request by request).
     public func price(_ usage: TokenUsage, model: String) -> PricedUsage {
-        guard let (entryName, price) = price(for: model),
-            let input = price.inputCostPerToken, let output = price.outputCostPerToken ?? (usage.output == 0 ? 0 : nil)
+        guard let (entryName, base) = price(for: model) else {
+            return PricedUsage(unpricedModels: [model])
+        }
+        let longContext = usage.totalInput > Self.longContextThreshold && base.inputCostPerTokenAbove200k != nil
+        var price = base
+        if longContext {
+            price.inputCostPerToken = base.inputCostPerTokenAbove200k
+            price.outputCostPerToken = base.outputCostPerTokenAbove200k ?? base.outputCostPerToken
+            price.cacheReadInputTokenCost = base.cacheReadInputTokenCostAbove200k
+            price.cacheCreationInputTokenCost = base.cacheCreationInputTokenCostAbove200k
+            price.cacheCreationInputTokenCostAbove1hr = nil
+        }
+        guard let input = price.inputCostPerToken,
+            let output = price.outputCostPerToken ?? (usage.output == 0 ? 0 : nil)
         else {
             return PricedUsage(unpricedModels: [model])
         }
@@ -145,9 +161,9 @@ extension PriceTable {
         func resolve(_ value: Double?, field: String, multiplier: Double, needed: Bool) -> Double {
             if let value { return value }
             if needed {
-                assumptions.insert(
-                    PriceAssumption(
-                        model: entryName, field: field, rule: "\(multiplier) × input_cost_per_token"))
+                let tier = longContext ? "_above_200k_tokens" : ""
+                assumptions.insert(PriceAssumption(
+                    model: entryName, field: field + tier, rule: "\(multiplier) × input_cost_per_token\(tier)"))
             }
             return input * multiplier
         }
@@ -168,6 +184,7 @@ extension PriceTable {
             cacheWrite: Double(usage.cacheWrite5m) * writePrice + Double(usage.cacheWrite1h) * write1hPrice,
             output: Double(usage.output - usage.reasoning) * output,
             reasoning: Double(usage.reasoning) * reasoningPrice)
-        return PricedUsage(cost: cost, entries: [model: entryName], assumptions: assumptions)
+        let entry = longContext ? "\(entryName) (above 200k)" : entryName
+        return PricedUsage(cost: cost, entries: [model: entry], assumptions: assumptions)
     }
 }

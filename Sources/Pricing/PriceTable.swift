@@ -11,6 +11,11 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     /// Cache write with a one-hour TTL.
     public var cacheCreationInputTokenCostAbove1hr: Double?
     public var outputCostPerReasoningToken: Double?
+    /// Long-context rates, used for every token of a request whose prompt exceeds 200k tokens.
+    public var inputCostPerTokenAbove200k: Double?
+    public var outputCostPerTokenAbove200k: Double?
+    public var cacheReadInputTokenCostAbove200k: Double?
+    public var cacheCreationInputTokenCostAbove200k: Double?
     public var litellmProvider: String?
     public var mode: String?
 
@@ -18,6 +23,8 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         inputCostPerToken: Double? = nil, outputCostPerToken: Double? = nil,
         cacheReadInputTokenCost: Double? = nil, cacheCreationInputTokenCost: Double? = nil,
         cacheCreationInputTokenCostAbove1hr: Double? = nil, outputCostPerReasoningToken: Double? = nil,
+        inputCostPerTokenAbove200k: Double? = nil, outputCostPerTokenAbove200k: Double? = nil,
+        cacheReadInputTokenCostAbove200k: Double? = nil, cacheCreationInputTokenCostAbove200k: Double? = nil,
         litellmProvider: String? = nil, mode: String? = nil
     ) {
         self.inputCostPerToken = inputCostPerToken
@@ -26,6 +33,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         self.cacheCreationInputTokenCost = cacheCreationInputTokenCost
         self.cacheCreationInputTokenCostAbove1hr = cacheCreationInputTokenCostAbove1hr
         self.outputCostPerReasoningToken = outputCostPerReasoningToken
+        self.inputCostPerTokenAbove200k = inputCostPerTokenAbove200k
+        self.outputCostPerTokenAbove200k = outputCostPerTokenAbove200k
+        self.cacheReadInputTokenCostAbove200k = cacheReadInputTokenCostAbove200k
+        self.cacheCreationInputTokenCostAbove200k = cacheCreationInputTokenCostAbove200k
         self.litellmProvider = litellmProvider
         self.mode = mode
     }
@@ -37,6 +48,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         case cacheCreationInputTokenCost = "cache_creation_input_token_cost"
         case cacheCreationInputTokenCostAbove1hr = "cache_creation_input_token_cost_above_1hr"
         case outputCostPerReasoningToken = "output_cost_per_reasoning_token"
+        case inputCostPerTokenAbove200k = "input_cost_per_token_above_200k_tokens"
+        case outputCostPerTokenAbove200k = "output_cost_per_token_above_200k_tokens"
+        case cacheReadInputTokenCostAbove200k = "cache_read_input_token_cost_above_200k_tokens"
+        case cacheCreationInputTokenCostAbove200k = "cache_creation_input_token_cost_above_200k_tokens"
         case litellmProvider = "litellm_provider"
         case mode
     }
@@ -51,6 +66,11 @@ public struct ModelPrice: Sendable, Hashable, Codable {
             cacheCreationInputTokenCostAbove1hr: other.cacheCreationInputTokenCostAbove1hr
                 ?? cacheCreationInputTokenCostAbove1hr,
             outputCostPerReasoningToken: other.outputCostPerReasoningToken ?? outputCostPerReasoningToken,
+            inputCostPerTokenAbove200k: other.inputCostPerTokenAbove200k ?? inputCostPerTokenAbove200k,
+            outputCostPerTokenAbove200k: other.outputCostPerTokenAbove200k ?? outputCostPerTokenAbove200k,
+            cacheReadInputTokenCostAbove200k: other.cacheReadInputTokenCostAbove200k ?? cacheReadInputTokenCostAbove200k,
+            cacheCreationInputTokenCostAbove200k: other.cacheCreationInputTokenCostAbove200k
+                ?? cacheCreationInputTokenCostAbove200k,
             litellmProvider: other.litellmProvider ?? litellmProvider,
             mode: other.mode ?? mode
         )
@@ -83,12 +103,14 @@ public struct PriceTable: Sendable, Hashable {
         self.tools = tools
     }
 
-    /// The entry for `model`: exact name first, then without a `provider/` prefix.
+    /// The entry for `model`: the exact name, then without a `provider/` prefix (LiteLLM and
+    /// Inspect write `openai/gpt-4o`; price tables list `gpt-4o`), then lower-cased.
     public func price(for model: String) -> (name: String, price: ModelPrice)? {
-        if let price = models[model] { return (model, price) }
-        if let slash = model.lastIndex(of: "/") {
-            let bare = String(model[model.index(after: slash)...])
-            if let price = models[bare] { return (bare, price) }
+        var candidates = [model]
+        if let slash = model.lastIndex(of: "/") { candidates.append(String(model[model.index(after: slash)...])) }
+        candidates += candidates.map { $0.lowercased() }
+        for name in candidates {
+            if let price = models[name] { return (name, price) }
         }
         return nil
     }

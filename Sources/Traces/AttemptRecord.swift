@@ -32,12 +32,22 @@ public struct AttemptRecord: Sendable, Hashable {
     public var stepCount: Int
     /// Tier of the model step that produced the final answer.
     public var finalTier: String?
+    /// Token totals the source gives only for the whole attempt, not per step (SWE-agent's
+    /// model_stats), with the model they were spent on. Priced like a step's usage.
+    public var unattributedUsage: TokenUsage?
+    public var unattributedModel: String?
+    /// Cost in US dollars the source itself recorded for the attempt (imported traces).
+    public var reportedCost: Double?
+    /// Messages from the user (or a simulated user) after the first one.
+    public var userTurns: Int?
 
     public init(
         runID: String, attemptID: String, task: String, agentName: String? = nil, concurrency: Int? = nil,
         isWarmup: Bool = false, worker: Int? = nil, sequence: Int? = nil, outcome: Outcome,
         score: Double? = nil, graderAxes: [String: Double] = [:], errorType: String? = nil,
-        scheduled: Int64?, end: Int64?, stepCount: Int, finalTier: String? = nil
+        scheduled: Int64?, end: Int64?, stepCount: Int, finalTier: String? = nil,
+        unattributedUsage: TokenUsage? = nil, unattributedModel: String? = nil, reportedCost: Double? = nil,
+        userTurns: Int? = nil
     ) {
         self.runID = runID
         self.attemptID = attemptID
@@ -55,6 +65,10 @@ public struct AttemptRecord: Sendable, Hashable {
         self.end = end
         self.stepCount = stepCount
         self.finalTier = finalTier
+        self.unattributedUsage = unattributedUsage
+        self.unattributedModel = unattributedModel
+        self.reportedCost = reportedCost
+        self.userTurns = userTurns
     }
 
     /// End-to-end task latency (`scheduled → end`) in nanoseconds, when both are known.
@@ -71,6 +85,10 @@ extension AttemptRecord: Codable {
         case concurrency, isWarmup = "warmup", worker, sequence, outcome, score
         case graderAxes = "grader", errorType = "error.type"
         case scheduled = "scheduled_ns", end = "end_ns", stepCount = "step_count", finalTier = "final_tier"
+        case unattributedModel = "unattributed_model", unattributedInput = "unattributed_input_tokens"
+        case unattributedOutput = "unattributed_output_tokens", unattributedCacheRead = "unattributed_cache_read_tokens"
+        case unattributedCacheWrite = "unattributed_cache_creation_tokens"
+        case reportedCost = "cost_usd_reported", userTurns = "user_turns"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,6 +110,18 @@ extension AttemptRecord: Codable {
         end = try c.decodeIfPresent(Int64.self, forKey: .end)
         stepCount = try c.decode(Int.self, forKey: .stepCount)
         finalTier = try c.decodeIfPresent(String.self, forKey: .finalTier)
+        unattributedModel = try c.decodeIfPresent(String.self, forKey: .unattributedModel)
+        if let input = try c.decodeIfPresent(Int.self, forKey: .unattributedInput) {
+            let cacheRead = try c.decodeIfPresent(Int.self, forKey: .unattributedCacheRead) ?? 0
+            let cacheWrite = try c.decodeIfPresent(Int.self, forKey: .unattributedCacheWrite) ?? 0
+            unattributedUsage = TokenUsage(
+                uncachedInput: input - cacheRead - cacheWrite, cacheRead: cacheRead, cacheWrite: cacheWrite,
+                output: try c.decodeIfPresent(Int.self, forKey: .unattributedOutput) ?? 0)
+        } else {
+            unattributedUsage = nil
+        }
+        reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
+        userTurns = try c.decodeIfPresent(Int.self, forKey: .userTurns)
         if let scheduled, let end, end < scheduled {
             throw DecodingError.dataCorruptedError(
                 forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before scheduled_ns (\(scheduled))")
@@ -123,6 +153,15 @@ extension AttemptRecord: Codable {
         try c.encodeIfPresent(end, forKey: .end)
         try c.encode(stepCount, forKey: .stepCount)
         try c.encodeIfPresent(finalTier, forKey: .finalTier)
+        try c.encodeIfPresent(unattributedModel, forKey: .unattributedModel)
+        if let usage = unattributedUsage {
+            try c.encode(usage.totalInput, forKey: .unattributedInput)
+            try c.encode(usage.output, forKey: .unattributedOutput)
+            try c.encode(usage.cacheRead, forKey: .unattributedCacheRead)
+            try c.encode(usage.cacheWrite, forKey: .unattributedCacheWrite)
+        }
+        try c.encodeIfPresent(reportedCost, forKey: .reportedCost)
+        try c.encodeIfPresent(userTurns, forKey: .userTurns)
     }
 }
 

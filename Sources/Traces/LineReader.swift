@@ -1,16 +1,17 @@
-import Foundation
+public import Foundation
 
 /// Reads a file line by line in fixed-size chunks, so memory stays flat however large it is.
 ///
 /// Hand-written because Foundation on Linux has no streaming line reader over a FileHandle and
 /// none of the project's packages provides one for plain files.
-struct LineReader {
-    struct Line {
+public struct LineReader {
+    public struct Line {
         /// 1-based.
-        var number: Int
-        var bytes: ArraySlice<UInt8>
+        public var number: Int
+        /// The line without its line end (LF or CRLF).
+        public var bytes: ArraySlice<UInt8>
         /// False only for a last line that the file ends without a newline.
-        var isTerminated: Bool
+        public var isTerminated: Bool
     }
 
     private let handle: FileHandle
@@ -20,12 +21,13 @@ struct LineReader {
     private var lineNumber = 0
     private var atEndOfFile = false
 
-    init(url: URL, chunkSize: Int = 1 << 20) throws {
+    public init(url: URL, chunkSize: Int = 1 << 20) throws {
         handle = try FileHandle(forReadingFrom: url)
         self.chunkSize = chunkSize
     }
 
-    mutating func next() throws -> Line? {
+    /// The next line, or `nil` at the end of the file.
+    public mutating func next() throws -> Line? {
         while true {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 lineNumber += 1

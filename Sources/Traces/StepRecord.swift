@@ -63,13 +63,19 @@ public struct StepRecord: Sendable, Hashable {
     public var errorType: String?
     /// HTTP status of a model call, when one was received.
     public var httpStatus: Int?
+    /// Cost in US dollars the source itself recorded for this step (imported traces), kept to
+    /// check AgentPerf's own pricing against; never used in place of it.
+    public var reportedCost: Double?
+    /// A hash of what the step observed (a tool result, an error), so that distinct learning
+    /// signals can be counted without storing content.
+    public var observationHash: String?
 
     public init(
         runID: String, attemptID: String, stepID: String, parentStepID: String? = nil,
         agentID: String = "main", agentName: String? = nil, index: Int, operation: OperationName,
         useClass: UseClass, model: String? = nil, tier: String? = nil, provider: String? = nil,
         toolName: String? = nil, usage: TokenUsage? = nil, timing: StepTiming = StepTiming(),
-        errorType: String? = nil, httpStatus: Int? = nil
+        errorType: String? = nil, httpStatus: Int? = nil, reportedCost: Double? = nil, observationHash: String? = nil
     ) {
         self.runID = runID
         self.attemptID = attemptID
@@ -88,6 +94,8 @@ public struct StepRecord: Sendable, Hashable {
         self.timing = timing
         self.errorType = errorType
         self.httpStatus = httpStatus
+        self.reportedCost = reportedCost
+        self.observationHash = observationHash
     }
 
     /// `sent → end`, in nanoseconds.
@@ -113,7 +121,8 @@ extension StepRecord: Codable {
         case usageEstimated = "usage_estimated"
         case scheduled = "scheduled_ns", sent = "sent_ns", firstToken = "first_token_ns"
         case lastToken = "last_token_ns", end = "end_ns", serverQueue = "server_queue_ns"
-        case errorType = "error.type", httpStatus = "http_status"
+        case errorType = "error.type", httpStatus = "http_status", reportedCost = "cost_usd_reported"
+        case observationHash = "observation_hash"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -163,6 +172,8 @@ extension StepRecord: Codable {
         )
         errorType = try c.decodeIfPresent(String.self, forKey: .errorType)
         httpStatus = try c.decodeIfPresent(Int.self, forKey: .httpStatus)
+        reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
+        observationHash = try c.decodeIfPresent(String.self, forKey: .observationHash)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -199,6 +210,8 @@ extension StepRecord: Codable {
         try c.encodeIfPresent(timing.serverQueue, forKey: .serverQueue)
         try c.encodeIfPresent(errorType, forKey: .errorType)
         try c.encodeIfPresent(httpStatus, forKey: .httpStatus)
+        try c.encodeIfPresent(reportedCost, forKey: .reportedCost)
+        try c.encodeIfPresent(observationHash, forKey: .observationHash)
     }
 }
 

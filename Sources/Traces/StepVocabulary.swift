@@ -71,6 +71,11 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case error
     /// The attempt ran past its time limit.
     case timeout
+    /// No grader judged the attempt (most imported traces): excluded from pass rates.
+    case ungraded
+
+    /// True for outcomes a grader decided.
+    public var isGraded: Bool { self != .ungraded }
 }
 
 /// `error.type` values the harness writes; low-cardinality, as OpenTelemetry asks.
@@ -91,6 +96,8 @@ public enum StepErrorType {
     public static let toolFailed = "tool_failed"
     /// The attempt exceeded its time limit.
     public static let attemptTimeout = "attempt_timeout"
+    /// An imported tool call whose result never came (the session ended first).
+    public static let noResult = "no_result"
     /// Any other failure of the transport.
     public static let transport = "transport_error"
 }

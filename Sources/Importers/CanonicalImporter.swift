@@ -1,0 +1,40 @@
+public import Foundation
+import Traces
+
+/// AgentPerf's own trace files (`traces.jsonl`), streamed line by line into a sink.
+public enum CanonicalImporter {
+    public static let format = "agentperf"
+
+    public static func sniff(_ head: String) -> Bool {
+        head.contains("\"schema_version\"") && head.contains("\"record\"")
+    }
+
+    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+        var reader: LineReader
+        do { reader = try LineReader(url: url) } catch {
+            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
+        }
+        let decoder = JSONDecoder()
+        var began = false
+        while let line = try reader.next() {
+            guard line.bytes.contains(where: { $0 != 0x20 }) else { continue }
+            do {
+                switch try decoder.decode(TraceRecord.self, from: Data(line.bytes)) {
+                case .run(let run):
+                    try sink.begin(run)
+                    began = true
+                case .step(let step): try sink.step(step)
+                case .attempt(let attempt): try sink.attempt(attempt)
+                case .window: break
+                }
+            } catch let error as DecodingError {
+                sink.diagnostic(TraceDiagnostic(
+                    severity: line.isTerminated ? .error : .warning, file: url.path, line: line.number,
+                    message: line.isTerminated ? DecodingProblem.describe(error) : "incomplete last record; ignored"))
+            }
+        }
+        if !began {
+            sink.diagnostic(TraceDiagnostic(severity: .warning, file: url.path, line: nil, message: "no run header"))
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// Why a source could not be imported at all (problems inside a readable source are
+/// diagnostics instead, and importing goes on).
+public struct ImportError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable {
+        case cannotRead(path: String, reason: String)
+        case unknownFormat(path: String, formats: [String])
+        case notFormat(path: String, format: String, reason: String)
+    }
+    private let code: Code
+
+    public static func cannotRead(path: String, reason: String) -> ImportError {
+        ImportError(code: .cannotRead(path: path, reason: reason))
+    }
+    public static func unknownFormat(path: String, formats: [String]) -> ImportError {
+        ImportError(code: .unknownFormat(path: path, formats: formats))
+    }
+    public static func notFormat(path: String, format: String, reason: String) -> ImportError {
+        ImportError(code: .notFormat(path: path, format: format, reason: reason))
+    }
+
+    public var description: String {
+        switch code {
+        case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
+        case .unknownFormat(let path, let formats):
+            "\(path): not a trace format AgentPerf recognises; name one with --format (\(formats.joined(separator: ", ")))"
+        case .notFormat(let path, let format, let reason): "\(path) is not a \(format) file: \(reason)"
+        }
+    }
+}

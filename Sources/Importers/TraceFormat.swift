@@ -1,0 +1,82 @@
+public import Foundation
+
+/// The trace formats AgentPerf reads, detected from a file's name and first bytes.
+public enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+    case agentperf
+    case claudeCode = "claude-code"
+    case otlp
+    case inspect
+    case inspectEval = "inspect-eval"
+    case openhands
+    case sweAgent = "swe-agent"
+    case tauBench = "tau-bench"
+
+    public var description: String { rawValue }
+
+    /// Extensions worth opening when a directory is given.
+    public static let candidateExtensions: Set<String> = ["jsonl", "json", "eval", "traj"]
+
+    /// The format of `url`, or `nil` when nothing matches.
+    public static func detect(_ url: URL) -> TraceFormat? {
+        switch url.pathExtension.lowercased() {
+        case "eval": return .inspectEval
+        case "traj": return .sweAgent
+        default: break
+        }
+        guard let handle = try? FileHandle(forReadingFrom: url),
+            let data = try? handle.read(upToCount: 65_536)
+        else { return nil }
+        try? handle.close()
+        let head = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let firstLine = head.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? head
+        if CanonicalImporter.sniff(firstLine) { return .agentperf }
+        if ClaudeCodeImporter.sniff(firstLine) || (url.pathExtension == "jsonl" && ClaudeCodeImporter.sniff(head)) {
+            return .claudeCode
+        }
+        if OTLPImporter.sniff(head) { return .otlp }
+        if TauBenchImporter.sniffTau2(head) || TauBenchImporter.sniffTau1(head) { return .tauBench }
+        if InspectImporter.sniffJSON(head) { return .inspect }
+        if OpenHandsImporter.sniff(head) { return .openhands }
+        if SWEAgentImporter.sniff(head) { return .sweAgent }
+        return nil
+    }
+
+    /// Reads `url` as this format into `sink`.
+    public func read(_ url: URL, into sink: inout some TraceSink) throws {
+        switch self {
+        case .agentperf: try CanonicalImporter.read(url, into: &sink)
+        case .claudeCode: try ClaudeCodeImporter.read(url, into: &sink)
+        case .otlp: try OTLPImporter.read(url, into: &sink)
+        case .inspect: try InspectImporter.readJSON(url, into: &sink)
+        case .inspectEval: try InspectImporter.readArchive(url, into: &sink)
+        case .openhands: try OpenHandsImporter.read(url, into: &sink)
+        case .sweAgent: try SWEAgentImporter.read(url, into: &sink)
+        case .tauBench: try TauBenchImporter.read(url, into: &sink)
+        }
+    }
+
+    /// Files under `paths` (directories are walked; hidden files skipped), sorted.
+    public static func files(in paths: [URL]) throws -> [URL] {
+        var found: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+                throw ImportError.cannotRead(path: path.path, reason: "no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                found.append(path)
+                continue
+            }
+            let enumerator = FileManager.default.enumerator(
+                at: path, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+            while let url = enumerator?.nextObject() as? URL {
+                if candidateExtensions.contains(url.pathExtension.lowercased()),
+                    (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+                {
+                    found.append(url)
+                }
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+}
