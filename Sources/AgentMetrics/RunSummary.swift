@@ -137,6 +137,9 @@ struct LevelCalculator {
                 }
             }
             breakdown += LatencyBreakdown.of(attempt) ?? LatencyBreakdown()
+            if let usage = attempt.record.unattributedUsage {
+                priced += prices.price(usage, model: attempt.record.unattributedModel ?? "(model not recorded)")
+            }
             for step in attempt.steps {
                 priced += prices.price(step)
                 if let error = step.errorType { stepErrors[error, default: 0] += 1 }

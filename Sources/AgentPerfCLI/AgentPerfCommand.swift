@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import Harness
+import Importers
 import Pricing
 import Traces
 import Workload
@@ -18,7 +19,10 @@ public struct AgentPerfCommand: AsyncParsableCommand {
             Exit codes: 0 ok, 1 the run failed, 2 bad input, 130 interrupted (results so far are saved).
             """,
         version: AgentPerfVersion.current,
-        subcommands: [RunCommand.self, ReportCommand.self, ServeSimCommand.self, WorkloadCommand.self])
+        subcommands: [
+            RunCommand.self, ReportCommand.self, AnalyzeCommand.self, ImportCommand.self, ServeSimCommand.self,
+            WorkloadCommand.self,
+        ])
 
     public init() {}
 }
@@ -50,6 +54,7 @@ public enum AgentPerfEntry {
         case let error as WorkloadError: return (2, "error: \(error)")
         case let error as PricingError: return (2, "error: \(error)")
         case let error as TraceError: return (2, "error: \(error)")
+        case let error as ImportError: return (2, "error: \(error)")
         case let error as HarnessError: return (error.isBadInput ? 2 : 1, "error: \(error)")
         case let error as CommandFailure: return (error.code, error.message.isEmpty ? "" : "error: \(error.message)")
         default:

@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 
 /// AgentPerf's own trace files (`traces.jsonl`), streamed line by line into a sink.
 public enum CanonicalImporter {

@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 
 /// Claude Code session transcripts (`~/.claude/projects/*/<session>.jsonl`).
 ///

@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 import ZIPFoundation
 
 /// Inspect AI evaluation logs: `.json` logs and `.eval` archives (a ZIP of `header.json` and one

@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 
 /// OpenTelemetry traces in OTLP/JSON: one `ExportTraceServiceRequest` document, or one per line
 /// (the collector's file exporter).

@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 
 /// OpenHands trajectories: a JSON list of events (actions and observations).
 ///

@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 
 /// SWE-agent trajectories (`<instance>.traj`).
 ///

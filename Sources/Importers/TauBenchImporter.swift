@@ -1,5 +1,5 @@
 public import Foundation
-import Traces
+public import Traces
 
 /// tau-bench and tau2-bench results.
 ///

@@ -1,4 +1,5 @@
 public import Foundation
+public import Traces
 
 /// The trace formats AgentPerf reads, detected from a file's name and first bytes.
 public enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible {

@@ -11,7 +11,7 @@ public enum UseClassification {
         }
         if lower.contains("memory") { return .memory }
         if lower.contains("todo") || lower.contains("plan") || lower == "think" { return .plan }
-        let verifyWords = ["pytest", "test", "verify", "check", "lint", "validate", "assert", "submit"]
+        let verifyWords = ["pytest", "test", "verify", "check", "lint", "validate", "assert"]
         if verifyWords.contains(where: { text.contains($0) }) { return .verify }
         let readWords = [
             "read", "view", "open", "cat ", "grep", "glob", "search", "find", "ls", "list", "browse", "fetch", "get",

@@ -1,0 +1,174 @@
+import AgentMetrics
+import ArgumentParser
+import Foundation
+import Importers
+import Pricing
+import Reports
+import Traces
+
+/// Parses `--format`, listing the formats when the value is not one.
+func parseFormat(_ text: String?) throws -> TraceFormat? {
+    guard let text else { return nil }
+    guard let format = TraceFormat(rawValue: text) else {
+        throw ValidationError("--format: expected one of \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
+    }
+    return format
+}
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Compute the agent metric family from traces: AgentPerf runs, Claude Code, OTLP, Inspect, OpenHands, SWE-agent, tau-bench.",
+        discussion: """
+            Reads files and directories (walked for .jsonl, .json, .eval and .traj files), detects each file's format
+            (or use --format), streams it into AgentPerf's trace schema and folds it into figures per group. Prices
+            come from a bundled, dated snapshot unless --prices names another (LiteLLM's own file works). Figures a
+            trace cannot support are shown as n/a with the reason. Bad lines or entries are reported with their file
+            and line and skipped; the rest is analysed, and the exit code is then 2.
+            """)
+
+    @Argument(help: "Trace files or directories.")
+    var paths: [String]
+
+    @Option(help: "Group attempts by: all, model, task, session (source file), agent.")
+    var groupBy: String = "model"
+
+    @Option(help: "Read every file as this format: \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+
+    @Option(help: "Price table (LiteLLM JSON or an AgentPerf price table). Default: the bundled snapshot.")
+    var prices: String?
+
+    @Option(help: "k for pass@k and pass^k (default: the fewest graded attempts of any task with two or more).")
+    var k: Int?
+
+    @Flag(help: "Print the report as JSON instead of the table.")
+    var json = false
+
+    @Option(help: "Also write canonical traces (one .jsonl per source) and analysis.json into this directory.")
+    var out: String?
+
+    func validate() throws {
+        if let k, k < 1 { throw ValidationError("--k: expected at least 1") }
+        if FamilyAnalyzer.Grouping(rawValue: groupBy) == nil {
+            throw ValidationError("--group-by: expected one of \(FamilyAnalyzer.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        _ = try parseFormat(format)
+    }
+
+    func run() throws {
+        let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
+        let outDirectory = out.map { URL(fileURLWithPath: $0) }
+        if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
+        var analyzer = FamilyAnalyzer(grouping: FamilyAnalyzer.Grouping(rawValue: groupBy) ?? .model, prices: table, k: k)
+        let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
+            if let outDirectory {
+                let file = try TraceFileSink(creating: outDirectory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))
+                var tee = TeeSink(analyzer, file)
+                defer { analyzer = tee.first }
+                try format.read(url, into: &tee)
+                try file.close()
+            } else {
+                try format.read(url, into: &analyzer)
+            }
+        }
+        for diagnostic in analyzer.diagnostics { Terminal.err("\(diagnostic)\n") }
+        let report = analyzer.report()
+        if json {
+            Terminal.out(String(decoding: try Self.encoder.encode(report), as: UTF8.self) + "\n")
+        } else {
+            Terminal.out(FamilyTable.render(report))
+        }
+        if let outDirectory { try Self.encoder.encode(report).write(to: outDirectory.appendingPathComponent("analysis.json")) }
+        try outcome.finish(errors: analyzer.diagnostics.contains { $0.severity == .error })
+    }
+
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Convert other tools' traces into AgentPerf's trace schema (one .jsonl per source).",
+        discussion: "Formats and detection as for `agentperf analyze`; docs/IMPORTERS.md lists each format's mapping.")
+
+    @Argument(help: "Trace files or directories.")
+    var paths: [String]
+
+    @Option(help: "Directory for the converted files.")
+    var out: String
+
+    @Option(help: "Read every file as this format.")
+    var format: String?
+
+    func validate() throws { _ = try parseFormat(format) }
+
+    func run() throws {
+        let directory = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var errors = false
+        let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
+            let target = directory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl")
+            let sink = try TraceFileSink(creating: target)
+            var reference = sink
+            try format.read(url, into: &reference)
+            try sink.close()
+            for diagnostic in sink.diagnostics { Terminal.err("\(diagnostic)\n") }
+            errors = errors || sink.diagnostics.contains { $0.severity == .error }
+            Terminal.err("\(url.path) (\(format)) → \(target.path)\n")
+        }
+        try outcome.finish(errors: errors)
+    }
+}
+
+/// Resolves paths to (file, format) pairs and runs an import over each, collecting problems.
+struct ImportRun {
+    let paths: [String]
+    let format: TraceFormat?
+
+    struct Outcome {
+        var failures: [String]
+        var skipped: Int
+
+        /// Exit 2 after reporting, if anything could not be read.
+        func finish(errors: Bool) throws {
+            for failure in failures { Terminal.err("error: \(failure)\n") }
+            if skipped > 0 { Terminal.err("note: \(skipped) files in the given directories are in no known trace format; skipped\n") }
+            if !failures.isEmpty || errors {
+                throw CommandFailure.badInput("some input could not be read (listed above); the figures cover the rest")
+            }
+        }
+    }
+
+    func each(_ body: (URL, TraceFormat) throws -> Void) throws -> Outcome {
+        var outcome = Outcome(failures: [], skipped: 0)
+        for path in paths {
+            let url = URL(fileURLWithPath: path)
+            let files: [URL]
+            do { files = try TraceFormat.files(in: [url]) } catch {
+                outcome.failures.append("\(error)")
+                continue
+            }
+            let explicit = files == [url]
+            for file in files {
+                guard let detected = format ?? TraceFormat.detect(file) else {
+                    if explicit {
+                        outcome.failures.append(ImportError.unknownFormat(path: file.path, formats: TraceFormat.allCases.map(\.rawValue)).description)
+                    } else {
+                        outcome.skipped += 1
+                    }
+                    continue
+                }
+                do { try body(file, detected) } catch {
+                    outcome.failures.append("\(error)")
+                }
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,99 @@
+public import AgentMetrics
+import Pricing
+
+/// The table of `agentperf analyze`: one row per figure, one column per group (the largest
+/// eight; `--json` has all). A figure a trace cannot support shows `n/a` and a numbered note
+/// with the reason.
+public enum FamilyTable {
+    public static let maxColumns = 8
+
+    public static func render(_ report: FamilyReport) -> String {
+        let groups = Array(report.groups.sorted { $0.attempts > $1.attempts }.prefix(maxColumns))
+        var reasons: [String] = []
+        func cell(_ measure: Measure, _ format: (Double) -> String) -> String {
+            if let value = measure.value { return format(value) }
+            let reason = measure.reason ?? "unavailable"
+            if !reasons.contains(reason) { reasons.append(reason) }
+            return "n/a[\(reasons.firstIndex(of: reason)! + 1)]"
+        }
+        var rows: [(String, [String])] = []
+        func section(_ title: String) { rows.append((title, [])) }
+        func add(_ label: String, _ value: (GroupReport) -> String) { rows.append(("  " + label, groups.map(value))) }
+
+        section("Attempts")
+        add("attempts (graded / passed)") { "\($0.attempts) (\($0.graded) / \($0.passed))" }
+        add("pass rate [95% CI]") { g in
+            guard let rate = g.passRate.rate else { return "–" }
+            return "\(Format.percent(rate)) [\(Format.percent(g.passRate.low))–\(Format.percent(g.passRate.high))]"
+        }
+        add("task latency p50 / p95") { "\(Format.seconds($0.taskLatency.p50)) / \(Format.seconds($0.taskLatency.p95))" }
+        add("model / tool steps, delegations") { "\($0.modelSteps) / \($0.toolSteps), \($0.delegations)" }
+        section("Tokens and cost")
+        add("uncached / cache read") { "\(Format.count($0.tokens.uncachedInput)) / \(Format.count($0.tokens.cacheRead))" }
+        add("cache write / output") { "\(Format.count($0.tokens.cacheWrite)) / \(Format.count($0.tokens.output))" }
+        add("cache-read share") { cell($0.cacheReadShare, Format.percent) }
+        add("cost (all attempts)") { g in
+            g.unpricedModels.isEmpty ? Format.dollars(g.cost.total) : "\(Format.dollars(g.cost.total)) + unpriced"
+        }
+        add("cost per artifact") { cell($0.costPerArtifact, Format.dollars) }
+        add("source's own cost / ours") { g in
+            "\(cell(g.reportedCost, Format.dollars)) / \(cell(g.computedCostOfReported, Format.dollars))"
+        }
+        section("Context and verification")
+        add("passed per 1M input tokens") { cell($0.contextEfficiency, Format.rate) }
+        add("input growth per model step") { cell($0.contextGrowth, { Format.rate($0) + " tok" }) }
+        add("verification tokens / artifact") { cell($0.verificationTokensPerArtifact, Format.rate) }
+        add("verification seconds / artifact") { cell($0.verificationSecondsPerArtifact, Format.seconds) }
+        add("verification coverage") { cell($0.verificationCoverage, Format.percent) }
+        section("Reliability and budget")
+        add("pass@1") { cell($0.passAt1, Format.percent) }
+        add("pass@k / pass^k") { g in
+            let k = g.k.map { " (k=\($0))" } ?? ""
+            return "\(cell(g.passAtK, Format.percent)) / \(cell(g.passHatK, Format.percent))\(k)"
+        }
+        add("R² of success on log(tokens)") { cell($0.successOnLogTokensR2, Format.rate) }
+        let axes = Set(groups.flatMap(\.capability.keys)).sorted()
+        if !axes.isEmpty {
+            section("Capability vector (mean score per grader axis)")
+            for axis in axes { add(axis) { $0.capability[axis].map(Format.rate) ?? "–" } }
+        }
+        section("Multi-agent")
+        add("token multiplier vs single agent") { cell($0.multiAgentTokenMultiplier, { Format.rate($0) + "×" }) }
+        add("coordination overhead") { cell($0.coordinationOverhead, Format.percent) }
+        add("accuracy gain per 1k extra tokens") { cell($0.accuracyGainPer1kTokens, Format.rate) }
+        section("Learning signal")
+        add("signals per attempt (distinct)") { g in
+            "\(cell(g.signalsPerAttempt, Format.rate)) (\(cell(g.distinctSignalsPerAttempt, Format.rate)))"
+        }
+        add("signals per 1k tokens") { cell($0.signalsPer1kTokens, Format.rate) }
+        add("tree-rollout diversity") { cell($0.treeRolloutDiversity, Format.rate) }
+
+        let titles = groups.map { String($0.key.prefix(28)) }
+        let labelWidth = rows.map(\.0.count).max() ?? 0
+        var widths = titles.map(\.count)
+        for (_, values) in rows { for (i, v) in values.enumerated() { widths[i] = max(widths[i], v.count) } }
+        func line(_ label: String, _ cells: [String]) -> String {
+            var text = label + String(repeating: " ", count: labelWidth - label.count)
+            for (i, c) in cells.enumerated() { text += "  " + String(repeating: " ", count: widths[i] - c.count) + c }
+            return text + "\n"
+        }
+        var text = "AgentPerf analyze · \(report.sources) sources · grouped by \(report.groupBy) · prices \(report.priceTable)\n"
+        text += line("", titles)
+        for (label, values) in rows { text += values.isEmpty ? label.trimmingPrefix("  ") + "\n" : line(label, values) }
+        if report.groups.count > groups.count {
+            text += "(\(report.groups.count - groups.count) smaller groups not shown; --json lists every group)\n"
+        }
+        for (i, reason) in reasons.enumerated() { text += "[\(i + 1)] \(reason)\n" }
+        for flip in report.rankFlips.prefix(10) {
+            text += "Rank flip: \(flip.first) leads on \(flip.axisFirstLeads), \(flip.second) on \(flip.axisSecondLeads).\n"
+        }
+        let unpriced = Set(report.groups.flatMap(\.unpricedModels)).sorted()
+        if !unpriced.isEmpty { text += "Note: no price for \(unpriced.joined(separator: ", ")) (add them with --prices).\n" }
+        for assumption in Set(report.groups.flatMap(\.priceAssumptions)).sorted() { text += "Note: price assumed — \(assumption).\n" }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func trimmingPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
+}
