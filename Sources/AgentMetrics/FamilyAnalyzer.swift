@@ -17,7 +17,6 @@ public struct FamilyAnalyzer: TraceSink {
     private var runID = ""
     private var inFlight: [String: AttemptProgress] = [:]
     private var groups: [String: GroupAccumulator] = [:]
-    private var groupOrder: [String] = []
     public private(set) var sources = 0
     public private(set) var diagnostics: [TraceDiagnostic] = []
 
@@ -49,7 +48,6 @@ public struct FamilyAnalyzer: TraceSink {
             case .session: runID
             case .agent: attempt.agentName ?? "(unnamed agent)"
             }
-        if groups[key] == nil { groupOrder.append(key) }
         groups[key, default: GroupAccumulator()].add(attempt, progress)
     }
 
@@ -57,7 +55,8 @@ public struct FamilyAnalyzer: TraceSink {
 
     /// The report so far.
     public func report() -> FamilyReport {
-        let reports = groupOrder.compactMap { key in groups[key].map { $0.report(key: key, requestedK: requestedK) } }
+        // Groups in key order, so the report does not depend on the order files were read in.
+        let reports = groups.keys.sorted().compactMap { key in groups[key].map { $0.report(key: key, requestedK: requestedK) } }
         return FamilyReport(
             groupBy: grouping.rawValue, priceTable: prices.version, sources: sources, groups: reports,
             rankFlips: Self.rankFlips(reports))

@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+import Traces
+
+/// `agentperf analyze` and `agentperf import`, run as the real executable.
+@Suite struct AnalyzeCommandTests {
+    static func agentperf(_ arguments: [String]) throws -> ProcessOutput {
+        try Subprocesses.run(AgentPerfBinary.url, arguments)
+    }
+
+    @Test("analyze reads every real trace, prices it, and exits 0")
+    func realTraces() throws {
+        let result = try Self.agentperf(["analyze", Fixtures.realData.path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["sources"] as? Int == 7)
+        let groups = report?["groups"] as? [[String: Any]] ?? []
+        let opus = groups.first { $0["key"] as? String == "claude-opus-4-5-20251101" }
+        let cost = (opus?["cost"] as? [String: Any])?["total"] as? Double
+        #expect(cost.map { abs($0 - (0.058377 + 0.194855)) < 1e-6 } == true)
+    }
+
+    @Test("malformed input is reported by file and line, the rest is analysed, and the exit code is 2")
+    func malformed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = try String(contentsOf: Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl"), encoding: .utf8)
+        try directory.write("session.jsonl", good + "{\"type\": \"assistant\", \"sessionId\": \n")
+        try directory.write("notes.json", "{\"hello\": 1}")  // in a walked directory: skipped, not an error
+        let result = try Self.agentperf(["analyze", directory.url.path, "--group-by", "all"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("session.jsonl:10: error:"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 files in the given directories are in no known trace format"))
+        #expect(result.stdout.contains("2 (0 / 0)") || result.stdout.contains("1 (0 / 0)"), "\(result.stdout)")
+    }
+
+    @Test("a named file in no known format, and a bad option, exit 2 with the reason")
+    func badInput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let unknown = try directory.write("data.json", "[1, 2, 3]")
+        let result = try Self.agentperf(["analyze", unknown.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("not a trace format AgentPerf recognises"))
+        #expect(try Self.agentperf(["analyze", unknown.path, "--group-by", "colour"]).status == 2)
+        #expect(try Self.agentperf(["analyze", unknown.path, "--format", "csv"]).status == 2)
+    }
+
+    @Test("import writes canonical traces that analyze reads back to the same figures")
+    func importRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let out = directory.file("canonical").path
+        let imported = try Self.agentperf(["import", Fixtures.realData.path, "--out", out])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(files.count == 7)
+        let direct = try Self.agentperf(["analyze", Fixtures.realData.path, "--json", "--group-by", "agent"])
+        let viaCanonical = try Self.agentperf(["analyze", out, "--json", "--group-by", "agent"])
+        #expect(viaCanonical.status == 0, "\(viaCanonical.stderr)")
+        #expect(direct.stdout == viaCanonical.stdout)
+        for file in files {
+            let log = try TraceLog.load(from: URL(fileURLWithPath: out).appendingPathComponent(file))
+            #expect(!log.hasErrors, "\(file): \(log.diagnostics)")
+        }
+    }
+}
