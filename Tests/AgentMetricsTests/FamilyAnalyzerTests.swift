@@ -110,7 +110,7 @@ import Traces
         Self.feed(&analyzer, id: "1", task: "a", outcome: .passed, inputs: [10], axes: ["success": 1, "privacy": 0.2], agent: "fast")
         Self.feed(&analyzer, id: "2", task: "a", outcome: .failed, inputs: [10], axes: ["success": 0, "privacy": 0.9], agent: "careful")
         let flips = analyzer.report().rankFlips
-        #expect(flips == [RankFlip(first: "fast", second: "careful", axisFirstLeads: "success", axisSecondLeads: "privacy")])
+        #expect(flips == [RankFlip(first: "careful", second: "fast", axisFirstLeads: "privacy", axisSecondLeads: "success")])
     }
 
     @Test("ungraded traces give honest unavailability, not zeros")
