@@ -84,7 +84,11 @@ let package = Package(
         /// Other tools' traces → the canonical schema, streamed.
         .target(
             name: "Importers",
-            dependencies: ["Traces", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "Traces",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
 
         // MARK: Wire formats and the simulated fleet

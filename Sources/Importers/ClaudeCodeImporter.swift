@@ -1,3 +1,4 @@
+import DequeModule
 public import Foundation
 public import Traces
 
@@ -192,7 +193,7 @@ public struct ClaudeCodeImporter {
         var pendingTools: [String: PendingTool] = [:]
         var openDelegations: [String] = []
         var emittedKeys: Set<String> = []
-        var emittedOrder: [String] = []
+        var emittedOrder = Deque<String>()
         var droppedLateDuplicates = 0
         var run: RunRecord?
 
@@ -351,6 +352,8 @@ public struct ClaudeCodeImporter {
             firstPrompt = nil
             prompts = 0
             openDelegations = []
+            emittedKeys.removeAll(keepingCapacity: true)  // message ids are unique per session
+            emittedOrder.removeAll(keepingCapacity: true)
         }
     }
 }
