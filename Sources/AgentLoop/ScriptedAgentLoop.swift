@@ -189,7 +189,8 @@ public struct ScriptedAgentLoop: Sendable {
         result.timing.scheduled = scheduled
         await record(
             .chat, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
-            error: result.errorType, status: result.httpStatus, as: agent, state: &state, context: context)
+            error: result.errorType, status: result.httpStatus, output: result.succeeded ? ContentHash.of(result.content) : nil,
+            as: agent, state: &state, context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .assistant, content: result.content))
         state.lastTier = step.tier
@@ -271,7 +272,7 @@ public struct ScriptedAgentLoop: Sendable {
 
     private func record(
         _ operation: OperationName, use: UseClass, model: String?, tier: String?, tool: String?, _ usage: TokenUsage?,
-        _ timing: StepTiming, error: String?, status: Int?, as agent: AgentIdentity, state: inout AgentState,
+        _ timing: StepTiming, error: String?, status: Int?, output: String? = nil, as agent: AgentIdentity, state: inout AgentState,
         context: AttemptContext
     ) async {
         let index = state.nextIndex
@@ -282,7 +283,7 @@ public struct ScriptedAgentLoop: Sendable {
                 parentStepID: agent.parentStepID, agentID: agent.id, agentName: agent.name, index: index,
                 operation: operation, useClass: use, model: model, tier: tier,
                 provider: operation == .executeTool ? nil : chat.providerName, toolName: tool, usage: usage, timing: timing,
-                errorType: error, httpStatus: status))
+                errorType: error, httpStatus: status, outputHash: output))
     }
 
     // MARK: Helpers

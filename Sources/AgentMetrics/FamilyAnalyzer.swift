@@ -101,6 +101,22 @@ struct AttemptProgress {
     var distinctSignals: Set<String> = []
     var reportedStepCost: Double?
     var hasTimes = false
+    /// The generated steps, for the rollout tree; `nil` once a model step lacks a hash or usage.
+    var rollout: [RolloutStep]? = []
+
+    struct RolloutStep {
+        var agentID: String
+        var index: Int
+        var outputHash: String
+        var outputTokens: Int
+    }
+
+    /// The generated steps in trajectory order: the main agent's, then each sub-agent's.
+    var rolloutPath: [RolloutStep]? {
+        rollout.map { steps in
+            steps.sorted { ($0.agentID == "main" ? 0 : 1, $0.agentID, $0.index) < ($1.agentID == "main" ? 0 : 1, $1.agentID, $1.index) }
+        }
+    }
 
     mutating func add(_ step: StepRecord, prices: PriceTable) {
         priced += prices.price(step)
@@ -110,6 +126,13 @@ struct AttemptProgress {
         switch step.operation.family {
         case .model:
             modelSteps += 1
+            if step.operation.generatesTokens {
+                if let hash = step.outputHash, let output = step.usage?.output {
+                    rollout?.append(RolloutStep(agentID: step.agentID, index: step.index, outputHash: hash, outputTokens: output))
+                } else {
+                    rollout = nil
+                }
+            }
             if let u = step.usage {
                 usage += u
                 usageSteps += 1
@@ -184,11 +207,14 @@ struct GroupAccumulator {
     var passedWithin: [Int: Int] = [:]  // budget bucket → passed attempts with tokens ≤ bucket
     var maxTokens = 0
     var single: [String: (n: Int, tokens: Double, passed: Int)] = [:]
-    var multi: [String: (n: Int, tokens: Double, passed: Int, main: Double)] = [:]
+    var multi: [String: (n: Int, tokens: Double, passed: Int)] = [:]
     var signals = 0
     var distinctSignals = 0
     var signalTokens = 0
     var userTurns = 0
+    var rollouts = RolloutTree()
+    var multiAgentTokens = 0
+    var multiAgentMainTokens = 0
 
     /// Budgets: 1-2-5 series from 1k to 100M tokens.
     static let budgets: [Int] = (3...8).flatMap { exponent -> [Int] in
@@ -244,10 +270,9 @@ struct GroupAccumulator {
             }
             if p.hasUsage {
                 if p.isMultiAgent {
-                    var entry = multi[attempt.task, default: (0, 0, 0, 0)]
+                    var entry = multi[attempt.task, default: (0, 0, 0)]
                     entry.n += 1
                     entry.tokens += Double(total)
-                    entry.main += Double(p.mainAgentTokens)
                     if outcome == .passed { entry.passed += 1 }
                     multi[attempt.task] = entry
                 } else {
@@ -259,6 +284,11 @@ struct GroupAccumulator {
                 }
             }
         }
+        if p.isMultiAgent, p.hasUsage {
+            multiAgentTokens += total
+            multiAgentMainTokens += p.mainAgentTokens
+        }
+        rollouts.add(p.rolloutPath, task: attempt.task)
         let turns = attempt.userTurns ?? 0
         userTurns += turns
         signals += p.signals + turns + (outcome.isGraded ? 1 : 0)
@@ -325,10 +355,9 @@ struct GroupAccumulator {
                 ? .value((multiRate - singleRate) / ((multiTokens - singleTokens) / 1000))
                 : .unavailable("multi-agent attempts used no more tokens than single-agent ones")
         }
-        let multiTotal = multi.values.reduce(0) { $0 + $1.tokens }
         let coordination: Measure =
-            multiTotal > 0 ? .value(multi.values.reduce(0) { $0 + $1.main } / multiTotal)
-            : .unavailable(multi.isEmpty ? "no attempt delegated to sub-agents" : noUsage)
+            multiAgentTokens > 0 ? .value(Double(multiAgentMainTokens) / Double(multiAgentTokens))
+            : .unavailable(delegations == 0 ? "no attempt delegated to sub-agents" : noUsage)
 
         return GroupReport(
             key: key, attempts: attempts, graded: graded, passed: passed, errored: errored,
@@ -358,7 +387,59 @@ struct GroupAccumulator {
             signalsPerAttempt: attempts > 0 ? .value(Double(signals) / Double(attempts)) : .unavailable("no attempts"),
             distinctSignalsPerAttempt: attempts > 0 ? .value(Double(distinctSignals) / Double(attempts)) : .unavailable("no attempts"),
             signalsPer1kTokens: signalTokens > 0 ? .value(Double(signals) / (Double(signalTokens) / 1000)) : .unavailable(noUsage),
-            treeRolloutDiversity: .unavailable(
-                "the trace schema does not yet record which rollouts share a prompt prefix"))
+            treeRolloutDiversity: rollouts.diversity)
+    }
+}
+
+/// The rollouts of each task as a prefix tree of generated steps, kept as a set of node hashes
+/// (a node is the hash of the task and every generated output up to it), so that shared
+/// prefixes are counted once. SPEC §5: diversity = distinct leaves ÷ unique generated tokens,
+/// reported per 1,000 tokens, over the tasks with two or more rollouts.
+struct RolloutTree {
+    /// Beyond this many distinct generated steps the tree is dropped, to keep memory bounded.
+    static let nodeLimit = 1_000_000
+
+    private var nodes: Set<UInt64> = []
+    private var leaves: Set<UInt64> = []
+    private var tasks: [String: (rollouts: Int, leaves: Int, uniqueTokens: Int)] = [:]
+    private var attemptsWithoutPath = 0
+    private var overflowed = false
+
+    mutating func add(_ path: [AttemptProgress.RolloutStep]?, task: String) {
+        guard let path, !path.isEmpty else {
+            attemptsWithoutPath += 1
+            return
+        }
+        guard !overflowed else { return }
+        var entry = tasks[task, default: (0, 0, 0)]
+        entry.rollouts += 1
+        var node = ContentHash()
+        node.update(task)
+        for step in path {
+            node.update(step.outputHash)
+            if nodes.insert(node.value).inserted { entry.uniqueTokens += step.outputTokens }
+        }
+        if leaves.insert(node.value).inserted { entry.leaves += 1 }
+        tasks[task] = entry
+        if nodes.count > Self.nodeLimit {
+            overflowed = true
+            nodes = []
+            leaves = []
+            tasks = [:]
+        }
+    }
+
+    var diversity: Measure {
+        if overflowed {
+            return .unavailable("more than \(Self.nodeLimit) distinct generated steps; the prefix tree is not kept past that")
+        }
+        if tasks.isEmpty {
+            return .unavailable("the traces do not record what each model step generated (output_hash) with its token count")
+        }
+        let repeated = tasks.values.filter { $0.rollouts >= 2 }
+        let tokens = repeated.reduce(0) { $0 + $1.uniqueTokens }
+        guard !repeated.isEmpty else { return .unavailable("no task has two or more rollouts to compare") }
+        guard tokens > 0 else { return .unavailable("the rollouts generated no tokens") }
+        return .value(Double(repeated.reduce(0) { $0 + $1.leaves }) / (Double(tokens) / 1000))
     }
 }

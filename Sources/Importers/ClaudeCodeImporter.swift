@@ -102,8 +102,13 @@ public struct ClaudeCodeImporter {
 
     struct ToolInput: Decodable {
         var command: String?
-        var subagentType: String?
-        enum CodingKeys: String, CodingKey { case command, subagentType = "subagent_type" }
+        var fingerprint: String
+        enum CodingKeys: String, CodingKey { case command }
+
+        init(from decoder: any Decoder) throws {
+            command = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .command)
+            fingerprint = try JSONFingerprint(from: decoder).hash.hex
+        }
     }
 
     /// A tool result's content: text, or a list of text blocks.
@@ -165,6 +170,7 @@ public struct ClaudeCodeImporter {
         var end: Int64?
         var firstToolName: String?
         var firstToolCommand: String?
+        var output = ContentHash()
         var order: Int
     }
 
@@ -276,8 +282,13 @@ public struct ClaudeCodeImporter {
             }
             if let now { pending.end = max(pending.end ?? now, now) }
             if case .blocks(let blocks)? = message.content {
+                for block in blocks where block.type == "text" {
+                    pending.output.update(block.text ?? "")
+                }
                 for block in blocks where block.type == "tool_use" {
                     guard let id = block.id, let name = block.name, pendingTools[id] == nil else { continue }
+                    pending.output.update(name)
+                    pending.output.update(block.input?.fingerprint ?? "")
                     if pending.firstToolName == nil {
                         pending.firstToolName = name
                         pending.firstToolCommand = block.input?.command
@@ -316,7 +327,8 @@ public struct ClaudeCodeImporter {
                 parentStepID: message.parentStepID, agentID: message.agentID,
                 agentName: message.isSidechain ? "sub-agent" : "claude-code", index: message.index, operation: .chat, useClass: use == .delegate ? .plan : use,
                 model: message.model, provider: "anthropic", usage: message.usage,
-                timing: StepTiming(scheduled: message.sent, sent: message.sent, end: message.end)))
+                timing: StepTiming(scheduled: message.sent, sent: message.sent, end: message.end),
+                outputHash: message.output.hex))
             stepCount += 1
         }
 

@@ -127,7 +127,12 @@ public enum InspectImporter {
     }
 
     struct ToolError: Decodable { var type: String?; var message: String? }
-    struct Output: Decodable { var usage: Usage?; var time: Double? }
+    struct Output: Decodable {
+        var usage: Usage?
+        var time: Double?
+        var choices: [Choice]?
+        struct Choice: Decodable { var message: GeneratedMessage? }
+    }
 
     struct Usage: Decodable {
         var inputTokens: Int
@@ -239,7 +244,8 @@ public enum InspectImporter {
                         runID: runID, attemptID: attemptID, stepID: "s\(index)", agentName: eval.task, index: index,
                         operation: .chat, useClass: .act, model: event.model ?? eval.model,
                         provider: event.model?.split(separator: "/").first.map(String.init), usage: usage(of: event),
-                        timing: StepTiming(scheduled: at, sent: at, end: stepEnd)))
+                        timing: StepTiming(scheduled: at, sent: at, end: stepEnd),
+                        outputHash: event.output?.choices?.first?.message?.hash))
                 case "tool":
                     let name = event.function ?? "tool"
                     steps.append(StepRecord(

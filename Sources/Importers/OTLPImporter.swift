@@ -238,7 +238,10 @@ public enum OTLPImporter {
                         ?? a["llm.system"]?.string,
                     toolName: tool, usage: usage(a),
                     timing: StepTiming(scheduled: time(span.span.startTimeUnixNano), sent: time(span.span.startTimeUnixNano), end: time(span.span.endTimeUnixNano)),
-                    errorType: error))
+                    errorType: error,
+                    // Content is opt-in in both conventions; when captured, hash it (never store it).
+                    outputHash: (a["gen_ai.output.messages"]?.string ?? a["gen_ai.completion"]?.string ?? a["output.value"]?.string)
+                        .map { ContentHash.of($0) }))
                 count += 1
             }
             let failed = root?.span.status?.code?.isError == true

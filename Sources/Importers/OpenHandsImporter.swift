@@ -63,7 +63,8 @@ public enum OpenHandsImporter {
                     runID: runID, attemptID: name, stepID: "s\(index)", agentName: "openhands", index: index,
                     operation: .chat, useClass: UseClassification.forTool(named: action), model: response?.model,
                     provider: "litellm", usage: response?.usage?.tokenUsage,
-                    timing: StepTiming(scheduled: previousTime, sent: previousTime, end: time(i))))
+                    timing: StepTiming(scheduled: previousTime, sent: previousTime, end: time(i)),
+                    outputHash: response?.choices?.first?.message?.hash))
             }
             guard let observation = observationOf[event.id] else { continue }
             let index = steps.count
@@ -132,6 +133,8 @@ public enum OpenHandsImporter {
         var id: String?
         var model: String?
         var usage: LiteLLMUsage?
+        var choices: [Choice]?
+        struct Choice: Decodable { var message: GeneratedMessage? }
     }
 
     struct LLMMetrics: Decodable {

@@ -40,7 +40,8 @@ public enum SWEAgentImporter {
         for entry in trajectory.trajectory {
             try sink.step(StepRecord(
                 runID: runID, attemptID: instance, stepID: "s\(index)", agentName: "swe-agent", index: index, operation: .chat,
-                useClass: UseClassification.forTool(named: command(entry.action), command: entry.action), model: model))
+                useClass: UseClassification.forTool(named: command(entry.action), command: entry.action), model: model,
+                outputHash: (entry.response ?? entry.action).map { ContentHash.of($0) }))
             index += 1
             let name = command(entry.action)
             let timing = entry.executionTime.map { StepTiming(sent: 0, end: Int64($0 * 1e9)) } ?? StepTiming()
@@ -83,7 +84,9 @@ public enum SWEAgentImporter {
         var action: String?
         var observation: String?
         var executionTime: Double?
-        enum CodingKeys: String, CodingKey { case action, observation, executionTime = "execution_time" }
+        /// The model's whole reply (thought and action).
+        var response: String?
+        enum CodingKeys: String, CodingKey { case action, observation, response, executionTime = "execution_time" }
     }
 
     struct Info: Decodable {

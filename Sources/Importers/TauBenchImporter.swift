@@ -65,7 +65,7 @@ public enum TauBenchImporter {
                         runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau2-agent", index: steps.count,
                         operation: .chat, useClass: firstTool.map { UseClassification.forTool(named: $0) } ?? .act, model: model,
                         usage: message.usage?.tokenUsage, timing: StepTiming(scheduled: sent, sent: sent, end: at),
-                        reportedCost: message.cost))
+                        reportedCost: message.cost, outputHash: message.outputHash))
                     for call in message.toolCalls ?? [] where call.requestor != "user" {
                         openCalls[call.id] = (steps.count, call.name, at)
                         steps.append(StepRecord(
@@ -104,7 +104,7 @@ public enum TauBenchImporter {
             case "assistant":
                 steps.append(StepRecord(
                     runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent", index: steps.count,
-                    operation: .chat, useClass: .act))
+                    operation: .chat, useClass: .act, outputHash: message.outputHash))
                 for call in message.toolCalls ?? [] {
                     steps.append(StepRecord(
                         runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent",
@@ -149,7 +149,7 @@ public enum TauBenchImporter {
         var trial: Int?
         var agentCost: Double?
         var rewardInfo: RewardInfo?
-        var messages: [Message]
+        var messages: [WithOutputHash<Message>]
         enum CodingKeys: String, CodingKey {
             case id, taskID = "task_id", trial, agentCost = "agent_cost", rewardInfo = "reward_info", messages
         }
@@ -183,7 +183,7 @@ public enum TauBenchImporter {
         var taskID: FlexibleID
         var reward: Double
         var trial: Int?
-        var traj: [Tau1Message]
+        var traj: [WithOutputHash<Tau1Message>]
         var info: Tau1Info?
         enum CodingKeys: String, CodingKey { case taskID = "task_id", reward, trial, traj, info }
     }

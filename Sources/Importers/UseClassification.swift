@@ -22,16 +22,3 @@ public enum UseClassification {
         return .act
     }
 }
-
-/// A short stable hash of some text (FNV-1a 64, hex), for `observation_hash`.
-public enum ContentHash {
-    public static func of(_ text: some StringProtocol) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-}

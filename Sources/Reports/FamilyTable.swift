@@ -66,7 +66,7 @@ public enum FamilyTable {
             "\(cell(g.signalsPerAttempt, Format.rate)) (\(cell(g.distinctSignalsPerAttempt, Format.rate)))"
         }
         add("signals per 1k tokens") { cell($0.signalsPer1kTokens, Format.rate) }
-        add("tree-rollout diversity") { cell($0.treeRolloutDiversity, Format.rate) }
+        add("tree-rollout leaves per 1k unique tokens") { cell($0.treeRolloutDiversity, Format.rate) }
 
         let titles = groups.map { String($0.key.prefix(28)) }
         let labelWidth = rows.map(\.0.count).max() ?? 0

@@ -69,13 +69,17 @@ public struct StepRecord: Sendable, Hashable {
     /// A hash of what the step observed (a tool result, an error), so that distinct learning
     /// signals can be counted without storing content.
     public var observationHash: String?
+    /// A hash of what a model step generated (its text and tool calls), so that rollouts that
+    /// share a prefix can be recognised (tree-rollout diversity) without storing content.
+    public var outputHash: String?
 
     public init(
         runID: String, attemptID: String, stepID: String, parentStepID: String? = nil,
         agentID: String = "main", agentName: String? = nil, index: Int, operation: OperationName,
         useClass: UseClass, model: String? = nil, tier: String? = nil, provider: String? = nil,
         toolName: String? = nil, usage: TokenUsage? = nil, timing: StepTiming = StepTiming(),
-        errorType: String? = nil, httpStatus: Int? = nil, reportedCost: Double? = nil, observationHash: String? = nil
+        errorType: String? = nil, httpStatus: Int? = nil, reportedCost: Double? = nil, observationHash: String? = nil,
+        outputHash: String? = nil
     ) {
         self.runID = runID
         self.attemptID = attemptID
@@ -96,6 +100,7 @@ public struct StepRecord: Sendable, Hashable {
         self.httpStatus = httpStatus
         self.reportedCost = reportedCost
         self.observationHash = observationHash
+        self.outputHash = outputHash
     }
 
     /// `sent → end`, in nanoseconds.
@@ -122,7 +127,7 @@ extension StepRecord: Codable {
         case scheduled = "scheduled_ns", sent = "sent_ns", firstToken = "first_token_ns"
         case lastToken = "last_token_ns", end = "end_ns", serverQueue = "server_queue_ns"
         case errorType = "error.type", httpStatus = "http_status", reportedCost = "cost_usd_reported"
-        case observationHash = "observation_hash"
+        case observationHash = "observation_hash", outputHash = "output_hash"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -174,6 +179,7 @@ extension StepRecord: Codable {
         httpStatus = try c.decodeIfPresent(Int.self, forKey: .httpStatus)
         reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
         observationHash = try c.decodeIfPresent(String.self, forKey: .observationHash)
+        outputHash = try c.decodeIfPresent(String.self, forKey: .outputHash)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -212,6 +218,7 @@ extension StepRecord: Codable {
         try c.encodeIfPresent(httpStatus, forKey: .httpStatus)
         try c.encodeIfPresent(reportedCost, forKey: .reportedCost)
         try c.encodeIfPresent(observationHash, forKey: .observationHash)
+        try c.encodeIfPresent(outputHash, forKey: .outputHash)
     }
 }
 

@@ -136,4 +136,49 @@ import Traces
         #expect(group.unpricedModels == ["(model not recorded)"])
         #expect(group.costPerArtifact.value == nil)
     }
+
+    /// Feeds one rollout: model steps that generated `outputs` (hash, output tokens) in order.
+    static func feedRollout(_ analyzer: inout FamilyAnalyzer, id: String, task: String, outputs: [(String, Int)]) {
+        for (i, (hash, tokens)) in outputs.enumerated() {
+            analyzer.step(StepRecord(runID: "r", attemptID: id, stepID: "s\(i)", index: i, operation: .chat, useClass: .act, model: "m",
+                                     usage: TokenUsage(uncachedInput: 10, output: tokens), outputHash: hash))
+        }
+        analyzer.attempt(AttemptRecord(runID: "r", attemptID: id, task: task, outcome: .ungraded, scheduled: 0, end: 1,
+                                       stepCount: outputs.count))
+    }
+
+    @Test("tree-rollout diversity counts shared prefixes once and identical rollouts as one leaf")
+    func rolloutDiversity() throws {
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        // Task t: root → A(100) → B(50) and root → A(100) → C(70); a third rollout repeats A → B.
+        Self.feedRollout(&analyzer, id: "1", task: "t", outputs: [("A", 100), ("B", 50)])
+        Self.feedRollout(&analyzer, id: "2", task: "t", outputs: [("A", 100), ("C", 70)])
+        Self.feedRollout(&analyzer, id: "3", task: "t", outputs: [("A", 100), ("B", 50)])
+        // Task u has one rollout: nothing to compare, so it is left out.
+        Self.feedRollout(&analyzer, id: "4", task: "u", outputs: [("A", 999)])
+        let group = try #require(analyzer.report().groups.first)
+        // 2 distinct leaves over 100 + 50 + 70 = 220 unique generated tokens, per 1,000.
+        #expect(abs((group.treeRolloutDiversity.value ?? 0) - 2 / 0.220) < 1e-9)
+    }
+
+    @Test("tree-rollout diversity is unavailable without output hashes or repeated tasks")
+    func rolloutDiversityUnavailable() throws {
+        var noHashes = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        Self.feed(&noHashes, id: "1", task: "t", outcome: .ungraded, inputs: [10])
+        Self.feed(&noHashes, id: "2", task: "t", outcome: .ungraded, inputs: [10])
+        #expect(try #require(noHashes.report().groups.first).treeRolloutDiversity.reason?.contains("output_hash") == true)
+        var single = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        Self.feedRollout(&single, id: "1", task: "t", outputs: [("A", 10)])
+        #expect(try #require(single.report().groups.first).treeRolloutDiversity.reason?.contains("two or more rollouts") == true)
+    }
+
+    @Test("coordination overhead needs delegation and tokens, not grades")
+    func coordinationUngraded() throws {
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        Self.feed(&analyzer, id: "1", task: "t", outcome: .ungraded, inputs: [900], subAgentInputs: [400])
+        let group = try #require(analyzer.report().groups.first)
+        // Lead 1,000 of 1,500 tokens.
+        #expect(abs((group.coordinationOverhead.value ?? 0) - 1000.0 / 1500) < 1e-12)
+        #expect(group.multiAgentTokenMultiplier.value == nil)
+    }
 }

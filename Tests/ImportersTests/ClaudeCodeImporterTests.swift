@@ -44,6 +44,8 @@ import Traces
         #expect(attempt.record.outcome == .ungraded)
         let chats = attempt.steps.filter { $0.operation == .chat }
         #expect(chats.count == expected.messages)
+        // Every message's generated content is hashed, and no two messages said the same thing.
+        #expect(Set(chats.compactMap(\.outputHash)).count == expected.messages)
         #expect(chats.compactMap(\.usage).reduce(TokenUsage(), +) == expected.usage)
         #expect(Set(chats.compactMap(\.model)) == ["claude-opus-4-5-20251101"])
         let tools = attempt.steps.filter { $0.operation == .executeTool }

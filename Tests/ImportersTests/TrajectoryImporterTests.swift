@@ -1,3 +1,4 @@
+import AgentMetrics
 import Foundation
 import Importers
 import Pricing
@@ -134,6 +135,39 @@ import Traces
         let prices = PriceTable.bundled
         let computed = first.steps.filter { $0.operation == .chat }.map { prices.price($0).cost.total }
         #expect(zip(computed, [0.0028, 0.002464]).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+
+    @Test("output hashes ignore tool-call ids and argument key order, so identical rollouts are one leaf")
+    func outputHashes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func simulation(_ id: String, call: String, arguments: String, reply: String) -> String {
+            """
+            {"id": "\(id)", "task_id": "3", "reward_info": {"reward": 1.0}, "messages": [
+              {"role": "assistant", "content": null, "usage": {"prompt_tokens": 100, "completion_tokens": 20},
+               "tool_calls": [{"id": "\(call)", "name": "search", "arguments": \(arguments), "requestor": "assistant"}]},
+              {"role": "tool", "id": "\(call)", "content": "found"},
+              {"role": "assistant", "content": "\(reply)", "usage": {"prompt_tokens": 130, "completion_tokens": 10}}]}
+            """
+        }
+        let results = """
+            {"info": {"agent_info": {"llm": "gpt-4.1"}}, "simulations": [
+              \(simulation("a", call: "c1", arguments: #"{"q": "x", "n": 1}"#, reply: "Done")),
+              \(simulation("b", call: "c2", arguments: #"{"n": 1, "q": "x"}"#, reply: "Done")),
+              \(simulation("c", call: "c3", arguments: #"{"n": 1, "q": "x"}"#, reply: "Finished"))]}
+            """
+        let log = try Self.load(try directory.write("results.json", results), .tauBench)
+        let hashes = log.attempts.map { $0.steps.filter { $0.operation == .chat }.compactMap(\.outputHash) }
+        #expect(hashes.map(\.count) == [2, 2, 2])
+        #expect(hashes[0] == hashes[1] && hashes[0][0] == hashes[2][0] && hashes[0][1] != hashes[2][1])
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: .bundled)
+        for attempt in log.attempts {
+            for step in attempt.steps { analyzer.step(step) }
+            analyzer.attempt(attempt.record)
+        }
+        // Two distinct leaves over 20 + 10 + 10 unique generated tokens.
+        let diversity = try #require(analyzer.report().groups.first?.treeRolloutDiversity.value)
+        #expect(abs(diversity - 2 / 0.040) < 1e-9)
     }
 
     @Test("every real file is recognised as its format", arguments: [

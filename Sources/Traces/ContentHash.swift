@@ -1,0 +1,36 @@
+/// A short stable hash of some text (FNV-1a 64, hex), for `observation_hash` and
+/// `output_hash`: distinct content can be counted without storing it. Written by hand: no listed
+/// package offers a stable, non-cryptographic string hash (Swift's `Hasher` is seeded per process).
+public struct ContentHash: Sendable, Hashable {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// An empty hash, to feed text to piece by piece.
+    public init() {}
+
+    /// Adds `text`'s UTF-8 bytes, then a separator, so that ("ab", "c") and ("a", "bc") differ.
+    public mutating func update(_ text: some StringProtocol) {
+        for byte in text.utf8 { mix(byte) }
+        mix(0)
+    }
+
+    /// The hash so far.
+    public var value: UInt64 { state }
+
+    /// The hash so far, as 16 lowercase hex digits.
+    public var hex: String {
+        let digits = String(state, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The hash of `text` alone.
+    public static func of(_ text: some StringProtocol) -> String {
+        var hash = ContentHash()
+        hash.update(text)
+        return hash.hex
+    }
+
+    private mutating func mix(_ byte: UInt8) {
+        state ^= UInt64(byte)
+        state = state &* 0x0000_0100_0000_01b3
+    }
+}
