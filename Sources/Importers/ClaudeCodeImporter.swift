@@ -81,7 +81,9 @@ public struct ClaudeCodeImporter {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let text = try? c.decode(String.self) { self = .text(text) } else { self = .blocks(try c.decode([Block].self)) }
+            // Blocks first: assistant content and tool results (most lines) are lists, and a failed
+            // attempt costs an error value.
+            if let blocks = try? c.decode([Block].self) { self = .blocks(blocks) } else { self = .text(try c.decode(String.self)) }
         }
     }
 
@@ -168,8 +170,7 @@ public struct ClaudeCodeImporter {
         var parentStepID: String?
         var sent: Int64?
         var end: Int64?
-        var firstToolName: String?
-        var firstToolCommand: String?
+        var firstToolUse: UseClass?
         var output = ContentHash()
         var order: Int
     }
@@ -178,7 +179,7 @@ public struct ClaudeCodeImporter {
         var stepID: String
         var index: Int
         var name: String
-        var command: String?
+        var use: UseClass
         var agentID: String
         var parentStepID: String?
         var scheduled: Int64?
@@ -289,15 +290,13 @@ public struct ClaudeCodeImporter {
                     guard let id = block.id, let name = block.name, pendingTools[id] == nil else { continue }
                     pending.output.update(name)
                     pending.output.update(block.input?.fingerprint ?? "")
-                    if pending.firstToolName == nil {
-                        pending.firstToolName = name
-                        pending.firstToolCommand = block.input?.command
-                    }
+                    let use = UseClassification.forTool(named: name, command: block.input?.command)
+                    if pending.firstToolUse == nil { pending.firstToolUse = use }
                     let (stepID, index) = nextStep(for: agentID)
                     pendingTools[id] = PendingTool(
-                        stepID: stepID, index: index, name: name, command: block.input?.command, agentID: agentID,
+                        stepID: stepID, index: index, name: name, use: use, agentID: agentID,
                         parentStepID: pending.parentStepID, scheduled: now)
-                    if UseClassification.forTool(named: name) == .delegate { openDelegations.append(stepID) }
+                    if use == .delegate { openDelegations.append(stepID) }
                 }
             }
             pendingMessages[key] = pending
@@ -321,7 +320,7 @@ public struct ClaudeCodeImporter {
             if emittedOrder.count > ClaudeCodeImporter.rememberedKeys {
                 emittedKeys.remove(emittedOrder.removeFirst())
             }
-            let use = message.firstToolName.map { UseClassification.forTool(named: $0, command: message.firstToolCommand) } ?? .act
+            let use = message.firstToolUse ?? .act
             try sink.step(StepRecord(
                 runID: run?.runID ?? "import", attemptID: session ?? "session", stepID: message.stepID,
                 parentStepID: message.parentStepID, agentID: message.agentID,
@@ -340,8 +339,7 @@ public struct ClaudeCodeImporter {
                 runID: run?.runID ?? "import", attemptID: session ?? "session", stepID: tool.stepID,
                 parentStepID: tool.parentStepID, agentID: tool.agentID, agentName: tool.agentID == "main" ? "claude-code" : "sub-agent",
                 index: tool.index,
-                operation: UseClassification.forTool(named: tool.name) == .delegate ? .invokeAgent : .executeTool,
-                useClass: UseClassification.forTool(named: tool.name, command: tool.command), toolName: tool.name,
+                operation: tool.use == .delegate ? .invokeAgent : .executeTool, useClass: tool.use, toolName: tool.name,
                 timing: StepTiming(scheduled: tool.scheduled, sent: tool.scheduled, end: end), errorType: error,
                 observationHash: observation))
             stepCount += 1

@@ -76,7 +76,10 @@ struct JSONFingerprint: Decodable {
     }
 
     private static func feed(_ decoder: any Decoder, into hash: inout ContentHash) throws {
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+        // Strings first: most leaves are strings, and every failed attempt costs an error value.
+        if let value = try? decoder.singleValueContainer(), let text = try? value.decode(String.self) {
+            hash.update("\"" + text)
+        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
             hash.update("{")
             for key in object.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
                 hash.update(key.stringValue)
@@ -91,8 +94,6 @@ struct JSONFingerprint: Decodable {
             let value = try decoder.singleValueContainer()
             if value.decodeNil() {
                 hash.update("null")
-            } else if let text = try? value.decode(String.self) {
-                hash.update("\"" + text)
             } else if let flag = try? value.decode(Bool.self) {
                 hash.update(flag ? "true" : "false")
             } else {

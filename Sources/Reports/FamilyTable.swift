@@ -6,6 +6,17 @@ import Pricing
 /// with the reason.
 public enum FamilyTable {
     public static let maxColumns = 8
+    static let budgets = [10_000, 100_000, 1_000_000]
+
+    /// The share of graded attempts that passed using at most `budget` tokens, read off the
+    /// budget curve (whose last point covers every larger budget).
+    static func success(_ group: GroupReport, within budget: Int) -> Measure {
+        guard let last = group.budgetCurve.last else {
+            return group.graded == 0 ? group.passAt1 : .unavailable("the traces carry no token counts")
+        }
+        if budget >= last.tokens { return .value(last.successRate) }
+        return .value(group.budgetCurve.last { $0.tokens <= budget }?.successRate ?? 0)
+    }
 
     public static func render(_ report: FamilyReport) -> String {
         let groups = Array(report.groups.sorted { $0.attempts > $1.attempts }.prefix(maxColumns))
@@ -51,6 +62,9 @@ public enum FamilyTable {
             let k = g.k.map { " (k=\($0))" } ?? ""
             return "\(cell(g.passAtK, Format.percent)) / \(cell(g.passHatK, Format.percent))\(k)"
         }
+        add("success within 10k / 100k / 1M tokens") { g in
+            Self.budgets.map { cell(Self.success(g, within: $0), Format.percent) }.joined(separator: " / ")
+        }
         add("R² of success on log(tokens)") { cell($0.successOnLogTokensR2, Format.rate) }
         let axes = Set(groups.flatMap(\.capability.keys)).sorted()
         if !axes.isEmpty {
@@ -77,7 +91,7 @@ public enum FamilyTable {
             for (i, c) in cells.enumerated() { text += "  " + String(repeating: " ", count: widths[i] - c.count) + c }
             return text + "\n"
         }
-        var text = "AgentPerf analyze · \(report.sources) sources · grouped by \(report.groupBy) · prices \(report.priceTable)\n"
+        var text = "AgentPerf analyze · \(report.sources) source\(report.sources == 1 ? "" : "s") · grouped by \(report.groupBy) · prices \(report.priceTable)\n"
         text += line("", titles)
         for (label, values) in rows { text += values.isEmpty ? label.trimmingPrefix("  ") + "\n" : line(label, values) }
         if report.groups.count > groups.count {

@@ -8,8 +8,11 @@ public struct ContentHash: Sendable, Hashable {
     public init() {}
 
     /// Adds `text`'s UTF-8 bytes, then a separator, so that ("ab", "c") and ("a", "bc") differ.
-    public mutating func update(_ text: some StringProtocol) {
-        for byte in text.utf8 { mix(byte) }
+    public mutating func update(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes { mix(byte) }
+        }
         mix(0)
     }
 
@@ -23,12 +26,13 @@ public struct ContentHash: Sendable, Hashable {
     }
 
     /// The hash of `text` alone.
-    public static func of(_ text: some StringProtocol) -> String {
+    public static func of(_ text: String) -> String {
         var hash = ContentHash()
         hash.update(text)
         return hash.hex
     }
 
+    @inline(__always)
     private mutating func mix(_ byte: UInt8) {
         state ^= UInt64(byte)
         state = state &* 0x0000_0100_0000_01b3
