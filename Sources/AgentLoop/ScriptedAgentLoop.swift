@@ -272,7 +272,8 @@ public struct ScriptedAgentLoop: Sendable {
 
     private func record(
         _ operation: OperationName, use: UseClass, model: String?, tier: String?, tool: String?, _ usage: TokenUsage?,
-        _ timing: StepTiming, error: String?, status: Int?, output: String? = nil, as agent: AgentIdentity, state: inout AgentState,
+        _ timing: StepTiming, error: String?, status: Int?, output: String? = nil, as agent: AgentIdentity,
+        state: inout AgentState,
         context: AttemptContext
     ) async {
         let index = state.nextIndex

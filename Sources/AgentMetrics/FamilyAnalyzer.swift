@@ -18,7 +18,7 @@ public struct FamilyAnalyzer: TraceSink {
     private var inFlight: [String: AttemptProgress] = [:]
     private var groups: [String: GroupAccumulator] = [:]
     public private(set) var sources = 0
-    public private(set) var diagnostics: [TraceDiagnostic] = []
+    public private(set) var diagnostics = DiagnosticList()
 
     public init(grouping: Grouping, prices: PriceTable, k: Int? = nil) {
         self.grouping = grouping
@@ -114,7 +114,9 @@ struct AttemptProgress {
     /// The generated steps in trajectory order: the main agent's, then each sub-agent's.
     var rolloutPath: [RolloutStep]? {
         rollout.map { steps in
-            steps.sorted { ($0.agentID == "main" ? 0 : 1, $0.agentID, $0.index) < ($1.agentID == "main" ? 0 : 1, $1.agentID, $1.index) }
+            steps.sorted {
+                ($0.agentID == "main" ? 0 : 1, $0.agentID, $0.index) < ($1.agentID == "main" ? 0 : 1, $1.agentID, $1.index)
+            }
         }
     }
 
@@ -260,7 +262,9 @@ struct GroupAccumulator {
         if outcome.isGraded {
             perTask[attempt.task, default: (0, 0)].n += 1
             if outcome == .passed { perTask[attempt.task, default: (0, 0)].c += 1 }
-            for (axis, value) in attempt.graderAxes { axes[axis, default: (0, 0)].sum += value; axes[axis, default: (0, 0)].count += 1 }
+            for (axis, value) in attempt.graderAxes {
+                axes[axis, default: (0, 0)].sum += value; axes[axis, default: (0, 0)].count += 1
+            }
             if p.hasUsage, total > 0 {
                 budget.add(x: log(Double(total)), y: outcome == .passed ? 1 : 0)
                 maxTokens = max(maxTokens, total)
@@ -312,7 +316,8 @@ struct GroupAccumulator {
             return .value(value / Double(passed))
         }
         let costPerArtifact: Measure =
-            !costComplete ? .unavailable("no price for \(priced.unpricedModels.sorted().joined(separator: ", "))")
+            !costComplete
+            ? .unavailable("no price for \(priced.unpricedModels.sorted().joined(separator: ", "))")
             : attemptsWithUsage == 0 ? .unavailable(noUsage) : perArtifact(cost, unit: "$")
 
         let k = requestedK ?? perTask.values.filter { $0.n >= 2 }.map(\.n).min()
@@ -322,9 +327,11 @@ struct GroupAccumulator {
             guard !values.isEmpty else { return .unavailable("no task has \(k) graded attempts") }
             return .value(values.reduce(0, +) / Double(values.count))
         }
-        let passAtK: Measure = k.map { averaged(Reliability.passAtK, k: $0) }
+        let passAtK: Measure =
+            k.map { averaged(Reliability.passAtK, k: $0) }
             ?? (graded == 0 ? .unavailable(noGrades) : .unavailable("no task has two or more graded attempts"))
-        let passHatK: Measure = k.map { averaged(Reliability.passHatK, k: $0) }
+        let passHatK: Measure =
+            k.map { averaged(Reliability.passHatK, k: $0) }
             ?? (graded == 0 ? .unavailable(noGrades) : .unavailable("no task has two or more graded attempts"))
 
         var curve: [BudgetPoint] = []
@@ -350,13 +357,16 @@ struct GroupAccumulator {
             let multiTokens = m.reduce(0) { $0 + $1.tokens } / Double(m.reduce(0) { $0 + $1.n })
             let singleRate = Double(s.reduce(0) { $0 + $1.passed }) / Double(s.reduce(0) { $0 + $1.n })
             let multiRate = Double(m.reduce(0) { $0 + $1.passed }) / Double(m.reduce(0) { $0 + $1.n })
-            multiplier = singleTokens > 0 ? .value(multiTokens / singleTokens) : .unavailable("single-agent attempts used no tokens")
-            gain = multiTokens > singleTokens
+            multiplier =
+                singleTokens > 0 ? .value(multiTokens / singleTokens) : .unavailable("single-agent attempts used no tokens")
+            gain =
+                multiTokens > singleTokens
                 ? .value((multiRate - singleRate) / ((multiTokens - singleTokens) / 1000))
                 : .unavailable("multi-agent attempts used no more tokens than single-agent ones")
         }
         let coordination: Measure =
-            multiAgentTokens > 0 ? .value(Double(multiAgentMainTokens) / Double(multiAgentTokens))
+            multiAgentTokens > 0
+            ? .value(Double(multiAgentMainTokens) / Double(multiAgentTokens))
             : .unavailable(delegations == 0 ? "no attempt delegated to sub-agents" : noUsage)
 
         return GroupReport(
@@ -366,27 +376,36 @@ struct GroupAccumulator {
             unpricedModels: priced.unpricedModels.sorted(), priceAssumptions: priced.assumptions.sorted().map(\.description),
             priceEntries: priced.entries,
             reportedCost: attemptsWithReportedCost > 0 ? .value(reportedCost) : .unavailable("the sources record no cost"),
-            computedCostOfReported: attemptsWithReportedCost > 0 ? .value(computedOfReported) : .unavailable("the sources record no cost"),
+            computedCostOfReported: attemptsWithReportedCost > 0
+                ? .value(computedOfReported) : .unavailable("the sources record no cost"),
             costPerArtifact: costPerArtifact,
             cacheReadShare: allTokens > 0 ? .value(Double(tokens.cacheRead) / Double(allTokens)) : .unavailable(noUsage),
-            contextEfficiency: graded == 0 ? .unavailable(noGrades)
+            contextEfficiency: graded == 0
+                ? .unavailable(noGrades)
                 : inputTokens > 0 ? .value(Double(passed) / (Double(inputTokens) / 1e6)) : .unavailable(noUsage),
-            contextGrowth: slopeCount > 0 ? .value(slopeSum / Double(slopeCount))
+            contextGrowth: slopeCount > 0
+                ? .value(slopeSum / Double(slopeCount))
                 : .unavailable("needs per-step token counts for attempts of two or more model calls"),
-            verificationTokensPerArtifact: verifiedAttempts == 0 ? .unavailable("no verify step in these attempts")
+            verificationTokensPerArtifact: verifiedAttempts == 0
+                ? .unavailable("no verify step in these attempts")
                 : perArtifact(Double(verifyTokens), unit: "tokens"),
-            verificationSecondsPerArtifact: verifiedAttempts == 0 ? .unavailable("no verify step in these attempts")
+            verificationSecondsPerArtifact: verifiedAttempts == 0
+                ? .unavailable("no verify step in these attempts")
                 : perArtifact(verifySeconds, unit: "s"),
-            verificationCoverage: attempts > 0 ? .value(Double(verifiedAttempts) / Double(attempts)) : .unavailable("no attempts"),
+            verificationCoverage: attempts > 0
+                ? .value(Double(verifiedAttempts) / Double(attempts)) : .unavailable("no attempts"),
             passAt1: averaged(Reliability.passAtK, k: 1), passAtK: passAtK, passHatK: passHatK, k: k,
             capability: axes.mapValues { $0.sum / Double($0.count) }, budgetCurve: curve,
-            successOnLogTokensR2: graded == 0 ? .unavailable(noGrades)
+            successOnLogTokensR2: graded == 0
+                ? .unavailable(noGrades)
                 : budget.rSquared.map { .value($0) }
                     ?? .unavailable("needs three or more graded attempts with token counts and both outcomes"),
             multiAgentTokenMultiplier: multiplier, coordinationOverhead: coordination, accuracyGainPer1kTokens: gain,
             signalsPerAttempt: attempts > 0 ? .value(Double(signals) / Double(attempts)) : .unavailable("no attempts"),
-            distinctSignalsPerAttempt: attempts > 0 ? .value(Double(distinctSignals) / Double(attempts)) : .unavailable("no attempts"),
-            signalsPer1kTokens: signalTokens > 0 ? .value(Double(signals) / (Double(signalTokens) / 1000)) : .unavailable(noUsage),
+            distinctSignalsPerAttempt: attempts > 0
+                ? .value(Double(distinctSignals) / Double(attempts)) : .unavailable("no attempts"),
+            signalsPer1kTokens: signalTokens > 0
+                ? .value(Double(signals) / (Double(signalTokens) / 1000)) : .unavailable(noUsage),
             treeRolloutDiversity: rollouts.diversity)
     }
 }

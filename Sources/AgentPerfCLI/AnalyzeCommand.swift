@@ -10,7 +10,8 @@ import Traces
 func parseFormat(_ text: String?) throws -> TraceFormat? {
     guard let text else { return nil }
     guard let format = TraceFormat(rawValue: text) else {
-        throw ValidationError("--format: expected one of \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
+        throw ValidationError(
+            "--format: expected one of \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
     }
     return format
 }
@@ -18,7 +19,8 @@ func parseFormat(_ text: String?) throws -> TraceFormat? {
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Compute the agent metric family from traces: AgentPerf runs, Claude Code, OTLP, Inspect, OpenHands, SWE-agent, tau-bench.",
+        abstract:
+            "Compute the agent metric family from traces: AgentPerf runs, Claude Code, OTLP, Inspect, OpenHands, SWE-agent, tau-bench.",
         discussion: """
             Reads files and directories (walked for .jsonl, .json, .eval and .traj files), detects each file's format
             (or use --format), streams it into AgentPerf's trace schema and folds it into figures per group. Prices
@@ -51,7 +53,8 @@ struct AnalyzeCommand: ParsableCommand {
     func validate() throws {
         if let k, k < 1 { throw ValidationError("--k: expected at least 1") }
         if FamilyAnalyzer.Grouping(rawValue: groupBy) == nil {
-            throw ValidationError("--group-by: expected one of \(FamilyAnalyzer.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--group-by: expected one of \(FamilyAnalyzer.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         _ = try parseFormat(format)
     }
@@ -63,7 +66,8 @@ struct AnalyzeCommand: ParsableCommand {
         var analyzer = FamilyAnalyzer(grouping: FamilyAnalyzer.Grouping(rawValue: groupBy) ?? .model, prices: table, k: k)
         let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
             if let outDirectory {
-                let file = try TraceFileSink(creating: outDirectory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))
+                let file = try TraceFileSink(
+                    creating: outDirectory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))
                 var tee = TeeSink(analyzer, file)
                 defer { analyzer = tee.first }
                 try format.read(url, into: &tee)
@@ -72,7 +76,7 @@ struct AnalyzeCommand: ParsableCommand {
                 try format.read(url, into: &analyzer)
             }
         }
-        for diagnostic in analyzer.diagnostics { Terminal.err("\(diagnostic)\n") }
+        for line in analyzer.diagnostics.lines { Terminal.err(line + "\n") }
         let report = analyzer.report()
         if json {
             Terminal.out(String(decoding: try Self.encoder.encode(report), as: UTF8.self) + "\n")
@@ -80,13 +84,14 @@ struct AnalyzeCommand: ParsableCommand {
             Terminal.out(FamilyTable.render(report))
         }
         if let outDirectory { try Self.encoder.encode(report).write(to: outDirectory.appendingPathComponent("analysis.json")) }
-        try outcome.finish(errors: analyzer.diagnostics.contains { $0.severity == .error })
+        try outcome.finish(errors: analyzer.diagnostics.hasErrors)
     }
 
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
 }
@@ -118,8 +123,8 @@ struct ImportCommand: ParsableCommand {
             var reference = sink
             try format.read(url, into: &reference)
             try sink.close()
-            for diagnostic in sink.diagnostics { Terminal.err("\(diagnostic)\n") }
-            errors = errors || sink.diagnostics.contains { $0.severity == .error }
+            for line in sink.diagnostics.lines { Terminal.err(line + "\n") }
+            errors = errors || sink.diagnostics.hasErrors
             Terminal.err("\(url.path) (\(format)) → \(target.path)\n")
         }
         try outcome.finish(errors: errors)
@@ -138,7 +143,9 @@ struct ImportRun {
         /// Exit 2 after reporting, if anything could not be read.
         func finish(errors: Bool) throws {
             for failure in failures { Terminal.err("error: \(failure)\n") }
-            if skipped > 0 { Terminal.err("note: \(skipped) files in the given directories are in no known trace format; skipped\n") }
+            if skipped > 0 {
+                Terminal.err("note: \(skipped) files in the given directories are in no known trace format; skipped\n")
+            }
             if !failures.isEmpty || errors {
                 throw CommandFailure.badInput("some input could not be read (listed above); the figures cover the rest")
             }
@@ -158,7 +165,8 @@ struct ImportRun {
             for file in files {
                 guard let detected = format ?? TraceFormat.detect(file) else {
                     if explicit {
-                        outcome.failures.append(ImportError.unknownFormat(path: file.path, formats: TraceFormat.allCases.map(\.rawValue)).description)
+                        outcome.failures.append(
+                            ImportError.unknownFormat(path: file.path, formats: TraceFormat.allCases.map(\.rawValue)).description)
                     } else {
                         outcome.skipped += 1
                     }

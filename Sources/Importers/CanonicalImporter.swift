@@ -28,9 +28,10 @@ public enum CanonicalImporter {
                 case .window: break
                 }
             } catch let error as DecodingError {
-                sink.diagnostic(TraceDiagnostic(
-                    severity: line.isTerminated ? .error : .warning, file: url.path, line: line.number,
-                    message: line.isTerminated ? DecodingProblem.describe(error) : "incomplete last record; ignored"))
+                sink.diagnostic(
+                    TraceDiagnostic(
+                        severity: line.isTerminated ? .error : .warning, file: url.path, line: line.number,
+                        message: line.isTerminated ? DecodingProblem.describe(error) : "incomplete last record; ignored"))
             }
         }
         if !began {

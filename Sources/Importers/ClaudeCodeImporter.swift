@@ -22,8 +22,9 @@ public struct ClaudeCodeImporter {
 
     /// A line looks like Claude Code's: a JSON object with `sessionId` and a `type`.
     public static func sniff(_ head: String) -> Bool {
-        head.contains("\"sessionId\"") && (head.contains("\"type\":\"user\"") || head.contains("\"type\":\"assistant\"")
-            || head.contains("\"type\":\"queue-operation\"") || head.contains("\"type\":\"summary\""))
+        head.contains("\"sessionId\"")
+            && (head.contains("\"type\":\"user\"") || head.contains("\"type\":\"assistant\"")
+                || head.contains("\"type\":\"queue-operation\"") || head.contains("\"type\":\"summary\""))
     }
 
     public static func read(_ url: URL, into sink: inout some TraceSink) throws {
@@ -39,18 +40,20 @@ public struct ClaudeCodeImporter {
             do {
                 record = try decoder.decode(Record.self, from: Data(line.bytes))
             } catch {
-                sink.diagnostic(TraceDiagnostic(
-                    severity: .error, file: url.path, line: line.number,
-                    message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
+                sink.diagnostic(
+                    TraceDiagnostic(
+                        severity: .error, file: url.path, line: line.number,
+                        message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
                 continue
             }
             try state.consume(record, line: line.number, into: &sink)
         }
         try state.finishSession(into: &sink)
         if state.droppedLateDuplicates > 0 {
-            sink.diagnostic(TraceDiagnostic(
-                severity: .warning, file: url.path, line: nil,
-                message: "\(state.droppedLateDuplicates) records repeated a message already counted and were dropped"))
+            sink.diagnostic(
+                TraceDiagnostic(
+                    severity: .warning, file: url.path, line: nil,
+                    message: "\(state.droppedLateDuplicates) records repeated a message already counted and were dropped"))
         }
     }
 
@@ -83,7 +86,11 @@ public struct ClaudeCodeImporter {
             let c = try decoder.singleValueContainer()
             // Blocks first: assistant content and tool results (most lines) are lists, and a failed
             // attempt costs an error value.
-            if let blocks = try? c.decode([Block].self) { self = .blocks(blocks) } else { self = .text(try c.decode(String.self)) }
+            if let blocks = try? c.decode([Block].self) {
+                self = .blocks(blocks)
+            } else {
+                self = .text(try c.decode(String.self))
+            }
         }
     }
 
@@ -244,8 +251,9 @@ public struct ClaudeCodeImporter {
                 for block in blocks where block.type == "tool_result" {
                     guard let id = block.toolUseID, let tool = pendingTools.removeValue(forKey: id) else { continue }
                     let text = block.content?.text ?? ""
-                    try emitTool(tool, end: now, error: block.isError == true ? StepErrorType.toolFailed : nil,
-                                 observation: ContentHash.of(text), into: &sink)
+                    try emitTool(
+                        tool, end: now, error: block.isError == true ? StepErrorType.toolFailed : nil,
+                        observation: ContentHash.of(text), into: &sink)
                 }
                 if blocks.contains(where: { $0.type == "text" }), record.isMeta != true, record.isSidechain != true {
                     if firstPrompt == nil { firstPrompt = blocks.compactMap(\.text).joined() } else { prompts += 1 }
@@ -321,13 +329,15 @@ public struct ClaudeCodeImporter {
                 emittedKeys.remove(emittedOrder.removeFirst())
             }
             let use = message.firstToolUse ?? .act
-            try sink.step(StepRecord(
-                runID: run?.runID ?? "import", attemptID: session ?? "session", stepID: message.stepID,
-                parentStepID: message.parentStepID, agentID: message.agentID,
-                agentName: message.isSidechain ? "sub-agent" : "claude-code", index: message.index, operation: .chat, useClass: use == .delegate ? .plan : use,
-                model: message.model, provider: "anthropic", usage: message.usage,
-                timing: StepTiming(scheduled: message.sent, sent: message.sent, end: message.end),
-                outputHash: message.output.hex))
+            try sink.step(
+                StepRecord(
+                    runID: run?.runID ?? "import", attemptID: session ?? "session", stepID: message.stepID,
+                    parentStepID: message.parentStepID, agentID: message.agentID,
+                    agentName: message.isSidechain ? "sub-agent" : "claude-code", index: message.index, operation: .chat,
+                    useClass: use == .delegate ? .plan : use,
+                    model: message.model, provider: "anthropic", usage: message.usage,
+                    timing: StepTiming(scheduled: message.sent, sent: message.sent, end: message.end),
+                    outputHash: message.output.hex))
             stepCount += 1
         }
 
@@ -335,13 +345,15 @@ public struct ClaudeCodeImporter {
             _ tool: PendingTool, end: Int64?, error: String?, observation: String?, into sink: inout some TraceSink
         ) throws {
             openDelegations.removeAll { $0 == tool.stepID }
-            try sink.step(StepRecord(
-                runID: run?.runID ?? "import", attemptID: session ?? "session", stepID: tool.stepID,
-                parentStepID: tool.parentStepID, agentID: tool.agentID, agentName: tool.agentID == "main" ? "claude-code" : "sub-agent",
-                index: tool.index,
-                operation: tool.use == .delegate ? .invokeAgent : .executeTool, useClass: tool.use, toolName: tool.name,
-                timing: StepTiming(scheduled: tool.scheduled, sent: tool.scheduled, end: end), errorType: error,
-                observationHash: observation))
+            try sink.step(
+                StepRecord(
+                    runID: run?.runID ?? "import", attemptID: session ?? "session", stepID: tool.stepID,
+                    parentStepID: tool.parentStepID, agentID: tool.agentID,
+                    agentName: tool.agentID == "main" ? "claude-code" : "sub-agent",
+                    index: tool.index,
+                    operation: tool.use == .delegate ? .invokeAgent : .executeTool, useClass: tool.use, toolName: tool.name,
+                    timing: StepTiming(scheduled: tool.scheduled, sent: tool.scheduled, end: end), errorType: error,
+                    observationHash: observation))
             stepCount += 1
         }
 
@@ -353,9 +365,10 @@ public struct ClaudeCodeImporter {
             }
             pendingTools.removeAll()
             let task = firstPrompt.map { String($0.prefix(80)).replacingOccurrences(of: "\n", with: " ") } ?? session
-            try sink.attempt(AttemptRecord(
-                runID: run?.runID ?? "import", attemptID: session, task: task, agentName: "claude-code", outcome: .ungraded,
-                scheduled: sessionStart, end: lastTime, stepCount: stepCount, userTurns: prompts))
+            try sink.attempt(
+                AttemptRecord(
+                    runID: run?.runID ?? "import", attemptID: session, task: task, agentName: "claude-code", outcome: .ungraded,
+                    scheduled: sessionStart, end: lastTime, stepCount: stepCount, userTurns: prompts))
             self.session = nil
             stepCount = 0
             nextIndex = [:]

@@ -123,9 +123,11 @@ struct GeneratedMessage: Decodable {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
             let function = try? c.decodeIfPresent(Function.self, forKey: .function)
-            name = (try? c.decodeIfPresent(String.self, forKey: .function)) ?? function?.name
+            name =
+                (try? c.decodeIfPresent(String.self, forKey: .function)) ?? function?.name
                 ?? (try? c.decodeIfPresent(String.self, forKey: .name)) ?? ""
-            arguments = ((try? c.decodeIfPresent(JSONFingerprint.self, forKey: .arguments)) ?? function?.arguments)?.hash.hex ?? ""
+            arguments =
+                ((try? c.decodeIfPresent(JSONFingerprint.self, forKey: .arguments)) ?? function?.arguments)?.hash.hex ?? ""
         }
     }
 

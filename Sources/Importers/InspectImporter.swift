@@ -56,8 +56,9 @@ public enum InspectImporter {
                 let sample = try JSONDecoder().decode(Sample.self, from: try extract(entry, from: archive))
                 try converter.emit(sample, into: &sink)
             } catch let error as DecodingError {
-                sink.diagnostic(TraceDiagnostic(
-                    severity: .error, file: "\(url.path)#\(entry.path)", line: nil, message: DecodingProblem.describe(error)))
+                sink.diagnostic(
+                    TraceDiagnostic(
+                        severity: .error, file: "\(url.path)#\(entry.path)", line: nil, message: DecodingProblem.describe(error)))
             }
         }
     }
@@ -205,7 +206,8 @@ public enum InspectImporter {
             self.path = path
             self.eval = eval
             runID = "import-\(URL(fileURLWithPath: path).lastPathComponent)"
-            normalizedUsage = Self.version(eval.packages?["inspect_ai"]).map { $0.lexicographicallyPrecedes([0, 3, 184]) == false } ?? true
+            normalizedUsage =
+                Self.version(eval.packages?["inspect_ai"]).map { $0.lexicographicallyPrecedes([0, 3, 184]) == false } ?? true
         }
 
         static func version(_ text: String?) -> [Int]? {
@@ -224,9 +226,10 @@ public enum InspectImporter {
                 let first = sample.events?.lazy.compactMap { $0.timestamp.flatMap { WallClock.nanoseconds(iso8601: $0) } }.first
                 let start = first ?? eval.created.flatMap { WallClock.nanoseconds(iso8601: $0) } ?? 0
                 origin = start
-                try sink.begin(RunRecord(
-                    runID: runID, startedAt: Date(timeIntervalSince1970: Double(start) / 1e9), agentperfVersion: "import",
-                    workload: "\(InspectImporter.format): \(eval.task)"))
+                try sink.begin(
+                    RunRecord(
+                        runID: runID, startedAt: Date(timeIntervalSince1970: Double(start) / 1e9), agentperfVersion: "import",
+                        workload: "\(InspectImporter.format): \(eval.task)"))
             }
             let attemptID = "\(sample.id)#\(sample.epoch ?? 1)"
             var index = 0
@@ -240,20 +243,22 @@ public enum InspectImporter {
                 switch event.event {
                 case "model":
                     if stepEnd == nil, let at, let seconds = event.output?.time { stepEnd = at + Int64(seconds * 1e9) }
-                    steps.append(StepRecord(
-                        runID: runID, attemptID: attemptID, stepID: "s\(index)", agentName: eval.task, index: index,
-                        operation: .chat, useClass: .act, model: event.model ?? eval.model,
-                        provider: event.model?.split(separator: "/").first.map(String.init), usage: usage(of: event),
-                        timing: StepTiming(scheduled: at, sent: at, end: stepEnd),
-                        outputHash: event.output?.choices?.first?.message?.hash))
+                    steps.append(
+                        StepRecord(
+                            runID: runID, attemptID: attemptID, stepID: "s\(index)", agentName: eval.task, index: index,
+                            operation: .chat, useClass: .act, model: event.model ?? eval.model,
+                            provider: event.model?.split(separator: "/").first.map(String.init), usage: usage(of: event),
+                            timing: StepTiming(scheduled: at, sent: at, end: stepEnd),
+                            outputHash: event.output?.choices?.first?.message?.hash))
                 case "tool":
                     let name = event.function ?? "tool"
-                    steps.append(StepRecord(
-                        runID: runID, attemptID: attemptID, stepID: "s\(index)", agentName: eval.task, index: index,
-                        operation: .executeTool, useClass: UseClassification.forTool(named: name), toolName: name,
-                        timing: StepTiming(scheduled: at, sent: at, end: stepEnd),
-                        errorType: event.error.map { _ in StepErrorType.toolFailed },
-                        observationHash: event.result.map { ContentHash.of($0.text) }))
+                    steps.append(
+                        StepRecord(
+                            runID: runID, attemptID: attemptID, stepID: "s\(index)", agentName: eval.task, index: index,
+                            operation: .executeTool, useClass: UseClassification.forTool(named: name), toolName: name,
+                            timing: StepTiming(scheduled: at, sent: at, end: stepEnd),
+                            errorType: event.error.map { _ in StepErrorType.toolFailed },
+                            observationHash: event.result.map { ContentHash.of($0.text) }))
                 default:
                     continue
                 }
@@ -265,10 +270,11 @@ public enum InspectImporter {
             let primary = sample.scores?.keys.sorted().first.flatMap { axes[$0] }
             let outcome: Outcome =
                 sample.error != nil ? .error : primary.map { $0 >= 1 ? .passed : .failed } ?? .ungraded
-            try sink.attempt(AttemptRecord(
-                runID: runID, attemptID: attemptID, task: "\(eval.task)/\(sample.id)", agentName: eval.task,
-                outcome: outcome, score: primary, graderAxes: axes, errorType: sample.error.map { _ in "sample_error" },
-                scheduled: start, end: end, stepCount: steps.count))
+            try sink.attempt(
+                AttemptRecord(
+                    runID: runID, attemptID: attemptID, task: "\(eval.task)/\(sample.id)", agentName: eval.task,
+                    outcome: outcome, score: primary, graderAxes: axes, errorType: sample.error.map { _ in "sample_error" },
+                    scheduled: start, end: end, stepCount: steps.count))
         }
 
         func usage(of event: Event) -> TokenUsage? {

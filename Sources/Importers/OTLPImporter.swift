@@ -45,9 +45,10 @@ public enum OTLPImporter {
                     firstLineFailed = true  // a pretty-printed document: read it whole below
                     break
                 }
-                sink.diagnostic(TraceDiagnostic(
-                    severity: .error, file: url.path, line: line.number,
-                    message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
+                sink.diagnostic(
+                    TraceDiagnostic(
+                        severity: .error, file: url.path, line: line.number,
+                        message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
             }
         }
         if firstLineFailed {
@@ -60,9 +61,12 @@ public enum OTLPImporter {
         }
         try state.flushAll(into: &sink)
         if state.exclusiveInputSeen {
-            sink.diagnostic(TraceDiagnostic(
-                severity: .warning, file: url.path, line: nil,
-                message: "some spans report gen_ai.usage.input_tokens without their cached tokens (Anthropic-style); read as uncached input"))
+            sink.diagnostic(
+                TraceDiagnostic(
+                    severity: .warning, file: url.path, line: nil,
+                    message:
+                        "some spans report gen_ai.usage.input_tokens without their cached tokens (Anthropic-style); read as uncached input"
+                ))
         }
     }
 
@@ -103,7 +107,9 @@ public enum OTLPImporter {
         var isError: Bool
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let number = try? c.decode(Int.self) { isError = number == 2 } else {
+            if let number = try? c.decode(Int.self) {
+                isError = number == 2
+            } else {
                 isError = (try c.decode(String.self)).uppercased().contains("ERROR")
             }
         }
@@ -169,15 +175,22 @@ public enum OTLPImporter {
                         if origin == nil {
                             let start = span.startTimeUnixNano?.value ?? 0
                             origin = start
-                            try sink.begin(RunRecord(
-                                runID: runID, startedAt: Date(timeIntervalSince1970: Double(start) / 1e9),
-                                agentperfVersion: "import", workload: "\(OTLPImporter.format): \(URL(fileURLWithPath: path).lastPathComponent)"))
+                            try sink.begin(
+                                RunRecord(
+                                    runID: runID, startedAt: Date(timeIntervalSince1970: Double(start) / 1e9),
+                                    agentperfVersion: "import",
+                                    workload: "\(OTLPImporter.format): \(URL(fileURLWithPath: path).lastPathComponent)"))
                         }
                         let trace = normalizeID(span.traceId)
-                        let parent = span.parentSpanId.map(normalizeID).flatMap { $0.isEmpty || $0.allSatisfy { $0 == "0" } ? nil : $0 }
-                        let attributes = Dictionary((span.attributes ?? []).compactMap { kv in kv.value.map { (kv.key, $0) } }) { a, _ in a }
+                        let parent = span.parentSpanId.map(normalizeID).flatMap {
+                            $0.isEmpty || $0.allSatisfy { $0 == "0" } ? nil : $0
+                        }
+                        let attributes = Dictionary((span.attributes ?? []).compactMap { kv in kv.value.map { (kv.key, $0) } }) {
+                            a, _ in a
+                        }
                         if traces[trace] == nil { traceOrder.append(trace) }
-                        traces[trace, default: []].append(PendingSpan(span: span, attributes: attributes, id: normalizeID(span.spanId), parent: parent))
+                        traces[trace, default: []].append(
+                            PendingSpan(span: span, attributes: attributes, id: normalizeID(span.spanId), parent: parent))
                         if parent == nil { try flush(trace, into: &sink) }
                     }
                 }
@@ -186,8 +199,10 @@ public enum OTLPImporter {
 
         mutating func flushAll(into sink: inout some TraceSink) throws {
             for trace in traceOrder where traces[trace] != nil {
-                sink.diagnostic(TraceDiagnostic(
-                    severity: .warning, file: path, line: nil, message: "trace \(trace) has no root span; imported without one"))
+                sink.diagnostic(
+                    TraceDiagnostic(
+                        severity: .warning, file: path, line: nil,
+                        message: "trace \(trace) has no root span; imported without one"))
                 try flush(trace, into: &sink)
             }
         }
@@ -229,29 +244,35 @@ public enum OTLPImporter {
                 let a = span.attributes
                 let tool = a["gen_ai.tool.name"]?.string ?? a["tool.name"]?.string
                 let error = a["error.type"]?.string ?? (span.span.status?.code?.isError == true ? "span_error" : nil)
-                try sink.step(StepRecord(
-                    runID: runID, attemptID: trace, stepID: span.id, parentStepID: owner?.id, agentID: agent,
-                    agentName: (owner?.attributes ?? a)["gen_ai.agent.name"]?.string, index: index, operation: op,
-                    useClass: op == .invokeAgent ? .delegate : tool.map { UseClassification.forTool(named: $0) } ?? .act,
-                    model: a["gen_ai.request.model"]?.string ?? a["gen_ai.response.model"]?.string ?? a["llm.model_name"]?.string,
-                    provider: a["gen_ai.provider.name"]?.string ?? a["gen_ai.system"]?.string ?? a["llm.provider"]?.string
-                        ?? a["llm.system"]?.string,
-                    toolName: tool, usage: usage(a),
-                    timing: StepTiming(scheduled: time(span.span.startTimeUnixNano), sent: time(span.span.startTimeUnixNano), end: time(span.span.endTimeUnixNano)),
-                    errorType: error,
-                    // Content is opt-in in both conventions; when captured, hash it (never store it).
-                    outputHash: (a["gen_ai.output.messages"]?.string ?? a["gen_ai.completion"]?.string ?? a["output.value"]?.string)
-                        .map { ContentHash.of($0) }))
+                try sink.step(
+                    StepRecord(
+                        runID: runID, attemptID: trace, stepID: span.id, parentStepID: owner?.id, agentID: agent,
+                        agentName: (owner?.attributes ?? a)["gen_ai.agent.name"]?.string, index: index, operation: op,
+                        useClass: op == .invokeAgent ? .delegate : tool.map { UseClassification.forTool(named: $0) } ?? .act,
+                        model: a["gen_ai.request.model"]?.string ?? a["gen_ai.response.model"]?.string
+                            ?? a["llm.model_name"]?.string,
+                        provider: a["gen_ai.provider.name"]?.string ?? a["gen_ai.system"]?.string ?? a["llm.provider"]?.string
+                            ?? a["llm.system"]?.string,
+                        toolName: tool, usage: usage(a),
+                        timing: StepTiming(
+                            scheduled: time(span.span.startTimeUnixNano), sent: time(span.span.startTimeUnixNano),
+                            end: time(span.span.endTimeUnixNano)),
+                        errorType: error,
+                        // Content is opt-in in both conventions; when captured, hash it (never store it).
+                        outputHash: (a["gen_ai.output.messages"]?.string ?? a["gen_ai.completion"]?.string
+                            ?? a["output.value"]?.string)
+                            .map { ContentHash.of($0) }))
                 count += 1
             }
             let failed = root?.span.status?.code?.isError == true
-            try sink.attempt(AttemptRecord(
-                runID: runID, attemptID: trace,
-                task: root?.attributes["gen_ai.agent.name"]?.string ?? root?.span.name ?? trace,
-                agentName: root?.attributes["gen_ai.agent.name"]?.string, outcome: failed ? .error : .ungraded,
-                errorType: failed ? root?.attributes["error.type"]?.string ?? "span_error" : nil,
-                scheduled: time(root?.span.startTimeUnixNano ?? spans.first?.span.startTimeUnixNano),
-                end: time(root?.span.endTimeUnixNano ?? spans.last?.span.endTimeUnixNano), stepCount: count))
+            try sink.attempt(
+                AttemptRecord(
+                    runID: runID, attemptID: trace,
+                    task: root?.attributes["gen_ai.agent.name"]?.string ?? root?.span.name ?? trace,
+                    agentName: root?.attributes["gen_ai.agent.name"]?.string, outcome: failed ? .error : .ungraded,
+                    errorType: failed ? root?.attributes["error.type"]?.string ?? "span_error" : nil,
+                    scheduled: time(root?.span.startTimeUnixNano ?? spans.first?.span.startTimeUnixNano),
+                    end: time(root?.span.endTimeUnixNano ?? spans.last?.span.endTimeUnixNano), stepCount: count))
         }
 
         mutating func usage(_ a: [String: AnyValue]) -> TokenUsage? {
@@ -260,19 +281,22 @@ public enum OTLPImporter {
                 return nil
             }
             let output = int("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion") ?? 0
-            let read = int(
-                "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
-                "llm.token_count.prompt_details.cache_read") ?? 0
-            let write = int(
-                "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens",
-                "llm.token_count.prompt_details.cache_write") ?? 0
+            let read =
+                int(
+                    "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+                    "llm.token_count.prompt_details.cache_read") ?? 0
+            let write =
+                int(
+                    "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens",
+                    "llm.token_count.prompt_details.cache_write") ?? 0
             let reasoning = int("gen_ai.usage.reasoning.output_tokens", "llm.token_count.completion_details.reasoning") ?? 0
             var uncached = input - read - write
             if uncached < 0 {
                 exclusiveInputSeen = true
                 uncached = input
             }
-            return TokenUsage(uncachedInput: uncached, cacheRead: read, cacheWrite: write, output: output, reasoning: min(reasoning, output))
+            return TokenUsage(
+                uncachedInput: uncached, cacheRead: read, cacheWrite: write, output: output, reasoning: min(reasoning, output))
         }
     }
 

@@ -33,9 +33,10 @@ public enum OpenHandsImporter {
         let runID = "import-\(name)"
         let times = events.map { $0.timestamp.flatMap { WallClock.nanoseconds(iso8601: $0) } }
         let origin = times.compactMap { $0 }.min() ?? 0
-        try sink.begin(RunRecord(
-            runID: runID, startedAt: Date(timeIntervalSince1970: Double(origin) / 1e9), agentperfVersion: "import",
-            workload: "\(format): \(name)"))
+        try sink.begin(
+            RunRecord(
+                runID: runID, startedAt: Date(timeIntervalSince1970: Double(origin) / 1e9), agentperfVersion: "import",
+                workload: "\(format): \(name)"))
         func time(_ i: Int) -> Int64? { times[i].map { $0 - origin } }
 
         var steps: [StepRecord] = []
@@ -59,30 +60,33 @@ public enum OpenHandsImporter {
             let response = event.toolCallMetadata?.modelResponse
             if response?.id.map({ seenResponses.insert($0).inserted }) ?? true {
                 let index = steps.count
-                steps.append(StepRecord(
-                    runID: runID, attemptID: name, stepID: "s\(index)", agentName: "openhands", index: index,
-                    operation: .chat, useClass: UseClassification.forTool(named: action), model: response?.model,
-                    provider: "litellm", usage: response?.usage?.tokenUsage,
-                    timing: StepTiming(scheduled: previousTime, sent: previousTime, end: time(i)),
-                    outputHash: response?.choices?.first?.message?.hash))
+                steps.append(
+                    StepRecord(
+                        runID: runID, attemptID: name, stepID: "s\(index)", agentName: "openhands", index: index,
+                        operation: .chat, useClass: UseClassification.forTool(named: action), model: response?.model,
+                        provider: "litellm", usage: response?.usage?.tokenUsage,
+                        timing: StepTiming(scheduled: previousTime, sent: previousTime, end: time(i)),
+                        outputHash: response?.choices?.first?.message?.hash))
             }
             guard let observation = observationOf[event.id] else { continue }
             let index = steps.count
             let tool = event.toolCallMetadata?.functionName ?? action
-            steps.append(StepRecord(
-                runID: runID, attemptID: name, stepID: "s\(index)", agentName: "openhands", index: index,
-                operation: action == "delegate" ? .invokeAgent : .executeTool,
-                useClass: UseClassification.forTool(named: action, command: event.args?.command), toolName: tool,
-                timing: StepTiming(scheduled: time(i), sent: time(i), end: time(observation)),
-                errorType: events[observation].observation == "error" ? StepErrorType.toolFailed : nil,
-                observationHash: events[observation].content.map { ContentHash.of($0) }))
+            steps.append(
+                StepRecord(
+                    runID: runID, attemptID: name, stepID: "s\(index)", agentName: "openhands", index: index,
+                    operation: action == "delegate" ? .invokeAgent : .executeTool,
+                    useClass: UseClassification.forTool(named: action, command: event.args?.command), toolName: tool,
+                    timing: StepTiming(scheduled: time(i), sent: time(i), end: time(observation)),
+                    errorType: events[observation].observation == "error" ? StepErrorType.toolFailed : nil,
+                    observationHash: events[observation].content.map { ContentHash.of($0) }))
         }
         for step in steps { try sink.step(step) }
         let eventTimes = (0..<events.count).compactMap(time)
-        try sink.attempt(AttemptRecord(
-            runID: runID, attemptID: name, task: task.map { String($0.prefix(80)) } ?? name, agentName: "openhands",
-            outcome: .ungraded, scheduled: eventTimes.min(), end: eventTimes.max(), stepCount: steps.count,
-            reportedCost: reportedCost, userTurns: userMessages))
+        try sink.attempt(
+            AttemptRecord(
+                runID: runID, attemptID: name, task: task.map { String($0.prefix(80)) } ?? name, agentName: "openhands",
+                outcome: .ungraded, scheduled: eventTimes.min(), end: eventTimes.max(), stepCount: steps.count,
+                reportedCost: reportedCost, userTurns: userMessages))
     }
 
     // MARK: Wire types

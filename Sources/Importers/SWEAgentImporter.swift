@@ -34,33 +34,41 @@ public enum SWEAgentImporter {
         let instance = url.deletingPathExtension().lastPathComponent
         let runID = "import-\(url.lastPathComponent)"
         let model = trajectory.info?.model ?? modelFromDirectory(url)
-        try sink.begin(RunRecord(
-            runID: runID, startedAt: Date(timeIntervalSince1970: 0), agentperfVersion: "import", workload: "\(format): \(instance)"))
+        try sink.begin(
+            RunRecord(
+                runID: runID, startedAt: Date(timeIntervalSince1970: 0), agentperfVersion: "import",
+                workload: "\(format): \(instance)"))
         var index = 0
         for entry in trajectory.trajectory {
-            try sink.step(StepRecord(
-                runID: runID, attemptID: instance, stepID: "s\(index)", agentName: "swe-agent", index: index, operation: .chat,
-                useClass: UseClassification.forTool(named: command(entry.action), command: entry.action), model: model,
-                outputHash: (entry.response ?? entry.action).map { ContentHash.of($0) }))
+            try sink.step(
+                StepRecord(
+                    runID: runID, attemptID: instance, stepID: "s\(index)", agentName: "swe-agent", index: index,
+                    operation: .chat,
+                    useClass: UseClassification.forTool(named: command(entry.action), command: entry.action), model: model,
+                    outputHash: (entry.response ?? entry.action).map { ContentHash.of($0) }))
             index += 1
             let name = command(entry.action)
             let timing = entry.executionTime.map { StepTiming(sent: 0, end: Int64($0 * 1e9)) } ?? StepTiming()
-            try sink.step(StepRecord(
-                runID: runID, attemptID: instance, stepID: "s\(index)", agentName: "swe-agent", index: index,
-                operation: .executeTool, useClass: UseClassification.forTool(named: name, command: entry.action), toolName: name,
-                timing: timing, observationHash: entry.observation.map { ContentHash.of($0) }))
+            try sink.step(
+                StepRecord(
+                    runID: runID, attemptID: instance, stepID: "s\(index)", agentName: "swe-agent", index: index,
+                    operation: .executeTool, useClass: UseClassification.forTool(named: name, command: entry.action),
+                    toolName: name,
+                    timing: timing, observationHash: entry.observation.map { ContentHash.of($0) }))
             index += 1
         }
         let stats = trajectory.info?.modelStats
-        try sink.attempt(AttemptRecord(
-            runID: runID, attemptID: instance, task: instance, agentName: "swe-agent", outcome: .ungraded,
-            scheduled: nil, end: nil, stepCount: index,
-            unattributedUsage: stats.map { TokenUsage(uncachedInput: $0.tokensSent ?? 0, output: $0.tokensReceived ?? 0) },
-            unattributedModel: model, reportedCost: stats?.instanceCost))
+        try sink.attempt(
+            AttemptRecord(
+                runID: runID, attemptID: instance, task: instance, agentName: "swe-agent", outcome: .ungraded,
+                scheduled: nil, end: nil, stepCount: index,
+                unattributedUsage: stats.map { TokenUsage(uncachedInput: $0.tokensSent ?? 0, output: $0.tokensReceived ?? 0) },
+                unattributedModel: model, reportedCost: stats?.instanceCost))
         if model == nil {
-            sink.diagnostic(TraceDiagnostic(
-                severity: .warning, file: url.path, line: nil,
-                message: "the trajectory names no model (nor does its directory); its tokens are reported unpriced"))
+            sink.diagnostic(
+                TraceDiagnostic(
+                    severity: .warning, file: url.path, line: nil,
+                    message: "the trajectory names no model (nor does its directory); its tokens are reported unpriced"))
         }
     }
 

@@ -31,9 +31,10 @@ public enum TauBenchImporter {
         }
         do {
             let runs = try JSONDecoder().decode([Tau1Run].self, from: data)
-            try sink.begin(RunRecord(
-                runID: runID, startedAt: Date(timeIntervalSince1970: 0), agentperfVersion: "import",
-                workload: "tau-bench: \(url.lastPathComponent)"))
+            try sink.begin(
+                RunRecord(
+                    runID: runID, startedAt: Date(timeIntervalSince1970: 0), agentperfVersion: "import",
+                    workload: "tau-bench: \(url.lastPathComponent)"))
             for run in runs { try emitTau1(run, runID: runID, into: &sink) }
         } catch {
             throw ImportError.notFormat(path: url.path, format: "tau-bench results", reason: DecodingProblem.describe(error))
@@ -41,11 +42,15 @@ public enum TauBenchImporter {
     }
 
     static func readTau2(_ results: Tau2Results, runID: String, path: String, into sink: inout some TraceSink) throws {
-        let times = results.simulations.flatMap { $0.messages.compactMap { $0.timestamp.flatMap { WallClock.nanoseconds(iso8601: $0) } } }
+        let times = results.simulations.flatMap {
+            $0.messages.compactMap { $0.timestamp.flatMap { WallClock.nanoseconds(iso8601: $0) } }
+        }
         let origin = times.min() ?? 0
-        try sink.begin(RunRecord(
-            runID: runID, startedAt: Date(timeIntervalSince1970: Double(origin) / 1e9), agentperfVersion: "import",
-            workload: "tau2-bench: \(results.info?.environmentInfo?.domainName ?? URL(fileURLWithPath: path).lastPathComponent)"))
+        try sink.begin(
+            RunRecord(
+                runID: runID, startedAt: Date(timeIntervalSince1970: Double(origin) / 1e9), agentperfVersion: "import",
+                workload:
+                    "tau2-bench: \(results.info?.environmentInfo?.domainName ?? URL(fileURLWithPath: path).lastPathComponent)"))
         let model = results.info?.agentInfo?.llm
         for simulation in results.simulations {
             let attemptID = "\(simulation.taskID)#\(simulation.trial ?? 0)#\(simulation.id)"
@@ -59,19 +64,25 @@ public enum TauBenchImporter {
                 defer { if let at { previous = at; stepTimes.append(at) } }
                 switch message.role {
                 case "assistant":
-                    let sent = message.generationTimeSeconds.flatMap { seconds in at.map { $0 - Int64(seconds * 1e9) } } ?? previous
+                    let sent =
+                        message.generationTimeSeconds.flatMap { seconds in at.map { $0 - Int64(seconds * 1e9) } } ?? previous
                     let firstTool = message.toolCalls?.first?.name
-                    steps.append(StepRecord(
-                        runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau2-agent", index: steps.count,
-                        operation: .chat, useClass: firstTool.map { UseClassification.forTool(named: $0) } ?? .act, model: model,
-                        usage: message.usage?.tokenUsage, timing: StepTiming(scheduled: sent, sent: sent, end: at),
-                        reportedCost: message.cost, outputHash: message.outputHash))
+                    steps.append(
+                        StepRecord(
+                            runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau2-agent",
+                            index: steps.count,
+                            operation: .chat, useClass: firstTool.map { UseClassification.forTool(named: $0) } ?? .act,
+                            model: model,
+                            usage: message.usage?.tokenUsage, timing: StepTiming(scheduled: sent, sent: sent, end: at),
+                            reportedCost: message.cost, outputHash: message.outputHash))
                     for call in message.toolCalls ?? [] where call.requestor != "user" {
                         openCalls[call.id] = (steps.count, call.name, at)
-                        steps.append(StepRecord(
-                            runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau2-agent",
-                            index: steps.count, operation: .executeTool, useClass: UseClassification.forTool(named: call.name),
-                            toolName: call.name, timing: StepTiming(scheduled: at, sent: at)))
+                        steps.append(
+                            StepRecord(
+                                runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau2-agent",
+                                index: steps.count, operation: .executeTool,
+                                useClass: UseClassification.forTool(named: call.name),
+                                toolName: call.name, timing: StepTiming(scheduled: at, sent: at)))
                     }
                 case "tool":
                     if let id = message.id, let call = openCalls.removeValue(forKey: id) {
@@ -87,11 +98,12 @@ public enum TauBenchImporter {
             }
             for step in steps { try sink.step(step) }
             let reward = simulation.rewardInfo?.reward
-            try sink.attempt(AttemptRecord(
-                runID: runID, attemptID: attemptID, task: simulation.taskID, agentName: "tau2-agent",
-                outcome: reward.map { $0 >= 1 ? .passed : .failed } ?? .ungraded, score: reward,
-                graderAxes: reward.map { ["reward": $0] } ?? [:], scheduled: stepTimes.min(), end: stepTimes.max(),
-                stepCount: steps.count, reportedCost: simulation.agentCost, userTurns: max(0, userTurns - 1)))
+            try sink.attempt(
+                AttemptRecord(
+                    runID: runID, attemptID: attemptID, task: simulation.taskID, agentName: "tau2-agent",
+                    outcome: reward.map { $0 >= 1 ? .passed : .failed } ?? .ungraded, score: reward,
+                    graderAxes: reward.map { ["reward": $0] } ?? [:], scheduled: stepTimes.min(), end: stepTimes.max(),
+                    stepCount: steps.count, reportedCost: simulation.agentCost, userTurns: max(0, userTurns - 1)))
         }
     }
 
@@ -102,14 +114,17 @@ public enum TauBenchImporter {
         for message in run.traj {
             switch message.role {
             case "assistant":
-                steps.append(StepRecord(
-                    runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent", index: steps.count,
-                    operation: .chat, useClass: .act, outputHash: message.outputHash))
+                steps.append(
+                    StepRecord(
+                        runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent", index: steps.count,
+                        operation: .chat, useClass: .act, outputHash: message.outputHash))
                 for call in message.toolCalls ?? [] {
-                    steps.append(StepRecord(
-                        runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent",
-                        index: steps.count, operation: .executeTool, useClass: UseClassification.forTool(named: call.function.name),
-                        toolName: call.function.name))
+                    steps.append(
+                        StepRecord(
+                            runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent",
+                            index: steps.count, operation: .executeTool,
+                            useClass: UseClassification.forTool(named: call.function.name),
+                            toolName: call.function.name))
                 }
             case "user":
                 userTurns += 1
@@ -118,10 +133,12 @@ public enum TauBenchImporter {
             }
         }
         for step in steps { try sink.step(step) }
-        try sink.attempt(AttemptRecord(
-            runID: runID, attemptID: attemptID, task: "\(run.taskID)", agentName: "tau-agent",
-            outcome: run.reward >= 1 ? .passed : .failed, score: run.reward, graderAxes: ["reward": run.reward],
-            scheduled: nil, end: nil, stepCount: steps.count, reportedCost: run.info?.totalCost, userTurns: max(0, userTurns - 1)))
+        try sink.attempt(
+            AttemptRecord(
+                runID: runID, attemptID: attemptID, task: "\(run.taskID)", agentName: "tau-agent",
+                outcome: run.reward >= 1 ? .passed : .failed, score: run.reward, graderAxes: ["reward": run.reward],
+                scheduled: nil, end: nil, stepCount: steps.count, reportedCost: run.info?.totalCost,
+                userTurns: max(0, userTurns - 1)))
     }
 
     // MARK: Wire types

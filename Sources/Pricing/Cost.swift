@@ -162,8 +162,9 @@ extension PriceTable {
             if let value { return value }
             if needed {
                 let tier = longContext ? "_above_200k_tokens" : ""
-                assumptions.insert(PriceAssumption(
-                    model: entryName, field: field + tier, rule: "\(multiplier) × input_cost_per_token\(tier)"))
+                assumptions.insert(
+                    PriceAssumption(
+                        model: entryName, field: field + tier, rule: "\(multiplier) × input_cost_per_token\(tier)"))
             }
             return input * multiplier
         }

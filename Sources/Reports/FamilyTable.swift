@@ -91,7 +91,8 @@ public enum FamilyTable {
             for (i, c) in cells.enumerated() { text += "  " + String(repeating: " ", count: widths[i] - c.count) + c }
             return text + "\n"
         }
-        var text = "AgentPerf analyze · \(report.sources) source\(report.sources == 1 ? "" : "s") · grouped by \(report.groupBy) · prices \(report.priceTable)\n"
+        var text =
+            "AgentPerf analyze · \(report.sources) source\(report.sources == 1 ? "" : "s") · grouped by \(report.groupBy) · prices \(report.priceTable)\n"
         text += line("", titles)
         for (label, values) in rows { text += values.isEmpty ? label.trimmingPrefix("  ") + "\n" : line(label, values) }
         if report.groups.count > groups.count {
@@ -103,7 +104,9 @@ public enum FamilyTable {
         }
         let unpriced = Set(report.groups.flatMap(\.unpricedModels)).sorted()
         if !unpriced.isEmpty { text += "Note: no price for \(unpriced.joined(separator: ", ")) (add them with --prices).\n" }
-        for assumption in Set(report.groups.flatMap(\.priceAssumptions)).sorted() { text += "Note: price assumed — \(assumption).\n" }
+        for assumption in Set(report.groups.flatMap(\.priceAssumptions)).sorted() {
+            text += "Note: price assumed — \(assumption).\n"
+        }
         return text
     }
 }

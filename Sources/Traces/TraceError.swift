@@ -54,3 +54,36 @@ public struct TraceDiagnostic: Sendable, Hashable, CustomStringConvertible {
         return "\(place): \(severity.rawValue): \(message)"
     }
 }
+
+/// Diagnostics as they arrive: the first `limit` kept in full, the rest only counted, so that a
+/// file of a million bad lines cannot exhaust memory while being analysed.
+public struct DiagnosticList: Sendable {
+    public let limit: Int
+    public private(set) var kept: [TraceDiagnostic] = []
+    public private(set) var errorCount = 0
+    public private(set) var warningCount = 0
+
+    public init(limit: Int = 1000) { self.limit = limit }
+
+    public mutating func append(_ diagnostic: TraceDiagnostic) {
+        switch diagnostic.severity {
+        case .error: errorCount += 1
+        case .warning: warningCount += 1
+        }
+        if kept.count < limit { kept.append(diagnostic) }
+    }
+
+    public var hasErrors: Bool { errorCount > 0 }
+
+    /// The kept diagnostics, one per line, then how many more there were.
+    public var lines: [String] {
+        let omitted = errorCount + warningCount - kept.count
+        return kept.map(\.description)
+            + (omitted > 0
+                ? ["… \(omitted) more (in all \(Self.count(errorCount, "error")), \(Self.count(warningCount, "warning")))"] : [])
+    }
+
+    private static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+}

@@ -1,7 +1,5 @@
 public import Foundation
 
-
-
 /// Where importers put canonical records, as they go.
 ///
 /// The order matches a trace file: one `begin` per source, then for each attempt its steps
@@ -43,11 +41,12 @@ public final class TraceFileSink: TraceSink {
     private let handle: FileHandle
     private let encoder = JSONEncoder()
     private var buffer = Data()
-    public private(set) var diagnostics: [TraceDiagnostic] = []
+    public private(set) var diagnostics = DiagnosticList()
 
     public init(creating url: URL) throws(TraceError) {
         self.url = url
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url)
+        else {
             throw .cannotCreate(path: url.path, reason: "the directory is missing or not writable")
         }
         self.handle = handle

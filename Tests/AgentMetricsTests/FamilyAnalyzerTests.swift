@@ -4,13 +4,15 @@ import Testing
 import Traces
 
 @Suite struct FamilyAnalyzerTests {
-    @Test("pass@k and pass^k match the binomial formulas", arguments: [
-        (5, 2, 2, 0.7, 0.1),   // 1 − C(3,2)/C(5,2) = 0.7;  C(2,2)/C(5,2) = 0.1
-        (4, 4, 3, 1.0, 1.0),
-        (4, 0, 1, 0.0, 0.0),
-        (10, 3, 1, 0.3, 0.3),
-        (3, 1, 3, 1.0, 0.0),
-    ])
+    @Test(
+        "pass@k and pass^k match the binomial formulas",
+        arguments: [
+            (5, 2, 2, 0.7, 0.1),  // 1 − C(3,2)/C(5,2) = 0.7;  C(2,2)/C(5,2) = 0.1
+            (4, 4, 3, 1.0, 1.0),
+            (4, 0, 1, 0.0, 0.0),
+            (10, 3, 1, 0.3, 0.3),
+            (3, 1, 3, 1.0, 0.0),
+        ])
     func reliability(n: Int, c: Int, k: Int, at: Double, hat: Double) throws {
         #expect(abs(try #require(Reliability.passAtK(attempts: n, passed: c, k: k)) - at) < 1e-12)
         #expect(abs(try #require(Reliability.passHatK(attempts: n, passed: c, k: k)) - hat) < 1e-12)
@@ -41,23 +43,32 @@ import Traces
         verifySeconds: Int64? = nil, axes: [String: Double] = [:], agent: String = "a"
     ) {
         var steps: [StepRecord] = inputs.enumerated().map { i, input in
-            StepRecord(runID: "r", attemptID: id, stepID: "s\(i)", index: i, operation: .chat, useClass: .act, model: "m",
-                       usage: TokenUsage(uncachedInput: input, output: 100))
+            StepRecord(
+                runID: "r", attemptID: id, stepID: "s\(i)", index: i, operation: .chat, useClass: .act, model: "m",
+                usage: TokenUsage(uncachedInput: input, output: 100))
         }
         if !subAgentInputs.isEmpty {
-            steps.append(StepRecord(runID: "r", attemptID: id, stepID: "d", index: inputs.count, operation: .invokeAgent, useClass: .delegate))
+            steps.append(
+                StepRecord(
+                    runID: "r", attemptID: id, stepID: "d", index: inputs.count, operation: .invokeAgent, useClass: .delegate))
             for (i, input) in subAgentInputs.enumerated() {
-                steps.append(StepRecord(runID: "r", attemptID: id, stepID: "d.a1.s\(i)", parentStepID: "d", agentID: "d.a1", index: i,
-                                        operation: .chat, useClass: .act, model: "m", usage: TokenUsage(uncachedInput: input, output: 100)))
+                steps.append(
+                    StepRecord(
+                        runID: "r", attemptID: id, stepID: "d.a1.s\(i)", parentStepID: "d", agentID: "d.a1", index: i,
+                        operation: .chat, useClass: .act, model: "m", usage: TokenUsage(uncachedInput: input, output: 100)))
             }
         }
         if let verifySeconds {
-            steps.append(StepRecord(runID: "r", attemptID: id, stepID: "v", index: 99, operation: .executeTool, useClass: .verify,
-                                    toolName: "pytest", timing: StepTiming(sent: 0, end: verifySeconds * 1_000_000_000)))
+            steps.append(
+                StepRecord(
+                    runID: "r", attemptID: id, stepID: "v", index: 99, operation: .executeTool, useClass: .verify,
+                    toolName: "pytest", timing: StepTiming(sent: 0, end: verifySeconds * 1_000_000_000)))
         }
         for step in steps { analyzer.step(step) }
-        analyzer.attempt(AttemptRecord(runID: "r", attemptID: id, task: task, agentName: agent, outcome: outcome,
-                                       graderAxes: axes, scheduled: 0, end: 1_000_000_000, stepCount: steps.count))
+        analyzer.attempt(
+            AttemptRecord(
+                runID: "r", attemptID: id, task: task, agentName: agent, outcome: outcome,
+                graderAxes: axes, scheduled: 0, end: 1_000_000_000, stepCount: steps.count))
     }
 
     @Test("multi-agent multiplier, coordination overhead and accuracy gain on the same task")
@@ -107,8 +118,10 @@ import Traces
     @Test("groups that order two grader axes differently are reported as a rank flip")
     func rankFlips() {
         var analyzer = FamilyAnalyzer(grouping: .agent, prices: Self.prices)
-        Self.feed(&analyzer, id: "1", task: "a", outcome: .passed, inputs: [10], axes: ["success": 1, "privacy": 0.2], agent: "fast")
-        Self.feed(&analyzer, id: "2", task: "a", outcome: .failed, inputs: [10], axes: ["success": 0, "privacy": 0.9], agent: "careful")
+        Self.feed(
+            &analyzer, id: "1", task: "a", outcome: .passed, inputs: [10], axes: ["success": 1, "privacy": 0.2], agent: "fast")
+        Self.feed(
+            &analyzer, id: "2", task: "a", outcome: .failed, inputs: [10], axes: ["success": 0, "privacy": 0.9], agent: "careful")
         let flips = analyzer.report().rankFlips
         #expect(flips == [RankFlip(first: "careful", second: "fast", axisFirstLeads: "privacy", axisSecondLeads: "success")])
     }
@@ -126,10 +139,14 @@ import Traces
     @Test("attempt-level token totals are priced under the attempt's model, and a missing model is reported")
     func unattributed() throws {
         var analyzer = FamilyAnalyzer(grouping: .all, prices: Self.prices)
-        analyzer.attempt(AttemptRecord(runID: "r", attemptID: "x", task: "a", outcome: .passed, scheduled: nil, end: nil, stepCount: 0,
-                                       unattributedUsage: TokenUsage(uncachedInput: 1000, output: 500), unattributedModel: "m", reportedCost: 0.002))
-        analyzer.attempt(AttemptRecord(runID: "r", attemptID: "y", task: "b", outcome: .failed, scheduled: nil, end: nil, stepCount: 0,
-                                       unattributedUsage: TokenUsage(uncachedInput: 10)))
+        analyzer.attempt(
+            AttemptRecord(
+                runID: "r", attemptID: "x", task: "a", outcome: .passed, scheduled: nil, end: nil, stepCount: 0,
+                unattributedUsage: TokenUsage(uncachedInput: 1000, output: 500), unattributedModel: "m", reportedCost: 0.002))
+        analyzer.attempt(
+            AttemptRecord(
+                runID: "r", attemptID: "y", task: "b", outcome: .failed, scheduled: nil, end: nil, stepCount: 0,
+                unattributedUsage: TokenUsage(uncachedInput: 10)))
         let group = try #require(analyzer.report().groups.first)
         #expect(abs(group.cost.total - 0.002) < 1e-15)
         #expect(group.reportedCost.value == 0.002 && abs((group.computedCostOfReported.value ?? 0) - 0.002) < 1e-15)
@@ -140,11 +157,15 @@ import Traces
     /// Feeds one rollout: model steps that generated `outputs` (hash, output tokens) in order.
     static func feedRollout(_ analyzer: inout FamilyAnalyzer, id: String, task: String, outputs: [(String, Int)]) {
         for (i, (hash, tokens)) in outputs.enumerated() {
-            analyzer.step(StepRecord(runID: "r", attemptID: id, stepID: "s\(i)", index: i, operation: .chat, useClass: .act, model: "m",
-                                     usage: TokenUsage(uncachedInput: 10, output: tokens), outputHash: hash))
+            analyzer.step(
+                StepRecord(
+                    runID: "r", attemptID: id, stepID: "s\(i)", index: i, operation: .chat, useClass: .act, model: "m",
+                    usage: TokenUsage(uncachedInput: 10, output: tokens), outputHash: hash))
         }
-        analyzer.attempt(AttemptRecord(runID: "r", attemptID: id, task: task, outcome: .ungraded, scheduled: 0, end: 1,
-                                       stepCount: outputs.count))
+        analyzer.attempt(
+            AttemptRecord(
+                runID: "r", attemptID: id, task: task, outcome: .ungraded, scheduled: 0, end: 1,
+                stepCount: outputs.count))
     }
 
     @Test("tree-rollout diversity counts shared prefixes once and identical rollouts as one leaf")

@@ -25,7 +25,8 @@ import Traces
     func malformed() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let good = try String(contentsOf: Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl"), encoding: .utf8)
+        let good = try String(
+            contentsOf: Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl"), encoding: .utf8)
         try directory.write("session.jsonl", good + "{\"type\": \"assistant\", \"sessionId\": \n")
         try directory.write("notes.json", "{\"hello\": 1}")  // in a walked directory: skipped, not an error
         let result = try Self.agentperf(["analyze", directory.url.path, "--group-by", "all"])

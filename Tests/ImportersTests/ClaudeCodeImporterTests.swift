@@ -35,7 +35,9 @@ import Traces
             toolSeconds: 7.184, cost: 0.194855),
     ]
 
-    @Test("a transcript imports as one attempt with deduplicated messages, token buckets, tools and their times", arguments: expected)
+    @Test(
+        "a transcript imports as one attempt with deduplicated messages, token buckets, tools and their times",
+        arguments: expected)
     func transcript(expected: Expected) throws {
         let log = try Self.load(expected.file)
         #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
@@ -67,8 +69,10 @@ import Traces
     func malformed() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var lines = try String(contentsOf: Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        var lines = try String(
+            contentsOf: Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl"), encoding: .utf8
+        )
+        .split(separator: "\n").map(String.init)
         lines[2] = String(lines[2].prefix(40))  // the first assistant message
         lines.insert(#"{"type":"assistant","sessionId":7}"#, at: 5)
         let file = try directory.write("broken.jsonl", lines.joined(separator: "\n") + "\n")

@@ -9,9 +9,11 @@ import ZIPFoundation
 @Suite struct InspectImporterTests {
     static let browser = Fixtures.real("inspect/2025-05-12T20-27-36-04-00_browser.json")
     static let archive = Fixtures.real("inspect/2025-02-11T15-17-00-05-00_popularity_dPiJifoWeEQBrfWsAopzWr.eval")
-    static let miniPrices = PriceTable(version: "test", models: [
-        "gpt-4o-mini": ModelPrice(inputCostPerToken: 1.5e-7, outputCostPerToken: 6e-7, cacheReadInputTokenCost: 7.5e-8),
-    ])
+    static let miniPrices = PriceTable(
+        version: "test",
+        models: [
+            "gpt-4o-mini": ModelPrice(inputCostPerToken: 1.5e-7, outputCostPerToken: 6e-7, cacheReadInputTokenCost: 7.5e-8)
+        ])
 
     @Test("a JSON log (Inspect 0.3.95): raw provider usage splits cached tokens out of input_tokens")
     func browserLog() throws {
@@ -24,9 +26,11 @@ import ZIPFoundation
         let chats = attempt.steps.filter { $0.operation == .chat }
         #expect(chats.count == 5)
         // Inspect's own total: 15,235 input tokens of which 9,088 cached.
-        #expect(chats.compactMap(\.usage).reduce(TokenUsage(), +) == TokenUsage(uncachedInput: 6147, cacheRead: 9088, output: 281))
+        #expect(
+            chats.compactMap(\.usage).reduce(TokenUsage(), +) == TokenUsage(uncachedInput: 6147, cacheRead: 9088, output: 281))
         let tools = attempt.steps.filter { $0.operation == .executeTool }
-        #expect(tools.compactMap(\.toolName) == ["web_browser_go", "web_browser_click", "web_browser_click", "web_browser_click"])
+        #expect(
+            tools.compactMap(\.toolName) == ["web_browser_go", "web_browser_click", "web_browser_click", "web_browser_click"])
         let seconds = tools.compactMap(\.latency).reduce(0) { $0 + Double($1) / 1e9 }
         #expect(abs(seconds - 9.860189) < 1e-6)
         let cost = attempt.steps.reduce(PricedUsage()) { $0 + Self.miniPrices.price($1) }.cost.total
@@ -66,9 +70,11 @@ import ZIPFoundation
         try FileManager.default.copyItem(at: Self.archive, to: copy)
         let archive = try Archive(url: copy, accessMode: .update)
         let bad = Data(#"{"id": 99, "events": [{"event": 3}]}"#.utf8)
-        try archive.addEntry(with: "samples/99_epoch_1.json", type: .file, uncompressedSize: Int64(bad.count), provider: { position, size in
-            bad.subdata(in: Int(position)..<Int(position) + size)
-        })
+        try archive.addEntry(
+            with: "samples/99_epoch_1.json", type: .file, uncompressedSize: Int64(bad.count),
+            provider: { position, size in
+                bad.subdata(in: Int(position)..<Int(position) + size)
+            })
         var sink = CollectingSink()
         try InspectImporter.readArchive(copy, into: &sink)
         #expect(sink.log.attempts.count == 10)

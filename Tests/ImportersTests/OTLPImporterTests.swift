@@ -77,14 +77,19 @@ import Traces
         let compact = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: Data(Self.document.utf8)))
         let line = String(decoding: compact, as: UTF8.self)
             .replacingOccurrences(of: "5b8efff798038103d269b633813fc60c", with: "W47/95gDgQPSabYzgT/GDA==")
-        let log = try Self.load(line + "\n" + line.replacingOccurrences(of: "W47/95gDgQPSabYzgT/GDA==", with: "00000000000000000000000000000001") + "\n")
+        let log = try Self.load(
+            line + "\n" + line.replacingOccurrences(of: "W47/95gDgQPSabYzgT/GDA==", with: "00000000000000000000000000000001")
+                + "\n")
         #expect(log.attempts.map(\.record.attemptID) == ["5b8efff798038103d269b633813fc60c", "00000000000000000000000000000001"])
     }
 
     @Test("a malformed line is an error naming it; the other lines import")
     func malformed() throws {
-        let compact = String(decoding: try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: Data(Self.document.utf8))), as: UTF8.self)
-        let log = try Self.load(compact + "\n{\"resourceSpans\": 5}\n" + compact.replacingOccurrences(of: "5b8efff7", with: "00000000") + "\n")
+        let compact = String(
+            decoding: try JSONSerialization.data(
+                withJSONObject: try JSONSerialization.jsonObject(with: Data(Self.document.utf8))), as: UTF8.self)
+        let log = try Self.load(
+            compact + "\n{\"resourceSpans\": 5}\n" + compact.replacingOccurrences(of: "5b8efff7", with: "00000000") + "\n")
         #expect(log.attempts.count == 2)
         #expect(log.diagnostics.map(\.line) == [2])
     }

@@ -14,10 +14,13 @@ import Traces
         return sink.log
     }
 
-    static let sonnet35 = PriceTable(version: "test", models: [
-        "claude-3-5-sonnet-20241022": ModelPrice(
-            inputCostPerToken: 3e-6, outputCostPerToken: 15e-6, cacheReadInputTokenCost: 3e-7, cacheCreationInputTokenCost: 3.75e-6),
-    ])
+    static let sonnet35 = PriceTable(
+        version: "test",
+        models: [
+            "claude-3-5-sonnet-20241022": ModelPrice(
+                inputCostPerToken: 3e-6, outputCostPerToken: 15e-6, cacheReadInputTokenCost: 3e-7,
+                cacheCreationInputTokenCost: 3.75e-6)
+        ])
 
     @Test("OpenHands: a repeated model_response counts once; LiteLLM's prompt_tokens include cache writes and reads")
     func openHandsBasic() throws {
@@ -25,8 +28,9 @@ import Traces
         let attempt = try #require(log.attempts.first)
         let chats = attempt.steps.filter { $0.operation == .chat }
         #expect(chats.count == 2)
-        #expect(chats.compactMap(\.usage).reduce(TokenUsage(), +)
-            == TokenUsage(uncachedInput: 10, cacheRead: 3482, cacheWrite: 4640, output: 1312))
+        #expect(
+            chats.compactMap(\.usage).reduce(TokenUsage(), +)
+                == TokenUsage(uncachedInput: 10, cacheRead: 3482, cacheWrite: 4640, output: 1312))
         let tools = attempt.steps.filter { $0.operation == .executeTool }
         #expect(tools.map(\.toolName) == ["str_replace_editor"])
         #expect(tools.first?.latency == 36_897_000)
@@ -78,7 +82,8 @@ import Traces
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // SWE-agent names the model in its run directory; keep that name.
-        let run = directory.url.appendingPathComponent("gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1")
+        let run = directory.url.appendingPathComponent(
+            "gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1")
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
         let file = run.appendingPathComponent("pydicom__pydicom-1458.traj")
         try FileManager.default.copyItem(at: Fixtures.real("swe-agent/pydicom__pydicom-1458.traj"), to: file)
@@ -88,7 +93,8 @@ import Traces
         #expect(attempt.steps.filter { $0.operation == .executeTool }.count == 12)
         #expect(attempt.record.unattributedUsage == TokenUsage(uncachedInput: 122_612, output: 1369))
         #expect(attempt.record.unattributedModel == "gpt-4-1106-preview")
-        let cost = PriceTable.bundled.price(try #require(attempt.record.unattributedUsage), model: "gpt-4-1106-preview").cost.total
+        let cost = PriceTable.bundled.price(try #require(attempt.record.unattributedUsage), model: "gpt-4-1106-preview").cost
+            .total
         let reported = try #require(attempt.record.reportedCost)
         #expect(reported == 1.26719)
         #expect((cost * 100).rounded() == (reported * 100).rounded())
@@ -170,15 +176,17 @@ import Traces
         #expect(abs(diversity - 2 / 0.040) < 1e-9)
     }
 
-    @Test("every real file is recognised as its format", arguments: [
-        ("claude-code/claude-reliability__hello-world-script.jsonl", TraceFormat.claudeCode),
-        ("claude-code/claude-reliability__coverage-test-fix.jsonl", .claudeCode),
-        ("inspect/2025-05-12T20-27-36-04-00_browser.json", .inspect),
-        ("inspect/2025-02-11T15-17-00-05-00_popularity_dPiJifoWeEQBrfWsAopzWr.eval", .inspectEval),
-        ("openhands/openhands__basic.json", .openhands),
-        ("openhands/openhands__basic_interactions.json", .openhands),
-        ("swe-agent/pydicom__pydicom-1458.traj", .sweAgent),
-    ])
+    @Test(
+        "every real file is recognised as its format",
+        arguments: [
+            ("claude-code/claude-reliability__hello-world-script.jsonl", TraceFormat.claudeCode),
+            ("claude-code/claude-reliability__coverage-test-fix.jsonl", .claudeCode),
+            ("inspect/2025-05-12T20-27-36-04-00_browser.json", .inspect),
+            ("inspect/2025-02-11T15-17-00-05-00_popularity_dPiJifoWeEQBrfWsAopzWr.eval", .inspectEval),
+            ("openhands/openhands__basic.json", .openhands),
+            ("openhands/openhands__basic_interactions.json", .openhands),
+            ("swe-agent/pydicom__pydicom-1458.traj", .sweAgent),
+        ])
     func detection(file: String, format: TraceFormat) {
         #expect(TraceFormat.detect(Fixtures.real(file)) == format)
     }
