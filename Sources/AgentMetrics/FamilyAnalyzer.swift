@@ -12,7 +12,7 @@ public struct FamilyAnalyzer: TraceSink {
     }
 
     private let grouping: Grouping
-    private let prices: PriceTable
+    private var prices: PriceTable
     private let requestedK: Int?
     private var runID = ""
     private var inFlight: [String: AttemptProgress] = [:]
@@ -26,6 +26,12 @@ public struct FamilyAnalyzer: TraceSink {
         requestedK = k
     }
 
+    /// Adds `table`'s entries (taking precedence) for the records that follow: an AgentPerf run's
+    /// own `prices.json` prices its simulated models.
+    public mutating func addPrices(_ table: PriceTable) {
+        prices = prices.merged(with: table)
+    }
+
     public mutating func begin(_ run: RunRecord) {
         runID = run.workload
         sources += 1
@@ -37,6 +43,8 @@ public struct FamilyAnalyzer: TraceSink {
 
     public mutating func attempt(_ attempt: AttemptRecord) {
         var progress = inFlight.removeValue(forKey: attempt.attemptID) ?? AttemptProgress()
+        // Warm-up attempts of AgentPerf runs are load, not results, as in `run`'s figures.
+        if attempt.isWarmup { return }
         if let usage = attempt.unattributedUsage {
             progress.addUnattributed(usage, model: attempt.unattributedModel, prices: prices)
         }

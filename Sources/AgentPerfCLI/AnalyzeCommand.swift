@@ -1,6 +1,7 @@
 import AgentMetrics
 import ArgumentParser
 import Foundation
+import Harness
 import Importers
 import Pricing
 import Reports
@@ -32,7 +33,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "Trace files or directories.")
     var paths: [String]
 
-    @Option(help: "Group attempts by: all, model, task, session (source file), agent.")
+    @Option(help: "Group attempts by: all, model, task, session (source file), agent, all.")
     var groupBy: String = "model"
 
     @Option(help: "Read every file as this format: \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -64,7 +65,16 @@ struct AnalyzeCommand: ParsableCommand {
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
         var analyzer = FamilyAnalyzer(grouping: FamilyAnalyzer.Grouping(rawValue: groupBy) ?? .model, prices: table, k: k)
+        var runPrices: Set<String> = []
         let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
+            // An AgentPerf run directory prices its own models (unless --prices says otherwise).
+            let sibling = url.deletingLastPathComponent().appendingPathComponent(BenchmarkRun.pricesFileName)
+            if prices == nil, format == .agentperf, FileManager.default.fileExists(atPath: sibling.path),
+                runPrices.insert(sibling.path).inserted
+            {
+                analyzer.addPrices(try PriceTable.load(from: sibling))
+                Terminal.err("prices for \(url.path): \(sibling.path), over the bundled snapshot\n")
+            }
             if let outDirectory {
                 let file = try TraceFileSink(
                     creating: outDirectory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))

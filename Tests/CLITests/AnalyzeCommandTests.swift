@@ -66,4 +66,35 @@ import Traces
             #expect(!log.hasErrors, "\(file): \(log.diagnostics)")
         }
     }
+
+    @Test("analyze of an AgentPerf run agrees with the run's own summary: its prices, no warm-up, same cost")
+    func agreesWithRun() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try directory.write(
+            "one-level.yaml",
+            CommandLineTests.tinyWorkload.replacingOccurrences(
+                of: "concurrency: [1, 2], attempts: 3", with: "concurrency: [2], attempts: 6, warmup_attempts: 2"))
+        let out = directory.file("run").path
+        let run = try Self.agentperf(["run", workload.path, "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/summary.json")))
+        let level = try #require(((summary as? [String: Any])?["levels"] as? [[String: Any]])?.first)
+        let attempts = try #require(level["attempts"] as? [String: Any])
+        let runCost = try #require((level["cost"] as? [String: Any])?["total"] as? [String: Any])
+
+        let analyze = try Self.agentperf(["analyze", "\(out)/traces.jsonl", "--group-by", "all", "--json"])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        #expect(analyze.stderr.contains("prices.json"))
+        let report = try JSONSerialization.jsonObject(with: Data(analyze.stdout.utf8)) as? [String: Any]
+        let group = try #require((report?["groups"] as? [[String: Any]])?.first)
+        #expect(attempts["warmup"] as? Int == 2)  // recorded in the traces, left out of both
+        #expect(group["attempts"] as? Int == attempts["total"] as? Int)
+        #expect(group["passed"] as? Int == attempts["passed"] as? Int)
+        let cost = try #require(group["cost"] as? [String: Any])
+        for bucket in ["uncached_input", "cache_read", "cache_write", "output", "tool", "total"] {
+            let ours = try #require(cost[bucket] as? Double), theirs = try #require(runCost[bucket] as? Double)
+            #expect(abs(ours - theirs) < 1e-12, "\(bucket)")
+        }
+    }
 }
