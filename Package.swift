@@ -135,12 +135,27 @@ let package = Package(
         .executableTarget(name: "agentperf", dependencies: ["AgentPerfCLI"]),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: [.product(name: "Yams", package: "Yams")], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
         .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "WireFormats", "Traces", "TestSupport"]),
+        .testTarget(
+            name: "BackendsTests",
+            dependencies: [
+                "Backends", "WireFormats", "Traces", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(

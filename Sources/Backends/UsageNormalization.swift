@@ -3,7 +3,8 @@ public import WireFormats
 
 /// Provider usage → AgentPerf's separate token buckets (SPEC §2).
 public enum UsageNormalization {
-    /// OpenAI Chat Completions: `uncached = prompt − cached − cache_write`.
+    /// OpenAI Chat Completions: `prompt_tokens` includes cached tokens, so
+    /// `uncached = prompt − cached − cache_write`.
     public static func openAIChat(_ usage: OpenAIChat.Usage) -> TokenUsage {
         let cached = usage.promptTokensDetails?.cachedTokens ?? 0
         let written = usage.promptTokensDetails?.cacheWriteTokens ?? 0
@@ -12,8 +13,26 @@ public enum UsageNormalization {
             output: usage.completionTokens, reasoning: usage.completionTokensDetails?.reasoningTokens ?? 0)
     }
 
-    /// A rough count for servers that report no usage: four characters per token, the common
-    /// rule of thumb for English BPE vocabularies. Always marked estimated.
+    /// OpenAI Responses: `input_tokens` includes `input_tokens_details.cached_tokens`;
+    /// `output_tokens` includes `output_tokens_details.reasoning_tokens`.
+    public static func openAIResponses(_ usage: OpenAIResponses.Usage) -> TokenUsage {
+        let cached = usage.inputTokensDetails?.cachedTokens ?? 0
+        return TokenUsage(
+            uncachedInput: max(0, usage.inputTokens - cached), cacheRead: cached, output: usage.outputTokens,
+            reasoning: min(usage.outputTokensDetails?.reasoningTokens ?? 0, usage.outputTokens))
+    }
+
+    /// Anthropic Messages: `input_tokens` *excludes* cache reads and writes; the 1-hour part of
+    /// the writes is `cache_creation.ephemeral_1h_input_tokens`.
+    public static func anthropic(_ usage: AnthropicMessages.Usage) -> TokenUsage {
+        let written = usage.cacheCreationInputTokens ?? 0
+        return TokenUsage(
+            uncachedInput: usage.inputTokens ?? 0, cacheRead: usage.cacheReadInputTokens ?? 0, cacheWrite: written,
+            cacheWrite1h: min(written, usage.cacheCreation?.ephemeral1h ?? 0), output: usage.outputTokens ?? 0)
+    }
+
+    /// A rough count for servers that report no usage and offer no tokenizer: four characters
+    /// per token, the common rule of thumb for English BPE vocabularies. Always marked estimated.
     public static func estimate(inputText: [String], outputText: String) -> TokenUsage {
         let input = inputText.reduce(0) { $0 + ($1.utf8.count + 3) / 4 }
         return TokenUsage(uncachedInput: input, output: (outputText.utf8.count + 3) / 4, isEstimated: true)

@@ -139,8 +139,11 @@ public struct BenchmarkRun: Sendable {
             concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
         configuration.timeout = .init(connect: .seconds(10))
         return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-            let backend = OpenAICompatibleBackend(
-                baseURL: baseURL, providerName: provider, client: client, headers: headers, clock: clock)
+            // The scripted agent asks for exact output lengths (`ignore_eos`), as vLLM, SGLang and
+            // the simulated fleet allow.
+            let backend = OpenAIBackend(
+                transport: HTTPTransport(baseURL: baseURL, client: client, headers: headers, clock: clock),
+                providerName: provider, options: .init(sendIgnoreEOS: true))
             let loop = ScriptedAgentLoop(
                 workload: workload, chat: backend, embeddings: backend,
                 tools: ToolRunner(tools: workload.tools, clock: clock), clock: clock)

@@ -82,8 +82,18 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
 public enum StepErrorType {
     /// The connection could not be opened.
     public static let connect = "connect_error"
-    /// A connect, first-token or total deadline passed.
+    /// The call's total deadline (or the attempt's) passed.
     public static let timeout = "timeout"
+    /// No connection could be opened in time.
+    public static let connectTimeout = "connect_timeout"
+    /// The request was sent but no generated output arrived in time.
+    public static let firstTokenTimeout = "first_token_timeout"
+    /// The server sent an error event inside an otherwise successful stream.
+    public static let streamError = "stream_error"
+    /// The model called a tool with arguments that are not valid JSON or do not fit the schema.
+    public static let invalidToolArguments = "invalid_tool_arguments"
+    /// The model called a tool the workload does not define.
+    public static let unknownTool = "unknown_tool"
     /// The server answered with an HTTP error status; the status follows (`http_429`).
     public static func http(_ status: Int) -> String { "http_\(status)" }
     /// The stream ended before its final event.

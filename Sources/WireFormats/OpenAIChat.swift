@@ -7,16 +7,22 @@ public enum OpenAIChat {
         public var role: String
         public var content: String?
         public var name: String?
+        /// On a `tool` message: the call it answers.
         public var toolCallID: String?
+        /// On an `assistant` message: the tools it called.
+        public var toolCalls: [ToolCall]?
 
-        public init(role: String, content: String?, name: String? = nil, toolCallID: String? = nil) {
+        public init(
+            role: String, content: String?, name: String? = nil, toolCallID: String? = nil, toolCalls: [ToolCall]? = nil
+        ) {
             self.role = role
             self.content = content
             self.name = name
             self.toolCallID = toolCallID
+            self.toolCalls = toolCalls
         }
 
-        enum CodingKeys: String, CodingKey { case role, content, name, toolCallID = "tool_call_id" }
+        enum CodingKeys: String, CodingKey { case role, content, name, toolCallID = "tool_call_id", toolCalls = "tool_calls" }
 
         private struct TextPart: Decodable { var type: String; var text: String? }
 
@@ -25,11 +31,12 @@ public enum OpenAIChat {
             role = try c.decode(String.self, forKey: .role)
             name = try c.decodeIfPresent(String.self, forKey: .name)
             toolCallID = try c.decodeIfPresent(String.self, forKey: .toolCallID)
+            toolCalls = try c.decodeIfPresent([ToolCall].self, forKey: .toolCalls)
             if let text = try? c.decodeIfPresent(String.self, forKey: .content) {
                 content = text
             } else if let parts = try? c.decodeIfPresent([TextPart].self, forKey: .content) {
                 content = parts.compactMap(\.text).joined(separator: "\n")
-            } else if try c.decodeNil(forKey: .content) {
+            } else if try !c.contains(.content) || c.decodeNil(forKey: .content) {
                 content = nil
             } else {
                 throw DecodingError.typeMismatch(
@@ -47,9 +54,49 @@ public enum OpenAIChat {
         enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
     }
 
+    /// A function the model may call: `{"type": "function", "function": {name, description, parameters}}`.
+    public struct Tool: Codable, Sendable, Hashable {
+        public var type: String
+        public var function: FunctionDefinition
+
+        public init(name: String, description: String?, parameters: JSONValue) {
+            type = "function"
+            function = FunctionDefinition(name: name, description: description, parameters: parameters)
+        }
+    }
+
+    public struct FunctionDefinition: Codable, Sendable, Hashable {
+        public var name: String
+        public var description: String?
+        /// A JSON Schema object.
+        public var parameters: JSONValue
+    }
+
+    /// A complete tool call: on an assistant message, or assembled from stream deltas.
+    public struct ToolCall: Codable, Sendable, Hashable {
+        public var id: String
+        public var type: String
+        public var function: FunctionCall
+
+        public init(id: String, name: String, arguments: String) {
+            self.id = id
+            type = "function"
+            function = FunctionCall(name: name, arguments: arguments)
+        }
+    }
+
+    public struct FunctionCall: Codable, Sendable, Hashable {
+        public var name: String
+        /// JSON text, as the model wrote it (it may not parse).
+        public var arguments: String
+    }
+
     public struct Request: Codable, Sendable, Hashable {
         public var model: String
         public var messages: [Message]
+        public var tools: [Tool]?
+        /// `"auto"`, `"none"`, `"required"`, or `{"type": "function", "function": {"name": …}}`.
+        public var toolChoice: JSONValue?
         public var maxTokens: Int?
         public var maxCompletionTokens: Int?
         public var stream: Bool?
@@ -59,12 +106,14 @@ public enum OpenAIChat {
         public var ignoreEOS: Bool?
 
         public init(
-            model: String, messages: [Message], maxTokens: Int? = nil, maxCompletionTokens: Int? = nil,
-            stream: Bool? = nil, streamOptions: StreamOptions? = nil, temperature: Double? = nil,
-            ignoreEOS: Bool? = nil
+            model: String, messages: [Message], tools: [Tool]? = nil, toolChoice: JSONValue? = nil, maxTokens: Int? = nil,
+            maxCompletionTokens: Int? = nil, stream: Bool? = nil, streamOptions: StreamOptions? = nil,
+            temperature: Double? = nil, ignoreEOS: Bool? = nil
         ) {
             self.model = model
             self.messages = messages
+            self.tools = tools
+            self.toolChoice = toolChoice
             self.maxTokens = maxTokens
             self.maxCompletionTokens = maxCompletionTokens
             self.stream = stream
@@ -74,7 +123,8 @@ public enum OpenAIChat {
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, messages, maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens"
+            case model, messages, tools, toolChoice = "tool_choice"
+            case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens"
             case stream, streamOptions = "stream_options", temperature, ignoreEOS = "ignore_eos"
         }
 
@@ -131,8 +181,6 @@ public enum OpenAIChat {
         public var content: String?
         /// vLLM / DeepSeek style reasoning text.
         public var reasoningContent: String?
-        /// Tool-call deltas are only detected here (their arguments are parsed by backends that
-        /// drive tools).
         public var toolCalls: [ToolCallDelta]?
 
         public init(
@@ -149,12 +197,28 @@ public enum OpenAIChat {
         }
     }
 
+    /// A piece of a streamed tool call: the first carries `id` and `function.name`, later ones
+    /// pieces of `function.arguments`, all with the call's `index`.
     public struct ToolCallDelta: Codable, Sendable, Hashable {
         public var index: Int?
         public var id: String?
-        public init(index: Int?, id: String?) {
+        public var type: String?
+        public var function: FunctionDelta?
+
+        public init(index: Int?, id: String?, type: String? = nil, function: FunctionDelta? = nil) {
             self.index = index
             self.id = id
+            self.type = type
+            self.function = function
+        }
+    }
+
+    public struct FunctionDelta: Codable, Sendable, Hashable {
+        public var name: String?
+        public var arguments: String?
+        public init(name: String? = nil, arguments: String? = nil) {
+            self.name = name
+            self.arguments = arguments
         }
     }
 
@@ -197,10 +261,13 @@ public enum OpenAIChat {
     public struct ResponseMessage: Codable, Sendable, Hashable {
         public var role: String
         public var content: String?
-        public init(role: String, content: String?) {
+        public var toolCalls: [ToolCall]?
+        public init(role: String, content: String?, toolCalls: [ToolCall]? = nil) {
             self.role = role
             self.content = content
+            self.toolCalls = toolCalls
         }
+        enum CodingKeys: String, CodingKey { case role, content, toolCalls = "tool_calls" }
     }
 
     public struct Choice: Codable, Sendable, Hashable {

@@ -11,6 +11,11 @@ public enum Fixtures {
     public static let realData = packageRoot.appendingPathComponent("Tests/Fixtures/real")
 
     public static func real(_ path: String) -> URL { realData.appendingPathComponent(path) }
+
+    /// Streams written from the providers' documentation (Tests/Fixtures/docs/README.md).
+    public static func docs(_ path: String) -> URL {
+        packageRoot.appendingPathComponent("Tests/Fixtures/docs").appendingPathComponent(path)
+    }
 }
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.

@@ -1,0 +1,296 @@
+public import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+public import Traces
+import WireFormats
+
+/// What every backend does with HTTP: POST a JSON body to a path under the base URL with the
+/// backend's headers, stamp `sent` just before the request goes to the connection pool, turn
+/// error statuses and transport failures into failed results (never thrown), and read a body
+/// either whole or as a stream of server-sent events folded by a `StreamAccumulator`.
+public struct HTTPTransport: Sendable {
+    public let baseURL: URL
+    let client: HTTPClient
+    let headers: [(String, String)]
+    let clock: RunClock
+    let timeouts: Timeouts
+
+    /// Per-call deadlines besides the attempt's: connecting is the client's own setting.
+    public struct Timeouts: Sendable, Hashable {
+        /// Request sent → first byte of the body (for streams: the first event).
+        public var firstToken: Duration?
+        /// Request sent → response complete.
+        public var total: Duration?
+        public init(firstToken: Duration? = nil, total: Duration? = nil) {
+            self.firstToken = firstToken
+            self.total = total
+        }
+    }
+
+    /// - Parameters:
+    ///   - baseURL: up to and including the API version, e.g. `http://127.0.0.1:8000/v1`.
+    ///   - headers: request headers, API keys included (read from the environment by the caller;
+    ///     never written anywhere by AgentPerf).
+    public init(
+        baseURL: URL, client: HTTPClient, headers: [(String, String)] = [], clock: RunClock, timeouts: Timeouts = Timeouts()
+    ) {
+        self.baseURL = baseURL
+        self.client = client
+        self.headers = headers
+        self.clock = clock
+        self.timeouts = timeouts
+    }
+
+    /// A whole (non-streamed) JSON response, decoded.
+    func postJSON<Response: Decodable>(
+        _ path: String, body: some Encodable, as: Response.Type, deadline: ContinuousClock.Instant,
+        read: @Sendable @escaping (Response, inout ModelCallResult) throws -> Void
+    ) async -> ModelCallResult {
+        await post(path, body: body, deadline: deadline) { body, start, firstOutput in
+            var result = start
+            let data = try await Self.collect(body)
+            firstOutput.arrived()
+            result.timing.end = clock.now()
+            if result.timing.firstToken == nil { result.timing.firstToken = result.timing.end }
+            let decoded: Response
+            do { decoded = try JSONDecoder().decode(Response.self, from: data) } catch {
+                return Self.failed(
+                    result, StepErrorType.malformedEvent, "unreadable response: \(String(decoding: data.prefix(200), as: UTF8.self))")
+            }
+            try read(decoded, &result)
+            return result
+        }
+    }
+
+    /// A streamed response: events folded by `Accumulator`, `firstToken` / `lastToken` stamped on
+    /// the events that carried generated output. A stream that ends before its protocol's final
+    /// event is `truncated_stream` (what arrived is kept); an event that does not parse is
+    /// `malformed_event`; an error event is an HTTP-500-class failure with its message.
+    func postStream<Accumulator: StreamAccumulator>(
+        _ path: String, body: some Encodable, accumulator: Accumulator.Type, deadline: ContinuousClock.Instant
+    ) async -> ModelCallResult {
+        await post(path, body: body, deadline: deadline) { body, start, firstOutput in
+            var result = start
+            var parser = ServerSentEventParser()
+            var accumulator = Accumulator()
+            func finish(_ error: String?, _ message: String) -> ModelCallResult {
+                result.timing.end = clock.now()
+                result.content = accumulator.content
+                result.toolCalls = accumulator.toolCalls
+                result.usage = accumulator.usage
+                result.finishReason = accumulator.finishReason
+                return error.map { Self.failed(result, $0, message) } ?? result
+            }
+            for try await buffer in body {
+                for event in parser.parse(buffer.readableBytesView) {
+                    let generated: Bool
+                    do throws(StreamProblem) { generated = try accumulator.consume(event) } catch {
+                        switch error {
+                        case .malformed(let data): return finish(StepErrorType.malformedEvent, "unparseable event: \(data)")
+                        case .serverError(let message): return finish(StepErrorType.streamError, message)
+                        }
+                    }
+                    if generated {
+                        let now = clock.now()
+                        if result.timing.firstToken == nil {
+                            result.timing.firstToken = now
+                            firstOutput.arrived()
+                        }
+                        result.timing.lastToken = now
+                    }
+                }
+            }
+            if !accumulator.isComplete {
+                return finish(StepErrorType.truncatedStream, "the stream ended before its final event")
+            }
+            return finish(nil, "")
+        }
+    }
+
+    /// Sends one request, stamping `sent`; hands a successful response's body to `read`. The
+    /// first-token and total timeouts race the whole exchange, body included (the client's own
+    /// deadline only covers the response head).
+    private func post(
+        _ path: String, body: some Encodable, deadline: ContinuousClock.Instant,
+        read: @Sendable @escaping (HTTPClientResponse.Body, ModelCallResult, FirstOutput) async throws -> ModelCallResult
+    ) async -> ModelCallResult {
+        var result = ModelCallResult()
+        var request = HTTPClientRequest(url: baseURL.appendingPathComponent(path).absoluteString)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        do { request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body))) } catch {
+            return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)")
+        }
+        let sentAt = ContinuousClock.now
+        let totalDeadline = timeouts.total.map { min(deadline, sentAt + $0) } ?? deadline
+        let firstOutput = FirstOutput()
+        result.timing.sent = clock.now()
+        let started = result
+        let (client, clock, prepared) = (self.client, self.clock, request)
+        do {
+            return try await Self.race(
+                firstOutputBy: timeouts.firstToken.map { sentAt + $0 }, firstOutput: firstOutput,
+                totalBy: timeouts.total.map { _ in totalDeadline }
+            ) {
+                var result = started
+                let response = try await client.execute(prepared, deadline: Self.nioDeadline(totalDeadline))
+                result.httpStatus = Int(response.status.code)
+                result.timing.serverQueue = Self.serverQueue(response.headers)
+                guard response.status.code < 400 else {
+                    let message = try await Self.errorMessage(response.body)
+                    result.timing.end = clock.now()
+                    result.retryAfter = Self.retryAfter(response.headers)
+                    return Self.failed(result, StepErrorType.http(Int(response.status.code)), message)
+                }
+                return try await read(response.body, result, firstOutput)
+            }
+        } catch {
+            result.timing.end = clock.now()
+            return Self.failed(result, Self.classify(error), "\(error)")
+        }
+    }
+
+    /// Set once the first generated output (or, unstreamed, the body) arrives.
+    final class FirstOutput: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func arrived() { flag.store(true, ordering: .relaxed) }
+        var hasArrived: Bool { flag.load(ordering: .relaxed) }
+    }
+
+    enum CallTimeout: Error {
+        case firstToken, total
+    }
+
+    /// Runs `exchange`, failing with `CallTimeout.firstToken` if no output has arrived by
+    /// `firstOutputBy`, and with `.total` if it has not finished by `totalBy`.
+    static func race(
+        firstOutputBy: ContinuousClock.Instant?, firstOutput: FirstOutput, totalBy: ContinuousClock.Instant?,
+        _ exchange: @Sendable @escaping () async throws -> ModelCallResult
+    ) async throws -> ModelCallResult {
+        if firstOutputBy == nil, totalBy == nil { return try await exchange() }
+        return try await withThrowingTaskGroup(of: ModelCallResult?.self) { group in
+            group.addTask { try await exchange() }
+            if let firstOutputBy {
+                group.addTask {
+                    try await Task.sleep(until: firstOutputBy, clock: .continuous)
+                    if !firstOutput.hasArrived { throw CallTimeout.firstToken }
+                    return nil
+                }
+            }
+            if let totalBy {
+                group.addTask {
+                    try await Task.sleep(until: totalBy, clock: .continuous)
+                    throw CallTimeout.total
+                }
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    // MARK: Helpers
+
+    static func nioDeadline(_ deadline: ContinuousClock.Instant) -> NIODeadline {
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        return .now() + .nanoseconds(max(0, remaining.nanoseconds))
+    }
+
+    static func serverQueue(_ headers: HTTPHeaders) -> Int64? {
+        guard let value = headers.first(name: "server-timing"),
+            let milliseconds = ServerTiming.duration(named: "queue", in: value)
+        else { return nil }
+        return Int64((milliseconds * 1e6).rounded())
+    }
+
+    /// `Retry-After` as seconds (`120`) or an HTTP date; OpenAI's `retry-after-ms` too.
+    static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+        if let text = headers.first(name: "retry-after-ms"), let ms = Double(text), ms >= 0 { return .milliseconds(ms) }
+        guard let text = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(text), seconds >= 0 { return .milliseconds(seconds * 1000) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: text) else { return nil }
+        return .milliseconds(max(0, date.timeIntervalSinceNow) * 1000)
+    }
+
+    static func collect(_ body: HTTPClientResponse.Body) async throws -> Data {
+        var data = Data()
+        for try await buffer in body { data.append(contentsOf: buffer.readableBytesView) }
+        return data
+    }
+
+    static func errorMessage(_ body: HTTPClientResponse.Body) async throws -> String {
+        let data = try await collect(body)
+        if let decoded = try? JSONDecoder().decode(OpenAIErrorBody.self, from: data) { return decoded.error.message }
+        return String(decoding: data.prefix(300), as: UTF8.self)
+    }
+
+    static func failed(_ result: ModelCallResult, _ type: String, _ message: String) -> ModelCallResult {
+        var result = result
+        result.errorType = type
+        result.errorMessage = message
+        return result
+    }
+
+    /// Maps transport errors to `error.type` values.
+    static func classify(_ error: any Error) -> String {
+        if let timeout = error as? CallTimeout {
+            return timeout == .firstToken ? StepErrorType.firstTokenTimeout : StepErrorType.timeout
+        }
+        if error is CancellationError { return StepErrorType.cancelled }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return StepErrorType.connectTimeout
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return StepErrorType.timeout
+            case .cancelled: return StepErrorType.cancelled
+            case .remoteConnectionClosed: return StepErrorType.truncatedStream
+            default: break
+            }
+        }
+        if error is DecodingError { return StepErrorType.malformedEvent }
+        let text = "\(error)".lowercased()
+        if text.contains("connection refused") || text.contains("connect") { return StepErrorType.connect }
+        return StepErrorType.transport
+    }
+}
+
+extension HTTPTransport {
+    /// The same server without the API-version suffix (`…/v1` → `…`), where vLLM and llama.cpp
+    /// serve `/tokenize`.
+    public var serverRoot: HTTPTransport {
+        var root = baseURL
+        if ["v1", "v2", "v3"].contains(root.lastPathComponent) { root = root.deletingLastPathComponent() }
+        return HTTPTransport(baseURL: root, client: client, headers: headers, clock: clock, timeouts: timeouts)
+    }
+
+    /// A copy that also sends `name: value`, unless a header of that name is already set.
+    public func withDefaultHeader(_ name: String, _ value: String) -> HTTPTransport {
+        guard !headers.contains(where: { $0.0.lowercased() == name.lowercased() }) else { return self }
+        return HTTPTransport(baseURL: baseURL, client: client, headers: headers + [(name, value)], clock: clock, timeouts: timeouts)
+    }
+
+    /// A plain JSON exchange for auxiliary calls (tokenizers): thrown errors, no timing.
+    func exchange<Response: Decodable>(
+        _ path: String, body: some Encodable, as: Response.Type, deadline: ContinuousClock.Instant
+    ) async throws -> Response {
+        var request = HTTPClientRequest(url: baseURL.appendingPathComponent(path).absoluteString)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        let response = try await client.execute(request, deadline: Self.nioDeadline(deadline))
+        let data = try await Self.collect(response.body)
+        guard response.status.code < 400 else { throw AuxiliaryCallFailed(status: Int(response.status.code)) }
+        return try JSONDecoder().decode(Response.self, from: data)
+    }
+
+    struct AuxiliaryCallFailed: Error { var status: Int }
+}
