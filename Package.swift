@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "Backends", "WireFormats", "Traces", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),

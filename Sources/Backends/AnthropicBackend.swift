@@ -29,7 +29,8 @@ public struct AnthropicBackend: ChatBackend {
         let body = Self.request(for: call, caching: promptCaching)
         var result: ModelCallResult
         if call.stream {
-            result = await transport.postStream("messages", body: body, accumulator: AnthropicStreamAccumulator.self, deadline: deadline)
+            result = await transport.postStream(
+                "messages", body: body, accumulator: AnthropicStreamAccumulator.self, deadline: deadline)
         } else {
             result = await transport.postJSON("messages", body: body, as: AnthropicMessages.Response.self, deadline: deadline) {
                 response, result in
@@ -74,7 +75,8 @@ public struct AnthropicBackend: ChatBackend {
                 append("assistant", text + uses)
             case .tool:
                 append(
-                    "user", [.toolResult(toolUseID: message.toolCallID ?? "", content: message.content, isError: message.isError)])
+                    "user", [.toolResult(toolUseID: message.toolCallID ?? "", content: message.content, isError: message.isError)]
+                )
             }
         }
         if let cache, var last = messages.popLast(), !last.content.isEmpty {

@@ -57,7 +57,8 @@ public struct HTTPTransport: Sendable {
             let decoded: Response
             do { decoded = try JSONDecoder().decode(Response.self, from: data) } catch {
                 return Self.failed(
-                    result, StepErrorType.malformedEvent, "unreadable response: \(String(decoding: data.prefix(200), as: UTF8.self))")
+                    result, StepErrorType.malformedEvent,
+                    "unreadable response: \(String(decoding: data.prefix(200), as: UTF8.self))")
             }
             try read(decoded, &result)
             return result
@@ -83,7 +84,15 @@ public struct HTTPTransport: Sendable {
                 result.finishReason = accumulator.finishReason
                 return error.map { Self.failed(result, $0, message) } ?? result
             }
-            for try await buffer in body {
+            // A body that breaks off (connection closed mid-stream) keeps what arrived.
+            var buffers = body.makeAsyncIterator()
+            while true {
+                let next: ByteBuffer?
+                do { next = try await buffers.next() } catch {
+                    if error is CancellationError || Task.isCancelled { throw error }
+                    return finish(StepErrorType.truncatedStream, "the stream broke off: \(error)")
+                }
+                guard let buffer = next else { break }
                 for event in parser.parse(buffer.readableBytesView) {
                     let generated: Bool
                     do throws(StreamProblem) { generated = try accumulator.consume(event) } catch {
@@ -274,7 +283,8 @@ extension HTTPTransport {
     /// A copy that also sends `name: value`, unless a header of that name is already set.
     public func withDefaultHeader(_ name: String, _ value: String) -> HTTPTransport {
         guard !headers.contains(where: { $0.0.lowercased() == name.lowercased() }) else { return self }
-        return HTTPTransport(baseURL: baseURL, client: client, headers: headers + [(name, value)], clock: clock, timeouts: timeouts)
+        return HTTPTransport(
+            baseURL: baseURL, client: client, headers: headers + [(name, value)], clock: clock, timeouts: timeouts)
     }
 
     /// A plain JSON exchange for auxiliary calls (tokenizers): thrown errors, no timing.

@@ -19,7 +19,8 @@ public struct OpenAIResponsesBackend: ChatBackend {
         let body = Self.request(for: call)
         var result: ModelCallResult
         if call.stream {
-            result = await transport.postStream("responses", body: body, accumulator: ResponsesStreamAccumulator.self, deadline: deadline)
+            result = await transport.postStream(
+                "responses", body: body, accumulator: ResponsesStreamAccumulator.self, deadline: deadline)
         } else {
             result = await transport.postJSON("responses", body: body, as: OpenAIResponses.Response.self, deadline: deadline) {
                 response, result in
@@ -30,7 +31,8 @@ public struct OpenAIResponsesBackend: ChatBackend {
                     ToolCall(id: $0.callID ?? $0.id ?? "", name: $0.name ?? "", arguments: $0.arguments ?? "")
                 }
                 result.usage = response.usage.map(UsageNormalization.openAIResponses)
-                result.finishReason = response.status == "completed" ? (result.toolCalls.isEmpty ? "stop" : "tool_calls") : response.status
+                result.finishReason =
+                    response.status == "completed" ? (result.toolCalls.isEmpty ? "stop" : "tool_calls") : response.status
             }
         }
         if result.usage == nil, result.succeeded {

@@ -19,7 +19,9 @@ public final class TokenCounter: Sendable {
     }
 
     /// Usage for a call whose server reported none.
-    func usage(for call: ChatCall, output: String, outputToolCalls: [ToolCall], deadline: ContinuousClock.Instant) async
+    func usage(
+        for call: ChatCall, output: String, outputToolCalls: [ToolCall], deadline: ContinuousClock.Instant
+    ) async
         -> TokenUsage
     {
         let generated = output + outputToolCalls.map { "\($0.name)\($0.arguments)" }.joined()

@@ -65,7 +65,9 @@ public enum AnthropicMessages {
             self.cacheControl = cacheControl
         }
 
-        enum CodingKeys: String, CodingKey { case name, description, inputSchema = "input_schema", cacheControl = "cache_control" }
+        enum CodingKeys: String, CodingKey {
+            case name, description, inputSchema = "input_schema", cacheControl = "cache_control"
+        }
     }
 
     public struct Request: Codable, Sendable, Hashable {

@@ -70,7 +70,11 @@ extension JSONValue: Codable {
         case .bool(let flag): try container.encode(flag)
         case .number(let number):
             // Whole numbers as integers, as a hand-written schema would have them.
-            if number.rounded() == number, abs(number) < 1e15 { try container.encode(Int64(number)) } else { try container.encode(number) }
+            if number.rounded() == number, abs(number) < 1e15 {
+                try container.encode(Int64(number))
+            } else {
+                try container.encode(number)
+            }
         case .string(let text): try container.encode(text)
         case .array(let array): try container.encode(array)
         case .object(let fields): try container.encode(fields)

@@ -102,7 +102,9 @@ import WireFormats
     @Test("an unparseable event is malformed and an error event is a server error, in every protocol")
     func problems() {
         var chat = ChatStreamAccumulator()
-        #expect(throws: StreamProblem.malformed(#"{"choices": 3}"#)) { try chat.consume(ServerSentEvent(data: #"{"choices": 3}"#)) }
+        #expect(throws: StreamProblem.malformed(#"{"choices": 3}"#)) {
+            try chat.consume(ServerSentEvent(data: #"{"choices": 3}"#))
+        }
         #expect(throws: StreamProblem.serverError("overloaded")) {
             try chat.consume(ServerSentEvent(data: #"{"error":{"message":"overloaded","type":"server_error"}}"#))
         }
@@ -115,7 +117,8 @@ import WireFormats
         var anthropic = AnthropicStreamAccumulator()
         #expect(throws: StreamProblem.serverError("Overloaded")) {
             try anthropic.consume(
-                ServerSentEvent(event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#))
+                ServerSentEvent(
+                    event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#))
         }
     }
 }

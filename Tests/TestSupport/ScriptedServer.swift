@@ -41,7 +41,8 @@ public struct ScriptedResponse: Sendable {
     }
 
     public static func json(_ text: String, status: Int = 200, headers: [String: String] = [:]) -> ScriptedResponse {
-        ScriptedResponse(status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, pieces: [text])
+        ScriptedResponse(
+            status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, pieces: [text])
     }
 }
 
