@@ -100,7 +100,13 @@ public final class ScriptedServer: Sendable {
                 if scripted.pause > .zero { try await Task.sleep(for: scripted.pause) }
                 try await writer.write(ByteBuffer(string: piece))
             }
-            if scripted.cutOff { throw CutOff() }
+            if scripted.cutOff {
+                // Hummingbird closes the channel when the body throws, and a close can drop writes
+                // still queued in the channel; wait until the pieces have reached the socket so
+                // the client sees "some body, then the connection dies", as on a real network.
+                try await Task.sleep(for: .milliseconds(300))
+                throw CutOff()
+            }
             try await writer.finish(nil)
         }
         return Response(status: HTTPResponse.Status(code: scripted.status), headers: fields, body: responseBody)
