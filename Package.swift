@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "Workload",
             dependencies: [
-                "Traces", "Pricing", "SimulatedFleet", "SpecDecoding",
+                "Traces", "Pricing", "SimulatedFleet", "SpecDecoding", "WireFormats",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -51,7 +51,9 @@ let package = Package(
         ),
         .target(
             name: "AgentLoop",
-            dependencies: ["Workload", "Backends", "Tools", "Recorder", "Traces", "SpecDecoding"]
+            dependencies: [
+                "Workload", "Backends", "Tools", "Graders", "Recorder", "Traces", "Pricing", "SpecDecoding", "WireFormats",
+            ]
         ),
         .target(
             name: "Backends",
@@ -65,11 +67,16 @@ let package = Package(
         .target(
             name: "Tools",
             dependencies: [
-                "Workload", "Traces", "SpecDecoding",
+                "Workload", "Traces", "SpecDecoding", "WireFormats",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        /// Decides what counts as done: checks on the final answer, commands, the judge's prompt.
+        .target(name: "Graders", dependencies: ["Workload", "Tools", "WireFormats", "SpecDecoding"]),
         .target(name: "Recorder", dependencies: ["Traces"]),
 
         // MARK: Traces → Metrics → Reports

@@ -20,25 +20,22 @@ public import Workload
 /// produced the final answer, drawn from the attempt's own seeded stream.
 public struct ScriptedAgentLoop: Sendable {
     private let workload: Workload
-    private let chat: any ChatBackend
-    private let embeddings: any EmbeddingBackend
+    private let routes: ModelRoutes
     private let tools: ToolRunner
     private let clock: RunClock
     /// System prompts by "task/agent", built once: they are identical in every attempt.
     private let systemPrompts: [String: String]
     private let usesCommands: Bool
 
-    public init(
-        workload: Workload, chat: any ChatBackend, embeddings: any EmbeddingBackend, tools: ToolRunner, clock: RunClock
-    ) {
+    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: RunClock) {
         self.workload = workload
-        self.chat = chat
-        self.embeddings = embeddings
+        self.routes = routes
         self.tools = tools
         self.clock = clock
         var prompts: [String: String] = [:]
         for task in workload.tasks {
-            for agent in Self.agents(in: task.agent) {
+            guard let scripted = task.scripted else { continue }
+            for agent in Self.agents(in: scripted.agent) {
                 let key = "\(task.name)/\(agent.name)"
                 guard prompts[key] == nil else { continue }
                 var generator = SeededGenerator(seed: workload.seed, stream: "system/\(key)")
@@ -53,12 +50,14 @@ public struct ScriptedAgentLoop: Sendable {
     /// Runs one attempt to its end (or its timeout).
     public func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
+        guard let scripted = task.scripted else { preconditionFailure("task \(task.name) is not scripted") }
         let log = StepLog()
         let deadline = clock.instant(at: plan.scheduled) + workload.load.attemptTimeout.duration
         let directory = usesCommands ? Self.makeWorkingDirectory(plan.attemptID) : nil
         defer { if let directory { try? FileManager.default.removeItem(at: directory) } }
 
-        let context = AttemptContext(plan: plan, task: task, log: log, deadline: deadline, directory: directory)
+        let context = AttemptContext(
+            plan: plan, task: task.name, scripted: scripted, log: log, deadline: deadline, directory: directory)
         let outcome: AgentOutcome = await withTaskGroup(of: AgentOutcome?.self) { group in
             group.addTask { await self.runMainAgent(context) }
             group.addTask {
@@ -75,13 +74,13 @@ public struct ScriptedAgentLoop: Sendable {
         let steps = await log.recorded
         let end = clock.now()
         var record = AttemptRecord(
-            runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agent.name,
+            runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
             concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
             outcome: .error, scheduled: plan.scheduled, end: end, stepCount: steps.count)
         switch outcome {
         case .completed(let finalTier):
             var grader = SeededGenerator(seed: workload.seed, stream: "grade/\(plan.concurrency ?? 0)/\(plan.sequence)")
-            let passed = grader.nextUnit() < (task.passProbability[finalTier] ?? 0)
+            let passed = grader.nextUnit() < (scripted.passProbability[finalTier] ?? 0)
             record.outcome = passed ? .passed : .failed
             record.score = passed ? 1 : 0
             record.graderAxes = ["success": passed ? 1 : 0]
@@ -106,7 +105,8 @@ public struct ScriptedAgentLoop: Sendable {
 
     private struct AttemptContext: Sendable {
         let plan: AttemptPlan
-        let task: TaskSpec
+        let task: String
+        let scripted: ScriptedTask
         let log: StepLog
         let deadline: ContinuousClock.Instant
         let directory: URL?
@@ -136,10 +136,10 @@ public struct ScriptedAgentLoop: Sendable {
     private func runMainAgent(_ context: AttemptContext) async -> AgentOutcome {
         var generator = SeededGenerator(
             seed: workload.seed, stream: "attempt/\(context.plan.concurrency ?? 0)/\(context.plan.sequence)")
-        let identity = AgentIdentity(id: "main", name: context.task.agent.name, parentStepID: nil, stepPrefix: "")
-        var state = openConversation(for: context.task.agent, task: context.task, generator: &generator)
+        let identity = AgentIdentity(id: "main", name: context.scripted.agent.name, parentStepID: nil, stepPrefix: "")
+        var state = openConversation(for: context.scripted.agent, task: context.task, generator: &generator)
         do {
-            try await perform(context.task.agent.steps, as: identity, state: &state, context: context)
+            try await perform(context.scripted.agent.steps, as: identity, state: &state, context: context)
         } catch {
             return .failed(error.errorType)
         }
@@ -147,8 +147,8 @@ public struct ScriptedAgentLoop: Sendable {
         return .completed(finalTier: tier)
     }
 
-    private func openConversation(for agent: AgentSpec, task: TaskSpec, generator: inout SeededGenerator) -> AgentState {
-        let system = systemPrompts["\(task.name)/\(agent.name)"] ?? ""
+    private func openConversation(for agent: AgentSpec, task: String, generator: inout SeededGenerator) -> AgentState {
+        let system = systemPrompts["\(task)/\(agent.name)"] ?? ""
         let taskTokens = agent.taskPromptTokens.sample(using: &generator)
         let taskText = SyntheticText.words(taskTokens, using: &generator)
         return AgentState(
@@ -181,16 +181,21 @@ public struct ScriptedAgentLoop: Sendable {
         _ step: ModelStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        let model = workload.models[step.tier] ?? step.tier
+        guard let route = routes[step.tier] else { throw AgentStop(errorType: "no_backend") }
         let output = step.outputTokens.sample(using: &state.generator)
-        var result = await chat.chat(
-            ChatCall(model: model, messages: state.messages, maxTokens: output, exactOutputLength: true),
+        let tries = await RetryingCaller.chat(
+            ChatCall(model: route.model, messages: state.messages, maxTokens: output, exactOutputLength: true), route: route,
             deadline: context.deadline)
-        result.timing.scheduled = scheduled
-        await record(
-            .chat, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
-            error: result.errorType, status: result.httpStatus, output: result.succeeded ? ContentHash.of(result.content) : nil,
-            as: agent, state: &state, context: context)
+        for (n, attempt) in tries.enumerated() {
+            var timing = attempt.timing
+            timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
+            await record(
+                .chat, use: step.use, model: route.model, tier: step.tier, tool: nil, attempt.usage, timing,
+                error: attempt.errorType, status: attempt.httpStatus,
+                output: attempt.succeeded ? ContentHash.of(attempt.content) : nil, provider: route.chat?.providerName,
+                as: agent, state: &state, context: context)
+        }
+        guard let result = tries.last else { throw AgentStop(errorType: "no_backend") }
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .assistant, content: result.content))
         state.lastTier = step.tier
@@ -214,13 +219,14 @@ public struct ScriptedAgentLoop: Sendable {
         _ step: EmbedStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        let model = workload.models[step.tier] ?? step.tier
+        guard let route = routes[step.tier], let embeddings = route.embeddings else { throw AgentStop(errorType: "no_backend") }
         let text = SyntheticText.words(step.inputTokens.sample(using: &state.generator), using: &state.generator)
-        var result = await embeddings.embed(EmbeddingCall(model: model, inputs: [text]), deadline: context.deadline)
+        var result = await embeddings.embed(EmbeddingCall(model: route.model, inputs: [text]), deadline: context.deadline)
         result.timing.scheduled = scheduled
         await record(
-            .embeddings, use: step.use, model: model, tier: step.tier, tool: nil, result.usage, result.timing,
-            error: result.errorType, status: result.httpStatus, as: agent, state: &state, context: context)
+            .embeddings, use: step.use, model: route.model, tier: step.tier, tool: nil, result.usage, result.timing,
+            error: result.errorType, status: result.httpStatus, provider: embeddings.providerName, as: agent, state: &state,
+            context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
     }
 
@@ -272,8 +278,8 @@ public struct ScriptedAgentLoop: Sendable {
 
     private func record(
         _ operation: OperationName, use: UseClass, model: String?, tier: String?, tool: String?, _ usage: TokenUsage?,
-        _ timing: StepTiming, error: String?, status: Int?, output: String? = nil, as agent: AgentIdentity,
-        state: inout AgentState,
+        _ timing: StepTiming, error: String?, status: Int?, output: String? = nil, provider: String? = nil,
+        as agent: AgentIdentity, state: inout AgentState,
         context: AttemptContext
     ) async {
         let index = state.nextIndex
@@ -283,7 +289,7 @@ public struct ScriptedAgentLoop: Sendable {
                 runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "\(agent.stepPrefix)s\(index)",
                 parentStepID: agent.parentStepID, agentID: agent.id, agentName: agent.name, index: index,
                 operation: operation, useClass: use, model: model, tier: tier,
-                provider: operation == .executeTool ? nil : chat.providerName, toolName: tool, usage: usage, timing: timing,
+                provider: provider, toolName: tool, usage: usage, timing: timing,
                 errorType: error, httpStatus: status, outputHash: output))
     }
 

@@ -57,13 +57,13 @@ public struct BenchmarkRun: Sendable {
     public static let tracesFileName = "traces.jsonl"
 
     public func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
-        let artifacts = try prepareOutput()
-        let endpoint = try resolveEndpoint()
+        let workload = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: workload)
+        var backends = try ResolvedBackends.resolve(workload)
+        let artifacts = try prepareOutput(workload)
         let clock = RunClock()
         let run = RunRecord(
             runID: artifacts.runID, startedAt: Date(), agentperfVersion: AgentPerfVersion.current, workload: workload.name,
-            seed: workload.seed, concurrencyLevels: workload.load.concurrency,
-            target: endpoint.map(\.baseURL) ?? "simulated fleet (in-process)")
+            seed: workload.seed, concurrencyLevels: workload.load.concurrency, target: backends.target)
         let writer: TraceWriter
         do { writer = try TraceWriter(creating: artifacts.traces, run: run) } catch { throw .traceWriteFailed(error) }
         let recorder = RunRecorder(writer: writer, progress: progress)
@@ -72,27 +72,19 @@ public struct BenchmarkRun: Sendable {
         let interrupted: Bool
         do {
             interrupted = try await withThrowingTaskGroup(of: Void.self) { group in
-                let baseURL: URL
-                let provider: String
-                var headers: [(String, String)] = []
                 var fleet: ServiceGroup?
-                if let endpoint {
-                    baseURL = URL(string: endpoint.baseURL)!
-                    provider = endpoint.provider
-                    if let variable = endpoint.apiKeyEnvironmentVariable,
-                        let key = ProcessInfo.processInfo.environment[variable]
-                    {
-                        headers.append(("authorization", "Bearer \(key)"))
-                    }
-                } else {
+                if backends.usesFleet {
                     let (services, port) = try await startFleet(in: &group)
                     fleet = services
-                    baseURL = URL(string: "http://127.0.0.1:\(port)/v1")!
-                    provider = "agentperf-simulated-fleet"
+                    backends.specs["fleet"]?.baseURL = "http://127.0.0.1:\(port)/v1"
                 }
-                let interrupted = try await runLevels(
-                    baseURL: baseURL, provider: provider, headers: headers, clock: clock, runID: artifacts.runID,
-                    recorder: recorder)
+                let configuration = ResolvedBackends.clientConfiguration(workload, specs: backends.specs)
+                let interrupted = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+                    try await runLevels(
+                        workload, routes: backends.routes(for: workload, client: client, clock: clock), client: client,
+                        clock: clock,
+                        runID: artifacts.runID, recorder: recorder)
+                }
                 await fleet?.triggerGracefulShutdown()
                 try await group.waitForAll()
                 return interrupted
@@ -129,75 +121,59 @@ public struct BenchmarkRun: Sendable {
     }
 
     private func runLevels(
-        baseURL: URL, provider: String, headers: [(String, String)], clock: RunClock, runID: String, recorder: RunRecorder
+        _ workload: Workload, routes: ModelRoutes, client: HTTPClient, clock: RunClock, runID: String, recorder: RunRecorder
     ) async throws -> Bool {
-        var configuration = HTTPClient.Configuration()
-        // Connections enough for every agent and sub-agent to have a request in flight.
-        let widest = workload.tasks.map { Self.widestFanout($0.agent.steps) }.max() ?? 1
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
-        configuration.timeout = .init(connect: .seconds(10))
-        return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-            // The scripted agent asks for exact output lengths (`ignore_eos`), as vLLM, SGLang and
-            // the simulated fleet allow.
-            let backend = OpenAIBackend(
-                transport: HTTPTransport(baseURL: baseURL, client: client, headers: headers, clock: clock),
-                providerName: provider, options: .init(sendIgnoreEOS: true))
-            let loop = ScriptedAgentLoop(
-                workload: workload, chat: backend, embeddings: backend,
-                tools: ToolRunner(tools: workload.tools, clock: clock), clock: clock)
-            let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
-            let plans = LevelPlan.plans(for: workload.load)
-            let writeFailure = WriteFailure()
-            for (index, level) in plans.enumerated() {
-                if Task.isCancelled { return true }
-                var announcement = LevelAnnouncement(
-                    concurrency: level.concurrency, index: index, count: plans.count, warmupSeconds: nil,
-                    warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
-                switch level.length {
-                case .duration(let d): announcement.measuredSeconds = d.seconds
-                case .attempts(let n): announcement.measuredAttempts = n
-                }
-                switch level.warmup {
-                case .none: break
-                case .duration(let d): announcement.warmupSeconds = d.seconds
-                case .attempts(let n): announcement.warmupAttempts = n
-                }
-                await recorder.announce(.levelStarted(announcement))
-                let outcome = await scheduler.run(level, runID: runID) { plan in
-                    guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
-                    do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
-                        await writeFailure.set(error)
-                        return nil
-                    }
-                    return plan.isWarmup ? nil : record.end
-                }
-                if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
-                do throws(TraceError) {
-                    try await recorder.record(
-                        WindowRecord(
-                            runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
-                            start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
-                            interrupted: outcome.interrupted))
-                } catch { throw HarnessError.traceWriteFailed(error) }
-                if outcome.interrupted { return true }
+        let loop = AttemptRunner(
+            workload: workload, routes: routes, tools: ToolRunner(tools: workload.tools, clock: clock, http: client),
+            clock: clock)
+        let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
+        let plans = LevelPlan.plans(for: workload.load)
+        let writeFailure = WriteFailure()
+        for (index, level) in plans.enumerated() {
+            if Task.isCancelled { return true }
+            var announcement = LevelAnnouncement(
+                concurrency: level.concurrency, index: index, count: plans.count, warmupSeconds: nil,
+                warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
+            switch level.length {
+            case .duration(let d): announcement.measuredSeconds = d.seconds
+            case .attempts(let n): announcement.measuredAttempts = n
             }
-            return false
+            switch level.warmup {
+            case .none: break
+            case .duration(let d): announcement.warmupSeconds = d.seconds
+            case .attempts(let n): announcement.warmupAttempts = n
+            }
+            await recorder.announce(.levelStarted(announcement))
+            let outcome = await scheduler.run(level, runID: runID) { plan in
+                guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
+                do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
+                    await writeFailure.set(error)
+                    return nil
+                }
+                return plan.isWarmup ? nil : record.end
+            }
+            if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
+            do throws(TraceError) {
+                try await recorder.record(
+                    WindowRecord(
+                        runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
+                        start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
+                        interrupted: outcome.interrupted))
+            } catch { throw HarnessError.traceWriteFailed(error) }
+            if outcome.interrupted { return true }
         }
+        return false
     }
 
     // MARK: Setup
 
-    private func prepareOutput() throws(HarnessError) -> RunArtifacts {
+    private func prepareOutput(_ workload: Workload) throws(HarnessError) -> RunArtifacts {
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            var resolved = workload
-            if let endpointOverride { resolved.endpoint = EndpointSpec(baseURL: endpointOverride) }
-            try encoder.encode(resolved).write(to: outputDirectory.appendingPathComponent(Self.configFileName))
+            try encoder.encode(workload).write(to: outputDirectory.appendingPathComponent(Self.configFileName))
             try workload.prices.write(to: outputDirectory.appendingPathComponent(Self.pricesFileName))
         } catch {
             throw .cannotCreateOutput(path: outputDirectory.path, reason: error.localizedDescription)
@@ -209,21 +185,6 @@ public struct BenchmarkRun: Sendable {
             config: outputDirectory.appendingPathComponent(Self.configFileName),
             prices: outputDirectory.appendingPathComponent(Self.pricesFileName),
             runID: "run-\(stamp)-\(UInt32.random(in: 0...UInt32.max) % 0xFFFF)", interrupted: false)
-    }
-
-    private func resolveEndpoint() throws(HarnessError) -> EndpointSpec? {
-        if let endpointOverride {
-            guard endpointOverride.hasPrefix("http://") || endpointOverride.hasPrefix("https://"),
-                URL(string: endpointOverride) != nil
-            else { throw .invalidEndpoint(endpointOverride) }
-            return EndpointSpec(baseURL: endpointOverride)
-        }
-        if let endpoint = workload.endpoint, let variable = endpoint.apiKeyEnvironmentVariable,
-            ProcessInfo.processInfo.environment[variable] == nil
-        {
-            throw .missingAPIKey(variable: variable)
-        }
-        return workload.endpoint
     }
 
     static func widestFanout(_ steps: [StepSpec]) -> Int {

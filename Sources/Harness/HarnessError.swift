@@ -5,7 +5,8 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case cannotCreateOutput(path: String, reason: String)
         case traceWriteFailed(TraceError)
-        case missingAPIKey(variable: String)
+        case missingAPIKey(variable: String, backend: String)
+        case toolsFailed(String)
         case invalidEndpoint(String)
         case fleetFailed(String)
     }
@@ -15,14 +16,18 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
         HarnessError(code: .cannotCreateOutput(path: path, reason: reason))
     }
     public static func traceWriteFailed(_ error: TraceError) -> HarnessError { HarnessError(code: .traceWriteFailed(error)) }
-    public static func missingAPIKey(variable: String) -> HarnessError { HarnessError(code: .missingAPIKey(variable: variable)) }
+    public static func missingAPIKey(variable: String, backend: String = "endpoint") -> HarnessError {
+        HarnessError(code: .missingAPIKey(variable: variable, backend: backend))
+    }
+    /// An MCP server or a retrieval corpus could not be set up.
+    public static func toolsFailed(_ reason: String) -> HarnessError { HarnessError(code: .toolsFailed(reason)) }
     public static func invalidEndpoint(_ url: String) -> HarnessError { HarnessError(code: .invalidEndpoint(url)) }
     public static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
 
     /// True when the user can fix it by changing the input (exit code 2).
     public var isBadInput: Bool {
         switch code {
-        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput: true
+        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed: true
         case .traceWriteFailed, .fleetFailed: false
         }
     }
@@ -31,8 +36,9 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
         switch code {
         case .cannotCreateOutput(let path, let reason): "cannot create the output directory \(path): \(reason)"
         case .traceWriteFailed(let error): "\(error); the attempts written before this point are intact"
-        case .missingAPIKey(let variable):
-            "the workload's endpoint reads its API key from $\(variable), which is not set; export it and run again"
+        case .missingAPIKey(let variable, let backend):
+            "backend \"\(backend)\" reads its API key from $\(variable), which is not set; export it and run again"
+        case .toolsFailed(let reason): "cannot set up the workload's tools: \(reason)"
         case .invalidEndpoint(let url): "\"\(url)\" is not an http(s) base URL like http://127.0.0.1:8000/v1"
         case .fleetFailed(let reason): "the simulated fleet failed: \(reason)"
         }

@@ -41,7 +41,8 @@ struct FleetRoutes: Sendable {
         case .success(let model): served = model
         case .failure(let failure): return failure.response
         }
-        let prompt = SimTokenizer.chatPrompt(chat.messages.map { ($0.role, $0.content ?? "") })
+        let prompt = Self.promptTokens(chat)
+        let scripted = ScriptedTurn.turn(for: chat.messages, prompt: prompt)
         let limit = chat.outputLimit ?? Self.defaultOutputLimit
         guard limit >= 1 else {
             return Self.error(.badRequest, "max_tokens must be at least 1", type: "invalid_request_error")
@@ -56,7 +57,10 @@ struct FleetRoutes: Sendable {
         }
         // With ignore_eos (vLLM's benchmarking switch) the reply is exactly max_tokens long;
         // otherwise its length is drawn from the prompt, as an end-of-sequence token would fall.
-        let output = chat.ignoreEOS == true ? limit : Self.naturalLength(prompt: prompt, limit: limit)
+        // A scripted turn (model-driven agents) is as long as what it says, within the limit.
+        let output =
+            scripted.map { min(limit, $0.outputTokens) }
+            ?? (chat.ignoreEOS == true ? limit : Self.naturalLength(prompt: prompt, limit: limit))
         let submission: (SimulatedFleet.RequestID, AsyncStream<EngineEvent>)
         do {
             submission = try await fleet.submit(model: chat.model, promptTokens: prompt, outputTokens: output)
@@ -86,13 +90,12 @@ struct FleetRoutes: Sendable {
                 if case .finished(_, let u) = event { usage = u }
             }
             guard let usage else { return Self.error(.serviceUnavailable, "the fleet stopped", type: "server_error") }
+            let message =
+                scripted.map { $0.message(thinkingText: text.prefix($0.thinking).joined(separator: " ")) }
+                ?? .init(role: "assistant", content: text.joined(separator: " "))
             let response = OpenAIChat.Response(
                 id: reply.id, created: reply.created, model: reply.model,
-                choices: [
-                    .init(
-                        index: 0, message: .init(role: "assistant", content: text.joined(separator: " ")),
-                        finishReason: reply.finishReason(usage))
-                ],
+                choices: [.init(index: 0, message: message, finishReason: scripted?.finishReason ?? reply.finishReason(usage))],
                 usage: reply.usage(usage))
             return try Self.json(response, headers: headers)
         }
@@ -107,10 +110,13 @@ struct FleetRoutes: Sendable {
                 for await event in events {
                     switch event {
                     case .token(_, let index, let word):
-                        try await writer.write(try reply.chunk(delta: OpenAIChat.Delta(content: index == 0 ? word : " " + word)))
+                        let delta =
+                            scripted?.delta(at: index, word: word) ?? OpenAIChat.Delta(content: index == 0 ? word : " " + word)
+                        try await writer.write(try reply.chunk(delta: delta))
                     case .finished(_, let usage):
                         try await writer.write(
-                            try reply.chunk(delta: OpenAIChat.Delta(), finishReason: reply.finishReason(usage)))
+                            try reply.chunk(
+                                delta: OpenAIChat.Delta(), finishReason: scripted?.finishReason ?? reply.finishReason(usage)))
                         if includeUsage { try await writer.write(try reply.usageChunk(usage)) }
                         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                     case .admitted, .rejected:
@@ -124,6 +130,26 @@ struct FleetRoutes: Sendable {
             }
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// The prompt as a chat template would render it: tool definitions first (they are the same
+    /// in every call, so they share the cached prefix, as real templates put them in the system
+    /// turn), then each message's text and the tool calls it made.
+    static func promptTokens(_ chat: OpenAIChat.Request) -> [UInt32] {
+        var messages: [(role: String, content: String)] = []
+        if let tools = chat.tools, !tools.isEmpty {
+            messages.append(
+                (
+                    "tools",
+                    tools.map { "\($0.function.name) \($0.function.description ?? "") \($0.function.parameters.jsonText)" }
+                        .joined(separator: "\n")
+                ))
+        }
+        for message in chat.messages {
+            let calls = (message.toolCalls ?? []).map { " \($0.function.name) \($0.function.arguments)" }.joined()
+            messages.append((message.role, (message.content ?? "") + calls))
+        }
+        return SimTokenizer.chatPrompt(messages)
     }
 
     static func naturalLength(prompt: [UInt32], limit: Int) -> Int {

@@ -1,8 +1,12 @@
+public import AsyncHTTPClient
 public import Foundation
+import NIOCore
+import NIOHTTP1
 import SpecDecoding
 import Subprocess
 import SystemPackage
 public import Traces
+public import WireFormats
 public import Workload
 
 /// What a tool call produced.
@@ -12,7 +16,7 @@ public struct ToolResult: Sendable, Hashable {
     /// `sent` (start) and `end` on the run clock.
     public var timing: StepTiming
     public var errorType: String?
-    /// Exit status of a command tool.
+    /// Exit status of a command tool, HTTP status of an HTTP tool.
     public var exitStatus: Int32?
 
     public init(output: String, timing: StepTiming, errorType: String? = nil, exitStatus: Int32? = nil) {
@@ -23,65 +27,198 @@ public struct ToolResult: Sendable, Hashable {
     }
 }
 
+/// Tools that live outside the runner: MCP servers and retrieval indexes, set up once per run.
+public protocol ExternalTools: Sendable {
+    /// Calls `tool` on MCP server `server`; the text of its result, and whether it is an error.
+    func callMCP(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool)
+    /// The best chunks of the retrieval tool `name`'s corpus for `query`.
+    func retrieve(tool name: String, query: String, deadline: ContinuousClock.Instant) async throws -> String
+}
+
 /// Runs the tools a workload defines.
 ///
 /// Simulated tools wait a latency drawn from their distribution and return a result of the
-/// drawn size. Command tools run argv directly (never through a shell, so nothing an agent
+/// drawn size. Command tools run argv directly (never through a shell, so nothing a model
 /// produces can be interpreted as shell syntax) in the attempt's working directory, with a
-/// timeout and a cap on the output kept. A non-zero exit is a result the agent sees, not an
-/// error; failing to start or running past the timeout is an error.
+/// timeout and a cap on the output kept; a model's arguments only ever fill `{name}`
+/// placeholders inside single argv elements or go to standard input as JSON. A non-zero exit
+/// is a result the agent sees, not an error; failing to start or running past the timeout is an
+/// error. HTTP tools send one request; MCP and retrieval tools go to `external`.
 public struct ToolRunner: Sendable {
-    /// Output kept from a command, in bytes; the rest is read and dropped.
+    /// Output kept from a command or an HTTP response, in bytes; the rest is read and dropped.
     public static let outputCap = 64 * 1024
 
     public let tools: [String: ToolSpec]
     private let clock: RunClock
+    private let http: HTTPClient?
+    private let external: (any ExternalTools)?
 
-    public init(tools: [String: ToolSpec], clock: RunClock) {
+    public init(tools: [String: ToolSpec], clock: RunClock, http: HTTPClient? = nil, external: (any ExternalTools)? = nil) {
         self.tools = tools
         self.clock = clock
+        self.http = http
+        self.external = external
     }
 
-    /// Calls tool `name`. Draws (latency, result size, failure) come from `generator`.
+    /// Calls tool `name` with `arguments` (a JSON object; empty for scripted steps). Draws
+    /// (latency, result size, failure) come from `generator`.
     public func call(
-        _ name: String, workingDirectory: URL?, generator: inout SeededGenerator
+        _ name: String, arguments: JSONValue = [:], workingDirectory: URL?,
+        deadline: ContinuousClock.Instant = .now + .seconds(3600),
+        generator: inout SeededGenerator
     ) async -> ToolResult {
-        var timing = StepTiming(sent: clock.now())
+        let sent = clock.now()
         guard let spec = tools[name] else {
-            timing.end = timing.sent
-            return ToolResult(output: "", timing: timing, errorType: StepErrorType.toolFailed)
+            return ToolResult(
+                output: "unknown tool \(name)", timing: StepTiming(sent: sent, end: sent), errorType: StepErrorType.unknownTool)
         }
         let fails = spec.failureRate > 0 && generator.nextUnit() < spec.failureRate
+        var result: ToolResult
         switch spec.kind {
         case .simulated(let latency, let resultTokens):
             let wait = latency.sample(using: &generator)
-            let size = resultTokens.sample(using: &generator)
-            let output = SyntheticText.words(size, using: &generator)
+            let output = SyntheticText.words(resultTokens.sample(using: &generator), using: &generator)
             do {
                 try await Task.sleep(for: wait)
+                result = ToolResult(output: output, timing: StepTiming())
             } catch {
-                timing.end = clock.now()
-                return ToolResult(output: "", timing: timing, errorType: StepErrorType.cancelled)
+                result = ToolResult(output: "", timing: StepTiming(), errorType: StepErrorType.cancelled)
             }
-            timing.end = clock.now()
-            return ToolResult(output: output, timing: timing, errorType: fails ? StepErrorType.toolFailed : nil)
-        case .command(let argv, let timeout):
-            var result = await Self.runCommand(argv, in: workingDirectory, timeout: timeout.duration)
-            result.timing.sent = timing.sent
-            result.timing.end = clock.now()
-            if fails, result.errorType == nil { result.errorType = StepErrorType.toolFailed }
-            return result
+        case .command(let command):
+            do {
+                let argv = try command.argv.map { try Self.fill($0, from: arguments, encode: { $0 }) }
+                let input = command.argumentsOnStdin ? arguments.jsonText : nil
+                result = await Self.runCommand(argv, input: input, in: workingDirectory, timeout: command.timeout.duration)
+            } catch {
+                result = ToolResult(output: "\(error)", timing: StepTiming(), errorType: StepErrorType.invalidToolArguments)
+            }
+        case .http(let tool):
+            result = await callHTTP(tool, arguments: arguments, deadline: deadline)
+        case .mcp(let server, let tool):
+            result = await callExternal { try await $0.callMCP(server: server, tool: tool ?? name, arguments: arguments) }
+        case .retrieval:
+            guard let query = arguments["query"]?.stringValue else {
+                result = ToolResult(
+                    output: "expected a string argument \"query\"", timing: StepTiming(),
+                    errorType: StepErrorType.invalidToolArguments)
+                break
+            }
+            result = await callExternal { (try await $0.retrieve(tool: name, query: query, deadline: deadline), false) }
+        case .agent:
+            result = ToolResult(
+                output: "a sub-agent is run by the agent loop", timing: StepTiming(), errorType: StepErrorType.toolFailed)
+        }
+        result.timing.sent = sent
+        result.timing.end = clock.now()
+        if fails, result.errorType == nil { result.errorType = StepErrorType.toolFailed }
+        return result
+    }
+
+    /// A tool's parameter schema for the model: the workload's, or an empty object.
+    public func definition(of name: String) -> (description: String?, parameters: JSONValue)? {
+        guard let spec = tools[name] else { return nil }
+        return (spec.description, spec.parameters ?? ["type": "object", "properties": [:]])
+    }
+
+    // MARK: Arguments
+
+    struct MissingArgument: Error, CustomStringConvertible {
+        var name: String
+        var description: String { "missing argument \"\(name)\"" }
+    }
+
+    /// Replaces each `{name}` in `template` with argument `name` (strings as they are, other
+    /// values as JSON), passed through `encode`.
+    static func fill(_ template: String, from arguments: JSONValue, encode: (String) -> String) throws -> String {
+        var output = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            output += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                output += rest[open...close]
+                rest = rest[rest.index(after: close)...]
+                continue
+            }
+            guard let value = arguments[name] else { throw MissingArgument(name: name) }
+            output += encode(value.stringValue ?? value.jsonText)
+            rest = rest[rest.index(after: close)...]
+        }
+        return output + rest
+    }
+
+    // MARK: HTTP and external tools
+
+    private func callHTTP(_ tool: HTTPTool, arguments: JSONValue, deadline: ContinuousClock.Instant) async -> ToolResult {
+        guard let http else {
+            return ToolResult(output: "no HTTP client", timing: StepTiming(), errorType: StepErrorType.toolFailed)
+        }
+        let url: String
+        do {
+            url = try Self.fill(tool.url, from: arguments) {
+                $0.addingPercentEncoding(
+                    withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#/"))) ?? $0
+            }
+        } catch {
+            return ToolResult(output: "\(error)", timing: StepTiming(), errorType: StepErrorType.invalidToolArguments)
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: tool.method)
+        for (name, value) in tool.headers { request.headers.add(name: name, value: value) }
+        if tool.method != "GET", tool.method != "DELETE" {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: arguments.jsonText))
+        }
+        let until = min(deadline, .now + tool.timeout.duration)
+        do {
+            let remaining = ContinuousClock.now.duration(to: until)
+            let response = try await http.execute(request, deadline: .now() + .nanoseconds(max(0, remaining.nanoseconds)))
+            var kept = ByteBuffer()
+            for try await part in response.body where kept.readableBytes < Self.outputCap {
+                var part = part
+                kept.writeBuffer(&part)
+            }
+            let text = String(decoding: kept.readableBytesView.prefix(Self.outputCap), as: UTF8.self)
+            let status = Int32(response.status.code)
+            // A 4xx or 5xx is something the agent sees and may act on, like a failing command.
+            return ToolResult(output: status < 400 ? text : "HTTP \(status): \(text)", timing: StepTiming(), exitStatus: status)
+        } catch {
+            if Task.isCancelled { return ToolResult(output: "", timing: StepTiming(), errorType: StepErrorType.cancelled) }
+            let timedOut = (error as? HTTPClientError) == .deadlineExceeded
+            return ToolResult(
+                output: "\(error)", timing: StepTiming(), errorType: timedOut ? StepErrorType.timeout : StepErrorType.toolFailed)
         }
     }
+
+    private func callExternal(_ body: (any ExternalTools) async throws -> (String, Bool)) async -> ToolResult {
+        guard let external else {
+            return ToolResult(
+                output: "MCP servers and retrieval indexes are not set up", timing: StepTiming(),
+                errorType: StepErrorType.toolFailed)
+        }
+        do {
+            let (text, isError) = try await body(external)
+            return ToolResult(output: text, timing: StepTiming(), errorType: isError ? StepErrorType.toolFailed : nil)
+        } catch {
+            if Task.isCancelled { return ToolResult(output: "", timing: StepTiming(), errorType: StepErrorType.cancelled) }
+            return ToolResult(output: "\(error)", timing: StepTiming(), errorType: StepErrorType.toolFailed)
+        }
+    }
+
+    // MARK: Commands
 
     private enum Race: Sendable {
         case finished(ToolResult)
         case timedOut
     }
 
-    static func runCommand(_ argv: [String], in directory: URL?, timeout: Duration) async -> ToolResult {
+    /// Runs `argv` (output capped, stderr merged) with an optional standard input, stopping it at
+    /// `timeout`.
+    public static func runCommand(
+        _ argv: [String], input: String? = nil, in directory: URL?, timeout: Duration
+    ) async -> ToolResult {
         let outcome = await withTaskGroup(of: Race.self) { group in
-            group.addTask { .finished(await execute(argv, in: directory)) }
+            group.addTask { .finished(await execute(argv, input: input, in: directory)) }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return .timedOut
@@ -96,12 +233,12 @@ public struct ToolRunner: Sendable {
         }
     }
 
-    private static func execute(_ argv: [String], in directory: URL?) async -> ToolResult {
+    private static func execute(_ argv: [String], input: String?, in directory: URL?) async -> ToolResult {
         do {
             let result = try await run(
                 .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())),
                 workingDirectory: directory.map { FilePath($0.path) },
-                input: .none, output: .sequence, error: .combinedWithOutput
+                input: .string(input ?? ""), output: .sequence, error: .combinedWithOutput
             ) { execution in
                 var kept: [UInt8] = []
                 for try await buffer in execution.standardOutput {

@@ -40,6 +40,9 @@ public struct AttemptRecord: Sendable, Hashable {
     public var reportedCost: Double?
     /// Messages from the user (or a simulated user) after the first one.
     public var userTurns: Int?
+    /// Why a model-driven agent stopped: `final_answer`, `step_limit`, `token_budget`,
+    /// `dollar_budget`, `time_limit`, `model_error`, `attempt_timeout`.
+    public var stopReason: String?
 
     public init(
         runID: String, attemptID: String, task: String, agentName: String? = nil, concurrency: Int? = nil,
@@ -69,6 +72,7 @@ public struct AttemptRecord: Sendable, Hashable {
         self.unattributedModel = unattributedModel
         self.reportedCost = reportedCost
         self.userTurns = userTurns
+        self.stopReason = nil
     }
 
     /// End-to-end task latency (`scheduled → end`) in nanoseconds, when both are known.
@@ -88,7 +92,7 @@ extension AttemptRecord: Codable {
         case unattributedModel = "unattributed_model", unattributedInput = "unattributed_input_tokens"
         case unattributedOutput = "unattributed_output_tokens", unattributedCacheRead = "unattributed_cache_read_tokens"
         case unattributedCacheWrite = "unattributed_cache_creation_tokens"
-        case reportedCost = "cost_usd_reported", userTurns = "user_turns"
+        case reportedCost = "cost_usd_reported", userTurns = "user_turns", stopReason = "stop_reason"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -122,6 +126,7 @@ extension AttemptRecord: Codable {
         }
         reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
         userTurns = try c.decodeIfPresent(Int.self, forKey: .userTurns)
+        stopReason = try c.decodeIfPresent(String.self, forKey: .stopReason)
         if let scheduled, let end, end < scheduled {
             throw DecodingError.dataCorruptedError(
                 forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before scheduled_ns (\(scheduled))")
@@ -162,6 +167,7 @@ extension AttemptRecord: Codable {
         }
         try c.encodeIfPresent(reportedCost, forKey: .reportedCost)
         try c.encodeIfPresent(userTurns, forKey: .userTurns)
+        try c.encodeIfPresent(stopReason, forKey: .stopReason)
     }
 }
 

@@ -111,3 +111,16 @@ public enum StepErrorType {
     /// Any other failure of the transport.
     public static let transport = "transport_error"
 }
+
+/// Why a model-driven agent stopped (`stop_reason` on its attempt).
+public enum StopReason {
+    /// The model answered without calling a tool.
+    public static let finalAnswer = "final_answer"
+    public static let stepLimit = "step_limit"
+    public static let tokenBudget = "token_budget"
+    public static let dollarBudget = "dollar_budget"
+    public static let timeLimit = "time_limit"
+    /// A model call failed and its retries (if any) did too.
+    public static let modelError = "model_error"
+    public static let attemptTimeout = "attempt_timeout"
+}

@@ -48,14 +48,15 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Booleans and numbers before strings: YAML decoders hand any scalar out as a string.
         if container.decodeNil() {
             self = .null
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
         } else if let flag = try? container.decode(Bool.self) {
             self = .bool(flag)
         } else if let number = try? container.decode(Double.self) {
             self = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
         } else if let array = try? container.decode([JSONValue].self) {
             self = .array(array)
         } else {

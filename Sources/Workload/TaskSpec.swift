@@ -103,21 +103,56 @@ public struct AgentSpec: Sendable, Hashable {
     }
 }
 
-/// A task: one unit of work with a grader.
+/// A task: one unit of work with a grader, done by a scripted agent (steps the harness replays)
+/// or a model-driven one (the model chooses its tool calls).
 public struct TaskSpec: Sendable, Hashable {
+    public enum Behaviour: Sendable, Hashable {
+        case scripted(ScriptedTask)
+        case driven(DrivenTask)
+    }
+
     public var name: String
     public var description: String?
     /// Relative share of attempts.
     public var weight: Double
+    /// `gen_ai.agent.name` of the top-level agent.
+    public var agentName: String
+    public var behaviour: Behaviour
+
+    public init(name: String, description: String? = nil, weight: Double = 1, agentName: String? = nil, behaviour: Behaviour) {
+        self.name = name
+        self.description = description
+        self.weight = weight
+        self.agentName = agentName ?? name
+        self.behaviour = behaviour
+    }
+
+    /// A scripted task (the form every task had before model-driven agents).
+    public init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double])
+    {
+        self.init(
+            name: name, description: description, weight: weight, agentName: agent.name,
+            behaviour: .scripted(ScriptedTask(agent: agent, passProbability: passProbability)))
+    }
+
+    public var scripted: ScriptedTask? {
+        if case .scripted(let task) = behaviour { return task }
+        return nil
+    }
+
+    public var driven: DrivenTask? {
+        if case .driven(let task) = behaviour { return task }
+        return nil
+    }
+}
+
+/// A scripted agent and its simulated grader.
+public struct ScriptedTask: Sendable, Hashable {
     public var agent: AgentSpec
     /// Chance the grader accepts the final answer, by the tier that produced it.
     public var passProbability: [String: Double]
 
-    public init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double])
-    {
-        self.name = name
-        self.description = description
-        self.weight = weight
+    public init(agent: AgentSpec, passProbability: [String: Double]) {
         self.agent = agent
         self.passProbability = passProbability
     }
@@ -277,7 +312,11 @@ extension TaskSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
         case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
+        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate
     }
+
+    static let scriptedOnly: [CodingKeys] = [.systemPromptTokens, .taskPromptTokens, .passProbability, .steps]
+    static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -286,6 +325,32 @@ extension TaskSpec: Codable {
         try c.require(!name.isEmpty, .name, "a task needs a name")
         let weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
         try c.require(weight > 0, .weight, "expected a weight above 0")
+        let description = try c.decodeIfPresent(String.self, forKey: .description)
+        let agentName = try c.decodeIfPresent(String.self, forKey: .agent) ?? name
+        if c.contains(.prompt) {
+            for key in Self.scriptedOnly where c.contains(key) {
+                try c.require(
+                    false, key, "\(key.stringValue) belongs to scripted tasks (steps:); this task is model-driven (prompt:)")
+            }
+            let tools = try c.decodeIfPresent([String].self, forKey: .tools) ?? []
+            let graders = try c.decodeIfPresent([GraderSpec].self, forKey: .graders) ?? []
+            try c.require(
+                !graders.isEmpty, .graders, "a model-driven task needs at least one grader to decide what counts as done")
+            let axes = graders.map(\.axis)
+            try c.require(Set(axes).count == axes.count, .graders, "two graders score the same axis; give one an axis: name")
+            let driven = DrivenTask(
+                systemPrompt: try c.decodeIfPresent(String.self, forKey: .systemPrompt)
+                    ?? DrivenTask(prompt: "", tier: "").systemPrompt,
+                prompt: try c.decode(String.self, forKey: .prompt), tier: try c.decode(String.self, forKey: .model), tools: tools,
+                limits: try c.decodeIfPresent(AgentLimits.self, forKey: .limits) ?? AgentLimits(), graders: graders,
+                simulate: try c.decodeIfPresent([SimulatedTurn].self, forKey: .simulate) ?? [])
+            self.init(name: name, description: description, weight: weight, agentName: agentName, behaviour: .driven(driven))
+            return
+        }
+        for key in Self.drivenOnly where c.contains(key) {
+            try c.require(
+                false, key, "\(key.stringValue) belongs to model-driven tasks (prompt:); this task is scripted (steps:)")
+        }
         let steps = try c.decode([StepSpec].self, forKey: .steps)
         try c.require(!steps.isEmpty, .steps, "a task needs at least one step")
         let passProbability = try c.decode([String: Double].self, forKey: .passProbability)
@@ -293,15 +358,13 @@ extension TaskSpec: Codable {
             try c.require(
                 (0...1).contains(p), .passProbability, "pass probability of tier \"\(tier)\" must be in 0...1, found \(p)")
         }
-        self.init(
-            name: name, description: try c.decodeIfPresent(String.self, forKey: .description), weight: weight,
-            agent: AgentSpec(
-                name: try c.decodeIfPresent(String.self, forKey: .agent) ?? name,
-                systemPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .systemPromptTokens) ?? TokenCount(1000),
-                taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(200),
-                steps: steps),
-            passProbability: passProbability)
+        let agent = AgentSpec(
+            name: agentName,
+            systemPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .systemPromptTokens) ?? TokenCount(1000),
+            taskPromptTokens: try c.decodeIfPresent(TokenCount.self, forKey: .taskPromptTokens) ?? TokenCount(200),
+            steps: steps)
         try c.require(agent.finalTier != nil, .steps, "a task needs a model step to produce its final answer")
+        self.init(name: name, description: description, weight: weight, agent: agent, passProbability: passProbability)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -309,10 +372,21 @@ extension TaskSpec: Codable {
         try c.encode(name, forKey: .name)
         try c.encodeIfPresent(description, forKey: .description)
         try c.encode(weight, forKey: .weight)
-        try c.encode(agent.name, forKey: .agent)
-        try c.encode(agent.systemPromptTokens, forKey: .systemPromptTokens)
-        try c.encode(agent.taskPromptTokens, forKey: .taskPromptTokens)
-        try c.encode(passProbability, forKey: .passProbability)
-        try c.encode(agent.steps, forKey: .steps)
+        try c.encode(agentName, forKey: .agent)
+        switch behaviour {
+        case .scripted(let task):
+            try c.encode(task.agent.systemPromptTokens, forKey: .systemPromptTokens)
+            try c.encode(task.agent.taskPromptTokens, forKey: .taskPromptTokens)
+            try c.encode(task.passProbability, forKey: .passProbability)
+            try c.encode(task.agent.steps, forKey: .steps)
+        case .driven(let task):
+            try c.encode(task.systemPrompt, forKey: .systemPrompt)
+            try c.encode(task.prompt, forKey: .prompt)
+            try c.encode(task.tier, forKey: .model)
+            try c.encode(task.tools, forKey: .tools)
+            try c.encode(task.limits, forKey: .limits)
+            try c.encode(task.graders, forKey: .graders)
+            if !task.simulate.isEmpty { try c.encode(task.simulate, forKey: .simulate) }
+        }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 public import SpecDecoding
+public import Traces
+public import WireFormats
 
 /// How long a simulated tool takes.
 public enum LatencyDistribution: Sendable, Hashable {
@@ -114,62 +116,229 @@ extension LatencyDistribution: Codable {
     }
 }
 
-/// A tool an agent can call: simulated (it waits a drawn latency and returns a result of a
-/// given size) or real (a command run with argv, never through a shell).
+/// A tool an agent can call.
+///
+/// Scripted agents call tools by name; model-driven agents see each tool's `description` and
+/// JSON-schema `parameters` and choose. Kinds:
+/// - simulated: waits a drawn latency and returns text of a drawn size;
+/// - command: runs argv directly (never through a shell); `{name}` in an argument is replaced
+///   by the model's argument of that name, and with `stdin: arguments` the whole arguments
+///   object is written to the command's standard input as JSON;
+/// - http: a request to a URL template (`{name}` percent-encoded), arguments as the JSON body
+///   of a POST;
+/// - mcp: a tool of an MCP server the workload starts (`mcp_servers`);
+/// - retrieval: nearest chunks of a local corpus by the embedding backend;
+/// - agent: a sub-agent with its own prompt, model and tools (a delegation).
 public struct ToolSpec: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case simulated(latency: LatencyDistribution, resultTokens: TokenCount)
-        /// argv[0] is looked up on PATH; the output becomes the tool result.
-        case command(argv: [String], timeout: DurationSpec)
+        case command(CommandTool)
+        case http(HTTPTool)
+        case mcp(server: String, tool: String?)
+        case retrieval(RetrievalTool)
+        case agent(SubAgentTool)
     }
 
     public var kind: Kind
+    /// What the model is told the tool does.
+    public var description: String?
+    /// JSON Schema of the arguments (an object schema). `nil`: no arguments, or (MCP) the
+    /// server's own schema.
+    public var parameters: JSONValue?
+    /// The use class of its steps; default by kind (agent: delegate, retrieval: read, else act).
+    public var use: UseClass?
     /// Price of one call in US dollars, added to the attempt's cost.
     public var costPerCall: Double?
     /// Simulated failure rate: the share of calls that fail (0…1).
     public var failureRate: Double
 
-    public init(kind: Kind, costPerCall: Double? = nil, failureRate: Double = 0) {
+    public init(
+        kind: Kind, description: String? = nil, parameters: JSONValue? = nil, use: UseClass? = nil, costPerCall: Double? = nil,
+        failureRate: Double = 0
+    ) {
         self.kind = kind
+        self.description = description
+        self.parameters = parameters
+        self.use = use
         self.costPerCall = costPerCall
         self.failureRate = failureRate
+    }
+
+    /// The use class its steps record.
+    public var useClass: UseClass {
+        if let use { return use }
+        switch kind {
+        case .agent: return .delegate
+        case .retrieval: return .read
+        default: return .act
+        }
+    }
+}
+
+/// A real command. `argv[0]` is looked up on PATH.
+public struct CommandTool: Sendable, Hashable {
+    public var argv: [String]
+    public var timeout: DurationSpec
+    /// Write the call's arguments to standard input as JSON.
+    public var argumentsOnStdin: Bool
+
+    public init(argv: [String], timeout: DurationSpec = DurationSpec(.seconds(60)), argumentsOnStdin: Bool = false) {
+        self.argv = argv
+        self.timeout = timeout
+        self.argumentsOnStdin = argumentsOnStdin
+    }
+}
+
+public struct HTTPTool: Sendable, Hashable {
+    public var method: String
+    public var url: String
+    public var headers: [String: String]
+    public var timeout: DurationSpec
+
+    public init(
+        method: String = "GET", url: String, headers: [String: String] = [:], timeout: DurationSpec = DurationSpec(.seconds(30))
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.timeout = timeout
+    }
+}
+
+/// Retrieval over local text files: split into chunks of about `chunkWords` words, embedded once
+/// per run with the `tier`'s embedding model, searched by cosine similarity.
+public struct RetrievalTool: Sendable, Hashable {
+    /// A file or directory (of .txt and .md files), relative to the workload file.
+    public var corpus: String
+    public var tier: String
+    public var topK: Int
+    public var chunkWords: Int
+
+    public init(corpus: String, tier: String = "embedding", topK: Int = 3, chunkWords: Int = 120) {
+        self.corpus = corpus
+        self.tier = tier
+        self.topK = topK
+        self.chunkWords = chunkWords
+    }
+}
+
+/// A sub-agent the model can delegate to: it gets the call's `task` argument as its prompt.
+public struct SubAgentTool: Sendable, Hashable {
+    public var systemPrompt: String
+    public var tier: String
+    public var tools: [String]
+    public var limits: AgentLimits
+    /// How the simulated fleet answers it (ignored by real backends).
+    public var simulate: [SimulatedTurn]
+
+    public init(
+        systemPrompt: String, tier: String, tools: [String] = [], limits: AgentLimits = AgentLimits(),
+        simulate: [SimulatedTurn] = []
+    ) {
+        self.systemPrompt = systemPrompt
+        self.tier = tier
+        self.tools = tools
+        self.limits = limits
+        self.simulate = simulate
     }
 }
 
 extension ToolSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case latency, resultTokens = "result_tokens", command, timeout, costPerCall = "cost_per_call"
-        case failureRate = "failure_rate"
+        case latency, resultTokens = "result_tokens", command, stdin, timeout, http, mcp, mcpTool = "mcp_tool", retrieval
+        case agent, description, parameters, use, costPerCall = "cost_per_call", failureRate = "failure_rate"
     }
+
+    enum HTTPKeys: String, CodingKey, CaseIterable { case method, url, headers, timeout }
+    enum RetrievalKeys: String, CodingKey, CaseIterable { case corpus, tier, topK = "top_k", chunkWords = "chunk_words" }
+    enum AgentKeys: String, CodingKey, CaseIterable { case systemPrompt = "system_prompt", model, tools, limits, simulate }
+
+    static let kinds: [CodingKeys] = [.latency, .command, .http, .mcp, .retrieval, .agent]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let latency = try c.decodeIfPresent(LatencyDistribution.self, forKey: .latency)
-        let command = try c.decodeIfPresent([String].self, forKey: .command)
-        switch (latency, command) {
-        case (let latency?, nil):
-            try c.require(!c.contains(.timeout), .timeout, "timeout applies to command tools only")
-            self.init(
-                kind: .simulated(
-                    latency: latency,
-                    resultTokens: try c.decodeIfPresent(TokenCount.self, forKey: .resultTokens) ?? TokenCount(100)))
-        case (nil, let argv?):
-            try c.require(
-                !argv.isEmpty && !argv[0].isEmpty, .command, "expected a non-empty argument list, like [\"pytest\", \"-q\"]")
-            try c.require(
-                !c.contains(.resultTokens), .resultTokens,
-                "a command tool's result is its output; result_tokens applies to simulated tools")
-            self.init(
-                kind: .command(
-                    argv: argv, timeout: try c.decodeIfPresent(DurationSpec.self, forKey: .timeout) ?? DurationSpec(.seconds(60)))
-            )
-        default:
+        let present = Self.kinds.filter { c.contains($0) }
+        guard present.count == 1, let which = present.first else {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "a tool needs exactly one of latency (simulated) or command (real)"))
+                    debugDescription:
+                        "a tool needs exactly one of latency (simulated), command, http, mcp, retrieval or agent; found \(present.isEmpty ? "none" : present.map(\.stringValue).joined(separator: ", "))"
+                ))
         }
+        for key in [CodingKeys.resultTokens] where c.contains(key) && which != .latency {
+            try c.require(false, key, "result_tokens applies to simulated tools (latency) only")
+        }
+        for key in [CodingKeys.stdin, .timeout] where c.contains(key) && which != .command {
+            try c.require(false, key, "\(key.stringValue) applies to command tools only")
+        }
+        if c.contains(.mcpTool) && which != .mcp { try c.require(false, .mcpTool, "mcp_tool applies to mcp tools only") }
+        switch which {
+        case .latency:
+            kind = .simulated(
+                latency: try c.decode(LatencyDistribution.self, forKey: .latency),
+                resultTokens: try c.decodeIfPresent(TokenCount.self, forKey: .resultTokens) ?? TokenCount(100))
+        case .command:
+            let argv = try c.decode([String].self, forKey: .command)
+            try c.require(
+                !argv.isEmpty && !argv[0].isEmpty, .command, "expected a non-empty argument list, like [\"pytest\", \"-q\"]")
+            let stdin = try c.decodeIfPresent(String.self, forKey: .stdin)
+            try c.require(stdin == nil || stdin == "arguments", .stdin, "expected \"arguments\" (the call's arguments as JSON)")
+            kind = .command(
+                CommandTool(
+                    argv: argv, timeout: try c.decodeIfPresent(DurationSpec.self, forKey: .timeout) ?? DurationSpec(.seconds(60)),
+                    argumentsOnStdin: stdin != nil))
+        case .http:
+            let nested = try c.superDecoder(forKey: .http)
+            try nested.rejectUnknownKeys(HTTPKeys.self)
+            let h = try nested.container(keyedBy: HTTPKeys.self)
+            let method = (try h.decodeIfPresent(String.self, forKey: .method) ?? "GET").uppercased()
+            try h.require(["GET", "POST", "PUT", "DELETE"].contains(method), .method, "expected GET, POST, PUT or DELETE")
+            let url = try h.decode(String.self, forKey: .url)
+            try h.require(url.hasPrefix("http://") || url.hasPrefix("https://"), .url, "expected an http(s) URL template")
+            kind = .http(
+                HTTPTool(
+                    method: method, url: url, headers: try h.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
+                    timeout: try h.decodeIfPresent(DurationSpec.self, forKey: .timeout) ?? DurationSpec(.seconds(30))))
+        case .mcp:
+            kind = .mcp(
+                server: try c.decode(String.self, forKey: .mcp), tool: try c.decodeIfPresent(String.self, forKey: .mcpTool))
+        case .retrieval:
+            let nested = try c.superDecoder(forKey: .retrieval)
+            try nested.rejectUnknownKeys(RetrievalKeys.self)
+            let r = try nested.container(keyedBy: RetrievalKeys.self)
+            let topK = try r.decodeIfPresent(Int.self, forKey: .topK) ?? 3
+            try r.require((1...50).contains(topK), .topK, "expected 1 to 50 chunks")
+            let words = try r.decodeIfPresent(Int.self, forKey: .chunkWords) ?? 120
+            try r.require((10...4000).contains(words), .chunkWords, "expected 10 to 4000 words per chunk")
+            kind = .retrieval(
+                RetrievalTool(
+                    corpus: try r.decode(String.self, forKey: .corpus),
+                    tier: try r.decodeIfPresent(String.self, forKey: .tier) ?? "embedding",
+                    topK: topK, chunkWords: words))
+        case .agent:
+            let nested = try c.superDecoder(forKey: .agent)
+            try nested.rejectUnknownKeys(AgentKeys.self)
+            let a = try nested.container(keyedBy: AgentKeys.self)
+            kind = .agent(
+                SubAgentTool(
+                    systemPrompt: try a.decode(String.self, forKey: .systemPrompt),
+                    tier: try a.decode(String.self, forKey: .model),
+                    tools: try a.decodeIfPresent([String].self, forKey: .tools) ?? [],
+                    limits: try a.decodeIfPresent(AgentLimits.self, forKey: .limits) ?? AgentLimits(),
+                    simulate: try a.decodeIfPresent([SimulatedTurn].self, forKey: .simulate) ?? []))
+        default:
+            fatalError("unreachable: kinds are listed above")
+        }
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        parameters = try c.decodeIfPresent(JSONValue.self, forKey: .parameters)
+        if let parameters {
+            try c.require(
+                parameters["type"] == "object", .parameters,
+                "expected a JSON Schema object, like {type: object, properties: {query: {type: string}}, required: [query]}")
+        }
+        use = c.contains(.use) ? try decodeUse(c, .use, default: .act) : nil
         costPerCall = try c.decodeIfPresent(Double.self, forKey: .costPerCall)
         try c.require((costPerCall ?? 0) >= 0, .costPerCall, "expected a price of at least 0")
         failureRate = try c.decodeIfPresent(Double.self, forKey: .failureRate) ?? 0
@@ -182,10 +351,36 @@ extension ToolSpec: Codable {
         case .simulated(let latency, let tokens):
             try c.encode(latency, forKey: .latency)
             try c.encode(tokens, forKey: .resultTokens)
-        case .command(let argv, let timeout):
-            try c.encode(argv, forKey: .command)
-            try c.encode(timeout, forKey: .timeout)
+        case .command(let command):
+            try c.encode(command.argv, forKey: .command)
+            try c.encode(command.timeout, forKey: .timeout)
+            if command.argumentsOnStdin { try c.encode("arguments", forKey: .stdin) }
+        case .http(let http):
+            var h = c.nestedContainer(keyedBy: HTTPKeys.self, forKey: .http)
+            try h.encode(http.method, forKey: .method)
+            try h.encode(http.url, forKey: .url)
+            if !http.headers.isEmpty { try h.encode(http.headers, forKey: .headers) }
+            try h.encode(http.timeout, forKey: .timeout)
+        case .mcp(let server, let tool):
+            try c.encode(server, forKey: .mcp)
+            try c.encodeIfPresent(tool, forKey: .mcpTool)
+        case .retrieval(let retrieval):
+            var r = c.nestedContainer(keyedBy: RetrievalKeys.self, forKey: .retrieval)
+            try r.encode(retrieval.corpus, forKey: .corpus)
+            try r.encode(retrieval.tier, forKey: .tier)
+            try r.encode(retrieval.topK, forKey: .topK)
+            try r.encode(retrieval.chunkWords, forKey: .chunkWords)
+        case .agent(let agent):
+            var a = c.nestedContainer(keyedBy: AgentKeys.self, forKey: .agent)
+            try a.encode(agent.systemPrompt, forKey: .systemPrompt)
+            try a.encode(agent.tier, forKey: .model)
+            try a.encode(agent.tools, forKey: .tools)
+            try a.encode(agent.limits, forKey: .limits)
+            if !agent.simulate.isEmpty { try a.encode(agent.simulate, forKey: .simulate) }
         }
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(parameters, forKey: .parameters)
+        try c.encodeIfPresent(use?.rawValue, forKey: .use)
         try c.encodeIfPresent(costPerCall, forKey: .costPerCall)
         if failureRate > 0 { try c.encode(failureRate, forKey: .failureRate) }
     }

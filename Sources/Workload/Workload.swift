@@ -47,6 +47,13 @@ public struct Workload: Sendable, Hashable {
     public var load: LoadProfile
     /// Tier → served model name.
     public var models: [String: String]
+    /// Tier → the backend that serves it (absent: the endpoint if one is set, else the
+    /// simulated fleet).
+    public var modelBackends: [String: String]
+    /// Named model servers.
+    public var backends: [String: BackendSpec]
+    /// MCP servers started once per run.
+    public var mcpServers: [String: MCPServerSpec]
     /// `nil`: the built-in simulated fleet, started in-process.
     public var endpoint: EndpointSpec?
     /// The simulated fleet to start when there is no endpoint.
@@ -60,6 +67,7 @@ public struct Workload: Sendable, Hashable {
 
     public init(
         name: String, description: String? = nil, seed: UInt64 = 1, load: LoadProfile, models: [String: String],
+        modelBackends: [String: String] = [:], backends: [String: BackendSpec] = [:], mcpServers: [String: MCPServerSpec] = [:],
         endpoint: EndpointSpec? = nil, fleet: FleetConfiguration = .default, prices: PriceTable,
         tools: [String: ToolSpec], tasks: [TaskSpec], source: String
     ) {
@@ -68,6 +76,9 @@ public struct Workload: Sendable, Hashable {
         self.seed = seed
         self.load = load
         self.models = models
+        self.modelBackends = modelBackends
+        self.backends = backends
+        self.mcpServers = mcpServers
         self.endpoint = endpoint
         self.fleet = fleet
         self.prices = prices
@@ -77,9 +88,41 @@ public struct Workload: Sendable, Hashable {
     }
 }
 
+extension Workload {
+    /// The backend name serving `tier`: its binding, else `endpoint` when one is set, else
+    /// `fleet` (the built-in simulated fleet).
+    public func backendName(forTier tier: String) -> String {
+        modelBackends[tier] ?? (endpoint != nil ? "endpoint" : "fleet")
+    }
+
+    /// Whether any tier runs on the built-in simulated fleet.
+    public var usesFleet: Bool {
+        models.keys.contains { backendName(forTier: $0) == "fleet" }
+    }
+}
+
 extension Workload: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, seed, load, models, endpoint, fleet, prices, tools, tasks
+        case name, description, seed, load, models, backends, mcpServers = "mcp_servers", endpoint, fleet, prices, tools
+        case tasks
+    }
+
+    /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
+    struct ModelBinding: Decodable {
+        var model: String
+        var backend: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case model, backend }
+
+        init(from decoder: any Decoder) throws {
+            if let name = try? decoder.singleValueContainer().decode(String.self) {
+                model = name
+                return
+            }
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            model = try c.decode(String.self, forKey: .model)
+            backend = try c.decodeIfPresent(String.self, forKey: .backend)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,7 +132,22 @@ extension Workload: Codable {
         description = try c.decodeIfPresent(String.self, forKey: .description)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 1
         load = try c.decode(LoadProfile.self, forKey: .load)
-        models = try c.decodeIfPresent([String: String].self, forKey: .models) ?? SimulatedDefaults.models
+        if let bindings = try c.decodeIfPresent([String: ModelBinding].self, forKey: .models) {
+            models = bindings.mapValues(\.model)
+            modelBackends = bindings.compactMapValues(\.backend)
+        } else {
+            models = SimulatedDefaults.models
+            modelBackends = [:]
+        }
+        backends = try c.decodeIfPresent([String: BackendSpec].self, forKey: .backends) ?? [:]
+        try c.require(backends["fleet"] == nil, .backends, "\"fleet\" names the built-in simulated fleet; choose another name")
+        for (tier, backend) in modelBackends where backend != "fleet" && backends[backend] == nil {
+            try c.require(
+                false, .models,
+                "tier \"\(tier)\" names backend \"\(backend)\", which backends: does not define (defined: \(backends.keys.sorted().joined(separator: ", ")); \"fleet\" is the simulated fleet)"
+            )
+        }
+        mcpServers = try c.decodeIfPresent([String: MCPServerSpec].self, forKey: .mcpServers) ?? [:]
         endpoint = try c.decodeIfPresent(EndpointSpec.self, forKey: .endpoint)
         fleet = try c.decodeIfPresent(FleetConfiguration.self, forKey: .fleet) ?? .default
         tools = try c.decodeIfPresent([String: ToolSpec].self, forKey: .tools) ?? [:]
@@ -112,15 +170,25 @@ extension Workload: Codable {
         try c.encodeIfPresent(description, forKey: .description)
         try c.encode(seed, forKey: .seed)
         try c.encode(load, forKey: .load)
-        try c.encode(models, forKey: .models)
+        var bindings = c.nestedContainer(keyedBy: AnyKey.self, forKey: .models)
+        for (tier, model) in models {
+            if let backend = modelBackends[tier] {
+                var binding = bindings.nestedContainer(keyedBy: ModelBinding.CodingKeys.self, forKey: AnyKey(stringValue: tier))
+                try binding.encode(model, forKey: .model)
+                try binding.encode(backend, forKey: .backend)
+            } else {
+                try bindings.encode(model, forKey: AnyKey(stringValue: tier))
+            }
+        }
+        if !backends.isEmpty { try c.encode(backends, forKey: .backends) }
+        if !mcpServers.isEmpty { try c.encode(mcpServers, forKey: .mcpServers) }
         if let endpoint {
             var e = c.nestedContainer(keyedBy: EndpointSpec.CodingKeys.self, forKey: .endpoint)
             try e.encode(endpoint.baseURL, forKey: .baseURL)
             try e.encode(endpoint.provider, forKey: .provider)
             try e.encodeIfPresent(endpoint.apiKeyEnvironmentVariable, forKey: .apiKeyEnvironmentVariable)
-        } else {
-            try c.encode(fleet, forKey: .fleet)
         }
+        if usesFleet { try c.encode(fleet, forKey: .fleet) }
         try c.encode(prices, forKey: .prices)
         try c.encode(tools, forKey: .tools)
         try c.encode(tasks, forKey: .tasks)

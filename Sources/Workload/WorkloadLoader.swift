@@ -47,63 +47,140 @@ public enum WorkloadLoader {
     /// Checks what no single field can: tiers, tools and models that must exist elsewhere.
     static func crossCheck(_ workload: Workload) -> Problem? {
         let servedKinds: [String: ModelArchitecture.Kind]? =
-            workload.endpoint == nil
+            workload.usesFleet
             ? Dictionary(
                 uniqueKeysWithValues: ((try? Fleet(configuration: workload.fleet))?.servedModels ?? []).map {
                     ($0.name, $0.architecture.kind)
                 })
             : nil
         if let servedKinds {
-            for (tier, model) in workload.models.sorted(by: { $0.key < $1.key }) where servedKinds[model] == nil {
+            for (tier, model) in workload.models.sorted(by: { $0.key < $1.key })
+            where workload.backendName(forTier: tier) == "fleet" && servedKinds[model] == nil {
                 return Problem(
                     path: [key("models"), key(tier)],
                     message:
-                        "tier \"\(tier)\" names model \"\(model)\", which the simulated fleet does not serve; it serves \(servedKinds.keys.sorted().joined(separator: ", "))"
+                        "tier \"\(tier)\" names model \"\(model)\", which the simulated fleet does not serve; it serves \(servedKinds.keys.sorted().joined(separator: ", ")) (or bind the tier to a backend: {model: NAME, backend: BACKEND})"
                 )
             }
+        }
+        for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
+            if let problem = checkTool(name, tool, workload: workload, servedKinds: servedKinds) { return problem }
         }
         for (t, task) in workload.tasks.enumerated() {
             let base: [any CodingKey] = [key("tasks"), AnyKey(intValue: t)]
             if let duplicate = workload.tasks[..<t].first(where: { $0.name == task.name }) {
                 return Problem(path: base + [key("name")], message: "task name \"\(duplicate.name)\" is used twice")
             }
-            if let problem = check(task.agent.steps, path: base + [key("steps")], workload: workload, servedKinds: servedKinds) {
-                return problem
-            }
-            if let finalTier = task.agent.finalTier, task.passProbability[finalTier] == nil {
-                return Problem(
-                    path: base + [key("pass_probability")],
-                    message:
-                        "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)"
-                )
-            }
-            for tier in task.passProbability.keys.sorted() where workload.models[tier] == nil {
-                return Problem(
-                    path: base + [key("pass_probability"), key(tier)],
-                    message:
-                        "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))"
-                )
+            switch task.behaviour {
+            case .scripted(let scripted):
+                if let problem = check(
+                    scripted.agent.steps, path: base + [key("steps")], workload: workload, servedKinds: servedKinds)
+                {
+                    return problem
+                }
+                if let finalTier = scripted.agent.finalTier, scripted.passProbability[finalTier] == nil {
+                    return Problem(
+                        path: base + [key("pass_probability")],
+                        message:
+                            "the final answer comes from tier \"\(finalTier)\"; give its pass probability (for example \(finalTier): 0.8)"
+                    )
+                }
+                for tier in scripted.passProbability.keys.sorted() where workload.models[tier] == nil {
+                    return Problem(
+                        path: base + [key("pass_probability"), key(tier)],
+                        message:
+                            "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))"
+                    )
+                }
+            case .driven(let driven):
+                if let p = tierProblem(
+                    driven.tier, base + [key("model")], needs: .generative, workload: workload, servedKinds: servedKinds)
+                {
+                    return p
+                }
+                if let p = toolsProblem(driven.tools, base + [key("tools")], workload: workload) { return p }
+                for (g, grader) in driven.graders.enumerated() {
+                    if case .judge(let tier, _) = grader.check,
+                        let p = tierProblem(
+                            tier, base + [key("graders"), AnyKey(intValue: g), key("judge")], needs: .generative,
+                            workload: workload,
+                            servedKinds: servedKinds)
+                    {
+                        return p
+                    }
+                }
             }
         }
         return nil
+    }
+
+    static func tierProblem(
+        _ tier: String, _ at: [any CodingKey], needs kind: ModelArchitecture.Kind, workload: Workload,
+        servedKinds: [String: ModelArchitecture.Kind]?
+    ) -> Problem? {
+        guard let model = workload.models[tier] else {
+            return Problem(
+                path: at,
+                message:
+                    "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))"
+            )
+        }
+        if workload.backendName(forTier: tier) == "fleet", let servedKinds, let served = servedKinds[model], served != kind {
+            let expected = kind == .generative ? "a chat model" : "an embedding model"
+            return Problem(path: at, message: "tier \"\(tier)\" is \(model), which is not \(expected)")
+        }
+        return nil
+    }
+
+    static func toolsProblem(_ names: [String], _ at: [any CodingKey], workload: Workload) -> Problem? {
+        for (i, name) in names.enumerated() where workload.tools[name] == nil {
+            let known = workload.tools.keys.sorted()
+            return Problem(
+                path: at + [AnyKey(intValue: i)],
+                message:
+                    "unknown tool \"\(name)\"; "
+                    + (known.isEmpty ? "the workload defines no tools" : "the workload defines \(known.joined(separator: ", "))"))
+        }
+        return nil
+    }
+
+    static func checkTool(
+        _ name: String, _ tool: ToolSpec, workload: Workload, servedKinds: [String: ModelArchitecture.Kind]?
+    ) -> Problem? {
+        let at: [any CodingKey] = [key("tools"), key(name)]
+        switch tool.kind {
+        case .mcp(let server, _) where workload.mcpServers[server] == nil:
+            let known = workload.mcpServers.keys.sorted()
+            return Problem(
+                path: at + [key("mcp")],
+                message:
+                    "unknown MCP server \"\(server)\"; "
+                    + (known.isEmpty
+                        ? "the workload's mcp_servers: defines none" : "mcp_servers: defines \(known.joined(separator: ", "))"))
+        case .retrieval(let retrieval):
+            return tierProblem(
+                retrieval.tier, at + [key("retrieval"), key("tier")], needs: .encoder, workload: workload,
+                servedKinds: servedKinds)
+        case .agent(let agent):
+            if let p = tierProblem(
+                agent.tier, at + [key("agent"), key("model")], needs: .generative, workload: workload, servedKinds: servedKinds)
+            {
+                return p
+            }
+            if agent.tools.contains(name) {
+                return Problem(path: at + [key("agent"), key("tools")], message: "a sub-agent cannot call itself")
+            }
+            return toolsProblem(agent.tools, at + [key("agent"), key("tools")], workload: workload)
+        default:
+            return nil
+        }
     }
 
     static func check(
         _ steps: [StepSpec], path: [any CodingKey], workload: Workload, servedKinds: [String: ModelArchitecture.Kind]?
     ) -> Problem? {
         func tierProblem(_ tier: String, _ at: [any CodingKey], needs kind: ModelArchitecture.Kind) -> Problem? {
-            guard let model = workload.models[tier] else {
-                return Problem(
-                    path: at,
-                    message:
-                        "unknown tier \"\(tier)\"; the workload's models define \(workload.models.keys.sorted().joined(separator: ", "))"
-                )
-            }
-            if let servedKinds, let served = servedKinds[model], served != kind {
-                let expected = kind == .generative ? "a chat model" : "an embedding model"
-                return Problem(path: at, message: "tier \"\(tier)\" is \(model), which is not \(expected)")
-            }
-            return nil
+            Self.tierProblem(tier, at, needs: kind, workload: workload, servedKinds: servedKinds)
         }
         for (i, step) in steps.enumerated() {
             let here = path + [AnyKey(intValue: i)]
@@ -113,7 +190,17 @@ public enum WorkloadLoader {
             case .embed(let embed):
                 if let p = tierProblem(embed.tier, here + [key("embed"), key("tier")], needs: .encoder) { return p }
             case .tool(let tool):
-                if workload.tools[tool.tool] == nil {
+                if let spec = workload.tools[tool.tool] {
+                    switch spec.kind {
+                    case .simulated, .command: break
+                    default:
+                        return Problem(
+                            path: here + [key("tool"), key("name")],
+                            message:
+                                "scripted steps call simulated and command tools only (they pass no arguments); \"\(tool.tool)\" needs a model-driven task (prompt:)"
+                        )
+                    }
+                } else {
                     let known = workload.tools.keys.sorted()
                     return Problem(
                         path: here + [key("tool"), key("name")],

@@ -10,7 +10,7 @@ import Workload
     static func runner(_ tools: [String: ToolSpec]) -> ToolRunner { ToolRunner(tools: tools, clock: RunClock()) }
 
     static func command(_ argv: [String], timeout: String = "10s") -> ToolSpec {
-        ToolSpec(kind: .command(argv: argv, timeout: DurationSpec(parsing: timeout)!))
+        ToolSpec(kind: .command(CommandTool(argv: argv, timeout: DurationSpec(parsing: timeout)!)))
     }
 
     @Test("a command tool runs argv in the attempt's directory and returns its output")

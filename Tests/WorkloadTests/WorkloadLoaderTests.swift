@@ -65,7 +65,7 @@ import Workload
         let workload = try Self.load(Self.minimal)
         #expect(workload.models["small"] == "sim-small")
         #expect(workload.load.length == .attempts(3))
-        #expect(workload.tasks[0].agent.systemPromptTokens == TokenCount(1000))
+        #expect(workload.tasks[0].scripted?.agent.systemPromptTokens == TokenCount(1000))
         #expect(workload.prices.models["sim-large"] != nil)
     }
 

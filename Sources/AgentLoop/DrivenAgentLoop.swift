@@ -1,0 +1,403 @@
+public import Backends
+import Foundation
+import Graders
+public import Pricing
+import Recorder
+import SpecDecoding
+public import Tools
+public import Traces
+import WireFormats
+public import Workload
+
+/// Runs a model-driven task: the model sees the task's tools and decides what to call; the loop
+/// runs the calls, feeds their results back, and stops on a final answer (a reply without tool
+/// calls), the step limit, the token or dollar budget, the wall-clock limit, or a model call that
+/// failed after its retries. The stop reason is recorded on the attempt.
+///
+/// Tool calls of one reply run concurrently; their results go back in the order the model made
+/// them. A tool of kind `agent` starts a sub-agent (its own conversation, model and tools) whose
+/// final answer is the tool result; its steps link to the delegation. Arguments that are not a
+/// JSON object or miss a required parameter, and calls to tools the task does not offer, are
+/// answered with an error message the model can act on, and recorded as failed steps.
+///
+/// When the attempt has a final answer its graders run: checks on the answer, commands in the
+/// attempt's working directory, and LLM judges whose calls are verify-class steps of the
+/// attempt (after its end: grading is not part of task latency).
+public struct DrivenAgentLoop: Sendable {
+    private let workload: Workload
+    private let routes: ModelRoutes
+    private let tools: ToolRunner
+    private let clock: RunClock
+
+    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: RunClock) {
+        self.workload = workload
+        self.routes = routes
+        self.tools = tools
+        self.clock = clock
+    }
+
+    // MARK: Attempt
+
+    public func run(_ plan: AttemptPlan) async -> AttemptResult {
+        let task = workload.tasks[plan.taskIndex]
+        guard let driven = task.driven else { preconditionFailure("task \(task.name) is not model-driven") }
+        let log = StepLog()
+        let deadline = clock.instant(at: plan.scheduled) + workload.load.attemptTimeout.duration
+        let directory = Self.makeWorkingDirectory(plan.attemptID)
+        defer { if let directory { try? FileManager.default.removeItem(at: directory) } }
+        let context = Context(plan: plan, log: log, deadline: deadline, directory: directory)
+        let main = Agent(
+            identity: Identity(id: "main", name: task.agentName, parentStepID: nil, stepPrefix: ""), tier: driven.tier,
+            systemPrompt: driven.systemPrompt, prompt: driven.prompt, tools: driven.tools, limits: driven.limits,
+            simulate: driven.simulate)
+
+        let end: AgentEnd? = await withTaskGroup(of: AgentEnd?.self) { group in
+            group.addTask {
+                var generator = SeededGenerator(seed: workload.seed, stream: "attempt/\(plan.concurrency ?? 0)/\(plan.sequence)")
+                return await self.run(main, context: context, generator: &generator)
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if Task.isCancelled { return .interrupted }
+        let agentEnd = clock.now()
+
+        var record = AttemptRecord(
+            runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
+            concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
+            outcome: .error, scheduled: plan.scheduled, end: agentEnd, stepCount: 0)
+        record.finalTier = driven.tier
+        switch end {
+        case nil:
+            record.outcome = .timeout
+            record.errorType = StepErrorType.attemptTimeout
+            record.stopReason = StopReason.attemptTimeout
+        case .answered(let answer, _)?:
+            record.stopReason = StopReason.finalAnswer
+            let grades = await grade(answer, task: driven, context: context)
+            let deciding = grades.filter(\.decides)
+            record.outcome = deciding.allSatisfy(\.passed) ? .passed : .failed
+            record.score = deciding.isEmpty ? nil : deciding.map(\.score).reduce(0, +) / Double(deciding.count)
+            record.graderAxes = Dictionary(grades.map { ($0.axis, $0.score) }) { first, _ in first }
+        case .stopped(let reason, _)?:
+            record.stopReason = reason
+            record.outcome = .failed
+        case .failed(let errorType, _)?:
+            record.stopReason = StopReason.modelError
+            record.outcome = .error
+            record.errorType = errorType
+        }
+        let steps = await log.recorded
+        record.stepCount = steps.count
+        return .finished(record, steps)
+    }
+
+    // MARK: Agents
+
+    struct Identity: Sendable {
+        let id: String
+        let name: String
+        let parentStepID: String?
+        let stepPrefix: String
+    }
+
+    struct Agent: Sendable {
+        let identity: Identity
+        let tier: String
+        let systemPrompt: String
+        let prompt: String
+        let tools: [String]
+        let limits: AgentLimits
+        let simulate: [SimulatedTurn]
+    }
+
+    struct Context: Sendable {
+        let plan: AttemptPlan
+        let log: StepLog
+        let deadline: ContinuousClock.Instant
+        let directory: URL?
+    }
+
+    /// How an agent stopped, with what it spent (so a parent can charge its sub-agents).
+    enum AgentEnd: Sendable {
+        case answered(String, Spend)
+        case stopped(String, Spend)
+        case failed(String, Spend)
+
+        var spend: Spend {
+            switch self {
+            case .answered(_, let s), .stopped(_, let s), .failed(_, let s): s
+            }
+        }
+    }
+
+    struct Spend: Sendable {
+        var modelCalls = 0
+        var tokens = 0
+        var dollars = 0.0
+
+        static func += (a: inout Spend, b: Spend) {
+            a.tokens += b.tokens
+            a.dollars += b.dollars
+        }
+    }
+
+    private func run(_ agent: Agent, context: Context, generator: inout SeededGenerator) async -> AgentEnd {
+        guard let route = routes[agent.tier] else { return .failed("no_backend", Spend()) }
+        let started = ContinuousClock.now
+        var system = agent.systemPrompt
+        if route.isSimulatedFleet, !agent.simulate.isEmpty {
+            system += SimulationScript.marker(agent.simulate.map { Self.scriptTurn($0) })
+        }
+        var messages = [ChatMessage(role: .system, content: system), ChatMessage(role: .user, content: agent.prompt)]
+        let definitions = agent.tools.compactMap { name in
+            tools.definition(of: name).map { ToolDefinition(name: name, description: $0.description, parameters: $0.parameters) }
+        }
+        // An agent's steps are numbered in the order they begin; parallel tool calls get their
+        // numbers before they start.
+        var nextIndex = 0
+        func takeIndex() -> Int {
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+        var spend = Spend()
+        while true {
+            if spend.modelCalls >= agent.limits.steps { return .stopped(StopReason.stepLimit, spend) }
+            if let budget = agent.limits.tokens, spend.tokens >= budget { return .stopped(StopReason.tokenBudget, spend) }
+            if let budget = agent.limits.dollars, spend.dollars >= budget { return .stopped(StopReason.dollarBudget, spend) }
+            if let limit = agent.limits.time, ContinuousClock.now >= started + limit.duration {
+                return .stopped(StopReason.timeLimit, spend)
+            }
+            let scheduled = clock.now()
+            let tries = await RetryingCaller.chat(
+                ChatCall(model: route.model, messages: messages, tools: definitions), route: route, deadline: context.deadline)
+            for (n, attempt) in tries.enumerated() {
+                var timing = attempt.timing
+                timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
+                let use = attempt.toolCalls.first.flatMap { workload.tools[$0.name]?.useClass }.map {
+                    $0 == .delegate ? .plan : $0
+                }
+                let index = takeIndex()
+                await context.log.append(
+                    StepRecord(
+                        runID: context.plan.runID, attemptID: context.plan.attemptID,
+                        stepID: "\(agent.identity.stepPrefix)s\(index)", parentStepID: agent.identity.parentStepID,
+                        agentID: agent.identity.id, agentName: agent.identity.name, index: index, operation: .chat,
+                        useClass: use ?? .act, model: route.model, tier: agent.tier,
+                        provider: route.chat?.providerName, usage: attempt.usage, timing: timing, errorType: attempt.errorType,
+                        httpStatus: attempt.httpStatus, outputHash: attempt.succeeded ? Self.outputHash(attempt) : nil))
+                spend.modelCalls += 1
+                if let usage = attempt.usage {
+                    spend.tokens += usage.total
+                    spend.dollars += workload.prices.price(usage, model: route.model).cost.total
+                }
+            }
+            guard let reply = tries.last else { return .failed("no_backend", spend) }
+            if let error = reply.errorType { return .failed(error, spend) }
+            messages.append(ChatMessage(role: .assistant, content: reply.content, toolCalls: reply.toolCalls))
+            if reply.toolCalls.isEmpty { return .answered(reply.content, spend) }
+
+            // Indices and random streams before anything starts, so they do not depend on timing.
+            let calls = reply.toolCalls.map { call in (call, takeIndex(), generator.next()) }
+            let outcomes = await withTaskGroup(of: (Int, ToolOutcome).self) { group in
+                for (position, (call, index, seed)) in calls.enumerated() {
+                    group.addTask {
+                        (position, await self.runTool(call, index: index, seed: seed, agent: agent, context: context))
+                    }
+                }
+                var outcomes: [(Int, ToolOutcome)] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+            for (outcome, (call, _, _)) in zip(outcomes, calls) {
+                messages.append(.toolResult(outcome.text, for: call, isError: outcome.isError))
+                spend += outcome.spend
+            }
+        }
+    }
+
+    struct ToolOutcome: Sendable {
+        var text: String
+        var isError: Bool
+        var spend = Spend()
+    }
+
+    /// Runs one tool call and records its step (and, for a sub-agent, the sub-agent's steps).
+    private func runTool(_ call: ToolCall, index: Int, seed: UInt64, agent: Agent, context: Context) async -> ToolOutcome {
+        let stepID = "\(agent.identity.stepPrefix)s\(index)"
+        let scheduled = clock.now()
+        func record(
+            _ operation: OperationName, use: UseClass, error: String?, end: Int64, observation: String? = nil
+        ) async {
+            await context.log.append(
+                StepRecord(
+                    runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: stepID,
+                    parentStepID: agent.identity.parentStepID, agentID: agent.identity.id, agentName: agent.identity.name,
+                    index: index, operation: operation, useClass: use, toolName: call.name,
+                    timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end), errorType: error,
+                    observationHash: observation))
+        }
+        guard agent.tools.contains(call.name), let spec = workload.tools[call.name] else {
+            await record(.executeTool, use: .act, error: StepErrorType.unknownTool, end: clock.now())
+            return ToolOutcome(
+                text: "Error: there is no tool named \"\(call.name)\". Available tools: \(agent.tools.joined(separator: ", ")).",
+                isError: true)
+        }
+        let arguments: JSONValue
+        switch ArgumentCheck.check(call.arguments, against: tools.definition(of: call.name)?.parameters) {
+        case .success(let parsed): arguments = parsed
+        case .failure(let problem):
+            await record(.executeTool, use: spec.useClass, error: StepErrorType.invalidToolArguments, end: clock.now())
+            return ToolOutcome(
+                text: "Error: invalid arguments for \(call.name): \(problem.message). Fix them and call again.", isError: true)
+        }
+        if case .agent(let sub) = spec.kind {
+            let prompt = arguments["task"]?.stringValue ?? arguments["prompt"]?.stringValue ?? arguments.jsonText
+            let child = Agent(
+                identity: Identity(id: "\(stepID).a1", name: call.name, parentStepID: stepID, stepPrefix: "\(stepID).a1."),
+                tier: sub.tier, systemPrompt: sub.systemPrompt, prompt: prompt, tools: sub.tools, limits: sub.limits,
+                simulate: sub.simulate)
+            var generator = SeededGenerator(seed: seed)
+            let end = await run(child, context: context, generator: &generator)
+            let text: String
+            let failed: String?
+            switch end {
+            case .answered(let answer, _): (text, failed) = (answer, nil)
+            case .stopped(let reason, _): (text, failed) = ("The sub-agent stopped before answering (\(reason)).", nil)
+            case .failed(let error, _): (text, failed) = ("The sub-agent failed: \(error).", error)
+            }
+            await record(.invokeAgent, use: .delegate, error: failed, end: clock.now(), observation: ContentHash.of(text))
+            return ToolOutcome(text: text, isError: failed != nil, spend: end.spend)
+        }
+        var generator = SeededGenerator(seed: seed)
+        let result = await tools.call(
+            call.name, arguments: arguments, workingDirectory: context.directory, deadline: context.deadline,
+            generator: &generator)
+        var text = result.output
+        if case .command = spec.kind, let status = result.exitStatus, status != 0 { text += "\n(exit status \(status))" }
+        if let error = result.errorType { text = "Error (\(error)): " + text }
+        await record(
+            .executeTool, use: spec.useClass, error: result.errorType, end: result.timing.end ?? clock.now(),
+            observation: result.errorType == nil ? ContentHash.of(result.output) : nil)
+        return ToolOutcome(text: text, isError: result.errorType != nil)
+    }
+
+    // MARK: Grading
+
+    private func grade(_ answer: String, task: DrivenTask, context: Context) async -> [GradeResult] {
+        var results: [GradeResult] = []
+        var judgeIndex = 0
+        for spec in task.graders {
+            if let result = await Grader.grade(spec, answer: answer, workingDirectory: context.directory) {
+                results.append(result)
+                continue
+            }
+            guard case .judge(let tier, let rubric) = spec.check, let route = routes[tier] else { continue }
+            var system = JudgePrompt.system
+            if route.isSimulatedFleet { system += SimulationScript.marker([["answer": "VERDICT: PASS"]]) }
+            let call = ChatCall(
+                model: route.model,
+                messages: [
+                    ChatMessage(role: .system, content: system),
+                    ChatMessage(role: .user, content: JudgePrompt.user(task: task.prompt, answer: answer, rubric: rubric)),
+                ])
+            let scheduled = clock.now()
+            let tries = await RetryingCaller.chat(call, route: route, deadline: .now + .seconds(300))
+            for (n, attempt) in tries.enumerated() {
+                var timing = attempt.timing
+                timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
+                await context.log.append(
+                    StepRecord(
+                        runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "judge.s\(judgeIndex)",
+                        agentID: "judge", agentName: "judge", index: judgeIndex, operation: .chat, useClass: .verify,
+                        model: route.model, tier: tier, provider: route.chat?.providerName, usage: attempt.usage, timing: timing,
+                        errorType: attempt.errorType, httpStatus: attempt.httpStatus))
+                judgeIndex += 1
+            }
+            let verdict = tries.last.flatMap { $0.succeeded ? JudgePrompt.verdict($0.content) : nil }
+            results.append(
+                GradeResult(
+                    axis: spec.axis, passed: verdict == true, decides: spec.decides,
+                    detail: verdict == nil ? "the judge gave no verdict" : "judge: \(verdict! ? "pass" : "fail")"))
+        }
+        return results
+    }
+
+    // MARK: Helpers
+
+    static func scriptTurn(_ turn: SimulatedTurn) -> JSONValue {
+        var fields: [String: JSONValue] = [:]
+        switch turn.action {
+        case .call(let tool, let arguments):
+            fields["call"] = .string(tool)
+            fields["arguments"] = arguments
+        case .answer(let text):
+            fields["answer"] = .string(text)
+        }
+        if let tokens = turn.outputTokens { fields["output_tokens"] = .number(Double(tokens)) }
+        return .object(fields)
+    }
+
+    /// The hash of what a reply generated: its text and its tool calls (names and arguments).
+    static func outputHash(_ result: ModelCallResult) -> String {
+        var hash = ContentHash()
+        hash.update(result.content)
+        for call in result.toolCalls {
+            hash.update(call.name)
+            hash.update(JSONValue(parsing: call.arguments)?.jsonText ?? call.arguments)
+        }
+        return hash.hex
+    }
+
+    private static func makeWorkingDirectory(_ attemptID: String) -> URL? {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
+        return (try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)) != nil ? url : nil
+    }
+}
+
+/// Checks a tool call's arguments before the tool runs: a JSON object (an empty string counts as
+/// `{}`), with every `required` parameter present and each present parameter of its declared
+/// JSON type. Deeper schema rules are the tool's business.
+enum ArgumentCheck {
+    struct Problem: Error {
+        var message: String
+    }
+
+    static func check(_ text: String, against schema: JSONValue?) -> Result<JSONValue, Problem> {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let value = trimmed.isEmpty ? [:] : JSONValue(parsing: trimmed) else {
+            return .failure(Problem(message: "not valid JSON: \(trimmed.prefix(80))"))
+        }
+        guard case .object(let fields) = value else { return .failure(Problem(message: "expected a JSON object")) }
+        guard let schema else { return .success(value) }
+        if case .array(let required)? = schema["required"] {
+            for case .string(let name) in required where fields[name] == nil {
+                return .failure(Problem(message: "missing required parameter \"\(name)\""))
+            }
+        }
+        if case .object(let properties)? = schema["properties"] {
+            for (name, field) in fields {
+                guard let type = properties[name]?["type"]?.stringValue else { continue }
+                if !matches(field, type) { return .failure(Problem(message: "parameter \"\(name)\" should be of type \(type)")) }
+            }
+        }
+        return .success(value)
+    }
+
+    static func matches(_ value: JSONValue, _ type: String) -> Bool {
+        switch (type, value) {
+        case ("string", .string), ("boolean", .bool), ("number", .number), ("array", .array), ("object", .object),
+            ("null", .null):
+            true
+        case ("integer", .number(let n)): n.rounded() == n
+        case ("string", _), ("boolean", _), ("number", _), ("integer", _), ("array", _), ("object", _), ("null", _): false
+        default: true
+        }
+    }
+}

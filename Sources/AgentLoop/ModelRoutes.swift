@@ -1,0 +1,57 @@
+public import Backends
+public import Workload
+
+/// Where a tier's calls go: the backend instances, the model name, and the retry policy.
+public struct TierRoute: Sendable {
+    public var model: String
+    public var chat: (any ChatBackend)?
+    public var embeddings: (any EmbeddingBackend)?
+    public var rerank: (any RerankBackend)?
+    public var retry: RetryPolicy
+    /// The built-in simulated fleet serves this tier (it reads `simulate:` scripts).
+    public var isSimulatedFleet: Bool
+
+    public init(
+        model: String, chat: (any ChatBackend)? = nil, embeddings: (any EmbeddingBackend)? = nil,
+        rerank: (any RerankBackend)? = nil,
+        retry: RetryPolicy = .never, isSimulatedFleet: Bool = false
+    ) {
+        self.model = model
+        self.chat = chat
+        self.embeddings = embeddings
+        self.rerank = rerank
+        self.retry = retry
+        self.isSimulatedFleet = isSimulatedFleet
+    }
+}
+
+/// Every tier's route.
+public struct ModelRoutes: Sendable {
+    public var tiers: [String: TierRoute]
+
+    public init(tiers: [String: TierRoute]) { self.tiers = tiers }
+
+    public subscript(tier: String) -> TierRoute? { tiers[tier] }
+}
+
+/// Model calls with the tier's retry policy. Every try is returned (and so becomes a step
+/// record); the last one is the outcome. Waits between tries follow the policy (and
+/// `Retry-After`), and never run past the attempt's deadline.
+enum RetryingCaller {
+    static func chat(_ call: ChatCall, route: TierRoute, deadline: ContinuousClock.Instant) async -> [ModelCallResult] {
+        guard let chat = route.chat else {
+            return [ModelCallResult(errorType: "no_backend", errorMessage: "the tier has no chat backend")]
+        }
+        var tries: [ModelCallResult] = []
+        while true {
+            let result = await chat.chat(call, deadline: deadline)
+            tries.append(result)
+            guard let error = result.errorType, route.retry.retries(error, afterTry: tries.count), !Task.isCancelled else {
+                return tries
+            }
+            let wait = route.retry.delay(afterTry: tries.count, retryAfter: result.retryAfter)
+            guard ContinuousClock.now + wait < deadline else { return tries }
+            do { try await Task.sleep(for: wait) } catch { return tries }
+        }
+    }
+}

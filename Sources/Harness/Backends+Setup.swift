@@ -1,0 +1,132 @@
+import AgentLoop
+import AsyncHTTPClient
+import Backends
+import Foundation
+import NIOCore
+import SpecDecoding
+import Traces
+import Workload
+
+/// The model servers a run talks to, resolved from the workload: the built-in fleet (`fleet`),
+/// the single `endpoint` of older workloads or `--endpoint` (`endpoint`), and named `backends`.
+struct ResolvedBackends: Sendable {
+    /// Backend name → spec; `fleet` gets its base URL once the fleet listens.
+    var specs: [String: BackendSpec]
+
+    /// `workload` with `--endpoint` in place of its `endpoint` (so tiers not bound to a named
+    /// backend go there instead of to the built-in fleet).
+    static func applying(endpointOverride: String?, to workload: Workload) throws(HarnessError) -> Workload {
+        guard let url = endpointOverride else { return workload }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url) != nil else {
+            throw .invalidEndpoint(url)
+        }
+        var workload = workload
+        workload.endpoint = EndpointSpec(baseURL: url)
+        return workload
+    }
+
+    /// The backends `workload`'s tiers use, with their API keys checked (not read) now so that a
+    /// missing variable fails before anything starts.
+    static func resolve(_ workload: Workload) throws(HarnessError) -> ResolvedBackends {
+        var specs: [String: BackendSpec] = [:]
+        for tier in workload.models.keys {
+            let name = workload.backendName(forTier: tier)
+            guard specs[name] == nil else { continue }
+            switch name {
+            case "fleet":
+                // The base URL is known once the fleet listens. The scripted agent asks for exact
+                // output lengths (`ignore_eos`), which the fleet honours.
+                specs[name] = BackendSpec(kind: .openAIChat, baseURL: "", provider: "agentperf-simulated-fleet", ignoreEOS: true)
+            case "endpoint":
+                let endpoint = workload.endpoint!
+                specs[name] = BackendSpec(
+                    kind: .openAIChat, baseURL: endpoint.baseURL, provider: endpoint.provider,
+                    apiKeyEnvironmentVariable: endpoint.apiKeyEnvironmentVariable, ignoreEOS: true)
+            default:
+                specs[name] = workload.backends[name]!
+            }
+        }
+        for (name, spec) in specs.sorted(by: { $0.key < $1.key }) {
+            if let variable = spec.apiKeyEnvironmentVariable, ProcessInfo.processInfo.environment[variable] == nil {
+                throw .missingAPIKey(variable: variable, backend: name)
+            }
+        }
+        return ResolvedBackends(specs: specs)
+    }
+
+    var usesFleet: Bool { specs["fleet"] != nil }
+
+    /// What the run record names as its target.
+    var target: String {
+        specs.keys.sorted().map { name in
+            name == "fleet" ? "simulated fleet (in-process)" : "\(name): \(specs[name]!.baseURL)"
+        }.joined(separator: "; ")
+    }
+
+    /// The request headers of a backend: its own, plus its API key from the environment
+    /// (`Authorization: Bearer` for OpenAI kinds, `x-api-key` for Anthropic). The key lives
+    /// only in these headers, in memory; nothing writes it anywhere.
+    static func headers(_ spec: BackendSpec) -> [(String, String)] {
+        var headers = spec.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if let variable = spec.apiKeyEnvironmentVariable, let key = ProcessInfo.processInfo.environment[variable] {
+            headers.append(spec.kind == .anthropic ? ("x-api-key", key) : ("authorization", "Bearer \(key)"))
+        }
+        return headers
+    }
+
+    /// Each tier's route over `client`.
+    func routes(for workload: Workload, client: HTTPClient, clock: RunClock) -> ModelRoutes {
+        var backends: [String: (chat: any ChatBackend, embeddings: (any EmbeddingBackend)?, rerank: (any RerankBackend)?)] = [:]
+        for (name, spec) in specs {
+            let transport = HTTPTransport(
+                baseURL: URL(string: spec.baseURL)!, client: client, headers: Self.headers(spec), clock: clock,
+                timeouts: .init(firstToken: spec.firstTokenTimeout?.duration, total: spec.totalTimeout?.duration))
+            switch spec.kind {
+            case .openAIChat:
+                let backend = OpenAIBackend(
+                    transport: transport, providerName: spec.provider,
+                    options: .init(
+                        sendIgnoreEOS: spec.ignoreEOS, useMaxCompletionTokens: spec.maxCompletionTokens,
+                        rerankDialect: OpenAIBackend.RerankDialect(rawValue: spec.rerankDialect) ?? .jina))
+                backends[name] = (backend, backend, backend)
+            case .openAIResponses:
+                backends[name] = (OpenAIResponsesBackend(transport: transport, providerName: spec.provider), nil, nil)
+            case .anthropic:
+                backends[name] = (
+                    AnthropicBackend(transport: transport, providerName: spec.provider, promptCaching: spec.promptCaching), nil,
+                    nil
+                )
+            }
+        }
+        var tiers: [String: TierRoute] = [:]
+        for (tier, model) in workload.models {
+            let name = workload.backendName(forTier: tier)
+            guard let backend = backends[name], let spec = specs[name] else { continue }
+            tiers[tier] = TierRoute(
+                model: model, chat: backend.chat, embeddings: backend.embeddings, rerank: backend.rerank, retry: spec.retry,
+                isSimulatedFleet: name == "fleet")
+        }
+        return ModelRoutes(tiers: tiers)
+    }
+
+    /// Client settings: connections enough for every agent and sub-agent to have a request in
+    /// flight, and the longest connect timeout any backend asks for.
+    static func clientConfiguration(_ workload: Workload, specs: [String: BackendSpec]) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        let widest =
+            workload.tasks.map { task in
+                switch task.behaviour {
+                case .scripted(let scripted): BenchmarkRun.widestFanout(scripted.agent.steps)
+                case .driven(let driven): max(1, driven.tools.count)
+                }
+            }.max() ?? 1
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
+        let connect = specs.values.map(\.connectTimeout.duration).max() ?? .seconds(10)
+        configuration.timeout = .init(
+            connect: .nanoseconds(
+                Int64(connect.components.seconds * 1_000_000_000 + connect.components.attoseconds / 1_000_000_000)))
+        return configuration
+    }
+}

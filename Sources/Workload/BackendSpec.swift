@@ -1,0 +1,223 @@
+public import SpecDecoding
+
+/// The protocol a backend speaks.
+public enum BackendKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// `POST /chat/completions` (vLLM, SGLang, llama.cpp, Ollama, OpenAI and most hosted APIs),
+    /// plus `/embeddings` and `/rerank` on the same server.
+    case openAIChat = "openai-chat"
+    /// `POST /responses` (OpenAI; vLLM, SGLang and Ollama implement it too).
+    case openAIResponses = "openai-responses"
+    /// `POST /messages` (Anthropic).
+    case anthropic
+
+    /// `gen_ai.provider.name` when the workload names none.
+    var defaultProvider: String { self == .anthropic ? "anthropic" : "openai" }
+}
+
+/// When a failed model call is tried again. Every try is a step in the trace (its tokens,
+/// latency and error count), so the cost of retrying shows.
+public struct RetryPolicy: Sendable, Hashable {
+    /// Tries in all, the first included (1: never retry).
+    public var maxAttempts: Int
+    /// `error.type` values to retry: exact (`http_429`, `connect_error`, `timeout`,
+    /// `first_token_timeout`, `truncated_stream`, …) or a class (`http_5xx`, `http_4xx`).
+    public var retryOn: [String]
+    /// Wait before the second try; doubled for each later one, up to `maxBackoff`.
+    public var backoff: DurationSpec
+    public var maxBackoff: DurationSpec
+    /// Wait what a 429 or 503's `Retry-After` asks (capped at `maxBackoff`) instead of the backoff.
+    public var honourRetryAfter: Bool
+
+    /// Three tries on rate limits, server errors and failed connections, as the OpenAI and
+    /// Anthropic SDKs do by default; timeouts and broken streams are not retried.
+    public static let `default` = RetryPolicy(
+        maxAttempts: 3, retryOn: ["http_429", "http_5xx", "connect_error", "connect_timeout"],
+        backoff: DurationSpec(.milliseconds(500)), maxBackoff: DurationSpec(.seconds(8)), honourRetryAfter: true)
+
+    public static let never = RetryPolicy(
+        maxAttempts: 1, retryOn: [], backoff: DurationSpec(.zero), maxBackoff: DurationSpec(.zero), honourRetryAfter: false)
+
+    public init(maxAttempts: Int, retryOn: [String], backoff: DurationSpec, maxBackoff: DurationSpec, honourRetryAfter: Bool) {
+        self.maxAttempts = maxAttempts
+        self.retryOn = retryOn
+        self.backoff = backoff
+        self.maxBackoff = maxBackoff
+        self.honourRetryAfter = honourRetryAfter
+    }
+
+    /// Whether a call that failed with `errorType` on try `tried` (from 1) gets another.
+    public func retries(_ errorType: String, afterTry tried: Int) -> Bool {
+        guard tried < maxAttempts else { return false }
+        return retryOn.contains { pattern in
+            if pattern == errorType { return true }
+            // http_5xx matches http_500…http_599.
+            if pattern.hasSuffix("xx"), errorType.hasPrefix(String(pattern.dropLast(2))),
+                errorType.count == pattern.count
+            {
+                return true
+            }
+            return false
+        }
+    }
+
+    /// How long to wait after try `tried` (from 1) failed.
+    public func delay(afterTry tried: Int, retryAfter: Duration?) -> Duration {
+        if honourRetryAfter, let retryAfter { return min(retryAfter, maxBackoff.duration) }
+        let exponential = backoff.duration * (1 << min(tried - 1, 20))
+        return min(exponential, maxBackoff.duration)
+    }
+}
+
+extension RetryPolicy: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case maxAttempts = "max_attempts", retryOn = "on", backoff, maxBackoff = "max_backoff"
+        case honourRetryAfter = "honour_retry_after"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = RetryPolicy.default
+        maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? d.maxAttempts
+        try c.require((1...20).contains(maxAttempts), .maxAttempts, "expected 1 to 20 tries (1 means no retry)")
+        retryOn = try c.decodeIfPresent([String].self, forKey: .retryOn) ?? d.retryOn
+        backoff = try c.decodeIfPresent(DurationSpec.self, forKey: .backoff) ?? d.backoff
+        maxBackoff = try c.decodeIfPresent(DurationSpec.self, forKey: .maxBackoff) ?? d.maxBackoff
+        try c.require(maxBackoff.duration >= backoff.duration, .maxBackoff, "expected max_backoff at or above backoff")
+        honourRetryAfter = try c.decodeIfPresent(Bool.self, forKey: .honourRetryAfter) ?? d.honourRetryAfter
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(maxAttempts, forKey: .maxAttempts)
+        try c.encode(retryOn, forKey: .retryOn)
+        try c.encode(backoff, forKey: .backoff)
+        try c.encode(maxBackoff, forKey: .maxBackoff)
+        try c.encode(honourRetryAfter, forKey: .honourRetryAfter)
+    }
+}
+
+/// A model server: its protocol, address, credentials (by environment variable name only),
+/// timeouts and retry policy.
+public struct BackendSpec: Sendable, Hashable {
+    public var kind: BackendKind
+    /// Up to and including the API version, e.g. `http://127.0.0.1:8000/v1`.
+    public var baseURL: String
+    /// `gen_ai.provider.name` to record.
+    public var provider: String
+    /// The environment variable holding the API key; sent as `Authorization: Bearer` (OpenAI
+    /// kinds) or `x-api-key` (Anthropic). The key is read at run time and never written anywhere.
+    public var apiKeyEnvironmentVariable: String?
+    /// Extra request headers; they are written to the run's config, so no secrets here.
+    public var headers: [String: String]
+    public var connectTimeout: DurationSpec
+    public var firstTokenTimeout: DurationSpec?
+    public var totalTimeout: DurationSpec?
+    public var retry: RetryPolicy
+    /// Send vLLM's `ignore_eos` when a scripted step asks for an exact output length.
+    public var ignoreEOS: Bool
+    /// Name the output limit `max_completion_tokens` (OpenAI reasoning models).
+    public var maxCompletionTokens: Bool
+    /// Anthropic prompt-cache breakpoints (`cache_control`).
+    public var promptCaching: Bool
+    /// `jina` (vLLM, Jina, Cohere style, under the base URL) or `tei` (Hugging Face TEI).
+    public var rerankDialect: String
+
+    public init(
+        kind: BackendKind, baseURL: String, provider: String? = nil, apiKeyEnvironmentVariable: String? = nil,
+        headers: [String: String] = [:], connectTimeout: DurationSpec = DurationSpec(.seconds(10)),
+        firstTokenTimeout: DurationSpec? = nil, totalTimeout: DurationSpec? = nil, retry: RetryPolicy = .default,
+        ignoreEOS: Bool = false, maxCompletionTokens: Bool = false, promptCaching: Bool = true, rerankDialect: String = "jina"
+    ) {
+        self.kind = kind
+        self.baseURL = baseURL
+        self.provider = provider ?? kind.defaultProvider
+        self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
+        self.headers = headers
+        self.connectTimeout = connectTimeout
+        self.firstTokenTimeout = firstTokenTimeout
+        self.totalTimeout = totalTimeout
+        self.retry = retry
+        self.ignoreEOS = ignoreEOS
+        self.maxCompletionTokens = maxCompletionTokens
+        self.promptCaching = promptCaching
+        self.rerankDialect = rerankDialect
+    }
+
+    /// Header names that carry credentials: they belong in `api_key_env`, not in the file.
+    static let secretHeaders: Set<String> = ["authorization", "x-api-key", "api-key", "proxy-authorization", "cookie"]
+}
+
+extension BackendSpec: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, baseURL = "base_url", provider, apiKeyEnvironmentVariable = "api_key_env", headers
+        case timeouts, retry, ignoreEOS = "ignore_eos", maxCompletionTokens = "max_completion_tokens"
+        case promptCaching = "prompt_caching", rerank
+    }
+
+    enum TimeoutKeys: String, CodingKey, CaseIterable { case connect, firstToken = "first_token", total }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? BackendKind.openAIChat.rawValue
+        guard let kind = BackendKind(rawValue: kindText) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c,
+                debugDescription:
+                    "unknown backend kind \"\(kindText)\"; expected one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        let url = try c.decode(String.self, forKey: .baseURL)
+        try c.require(
+            url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
+            "expected an http(s) URL up to the API version, like http://127.0.0.1:8000/v1")
+        let headers = try c.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+        for name in headers.keys where Self.secretHeaders.contains(name.lowercased()) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .headers, in: c,
+                debugDescription:
+                    "header \"\(name)\" carries a credential; name the environment variable that holds it with api_key_env instead (keys are never read from or written to files)"
+            )
+        }
+        var connect = DurationSpec(.seconds(10))
+        var firstToken: DurationSpec?
+        var total: DurationSpec?
+        if c.contains(.timeouts) {
+            let nested = try c.superDecoder(forKey: .timeouts)
+            try nested.rejectUnknownKeys(TimeoutKeys.self)
+            let t = try nested.container(keyedBy: TimeoutKeys.self)
+            connect = try t.decodeIfPresent(DurationSpec.self, forKey: .connect) ?? connect
+            firstToken = try t.decodeIfPresent(DurationSpec.self, forKey: .firstToken)
+            total = try t.decodeIfPresent(DurationSpec.self, forKey: .total)
+        }
+        let rerank = try c.decodeIfPresent(String.self, forKey: .rerank) ?? "jina"
+        try c.require(["jina", "tei"].contains(rerank), .rerank, "expected jina or tei")
+        self.init(
+            kind: kind, baseURL: url, provider: try c.decodeIfPresent(String.self, forKey: .provider),
+            apiKeyEnvironmentVariable: try c.decodeIfPresent(String.self, forKey: .apiKeyEnvironmentVariable), headers: headers,
+            connectTimeout: connect, firstTokenTimeout: firstToken, totalTimeout: total,
+            retry: try c.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? .default,
+            ignoreEOS: try c.decodeIfPresent(Bool.self, forKey: .ignoreEOS) ?? false,
+            maxCompletionTokens: try c.decodeIfPresent(Bool.self, forKey: .maxCompletionTokens) ?? false,
+            promptCaching: try c.decodeIfPresent(Bool.self, forKey: .promptCaching) ?? true, rerankDialect: rerank)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(baseURL, forKey: .baseURL)
+        try c.encode(provider, forKey: .provider)
+        try c.encodeIfPresent(apiKeyEnvironmentVariable, forKey: .apiKeyEnvironmentVariable)
+        if !headers.isEmpty { try c.encode(headers, forKey: .headers) }
+        var t = c.nestedContainer(keyedBy: TimeoutKeys.self, forKey: .timeouts)
+        try t.encode(connectTimeout, forKey: .connect)
+        try t.encodeIfPresent(firstTokenTimeout, forKey: .firstToken)
+        try t.encodeIfPresent(totalTimeout, forKey: .total)
+        try c.encode(retry, forKey: .retry)
+        if ignoreEOS { try c.encode(true, forKey: .ignoreEOS) }
+        if maxCompletionTokens { try c.encode(true, forKey: .maxCompletionTokens) }
+        if kind == .anthropic { try c.encode(promptCaching, forKey: .promptCaching) }
+        if rerankDialect != "jina" { try c.encode(rerankDialect, forKey: .rerank) }
+    }
+}
