@@ -1,7 +1,7 @@
-public import Backends
+import Backends
 import Foundation
 import Graders
-public import Pricing
+import Pricing
 import Recorder
 import SpecDecoding
 public import Tools

@@ -1,4 +1,4 @@
-public import Backends
+import Backends
 import Foundation
 import Recorder
 import SpecDecoding

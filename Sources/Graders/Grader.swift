@@ -1,7 +1,7 @@
 public import Foundation
 import SpecDecoding
 import Tools
-public import WireFormats
+import WireFormats
 public import Workload
 
 /// One grader's verdict.
