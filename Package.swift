@@ -173,6 +173,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .testTarget(name: "GradersTests", dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["Tools", "Workload", "Traces", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
         .testTarget(

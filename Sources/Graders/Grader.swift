@@ -45,7 +45,7 @@ public enum Grader {
             let found = (try? regex.firstMatch(in: answer)) != nil
             return result(found, found ? "matches" : "no match for \(pattern)")
         case .numeric(let expected, let tolerance):
-            guard let number = firstNumber(in: answer) else { return result(false, "no number in the answer") }
+            guard let number = lastNumber(in: answer) else { return result(false, "no number in the answer") }
             let close = abs(number - expected) <= tolerance
             return result(
                 close, close ? "\(number) within \(tolerance) of \(expected)" : "\(number) is not \(expected) ± \(tolerance)")
@@ -62,9 +62,10 @@ public enum Grader {
         }
     }
 
-    /// The first decimal number in `text` (`-1,234.5` → -1234.5; thousands separators allowed).
-    static func firstNumber(in text: String) -> Double? {
-        guard let match = try? /-?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?/.firstMatch(in: text) else { return nil }
+    /// The last decimal number in `text` (`-1,234.5` → -1234.5; thousands separators allowed):
+    /// answers state their result last ("6 × 7 = 42"), as Inspect's numeric match assumes.
+    static func lastNumber(in text: String) -> Double? {
+        guard let match = text.matches(of: /-?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?/).last else { return nil }
         return Double(String(match.output.0).replacingOccurrences(of: ",", with: ""))
     }
 

@@ -105,7 +105,7 @@ public struct GraderSpec: Sendable, Hashable {
         case exact(String, caseSensitive: Bool)
         case contains(String, caseSensitive: Bool)
         case regex(String)
-        /// The first number in the answer, within `tolerance` (absolute) of `value`.
+        /// The last number in the answer, within `tolerance` (absolute) of `value`.
         case numeric(Double, tolerance: Double)
         /// The answer parsed as JSON (or its first JSON object), the field at a dotted path.
         case jsonField(path: String, equals: JSONValue)

@@ -1,0 +1,194 @@
+import Foundation
+import Harness
+import Logging
+import TestSupport
+import Testing
+import Traces
+import Workload
+
+/// Model-driven agents end to end on the built-in fleet: the fleet answers with the tool calls
+/// of each task's `simulate:` script, the loop runs real tools and graders, and the traces say
+/// what happened and why the agent stopped.
+@Suite(.serialized) struct DrivenAgentTests {
+    static let tools = """
+        tools:
+          multiply:
+            command: [expr, "{a}", "*", "{b}"]
+            description: Multiplies two integers.
+            parameters: {type: object, properties: {a: {type: integer}, b: {type: integer}}, required: [a, b]}
+          lookup:
+            latency: 2ms
+            result_tokens: 12
+            use: read
+            parameters: {type: object, properties: {key: {type: string}}, required: [key]}
+          researcher:
+            description: Delegates a research question to a sub-agent.
+            parameters: {type: object, properties: {task: {type: string}}, required: [task]}
+            agent:
+              system_prompt: You look things up and report briefly.
+              model: small
+              tools: [lookup]
+              simulate: [{call: lookup, arguments: {key: answer}}, {answer: "The notes say 42."}]
+        """
+
+    static func workload(_ tasks: String, attempts: Int = 2, concurrency: [Int] = [1, 2]) throws -> Workload {
+        try WorkloadLoader.load(
+            yaml: """
+                name: driven
+                seed: 3
+                load: {concurrency: \(concurrency), attempts: \(attempts), warmup_attempts: 0, attempt_timeout: 30s}
+                \(tools)
+                tasks:
+                \(tasks)
+                """, source: "driven.yaml")
+    }
+
+    static func run(_ workload: Workload) async throws -> TraceLog {
+        let directory = try TemporaryDirectory("agentperf-driven")
+        defer { directory.remove() }
+        let artifacts = try await BenchmarkRun(
+            workload: workload, outputDirectory: directory.url, logger: Logger(label: "driven") { _ in SwiftLogNoOpLogHandler() }
+        ).run()
+        let log = try TraceLog.load(from: artifacts.traces)
+        #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
+        return log
+    }
+
+    @Test("a tool call, a sub-agent and an answer: steps in order, parent links, real tool output, graders on separate axes")
+    func fullLoop() async throws {
+        let log = try await Self.run(
+            Self.workload(
+                """
+                  - name: multiply-and-check
+                    prompt: What is 6 times 7? Check it with the researcher.
+                    model: large
+                    tools: [multiply, researcher]
+                    graders:
+                      - {numeric: 42}
+                      - {contains: "notes", axis: cites}
+                      - {judge: small, rubric: The answer must be 42., axis: judged, decides: false}
+                    simulate:
+                      - {call: multiply, arguments: {a: 6, b: 7}, output_tokens: 5}
+                      - {call: researcher, arguments: {task: "What do the notes say?"}}
+                      - {answer: "6 × 7 = 42, as the notes say."}
+                """))
+        #expect(log.attempts.count == 4)
+        for attempt in log.attempts {
+            let record = attempt.record
+            #expect(record.outcome == .passed && record.stopReason == StopReason.finalAnswer)
+            #expect(record.graderAxes == ["numeric": 1, "cites": 1, "judged": 1])
+            #expect(record.score == 1)
+            let steps = attempt.steps
+            #expect(
+                steps.map(\.stepID) == ["s0", "s1", "s2", "s3.a1.s0", "s3.a1.s1", "s3.a1.s2", "s3", "s4", "judge.s0"])
+            let byID = Dictionary(uniqueKeysWithValues: steps.map { ($0.stepID, $0) })
+            #expect(byID["s1"]?.operation == .executeTool && byID["s1"]?.toolName == "multiply")
+            #expect(byID["s1"]?.errorType == nil && byID["s1"]?.observationHash == ContentHash.of("42\n"))
+            #expect(byID["s3"]?.operation == .invokeAgent && byID["s3"]?.useClass == .delegate)
+            for sub in steps where sub.stepID.hasPrefix("s3.a1.") {
+                #expect(sub.parentStepID == "s3" && sub.agentName == "researcher")
+                #expect(sub.operation != .chat || sub.tier == "small")
+            }
+            #expect(byID["s3.a1.s1"]?.useClass == .read)
+            #expect(byID["judge.s0"]?.useClass == .verify && byID["judge.s0"]?.agentID == "judge")
+            // The judge runs after the attempt's end: grading is not task latency.
+            #expect((byID["judge.s0"]?.timing.sent ?? 0) >= (record.end ?? .max))
+            for step in steps where step.operation == .chat {
+                #expect(step.usage != nil && step.errorType == nil, "\(step.stepID)")
+            }
+            // The model's reply after the multiply call saw its output: prompts grow.
+            #expect((byID["s2"]?.usage?.totalInput ?? 0) > (byID["s0"]?.usage?.totalInput ?? 0))
+        }
+    }
+
+    @Test("limits stop the agent and are recorded: steps, tokens, wall clock")
+    func limits() async throws {
+        let looping = (0..<30).map { _ in "{call: lookup, arguments: {key: again}}" }.joined(separator: ", ")
+        let log = try await Self.run(
+            Self.workload(
+                """
+                  - name: step-limited
+                    prompt: Keep looking.
+                    model: small
+                    tools: [lookup]
+                    limits: {steps: 3}
+                    graders: [{contains: done}]
+                    simulate: [\(looping)]
+                  - name: token-limited
+                    prompt: Keep looking.
+                    model: small
+                    tools: [lookup]
+                    limits: {tokens: 400}
+                    graders: [{contains: done}]
+                    simulate: [\(looping)]
+                  - name: time-limited
+                    prompt: Keep looking.
+                    model: small
+                    tools: [lookup]
+                    limits: {time: 1ms}
+                    graders: [{contains: done}]
+                    simulate: [\(looping)]
+                """, attempts: 15, concurrency: [1]))
+        let byTask = Dictionary(grouping: log.attempts, by: \.record.task)
+        #expect(byTask.count == 3)
+        for attempt in byTask["step-limited"] ?? [] {
+            #expect(attempt.record.stopReason == StopReason.stepLimit && attempt.record.outcome == .failed)
+            #expect(attempt.steps.filter { $0.operation == .chat }.count == 3)
+        }
+        for attempt in byTask["token-limited"] ?? [] {
+            #expect(attempt.record.stopReason == StopReason.tokenBudget && attempt.record.outcome == .failed)
+            let tokens = attempt.steps.compactMap(\.usage).reduce(0) { $0 + $1.total }
+            #expect(tokens >= 400)
+        }
+        for attempt in byTask["time-limited"] ?? [] {
+            #expect(attempt.record.stopReason == StopReason.timeLimit && attempt.record.outcome == .failed)
+        }
+    }
+
+    @Test("bad tool calls are answered and recorded, and the agent carries on")
+    func badToolCalls() async throws {
+        let log = try await Self.run(
+            Self.workload(
+                """
+                  - name: sloppy
+                    prompt: Multiply 3 by 4.
+                    model: small
+                    tools: [multiply]
+                    graders: [{exact: "12"}]
+                    simulate:
+                      - {call: multiply, arguments: {a: 3}}
+                      - {call: multiply, arguments: {a: three, b: 4}}
+                      - {call: divide, arguments: {a: 3, b: 4}}
+                      - {call: multiply, arguments: {a: 3, b: 4}}
+                      - {answer: "12"}
+                """, attempts: 1, concurrency: [1]))
+        let attempt = try #require(log.attempts.first)
+        let toolSteps = attempt.steps.filter { $0.operation == .executeTool }
+        #expect(
+            toolSteps.map(\.errorType) == [
+                StepErrorType.invalidToolArguments, StepErrorType.invalidToolArguments, StepErrorType.unknownTool, nil,
+            ])
+        #expect(attempt.record.outcome == .passed && attempt.record.stopReason == StopReason.finalAnswer)
+    }
+
+    @Test("a grader that fails fails the attempt; the command grader runs in the attempt's directory")
+    func failingGraders() async throws {
+        let log = try await Self.run(
+            Self.workload(
+                """
+                  - name: wrong
+                    prompt: What is 6 times 7?
+                    model: small
+                    graders:
+                      - {numeric: 42}
+                      - {command: [test, -d, .], axis: workspace}
+                      - {regex: "^\\\\d+$", axis: bare-number, decides: false}
+                    simulate: [{answer: "41"}]
+                """, attempts: 2, concurrency: [1]))
+        for attempt in log.attempts {
+            #expect(attempt.record.outcome == .failed && attempt.record.stopReason == StopReason.finalAnswer)
+            #expect(attempt.record.graderAxes == ["numeric": 0, "workspace": 1, "bare-number": 1])
+            #expect(attempt.record.score == 0.5)
+        }
+    }
+}
