@@ -33,6 +33,12 @@ public struct ChatStreamAccumulator: StreamAccumulator {
             }
             throw .malformed(String(event.data.prefix(120)))
         }
+        // An error object mid-stream decodes as a chunk with nothing in it (metadata is optional).
+        if chunk.choices.isEmpty, chunk.usage == nil,
+            let body = try? decoder.decode(OpenAIErrorBody.self, from: Data(event.data.utf8))
+        {
+            throw .serverError(body.error.message)
+        }
         if let usage = chunk.usage { self.usage = UsageNormalization.openAIChat(usage) }
         var generated = false
         for choice in chunk.choices {

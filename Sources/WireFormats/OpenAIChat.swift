@@ -256,6 +256,21 @@ public enum OpenAIChat {
             self.choices = choices
             self.usage = usage
         }
+
+        enum CodingKeys: String, CodingKey { case id, object, created, model, choices, usage }
+
+        /// Only `choices` is required: servers and proxies differ on the metadata fields (some
+        /// omit `created` or `object`, some send `choices: null` with the usage chunk), and none
+        /// of them changes what was generated.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decodeIfPresent(String.self, forKey: .id) ?? ""
+            object = try c.decodeIfPresent(String.self, forKey: .object) ?? "chat.completion.chunk"
+            created = try c.decodeIfPresent(Int.self, forKey: .created) ?? 0
+            model = try c.decodeIfPresent(String.self, forKey: .model) ?? ""
+            choices = try c.decodeIfPresent([ChunkChoice].self, forKey: .choices) ?? []
+            usage = try c.decodeIfPresent(Usage.self, forKey: .usage)
+        }
     }
 
     public struct ResponseMessage: Codable, Sendable, Hashable {

@@ -18,7 +18,7 @@ public enum BackendKind: String, Sendable, Hashable, CaseIterable, Codable {
 /// latency and error count), so the cost of retrying shows.
 public struct RetryPolicy: Sendable, Hashable {
     /// Tries in all, the first included (1: never retry).
-    public var maxAttempts: Int
+    public var maxTries: Int
     /// `error.type` values to retry: exact (`http_429`, `connect_error`, `timeout`,
     /// `first_token_timeout`, `truncated_stream`, …) or a class (`http_5xx`, `http_4xx`).
     public var retryOn: [String]
@@ -31,14 +31,14 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Three tries on rate limits, server errors and failed connections, as the OpenAI and
     /// Anthropic SDKs do by default; timeouts and broken streams are not retried.
     public static let `default` = RetryPolicy(
-        maxAttempts: 3, retryOn: ["http_429", "http_5xx", "connect_error", "connect_timeout"],
+        maxTries: 3, retryOn: ["http_429", "http_5xx", "connect_error", "connect_timeout"],
         backoff: DurationSpec(.milliseconds(500)), maxBackoff: DurationSpec(.seconds(8)), honourRetryAfter: true)
 
     public static let never = RetryPolicy(
-        maxAttempts: 1, retryOn: [], backoff: DurationSpec(.zero), maxBackoff: DurationSpec(.zero), honourRetryAfter: false)
+        maxTries: 1, retryOn: [], backoff: DurationSpec(.zero), maxBackoff: DurationSpec(.zero), honourRetryAfter: false)
 
-    public init(maxAttempts: Int, retryOn: [String], backoff: DurationSpec, maxBackoff: DurationSpec, honourRetryAfter: Bool) {
-        self.maxAttempts = maxAttempts
+    public init(maxTries: Int, retryOn: [String], backoff: DurationSpec, maxBackoff: DurationSpec, honourRetryAfter: Bool) {
+        self.maxTries = maxTries
         self.retryOn = retryOn
         self.backoff = backoff
         self.maxBackoff = maxBackoff
@@ -47,7 +47,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Whether a call that failed with `errorType` on try `tried` (from 1) gets another.
     public func retries(_ errorType: String, afterTry tried: Int) -> Bool {
-        guard tried < maxAttempts else { return false }
+        guard tried < maxTries else { return false }
         return retryOn.contains { pattern in
             if pattern == errorType { return true }
             // http_5xx matches http_500…http_599.
@@ -70,7 +70,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
 extension RetryPolicy: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case maxAttempts = "max_attempts", retryOn = "on", backoff, maxBackoff = "max_backoff"
+        case maxTries = "max_tries", retryOn = "on", backoff, maxBackoff = "max_backoff"
         case honourRetryAfter = "honour_retry_after"
     }
 
@@ -78,8 +78,8 @@ extension RetryPolicy: Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = RetryPolicy.default
-        maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? d.maxAttempts
-        try c.require((1...20).contains(maxAttempts), .maxAttempts, "expected 1 to 20 tries (1 means no retry)")
+        maxTries = try c.decodeIfPresent(Int.self, forKey: .maxTries) ?? d.maxTries
+        try c.require((1...20).contains(maxTries), .maxTries, "expected 1 to 20 tries (1 means no retry)")
         retryOn = try c.decodeIfPresent([String].self, forKey: .retryOn) ?? d.retryOn
         backoff = try c.decodeIfPresent(DurationSpec.self, forKey: .backoff) ?? d.backoff
         maxBackoff = try c.decodeIfPresent(DurationSpec.self, forKey: .maxBackoff) ?? d.maxBackoff
@@ -89,7 +89,7 @@ extension RetryPolicy: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(maxAttempts, forKey: .maxAttempts)
+        try c.encode(maxTries, forKey: .maxTries)
         try c.encode(retryOn, forKey: .retryOn)
         try c.encode(backoff, forKey: .backoff)
         try c.encode(maxBackoff, forKey: .maxBackoff)

@@ -155,3 +155,40 @@ public enum Recording {
         try Cassette(contentsOf: Fixtures.real("sse/\(name)")).responseBody
     }
 }
+
+extension ScriptedResponse {
+    /// A Chat Completions stream that answers `text`, word by word, with usage in the last chunk.
+    public static func chatAnswer(_ text: String, promptTokens: Int = 50, cachedTokens: Int = 0) -> ScriptedResponse {
+        let words = text.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { i, w in
+            i == 0 ? String(w) : " " + w
+        }
+        var events = [#"{"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#]
+        for word in words {
+            events.append(#"{"choices":[{"index":0,"delta":{"content":\#(jsonString(word))}}]}"#)
+        }
+        events.append(#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#)
+        events.append(usageChunk(prompt: promptTokens, completion: words.count, cached: cachedTokens))
+        return .sse(events.map { "data: \($0)\n\n" }.joined() + "data: [DONE]\n\n")
+    }
+
+    /// A Chat Completions stream that calls `tool` with `arguments` (sent verbatim, in two pieces).
+    public static func chatToolCall(_ tool: String, arguments: String, id: String = "call_1") -> ScriptedResponse {
+        let half = arguments.index(arguments.startIndex, offsetBy: arguments.count / 2)
+        let events = [
+            #"{"choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"\#(id)","type":"function","function":{"name":"\#(tool)","arguments":\#(jsonString(String(arguments[..<half])))}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":\#(jsonString(String(arguments[half...])))}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+            usageChunk(prompt: 60, completion: 12, cached: 0),
+        ]
+        return .sse(events.map { "data: \($0)\n\n" }.joined() + "data: [DONE]\n\n")
+    }
+
+    private static func usageChunk(prompt: Int, completion: Int, cached: Int) -> String {
+        #"{"choices":[],"usage":{"prompt_tokens":\#(prompt),"completion_tokens":\#(completion),"total_tokens":\#(prompt + completion),"prompt_tokens_details":{"cached_tokens":\#(cached)}}}"#
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        // Encoding a String cannot fail.
+        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}

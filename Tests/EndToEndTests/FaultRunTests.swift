@@ -1,0 +1,221 @@
+import AgentMetrics
+import Foundation
+import Harness
+import Logging
+import TestSupport
+import Testing
+import Traces
+import Workload
+
+/// Whole runs against a loopback server that injects one fault class per attempt: every
+/// attempt is recorded with the right error type, nothing crashes, and the pass rate's
+/// denominator includes the failures. Retries are steps, so their cost and waits show.
+@Suite(.serialized) struct FaultRunTests {
+    static func workload(
+        baseURL: URL, retry: String, timeouts: String = "{first_token: 600ms, total: 1500ms}", attempts: Int
+    )
+        throws -> Workload
+    {
+        try WorkloadLoader.load(
+            yaml: """
+                name: faults
+                seed: 1
+                load: {concurrency: [1], attempts: \(attempts), warmup_attempts: 0, attempt_timeout: 20s}
+                backends:
+                  flaky:
+                    kind: openai-chat
+                    base_url: \(baseURL.absoluteString)/v1
+                    api_key_env: AGENTPERF_TEST_FAULTS_KEY
+                    timeouts: \(timeouts)
+                    retry: \(retry)
+                models:
+                  main: {model: flaky-model, backend: flaky}
+                prices:
+                  flaky-model: {input_cost_per_token: 0.000001, output_cost_per_token: 0.000002}
+                tools:
+                  multiply:
+                    command: [expr, "{a}", "*", "{b}"]
+                    parameters: {type: object, properties: {a: {type: integer}, b: {type: integer}}, required: [a, b]}
+                tasks:
+                  - name: answer
+                    prompt: What is 6 times 7?
+                    model: main
+                    tools: [multiply]
+                    graders: [{numeric: 42}]
+                """, source: "faults.yaml")
+    }
+
+    static func run(_ workload: Workload) async throws -> (TraceLog, URL) {
+        let directory = try TemporaryDirectory("agentperf-faults")
+        let artifacts = try await BenchmarkRun(
+            workload: workload, outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() }
+        ).run()
+        return (try TraceLog.load(from: artifacts.traces), directory.url)
+    }
+
+    static let key = "sk-agentperf-test-\(UInt64.random(in: 1...UInt64.max))"
+
+    static func withKey<T>(_ body: () async throws -> T) async rethrows -> T {
+        setenv("AGENTPERF_TEST_FAULTS_KEY", key, 1)
+        defer { unsetenv("AGENTPERF_TEST_FAULTS_KEY") }
+        return try await body()
+    }
+
+    static let errorBody = #"{"error":{"message":"injected","type":"server_error"}}"#
+
+    @Test("one fault per attempt: each its own error type, every attempt recorded, failures in the pass-rate denominator")
+    func eachFaultClass() async throws {
+        let answer = ScriptedResponse.chatAnswer("The answer is 42")
+        var cutOff = ScriptedResponse.chatAnswer("The answer is 42")
+        cutOff.pieces = Array(cutOff.pieces.prefix(4))  // the role event and the first word
+        cutOff.cutOff = true
+        var lateHead = answer
+        lateHead.headDelay = .milliseconds(900)
+        // 40 words at ≈75 bytes an event, 80 bytes every 100 ms: the first word in time, the end
+        // (≈4 s) past the total timeout.
+        let slowBody = ScriptedResponse.sse(
+            ScriptedResponse.chatAnswer(String(repeating: "word ", count: 40) + "42").pieces.joined(), pieceSize: 80,
+            pause: .milliseconds(100))
+        let script: [ScriptedResponse] = [
+            answer,
+            .json(Self.errorBody, status: 429, headers: ["retry-after": "1"]),
+            .json(Self.errorBody, status: 400),
+            .json(Self.errorBody, status: 503),
+            cutOff,
+            .sse("data: {\"choices\": [oops\n\n"),
+            lateHead,
+            slowBody,
+            .chatToolCall("multiply", arguments: #"{"a": 6, "b": "#),
+            .chatAnswer("I could not compute it, maybe 41"),
+        ]
+        let expected: [(Outcome, String?)] = [
+            (.passed, nil), (.error, "http_429"), (.error, "http_400"), (.error, "http_503"),
+            (.error, StepErrorType.truncatedStream), (.error, StepErrorType.malformedEvent),
+            (.error, StepErrorType.firstTokenTimeout), (.error, StepErrorType.timeout), (.failed, nil),
+        ]
+        let (log, directory) = try await Self.withKey {
+            try await withScriptedServer(["/v1/chat/completions": script]) { url, _ in
+                try await Self.run(Self.workload(baseURL: url, retry: "{max_tries: 1}", attempts: expected.count))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
+        let attempts = log.attempts.sorted { ($0.record.sequence ?? 0) < ($1.record.sequence ?? 0) }
+        #expect(attempts.count == expected.count)
+        for (attempt, (outcome, error)) in zip(attempts, expected) {
+            #expect(attempt.record.outcome == outcome, "attempt \(attempt.record.attemptID)")
+            #expect(attempt.record.errorType == error, "attempt \(attempt.record.attemptID)")
+            if outcome == .error { #expect(attempt.record.stopReason == StopReason.modelError) }
+        }
+        // The malformed tool call is answered, recorded, and the model's next reply ends it.
+        let last = try #require(attempts.last)
+        #expect(last.steps.map(\.errorType) == [nil, StepErrorType.invalidToolArguments, nil] as [String?])
+        // What arrived before the cut-off is kept on the step.
+        let truncated = try #require(attempts[4].steps.first)
+        #expect(truncated.timing.firstToken != nil)
+
+        let summary = RunSummary.compute(
+            from: log, prices: try Self.workload(baseURL: URL(string: "http://x")!, retry: "{}", attempts: 1).prices)
+        let level = try #require(summary.levels.first)
+        #expect(level.attempts.total == expected.count && level.attempts.passed == 1)
+        #expect(level.passRate.trials == expected.count, "failed and errored attempts count in the denominator")
+        #expect(level.stepErrors["http_429"] == 1 && level.stepErrors[StepErrorType.invalidToolArguments] == 1)
+    }
+
+    @Test("retries follow the policy and are steps: Retry-After and backoff waits show as queue time, and all tries cost")
+    func retriesAreSteps() async throws {
+        let script: [ScriptedResponse] = [
+            .json(Self.errorBody, status: 429, headers: ["retry-after-ms": "150"]),
+            .json(Self.errorBody, status: 502),
+            .chatAnswer("42", promptTokens: 80),
+        ]
+        let (log, directory) = try await Self.withKey {
+            try await withScriptedServer(["/v1/chat/completions": script]) { url, _ in
+                try await Self.run(
+                    Self.workload(baseURL: url, retry: "{max_tries: 3, backoff: 60ms, max_backoff: 1s}", attempts: 1))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let attempt = try #require(log.attempts.first)
+        #expect(attempt.record.outcome == .passed)
+        let steps = attempt.steps
+        #expect(steps.map(\.errorType) == ["http_429", "http_502", nil])
+        #expect(steps.map(\.httpStatus) == [429, 502, 200])
+        // Each retry is scheduled when the failed try ended; the wait before it is its queue time.
+        #expect(steps[1].timing.scheduled == steps[0].timing.end && steps[2].timing.scheduled == steps[1].timing.end)
+        let waits = steps.dropFirst().map { ($0.timing.sent ?? 0) - ($0.timing.scheduled ?? 0) }
+        #expect(waits[0] >= 150_000_000, "Retry-After: 150 ms")
+        #expect(waits[1] >= 120_000_000, "second backoff: 60 ms × 2")
+        #expect(steps[2].usage?.totalInput == 80)
+    }
+
+    @Test("retries stop at max_tries, and an error not in the policy is not retried")
+    func retriesStop() async throws {
+        let (log, directory) = try await Self.withKey {
+            try await withScriptedServer(["/v1/chat/completions": [.json(Self.errorBody, status: 500)]]) { url, _ in
+                try await Self.run(Self.workload(baseURL: url, retry: "{max_tries: 2, backoff: 10ms}", attempts: 1))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(log.attempts.first?.steps.map(\.errorType) == ["http_500", "http_500"])
+        let (unretried, directory2) = try await Self.withKey {
+            try await withScriptedServer(["/v1/chat/completions": [.json(Self.errorBody, status: 401)]]) { url, _ in
+                try await Self.run(Self.workload(baseURL: url, retry: "{max_tries: 5, backoff: 10ms}", attempts: 1))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory2) }
+        #expect(unretried.attempts.first?.steps.map(\.errorType) == ["http_401"])
+    }
+
+    @Test("nothing listening: connect_error on every try, attempts recorded, the run completes")
+    func refused() async throws {
+        // Nothing listens on port 1; the client retries a refused connection until its connect timeout.
+        let (log, directory) = try await Self.withKey {
+            try await Self.run(
+                Self.workload(
+                    baseURL: URL(string: "http://127.0.0.1:1")!, retry: "{max_tries: 2, backoff: 10ms}",
+                    timeouts: "{connect: 300ms}", attempts: 2))
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(log.attempts.count == 2)
+        for attempt in log.attempts {
+            #expect(attempt.record.outcome == .error && attempt.record.errorType == StepErrorType.connect)
+            #expect(attempt.steps.map(\.errorType) == [StepErrorType.connect, StepErrorType.connect])
+        }
+    }
+
+    @Test("the API key is sent to the server and written nowhere in the output directory")
+    func keyNeverWritten() async throws {
+        let (directory, received) = try await Self.withKey {
+            try await withScriptedServer(["/v1/chat/completions": [.chatAnswer("42")]]) { url, server in
+                let (_, directory) = try await Self.run(Self.workload(baseURL: url, retry: "{}", attempts: 2))
+                return (directory, server.received)
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(received.first?.headers["authorization"] == "Bearer \(Self.key)")
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        #expect(files.count >= 3)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(!text.contains(Self.key), "\(file.lastPathComponent) contains the API key")
+            #expect(!text.contains("sk-agentperf-test"), "\(file.lastPathComponent) contains part of the API key")
+        }
+    }
+
+    @Test("a missing API key variable stops the run before anything starts, naming the variable")
+    func missingKey() async throws {
+        unsetenv("AGENTPERF_TEST_FAULTS_KEY")
+        let directory = try TemporaryDirectory("agentperf-faults")
+        defer { directory.remove() }
+        let run = BenchmarkRun(
+            workload: try Self.workload(baseURL: URL(string: "http://127.0.0.1:9")!, retry: "{}", attempts: 1),
+            outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() })
+        await #expect {
+            _ = try await run.run()
+        } throws: { error in
+            "\(error)".contains("AGENTPERF_TEST_FAULTS_KEY") && "\(error)".contains("flaky")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("traces.jsonl").path))
+    }
+}
