@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // MARK: Vocabulary shared by every stage
@@ -67,12 +68,23 @@ let package = Package(
         .target(
             name: "Tools",
             dependencies: [
-                "Workload", "Traces", "SpecDecoding", "WireFormats",
+                "Workload", "Traces", "SpecDecoding", "WireFormats", "Backends",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        /// Tools that live for a whole run: MCP servers over stdio, retrieval indexes.
+        .target(
+            name: "ToolServices",
+            dependencies: [
+                "Tools", "Workload", "Backends", "WireFormats",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /// Decides what counts as done: checks on the final answer, commands, the judge's prompt.
@@ -121,7 +133,7 @@ let package = Package(
         .target(
             name: "Harness",
             dependencies: [
-                "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "Recorder", "Traces", "Pricing",
+                "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces", "Pricing",
                 "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +183,13 @@ let package = Package(
             dependencies: [
                 "Importers", "Traces", "Pricing", "AgentMetrics", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .testTarget(
+            name: "ToolServicesTests",
+            dependencies: [
+                "ToolServices", "Tools", "Workload", "Backends", "WireFormats", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "GradersTests", dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),

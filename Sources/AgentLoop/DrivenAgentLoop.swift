@@ -43,8 +43,16 @@ public struct DrivenAgentLoop: Sendable {
         guard let driven = task.driven else { preconditionFailure("task \(task.name) is not model-driven") }
         let log = StepLog()
         let deadline = clock.instant(at: plan.scheduled) + workload.load.attemptTimeout.duration
-        let directory = Self.makeWorkingDirectory(plan.attemptID)
-        defer { if let directory { try? FileManager.default.removeItem(at: directory) } }
+        guard let directory = Self.makeWorkingDirectory(plan.attemptID, copying: driven.workspace) else {
+            // Without its own directory an agent's commands would run in AgentPerf's.
+            var record = AttemptRecord(
+                runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
+                concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
+                outcome: .error, scheduled: plan.scheduled, end: clock.now(), stepCount: 0)
+            record.errorType = StepErrorType.workspaceError
+            return .finished(record, [])
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
         let context = Context(plan: plan, log: log, deadline: deadline, directory: directory)
         let main = Agent(
             identity: Identity(id: "main", name: task.agentName, parentStepID: nil, stepPrefix: ""), tier: driven.tier,
@@ -120,7 +128,7 @@ public struct DrivenAgentLoop: Sendable {
         let plan: AttemptPlan
         let log: StepLog
         let deadline: ContinuousClock.Instant
-        let directory: URL?
+        let directory: URL
     }
 
     /// How an agent stopped, with what it spent (so a parent can charge its sub-agents).
@@ -203,18 +211,24 @@ public struct DrivenAgentLoop: Sendable {
             if reply.toolCalls.isEmpty { return .answered(reply.content, spend) }
 
             // Indices and random streams before anything starts, so they do not depend on timing.
-            let calls = reply.toolCalls.map { call in (call, takeIndex(), generator.next()) }
+            // A retrieval tool's query embedding is a step of its own, numbered before the tool's.
+            let calls = reply.toolCalls.map { call in
+                let embedding: Int? = if case .retrieval = workload.tools[call.name]?.kind { takeIndex() } else { nil }
+                return (call, takeIndex(), embedding, generator.next())
+            }
             let outcomes = await withTaskGroup(of: (Int, ToolOutcome).self) { group in
-                for (position, (call, index, seed)) in calls.enumerated() {
+                for (position, (call, index, embeddingIndex, seed)) in calls.enumerated() {
                     group.addTask {
-                        (position, await self.runTool(call, index: index, seed: seed, agent: agent, context: context))
+                        let outcome = await self.runTool(
+                            call, index: index, embeddingIndex: embeddingIndex, seed: seed, agent: agent, context: context)
+                        return (position, outcome)
                     }
                 }
                 var outcomes: [(Int, ToolOutcome)] = []
                 for await outcome in group { outcomes.append(outcome) }
                 return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
             }
-            for (outcome, (call, _, _)) in zip(outcomes, calls) {
+            for (outcome, (call, _, _, _)) in zip(outcomes, calls) {
                 messages.append(.toolResult(outcome.text, for: call, isError: outcome.isError))
                 spend += outcome.spend
             }
@@ -228,7 +242,9 @@ public struct DrivenAgentLoop: Sendable {
     }
 
     /// Runs one tool call and records its step (and, for a sub-agent, the sub-agent's steps).
-    private func runTool(_ call: ToolCall, index: Int, seed: UInt64, agent: Agent, context: Context) async -> ToolOutcome {
+    private func runTool(
+        _ call: ToolCall, index: Int, embeddingIndex: Int?, seed: UInt64, agent: Agent, context: Context
+    ) async -> ToolOutcome {
         let stepID = "\(agent.identity.stepPrefix)s\(index)"
         let scheduled = clock.now()
         func record(
@@ -278,6 +294,18 @@ public struct DrivenAgentLoop: Sendable {
         let result = await tools.call(
             call.name, arguments: arguments, workingDirectory: context.directory, deadline: context.deadline,
             generator: &generator)
+        if let embedding = result.modelCall, let embeddingIndex {
+            var timing = embedding.result.timing
+            timing.scheduled = timing.sent
+            await context.log.append(
+                StepRecord(
+                    runID: context.plan.runID, attemptID: context.plan.attemptID,
+                    stepID: "\(agent.identity.stepPrefix)s\(embeddingIndex)", parentStepID: agent.identity.parentStepID,
+                    agentID: agent.identity.id, agentName: agent.identity.name, index: embeddingIndex,
+                    operation: .embeddings, useClass: .read, model: embedding.model, provider: embedding.provider,
+                    usage: embedding.result.usage, timing: timing, errorType: embedding.result.errorType,
+                    httpStatus: embedding.result.httpStatus))
+        }
         var text = result.output
         if case .command = spec.kind, let status = result.exitStatus, status != 0 { text += "\n(exit status \(status))" }
         if let error = result.errorType { text = "Error (\(error)): " + text }
@@ -354,10 +382,20 @@ public struct DrivenAgentLoop: Sendable {
         return hash.hex
     }
 
-    private static func makeWorkingDirectory(_ attemptID: String) -> URL? {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
-        return (try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)) != nil ? url : nil
+    /// A fresh temporary directory for one attempt, holding a copy of `workspace`'s contents.
+    private static func makeWorkingDirectory(_ attemptID: String, copying workspace: String?) -> URL? {
+        let manager = FileManager.default
+        let url = manager.temporaryDirectory.appendingPathComponent("agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
+        do {
+            if let workspace {
+                try manager.copyItem(at: URL(fileURLWithPath: workspace, isDirectory: true), to: url)
+            } else {
+                try manager.createDirectory(at: url, withIntermediateDirectories: true)
+            }
+            return url
+        } catch {
+            return nil
+        }
     }
 }
 

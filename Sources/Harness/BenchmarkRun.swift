@@ -11,6 +11,7 @@ import ServiceLifecycle
 import SimulatedFleet
 import SimulatedFleetServer
 import SpecDecoding
+import ToolServices
 import Tools
 import Traces
 public import Workload
@@ -80,10 +81,19 @@ public struct BenchmarkRun: Sendable {
                 }
                 let configuration = ResolvedBackends.clientConfiguration(workload, specs: backends.specs)
                 let interrupted = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-                    try await runLevels(
-                        workload, routes: backends.routes(for: workload, client: client, clock: clock), client: client,
-                        clock: clock,
-                        runID: artifacts.runID, recorder: recorder)
+                    let routes = backends.routes(for: workload, client: client, clock: clock)
+                    let embedders = routes.tiers.compactMapValues { route in
+                        route.embeddings.map { Embedder(model: route.model, backend: $0) }
+                    }
+                    do {
+                        return try await RunToolServices.run(workload, embedders: embedders, logger: logger) { services in
+                            try await runLevels(
+                                workload, routes: routes, client: client, services: services, clock: clock,
+                                runID: artifacts.runID, recorder: recorder)
+                        }
+                    } catch let error as ToolServiceError {
+                        throw HarnessError.toolsFailed(error.description)
+                    }
                 }
                 await fleet?.triggerGracefulShutdown()
                 try await group.waitForAll()
@@ -121,11 +131,12 @@ public struct BenchmarkRun: Sendable {
     }
 
     private func runLevels(
-        _ workload: Workload, routes: ModelRoutes, client: HTTPClient, clock: RunClock, runID: String, recorder: RunRecorder
+        _ workload: Workload, routes: ModelRoutes, client: HTTPClient, services: RunToolServices, clock: RunClock,
+        runID: String, recorder: RunRecorder
     ) async throws -> Bool {
         let loop = AttemptRunner(
-            workload: workload, routes: routes, tools: ToolRunner(tools: workload.tools, clock: clock, http: client),
-            clock: clock)
+            workload: workload, routes: routes,
+            tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock)
         let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
         let plans = LevelPlan.plans(for: workload.load)
         let writeFailure = WriteFailure()

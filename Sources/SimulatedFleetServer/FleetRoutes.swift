@@ -191,7 +191,7 @@ struct FleetRoutes: Sendable {
             }
         }
         let dimension = served.architecture.embeddingDimension
-        let data = tokenized.enumerated().map {
+        let data = embed.input.enumerated().map {
             OpenAIEmbeddings.Embedding(index: $0.offset, embedding: SimTokenizer.embedding(of: $0.element, dimension: dimension))
         }
         let tokens = tokenized.reduce(0) { $0 + $1.count }

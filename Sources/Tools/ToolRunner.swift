@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+public import Backends
 public import Foundation
 import NIOCore
 import NIOHTTP1
@@ -18,12 +19,31 @@ public struct ToolResult: Sendable, Hashable {
     public var errorType: String?
     /// Exit status of a command tool, HTTP status of an HTTP tool.
     public var exitStatus: Int32?
+    /// The model call the tool made, if any (a retrieval tool embeds its query).
+    public var modelCall: ToolModelCall?
 
-    public init(output: String, timing: StepTiming, errorType: String? = nil, exitStatus: Int32? = nil) {
+    public init(
+        output: String, timing: StepTiming, errorType: String? = nil, exitStatus: Int32? = nil, modelCall: ToolModelCall? = nil
+    ) {
         self.output = output
         self.timing = timing
         self.errorType = errorType
         self.exitStatus = exitStatus
+        self.modelCall = modelCall
+    }
+}
+
+/// A model call made inside a tool call; the agent loop records it as a step of its own, so its
+/// tokens and time count.
+public struct ToolModelCall: Sendable, Hashable {
+    public var model: String
+    public var provider: String?
+    public var result: ModelCallResult
+
+    public init(model: String, provider: String?, result: ModelCallResult) {
+        self.model = model
+        self.provider = provider
+        self.result = result
     }
 }
 
@@ -31,8 +51,15 @@ public struct ToolResult: Sendable, Hashable {
 public protocol ExternalTools: Sendable {
     /// Calls `tool` on MCP server `server`; the text of its result, and whether it is an error.
     func callMCP(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool)
-    /// The best chunks of the retrieval tool `name`'s corpus for `query`.
-    func retrieve(tool name: String, query: String, deadline: ContinuousClock.Instant) async throws -> String
+    /// What MCP server `server` says of its tool `tool` (for the model, unless the workload says).
+    func mcpTool(server: String, tool: String) -> (description: String?, parameters: JSONValue)?
+    /// The best chunks of the retrieval tool `name`'s corpus for `query`, and the call that
+    /// embedded the query.
+    func retrieve(
+        tool name: String, query: String, deadline: ContinuousClock.Instant
+    ) async throws -> (
+        text: String, embedding: ToolModelCall
+    )
 }
 
 /// Runs the tools a workload defines.
@@ -95,7 +122,10 @@ public struct ToolRunner: Sendable {
         case .http(let tool):
             result = await callHTTP(tool, arguments: arguments, deadline: deadline)
         case .mcp(let server, let tool):
-            result = await callExternal { try await $0.callMCP(server: server, tool: tool ?? name, arguments: arguments) }
+            result = await callExternal { external in
+                let (text, isError) = try await external.callMCP(server: server, tool: tool ?? name, arguments: arguments)
+                return ToolResult(output: text, timing: StepTiming(), errorType: isError ? StepErrorType.toolFailed : nil)
+            }
         case .retrieval:
             guard let query = arguments["query"]?.stringValue else {
                 result = ToolResult(
@@ -103,7 +133,15 @@ public struct ToolRunner: Sendable {
                     errorType: StepErrorType.invalidToolArguments)
                 break
             }
-            result = await callExternal { (try await $0.retrieve(tool: name, query: query, deadline: deadline), false) }
+            result = await callExternal { external in
+                let (text, embedding) = try await external.retrieve(tool: name, query: query, deadline: deadline)
+                if let error = embedding.result.errorType {
+                    return ToolResult(
+                        output: "embedding the query failed: \(error)", timing: StepTiming(), errorType: StepErrorType.toolFailed,
+                        modelCall: embedding)
+                }
+                return ToolResult(output: text, timing: StepTiming(), modelCall: embedding)
+            }
         case .agent:
             result = ToolResult(
                 output: "a sub-agent is run by the agent loop", timing: StepTiming(), errorType: StepErrorType.toolFailed)
@@ -114,10 +152,29 @@ public struct ToolRunner: Sendable {
         return result
     }
 
-    /// A tool's parameter schema for the model: the workload's, or an empty object.
+    /// A tool's description and parameter schema for the model: the workload's; for an MCP tool
+    /// what its server lists where the workload says nothing; for a retrieval tool a `query`
+    /// string; else an empty object.
     public func definition(of name: String) -> (description: String?, parameters: JSONValue)? {
         guard let spec = tools[name] else { return nil }
-        return (spec.description, spec.parameters ?? ["type": "object", "properties": [:]])
+        var description = spec.description
+        var parameters = spec.parameters
+        switch spec.kind {
+        case .mcp(let server, let tool):
+            if let listed = external?.mcpTool(server: server, tool: tool ?? name) {
+                description = description ?? listed.description
+                parameters = parameters ?? listed.parameters
+            }
+        case .retrieval:
+            description = description ?? "Searches the document collection; returns the most relevant passages."
+            parameters =
+                parameters ?? [
+                    "type": "object", "properties": ["query": ["type": "string", "description": "What to look for."]],
+                    "required": ["query"],
+                ]
+        default: break
+        }
+        return (description, parameters ?? ["type": "object", "properties": [:]])
     }
 
     // MARK: Arguments
@@ -190,15 +247,14 @@ public struct ToolRunner: Sendable {
         }
     }
 
-    private func callExternal(_ body: (any ExternalTools) async throws -> (String, Bool)) async -> ToolResult {
+    private func callExternal(_ body: (any ExternalTools) async throws -> ToolResult) async -> ToolResult {
         guard let external else {
             return ToolResult(
                 output: "MCP servers and retrieval indexes are not set up", timing: StepTiming(),
                 errorType: StepErrorType.toolFailed)
         }
         do {
-            let (text, isError) = try await body(external)
-            return ToolResult(output: text, timing: StepTiming(), errorType: isError ? StepErrorType.toolFailed : nil)
+            return try await body(external)
         } catch {
             if Task.isCancelled { return ToolResult(output: "", timing: StepTiming(), errorType: StepErrorType.cancelled) }
             return ToolResult(output: "\(error)", timing: StepTiming(), errorType: StepErrorType.toolFailed)
@@ -217,6 +273,7 @@ public struct ToolRunner: Sendable {
     public static func runCommand(
         _ argv: [String], input: String? = nil, in directory: URL?, timeout: Duration
     ) async -> ToolResult {
+        BrokenPipes.ignore()
         let outcome = await withTaskGroup(of: Race.self) { group in
             group.addTask { .finished(await execute(argv, input: input, in: directory)) }
             group.addTask {

@@ -106,6 +106,8 @@ public enum StepErrorType {
     public static let toolFailed = "tool_failed"
     /// The attempt exceeded its time limit.
     public static let attemptTimeout = "attempt_timeout"
+    /// The attempt's working directory could not be made (or its workspace copied).
+    public static let workspaceError = "workspace_error"
     /// An imported tool call whose result never came (the session ended first).
     public static let noResult = "no_result"
     /// Any other failure of the transport.

@@ -236,12 +236,16 @@ public struct DrivenTask: Sendable, Hashable {
     public var graders: [GraderSpec]
     /// How the simulated fleet answers (ignored by real backends).
     public var simulate: [SimulatedTurn]
+    /// A directory copied into each attempt's working directory before the agent starts (the
+    /// repository a coding agent works on); command tools and graders run there.
+    public var workspace: String?
 
     public init(
         systemPrompt: String = "You are a careful assistant. Use the tools when they help; finish with a short final answer.",
         prompt: String, tier: String, tools: [String] = [], limits: AgentLimits = AgentLimits(), graders: [GraderSpec] = [],
-        simulate: [SimulatedTurn] = []
+        simulate: [SimulatedTurn] = [], workspace: String? = nil
     ) {
+        self.workspace = workspace
         self.systemPrompt = systemPrompt
         self.prompt = prompt
         self.tier = tier
@@ -258,15 +262,18 @@ public struct MCPServerSpec: Sendable, Hashable {
     /// Extra environment variables for the server (values are written to the run's config: no
     /// secrets; a value `$NAME` is read from AgentPerf's own environment at start).
     public var environment: [String: String]
+    /// Where the server starts: the workload file's directory unless given (relative to it).
+    public var directory: String?
 
-    public init(command: [String], environment: [String: String] = [:]) {
+    public init(command: [String], environment: [String: String] = [:], directory: String? = nil) {
         self.command = command
         self.environment = environment
+        self.directory = directory
     }
 }
 
 extension MCPServerSpec: Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case command, environment = "env" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case command, environment = "env", directory }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -275,11 +282,13 @@ extension MCPServerSpec: Codable {
         try c.require(
             !command.isEmpty && !command[0].isEmpty, .command, "expected the server's command line, like [python3, server.py]")
         environment = try c.decodeIfPresent([String: String].self, forKey: .environment) ?? [:]
+        directory = try c.decodeIfPresent(String.self, forKey: .directory)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(command, forKey: .command)
         if !environment.isEmpty { try c.encode(environment, forKey: .environment) }
+        try c.encodeIfPresent(directory, forKey: .directory)
     }
 }

@@ -312,11 +312,11 @@ extension TaskSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
         case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
-        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate
+        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace
     }
 
     static let scriptedOnly: [CodingKeys] = [.systemPromptTokens, .taskPromptTokens, .passProbability, .steps]
-    static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate]
+    static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate, .workspace]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -343,7 +343,8 @@ extension TaskSpec: Codable {
                     ?? DrivenTask(prompt: "", tier: "").systemPrompt,
                 prompt: try c.decode(String.self, forKey: .prompt), tier: try c.decode(String.self, forKey: .model), tools: tools,
                 limits: try c.decodeIfPresent(AgentLimits.self, forKey: .limits) ?? AgentLimits(), graders: graders,
-                simulate: try c.decodeIfPresent([SimulatedTurn].self, forKey: .simulate) ?? [])
+                simulate: try c.decodeIfPresent([SimulatedTurn].self, forKey: .simulate) ?? [],
+                workspace: try c.decodeIfPresent(String.self, forKey: .workspace))
             self.init(name: name, description: description, weight: weight, agentName: agentName, behaviour: .driven(driven))
             return
         }
@@ -387,6 +388,7 @@ extension TaskSpec: Codable {
             try c.encode(task.limits, forKey: .limits)
             try c.encode(task.graders, forKey: .graders)
             if !task.simulate.isEmpty { try c.encode(task.simulate, forKey: .simulate) }
+            try c.encodeIfPresent(task.workspace, forKey: .workspace)
         }
     }
 }

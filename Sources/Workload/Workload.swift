@@ -1,3 +1,4 @@
+import Foundation
 public import Pricing
 public import SimulatedFleet
 import SpecDecoding
@@ -93,6 +94,28 @@ extension Workload {
     /// `fleet` (the built-in simulated fleet).
     public func backendName(forTier tier: String) -> String {
         modelBackends[tier] ?? (endpoint != nil ? "endpoint" : "fleet")
+    }
+
+    /// Makes the paths in the workload absolute, relative ones against `directory`.
+    mutating func resolvePaths(against directory: URL) {
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : directory.appendingPathComponent(path).standardizedFileURL.path
+        }
+        for (name, tool) in tools {
+            if case .retrieval(var retrieval) = tool.kind {
+                retrieval.corpus = resolve(retrieval.corpus)
+                tools[name]?.kind = .retrieval(retrieval)
+            }
+        }
+        for index in tasks.indices {
+            if case .driven(var task) = tasks[index].behaviour, let workspace = task.workspace {
+                task.workspace = resolve(workspace)
+                tasks[index].behaviour = .driven(task)
+            }
+        }
+        for (name, server) in mcpServers {
+            mcpServers[name]?.directory = resolve(server.directory ?? ".")
+        }
     }
 
     /// Whether any tier runs on the built-in simulated fleet.

@@ -12,14 +12,19 @@ public enum WorkloadLoader {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw WorkloadError(file: url.path, message: "cannot read the workload file: \(error.localizedDescription)")
         }
-        return try load(yaml: text, source: url.path)
+        return try load(yaml: text, source: url.path, directory: url.deletingLastPathComponent())
     }
 
-    /// Parses and validates workload YAML (or JSON) text; `source` names it in errors.
-    public static func load(yaml: String, source: String) throws(WorkloadError) -> Workload {
+    /// Parses and validates workload YAML (or JSON) text; `source` names it in errors. Relative
+    /// paths in it (retrieval corpora, task workspaces, MCP server directories) are resolved
+    /// against `directory` (default: the current directory), so the resolved workload written to
+    /// a run's `config.json` runs the same from anywhere.
+    public static func load(yaml: String, source: String, directory: URL? = nil) throws(WorkloadError) -> Workload {
         let (decoded, node) = try SpecFile.decode(Workload.self, yaml: yaml, source: source)
         var workload = decoded
         workload.source = source
+        workload.resolvePaths(
+            against: directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
         if let problem = crossCheck(workload) {
             let (line, column) = NodeLocator.position(of: problem.path, in: node)
             throw WorkloadError(
@@ -99,6 +104,14 @@ public enum WorkloadLoader {
                     return p
                 }
                 if let p = toolsProblem(driven.tools, base + [key("tools")], workload: workload) { return p }
+                var isDirectory: ObjCBool = false
+                if let workspace = driven.workspace,
+                    !FileManager.default.fileExists(atPath: workspace, isDirectory: &isDirectory) || !isDirectory.boolValue
+                {
+                    return Problem(
+                        path: base + [key("workspace")],
+                        message: "no such directory: \(workspace) (paths are relative to the workload file)")
+                }
                 for (g, grader) in driven.graders.enumerated() {
                     if case .judge(let tier, _) = grader.check,
                         let p = tierProblem(
@@ -158,6 +171,11 @@ public enum WorkloadLoader {
                     + (known.isEmpty
                         ? "the workload's mcp_servers: defines none" : "mcp_servers: defines \(known.joined(separator: ", "))"))
         case .retrieval(let retrieval):
+            if !FileManager.default.fileExists(atPath: retrieval.corpus) {
+                return Problem(
+                    path: at + [key("retrieval"), key("corpus")],
+                    message: "no such file or directory: \(retrieval.corpus) (paths are relative to the workload file)")
+            }
             return tierProblem(
                 retrieval.tier, at + [key("retrieval"), key("tier")], needs: .encoder, workload: workload,
                 servedKinds: servedKinds)

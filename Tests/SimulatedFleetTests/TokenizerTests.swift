@@ -26,11 +26,15 @@ import Testing
         #expect(tokens.last == SimTokenizer.roleMarker("assistant"))
     }
 
-    @Test("embeddings are deterministic unit vectors")
+    @Test("embeddings are deterministic unit vectors; texts sharing words are closer")
     func embeddings() {
-        let a = SimTokenizer.embedding(of: [1, 2, 3], dimension: 64)
-        #expect(a == SimTokenizer.embedding(of: [1, 2, 3], dimension: 64))
-        let norm = a.reduce(0) { $0 + $1 * $1 }
-        #expect(abs(norm - 1) < 1e-4)
+        func cosine(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        let a = SimTokenizer.embedding(of: "The capital of France is Paris.", dimension: 384)
+        #expect(a == SimTokenizer.embedding(of: "The capital of France is Paris.", dimension: 384))
+        #expect(abs(a.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        let query = SimTokenizer.embedding(of: "capital of france?", dimension: 384)
+        let other = SimTokenizer.embedding(of: "Tokyo hosts the 2020 games.", dimension: 384)
+        #expect(cosine(query, a) > cosine(query, other) + 0.3)
+        #expect(abs(SimTokenizer.embedding(of: "  ", dimension: 8).reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
     }
 }

@@ -85,19 +85,19 @@ public enum SimTokenizer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A deterministic unit-length embedding of `tokens` with `dimension` components.
-    public static func embedding(of tokens: [UInt32], dimension: Int) -> [Float] {
-        var state = outputSeed(for: tokens)
+    /// A deterministic unit-length embedding of `text`: its words (lower-cased letters and digits)
+    /// hashed into `dimension` signed buckets (feature hashing), so that texts sharing words point
+    /// the same way and cosine similarity ranks them as a real embedding model roughly would. A
+    /// text without words gets a fixed vector.
+    public static func embedding(of text: String, dimension: Int) -> [Float] {
         var vector = [Float](repeating: 0, count: dimension)
-        var norm: Float = 0
-        for i in 0..<dimension {
-            state = FNV1a.mix(state, UInt32(i))
-            let value = Float(Int64(bitPattern: state) % 10_000) / 10_000
-            vector[i] = value
-            norm += value * value
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            let hash = FNV1a.hash32(word.utf8)
+            vector[Int(hash % UInt32(dimension))] += (hash >> 31) == 0 ? 1 : -1
         }
-        let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-        return vector.map { $0 * scale }
+        if vector.allSatisfy({ $0 == 0 }) { vector[0] = 1 }
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return vector.map { $0 / norm }
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
