@@ -192,6 +192,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "AgentLoopTests", dependencies: ["AgentLoop", "Backends", "WireFormats"]),
         .testTarget(name: "GradersTests", dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["Tools", "Workload", "Traces", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),

@@ -182,8 +182,16 @@ public struct DrivenAgentLoop: Sendable {
                 return .stopped(StopReason.timeLimit, spend)
             }
             let scheduled = clock.now()
-            let tries = await RetryingCaller.chat(
-                ChatCall(model: route.model, messages: messages, tools: definitions), route: route, deadline: context.deadline)
+            var tries = await RetryingCaller.chat(
+                ChatCall(model: route.model, messages: messages, tools: definitions, maxTokens: agent.limits.replyTokens),
+                route: route, deadline: context.deadline)
+            var fromText = false
+            if route.recoversTextToolCalls, let last = tries.last, last.succeeded, last.toolCalls.isEmpty,
+                let recovered = TextToolCalls.parse(last.content, offered: Set(agent.tools))
+            {
+                tries[tries.count - 1].toolCalls = recovered
+                fromText = true
+            }
             for (n, attempt) in tries.enumerated() {
                 var timing = attempt.timing
                 timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
@@ -198,7 +206,8 @@ public struct DrivenAgentLoop: Sendable {
                         agentID: agent.identity.id, agentName: agent.identity.name, index: index, operation: .chat,
                         useClass: use ?? .act, model: route.model, tier: agent.tier,
                         provider: route.chat?.providerName, usage: attempt.usage, timing: timing, errorType: attempt.errorType,
-                        httpStatus: attempt.httpStatus, outputHash: attempt.succeeded ? Self.outputHash(attempt) : nil))
+                        httpStatus: attempt.httpStatus, outputHash: attempt.succeeded ? Self.outputHash(attempt) : nil,
+                        toolCallsFromText: fromText && n == tries.count - 1 ? true : nil, errorMessage: attempt.errorMessage))
                 spend.modelCalls += 1
                 if let usage = attempt.usage {
                     spend.tokens += usage.total
@@ -304,7 +313,7 @@ public struct DrivenAgentLoop: Sendable {
                     agentID: agent.identity.id, agentName: agent.identity.name, index: embeddingIndex,
                     operation: .embeddings, useClass: .read, model: embedding.model, provider: embedding.provider,
                     usage: embedding.result.usage, timing: timing, errorType: embedding.result.errorType,
-                    httpStatus: embedding.result.httpStatus))
+                    httpStatus: embedding.result.httpStatus, errorMessage: embedding.result.errorMessage))
         }
         var text = result.output
         if case .command = spec.kind, let status = result.exitStatus, status != 0 { text += "\n(exit status \(status))" }
@@ -344,7 +353,7 @@ public struct DrivenAgentLoop: Sendable {
                         runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "judge.s\(judgeIndex)",
                         agentID: "judge", agentName: "judge", index: judgeIndex, operation: .chat, useClass: .verify,
                         model: route.model, tier: tier, provider: route.chat?.providerName, usage: attempt.usage, timing: timing,
-                        errorType: attempt.errorType, httpStatus: attempt.httpStatus))
+                        errorType: attempt.errorType, httpStatus: attempt.httpStatus, errorMessage: attempt.errorMessage))
                 judgeIndex += 1
             }
             let verdict = tries.last.flatMap { $0.succeeded ? JudgePrompt.verdict($0.content) : nil }

@@ -10,12 +10,15 @@ public struct TierRoute: Sendable {
     public var retry: RetryPolicy
     /// The built-in simulated fleet serves this tier (it reads `simulate:` scripts).
     public var isSimulatedFleet: Bool
+    /// Replies that are only tool calls written as text count as tool calls (`TextToolCalls`).
+    public var recoversTextToolCalls: Bool
 
     public init(
         model: String, chat: (any ChatBackend)? = nil, embeddings: (any EmbeddingBackend)? = nil,
         rerank: (any RerankBackend)? = nil,
-        retry: RetryPolicy = .never, isSimulatedFleet: Bool = false
+        retry: RetryPolicy = .never, isSimulatedFleet: Bool = false, recoversTextToolCalls: Bool = true
     ) {
+        self.recoversTextToolCalls = recoversTextToolCalls
         self.model = model
         self.chat = chat
         self.embeddings = embeddings

@@ -191,7 +191,7 @@ public struct ScriptedAgentLoop: Sendable {
             timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
             await record(
                 .chat, use: step.use, model: route.model, tier: step.tier, tool: nil, attempt.usage, timing,
-                error: attempt.errorType, status: attempt.httpStatus,
+                error: attempt.errorType, status: attempt.httpStatus, message: attempt.errorMessage,
                 output: attempt.succeeded ? ContentHash.of(attempt.content) : nil, provider: route.chat?.providerName,
                 as: agent, state: &state, context: context)
         }
@@ -225,7 +225,8 @@ public struct ScriptedAgentLoop: Sendable {
         result.timing.scheduled = scheduled
         await record(
             .embeddings, use: step.use, model: route.model, tier: step.tier, tool: nil, result.usage, result.timing,
-            error: result.errorType, status: result.httpStatus, provider: embeddings.providerName, as: agent, state: &state,
+            error: result.errorType, status: result.httpStatus, message: result.errorMessage,
+            provider: embeddings.providerName, as: agent, state: &state,
             context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
     }
@@ -278,7 +279,8 @@ public struct ScriptedAgentLoop: Sendable {
 
     private func record(
         _ operation: OperationName, use: UseClass, model: String?, tier: String?, tool: String?, _ usage: TokenUsage?,
-        _ timing: StepTiming, error: String?, status: Int?, output: String? = nil, provider: String? = nil,
+        _ timing: StepTiming, error: String?, status: Int?, message: String? = nil, output: String? = nil,
+        provider: String? = nil,
         as agent: AgentIdentity, state: inout AgentState,
         context: AttemptContext
     ) async {
@@ -290,7 +292,7 @@ public struct ScriptedAgentLoop: Sendable {
                 parentStepID: agent.parentStepID, agentID: agent.id, agentName: agent.name, index: index,
                 operation: operation, useClass: use, model: model, tier: tier,
                 provider: provider, toolName: tool, usage: usage, timing: timing,
-                errorType: error, httpStatus: status, outputHash: output))
+                errorType: error, httpStatus: status, outputHash: output, errorMessage: message))
     }
 
     // MARK: Helpers

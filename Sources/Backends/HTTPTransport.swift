@@ -264,6 +264,14 @@ public struct HTTPTransport: Sendable {
             default: break
             }
         }
+        // A pooled connection the server had already closed (an idle keep-alive it timed out):
+        // the request never got an answer.
+        if let channel = error as? ChannelError, channel == .ioOnClosedChannel || channel == .alreadyClosed {
+            return StepErrorType.connectionClosed
+        }
+        if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
+            return StepErrorType.connectionClosed
+        }
         if error is DecodingError { return StepErrorType.malformedEvent }
         let text = "\(error)".lowercased()
         if text.contains("connection refused") || text.contains("connect") { return StepErrorType.connect }

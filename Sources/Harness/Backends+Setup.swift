@@ -104,7 +104,7 @@ struct ResolvedBackends: Sendable {
             guard let backend = backends[name], let spec = specs[name] else { continue }
             tiers[tier] = TierRoute(
                 model: model, chat: backend.chat, embeddings: backend.embeddings, rerank: backend.rerank, retry: spec.retry,
-                isSimulatedFleet: name == "fleet")
+                isSimulatedFleet: name == "fleet", recoversTextToolCalls: spec.textToolCalls)
         }
         return ModelRoutes(tiers: tiers)
     }
@@ -120,8 +120,11 @@ struct ResolvedBackends: Sendable {
                 case .driven(let driven): max(1, driven.tools.count)
                 }
             }.max() ?? 1
+        // Servers close idle keep-alive connections after a few seconds (uvicorn under vLLM and
+        // SGLang, and llama.cpp's server: 5 s); closing ours first (as httpx does, at 5 s) keeps
+        // requests off connections the server is about to drop.
         configuration.connectionPool = .init(
-            idleTimeout: .seconds(60),
+            idleTimeout: .seconds(4),
             concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
         let connect = specs.values.map(\.connectTimeout.duration).max() ?? .seconds(10)
         configuration.timeout = .init(

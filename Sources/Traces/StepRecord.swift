@@ -61,6 +61,9 @@ public struct StepRecord: Sendable, Hashable {
     public var timing: StepTiming
     /// `error.type`; `nil` when the step succeeded.
     public var errorType: String?
+    /// What went wrong, in a few words (at most 300 characters): the server's error message or
+    /// the client's; never request or response content.
+    public var errorMessage: String?
     /// HTTP status of a model call, when one was received.
     public var httpStatus: Int?
     /// Cost in US dollars the source itself recorded for this step (imported traces), kept to
@@ -72,6 +75,10 @@ public struct StepRecord: Sendable, Hashable {
     /// A hash of what a model step generated (its text and tool calls), so that rollouts that
     /// share a prefix can be recognised (tree-rollout diversity) without storing content.
     public var outputHash: String?
+    /// The model wrote its tool calls as text (JSON in its reply) instead of in the protocol's
+    /// tool-call fields, and AgentPerf recovered them: a server or chat-template quirk worth
+    /// seeing, since the calls' tokens were generated as content.
+    public var toolCallsFromText: Bool?
 
     public init(
         runID: String, attemptID: String, stepID: String, parentStepID: String? = nil,
@@ -79,8 +86,10 @@ public struct StepRecord: Sendable, Hashable {
         useClass: UseClass, model: String? = nil, tier: String? = nil, provider: String? = nil,
         toolName: String? = nil, usage: TokenUsage? = nil, timing: StepTiming = StepTiming(),
         errorType: String? = nil, httpStatus: Int? = nil, reportedCost: Double? = nil, observationHash: String? = nil,
-        outputHash: String? = nil
+        outputHash: String? = nil, toolCallsFromText: Bool? = nil, errorMessage: String? = nil
     ) {
+        self.errorMessage = errorMessage
+        self.toolCallsFromText = toolCallsFromText
         self.runID = runID
         self.attemptID = attemptID
         self.stepID = stepID
@@ -126,8 +135,10 @@ extension StepRecord: Codable {
         case usageEstimated = "usage_estimated"
         case scheduled = "scheduled_ns", sent = "sent_ns", firstToken = "first_token_ns"
         case lastToken = "last_token_ns", end = "end_ns", serverQueue = "server_queue_ns"
-        case errorType = "error.type", httpStatus = "http_status", reportedCost = "cost_usd_reported"
+        case errorType = "error.type", errorMessage = "error.message", httpStatus = "http_status", reportedCost =
+            "cost_usd_reported"
         case observationHash = "observation_hash", outputHash = "output_hash"
+        case toolCallsFromText = "tool_calls_from_text"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -180,6 +191,8 @@ extension StepRecord: Codable {
         reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
         observationHash = try c.decodeIfPresent(String.self, forKey: .observationHash)
         outputHash = try c.decodeIfPresent(String.self, forKey: .outputHash)
+        errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
+        toolCallsFromText = try c.decodeIfPresent(Bool.self, forKey: .toolCallsFromText)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -219,6 +232,8 @@ extension StepRecord: Codable {
         try c.encodeIfPresent(reportedCost, forKey: .reportedCost)
         try c.encodeIfPresent(observationHash, forKey: .observationHash)
         try c.encodeIfPresent(outputHash, forKey: .outputHash)
+        try c.encodeIfPresent(errorMessage.map { String($0.prefix(300)) }, forKey: .errorMessage)
+        try c.encodeIfPresent(toolCallsFromText, forKey: .toolCallsFromText)
     }
 }
 

@@ -86,6 +86,9 @@ public enum StepErrorType {
     public static let timeout = "timeout"
     /// No connection could be opened in time.
     public static let connectTimeout = "connect_timeout"
+    /// The connection was closed or reset before a response arrived (a pooled keep-alive
+    /// connection the server had already timed out, or a server that dropped it).
+    public static let connectionClosed = "connection_closed"
     /// The request was sent but no generated output arrived in time.
     public static let firstTokenTimeout = "first_token_timeout"
     /// The server sent an error event inside an otherwise successful stream.

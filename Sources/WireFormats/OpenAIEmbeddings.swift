@@ -98,6 +98,24 @@ public struct OpenAIErrorBody: Codable, Sendable, Hashable {
             self.param = param
             self.code = code
         }
+
+        enum CodingKeys: String, CodingKey { case message, type, param, code }
+
+        /// `code` is a string at OpenAI and a number at llama.cpp (`"code": 503`); both are kept
+        /// as text, and nothing but `message` is required.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            message = try c.decode(String.self, forKey: .message)
+            type = try? c.decodeIfPresent(String.self, forKey: .type)
+            param = try? c.decodeIfPresent(String.self, forKey: .param)
+            if let text = try? c.decodeIfPresent(String.self, forKey: .code) {
+                code = text
+            } else if let number = try? c.decodeIfPresent(Int.self, forKey: .code) {
+                code = String(number)
+            } else {
+                code = nil
+            }
+        }
     }
 
     public var error: Detail

@@ -28,10 +28,10 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Wait what a 429 or 503's `Retry-After` asks (capped at `maxBackoff`) instead of the backoff.
     public var honourRetryAfter: Bool
 
-    /// Three tries on rate limits, server errors and failed connections, as the OpenAI and
-    /// Anthropic SDKs do by default; timeouts and broken streams are not retried.
+    /// Three tries on rate limits, server errors and failed or dropped connections, as the
+    /// OpenAI and Anthropic SDKs do by default; timeouts and broken streams are not retried.
     public static let `default` = RetryPolicy(
-        maxTries: 3, retryOn: ["http_429", "http_5xx", "connect_error", "connect_timeout"],
+        maxTries: 3, retryOn: ["http_429", "http_5xx", "connect_error", "connect_timeout", "connection_closed"],
         backoff: DurationSpec(.milliseconds(500)), maxBackoff: DurationSpec(.seconds(8)), honourRetryAfter: true)
 
     public static let never = RetryPolicy(
@@ -122,13 +122,18 @@ public struct BackendSpec: Sendable, Hashable {
     public var promptCaching: Bool
     /// `jina` (vLLM, Jina, Cohere style, under the base URL) or `tei` (Hugging Face TEI).
     public var rerankDialect: String
+    /// Count a reply that is only tool calls written as JSON text (a chat-template quirk of
+    /// some open models and servers) as those tool calls, marking the step.
+    public var textToolCalls: Bool
 
     public init(
         kind: BackendKind, baseURL: String, provider: String? = nil, apiKeyEnvironmentVariable: String? = nil,
         headers: [String: String] = [:], connectTimeout: DurationSpec = DurationSpec(.seconds(10)),
         firstTokenTimeout: DurationSpec? = nil, totalTimeout: DurationSpec? = nil, retry: RetryPolicy = .default,
-        ignoreEOS: Bool = false, maxCompletionTokens: Bool = false, promptCaching: Bool = true, rerankDialect: String = "jina"
+        ignoreEOS: Bool = false, maxCompletionTokens: Bool = false, promptCaching: Bool = true, rerankDialect: String = "jina",
+        textToolCalls: Bool = true
     ) {
+        self.textToolCalls = textToolCalls
         self.kind = kind
         self.baseURL = baseURL
         self.provider = provider ?? kind.defaultProvider
@@ -152,7 +157,7 @@ extension BackendSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, baseURL = "base_url", provider, apiKeyEnvironmentVariable = "api_key_env", headers
         case timeouts, retry, ignoreEOS = "ignore_eos", maxCompletionTokens = "max_completion_tokens"
-        case promptCaching = "prompt_caching", rerank
+        case promptCaching = "prompt_caching", rerank, textToolCalls = "text_tool_calls"
     }
 
     enum TimeoutKeys: String, CodingKey, CaseIterable { case connect, firstToken = "first_token", total }
@@ -200,7 +205,8 @@ extension BackendSpec: Codable {
             retry: try c.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? .default,
             ignoreEOS: try c.decodeIfPresent(Bool.self, forKey: .ignoreEOS) ?? false,
             maxCompletionTokens: try c.decodeIfPresent(Bool.self, forKey: .maxCompletionTokens) ?? false,
-            promptCaching: try c.decodeIfPresent(Bool.self, forKey: .promptCaching) ?? true, rerankDialect: rerank)
+            promptCaching: try c.decodeIfPresent(Bool.self, forKey: .promptCaching) ?? true, rerankDialect: rerank,
+            textToolCalls: try c.decodeIfPresent(Bool.self, forKey: .textToolCalls) ?? true)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -219,5 +225,6 @@ extension BackendSpec: Codable {
         if maxCompletionTokens { try c.encode(true, forKey: .maxCompletionTokens) }
         if kind == .anthropic { try c.encode(promptCaching, forKey: .promptCaching) }
         if rerankDialect != "jina" { try c.encode(rerankDialect, forKey: .rerank) }
+        if !textToolCalls { try c.encode(false, forKey: .textToolCalls) }
     }
 }

@@ -12,8 +12,11 @@ public struct AgentLimits: Sendable, Hashable {
     public var dollars: Double?
     /// Wall-clock time from the attempt's start.
     public var time: DurationSpec?
+    /// Most tokens one reply may generate (`max_tokens` on each model call).
+    public var replyTokens: Int?
 
-    public init(steps: Int = 20, tokens: Int? = nil, dollars: Double? = nil, time: DurationSpec? = nil) {
+    public init(steps: Int = 20, tokens: Int? = nil, dollars: Double? = nil, time: DurationSpec? = nil, replyTokens: Int? = nil) {
+        self.replyTokens = replyTokens
         self.steps = steps
         self.tokens = tokens
         self.dollars = dollars
@@ -22,7 +25,7 @@ public struct AgentLimits: Sendable, Hashable {
 }
 
 extension AgentLimits: Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case steps, tokens, dollars, time }
+    enum CodingKeys: String, CodingKey, CaseIterable { case steps, tokens, dollars, time, replyTokens = "reply_tokens" }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -34,6 +37,8 @@ extension AgentLimits: Codable {
         dollars = try c.decodeIfPresent(Double.self, forKey: .dollars)
         try c.require((dollars ?? 1) > 0, .dollars, "expected a dollar budget above 0")
         time = try c.decodeIfPresent(DurationSpec.self, forKey: .time)
+        replyTokens = try c.decodeIfPresent(Int.self, forKey: .replyTokens)
+        try c.require((replyTokens ?? 1) > 0, .replyTokens, "expected at least 1 token per reply")
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,6 +47,7 @@ extension AgentLimits: Codable {
         try c.encodeIfPresent(tokens, forKey: .tokens)
         try c.encodeIfPresent(dollars, forKey: .dollars)
         try c.encodeIfPresent(time, forKey: .time)
+        try c.encodeIfPresent(replyTokens, forKey: .replyTokens)
     }
 }
 

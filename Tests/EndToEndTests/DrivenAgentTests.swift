@@ -192,3 +192,76 @@ import Workload
         }
     }
 }
+
+/// MCP and retrieval tools in whole runs on the built-in fleet.
+@Suite(.serialized) struct RunToolServicesTests {
+    @Test("an MCP tool and a retrieval tool: real results reach the model; the query embedding is a step of its own")
+    func mcpAndRetrieval() async throws {
+        let corpus = try TemporaryDirectory("agentperf-corpus")
+        defer { corpus.remove() }
+        try corpus.write("returns.md", "Unopened items may be returned within 30 days of delivery.")
+        try corpus.write("shipping.md", "Orders above 75 euros ship free of charge within the Netherlands.")
+        let server = Fixtures.packageRoot.appendingPathComponent("examples/tools/mcp_calculator.py").path
+        let workload = try WorkloadLoader.load(
+            yaml: """
+                name: services
+                seed: 2
+                load: {concurrency: [2], attempts: 4, warmup_attempts: 0, attempt_timeout: 30s}
+                mcp_servers:
+                  calc: {command: [python3, "\(server)"]}
+                tools:
+                  calculate: {mcp: calc}
+                  search: {retrieval: {corpus: "\(corpus.url.path)", top_k: 1, chunk_words: 20}}
+                tasks:
+                  - name: both
+                    prompt: How many days for returns, times 2?
+                    model: small
+                    tools: [calculate, search]
+                    graders: [{numeric: 60}]
+                    simulate:
+                      - {call: search, arguments: {query: "return unopened items days"}}
+                      - {call: calculate, arguments: {expression: "30 * 2"}}
+                      - {answer: "60"}
+                """, source: "services.yaml")
+        let log = try await DrivenAgentTests.run(workload)
+        #expect(log.attempts.count == 4)
+        for attempt in log.attempts {
+            #expect(attempt.record.outcome == .passed, "\(attempt.steps.map { ($0.stepID, $0.errorType) })")
+            let steps = attempt.steps
+            #expect(steps.map(\.operation) == [.chat, .embeddings, .executeTool, .chat, .executeTool, .chat])
+            let embedding = steps[1]
+            #expect(embedding.model == "sim-embed" && embedding.useClass == .read && (embedding.usage?.totalInput ?? 0) > 0)
+            // The best chunk for the query is the returns policy, and the calculator's real answer.
+            #expect(steps[2].toolName == "search" && steps[2].errorType == nil)
+            #expect(steps[2].observationHash != nil)
+            #expect(steps[4].toolName == "calculate" && steps[4].errorType == nil)
+            #expect(steps[4].observationHash == ContentHash.of("60"))
+            // What the tools returned went back to the model: prompts grow past each tool result.
+            #expect((steps[3].usage?.totalInput ?? 0) > (steps[0].usage?.totalInput ?? 0) + 10)
+        }
+    }
+
+    @Test("an MCP server that does not start stops the run with an error naming it")
+    func mcpStartFailure() async throws {
+        let workload = try WorkloadLoader.load(
+            yaml: """
+                name: broken
+                load: {concurrency: [1], attempts: 1}
+                mcp_servers:
+                  broken: {command: [sh, -c, "echo missing config >&2; exit 1"]}
+                tools:
+                  x: {mcp: broken}
+                tasks:
+                  - {name: t, prompt: hi, model: small, tools: [x], graders: [{contains: hi}]}
+                """, source: "broken.yaml")
+        let directory = try TemporaryDirectory("agentperf-broken")
+        defer { directory.remove() }
+        await #expect {
+            _ = try await BenchmarkRun(
+                workload: workload, outputDirectory: directory.url, logger: Logger(label: "x") { _ in SwiftLogNoOpLogHandler() }
+            ).run()
+        } throws: { error in
+            "\(error)".contains("MCP server \"broken\"") && "\(error)".contains("missing config")
+        }
+    }
+}
