@@ -194,7 +194,13 @@ let package = Package(
         ),
         .testTarget(name: "AgentLoopTests", dependencies: ["AgentLoop", "Backends", "WireFormats"]),
         .testTarget(name: "GradersTests", dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
-        .testTarget(name: "ToolsTests", dependencies: ["Tools", "Workload", "Traces", "SpecDecoding", "TestSupport"]),
+        .testTarget(
+            name: "ToolsTests",
+            dependencies: [
+                "Tools", "Workload", "Traces", "SpecDecoding", "WireFormats", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
