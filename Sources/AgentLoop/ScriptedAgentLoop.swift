@@ -167,6 +167,8 @@ public struct ScriptedAgentLoop: Sendable {
                 try await callTool(tool, as: agent, state: &state, context: context)
             case .embed(let embed):
                 try await callEmbeddings(embed, as: agent, state: &state, context: context)
+            case .rerank(let rerank):
+                try await callRerank(rerank, as: agent, state: &state, context: context)
             case .repeatBlock(let block):
                 for _ in 0..<block.times.sample(using: &state.generator) {
                     try await perform(block.steps, as: agent, state: &state, context: context)
@@ -228,6 +230,25 @@ public struct ScriptedAgentLoop: Sendable {
             error: result.errorType, status: result.httpStatus, message: result.errorMessage,
             provider: embeddings.providerName, as: agent, state: &state,
             context: context)
+        if let error = result.errorType { throw AgentStop(errorType: error) }
+    }
+
+    private func callRerank(
+        _ step: RerankStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+    ) async throws(AgentStop) {
+        let scheduled = clock.now()
+        guard let route = routes[step.tier], let rerank = route.rerank else { throw AgentStop(errorType: "no_backend") }
+        let query = SyntheticText.words(step.queryTokens.sample(using: &state.generator), using: &state.generator)
+        let documents = (0..<step.documents.sample(using: &state.generator)).map { _ in
+            SyntheticText.words(step.documentTokens.sample(using: &state.generator), using: &state.generator)
+        }
+        var result = await rerank.rerank(
+            RerankCall(model: route.model, query: query, documents: documents), deadline: context.deadline)
+        result.timing.scheduled = scheduled
+        await record(
+            .rerank, use: step.use, model: route.model, tier: step.tier, tool: nil, result.usage, result.timing,
+            error: result.errorType, status: result.httpStatus, message: result.errorMessage,
+            provider: rerank.providerName, as: agent, state: &state, context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
     }
 

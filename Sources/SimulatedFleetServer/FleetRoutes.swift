@@ -18,6 +18,7 @@ struct FleetRoutes: Sendable {
         router.get("/metrics") { _, _ in await self.metrics() }
         router.post("/v1/chat/completions") { request, _ in try await self.chatCompletions(request) }
         router.post("/v1/embeddings") { request, _ in try await self.embeddings(request) }
+        router.post("/v1/rerank") { request, _ in try await self.rerank(request) }
     }
 
     private func models() async throws -> Response {
@@ -170,36 +171,89 @@ struct FleetRoutes: Sendable {
         case .success(let model): served = model
         case .failure(let failure): return failure.response
         }
-        var tokenized: [[UInt32]] = []
-        var streams: [AsyncStream<EngineEvent>] = []
-        for text in embed.input {
-            var tokens: [UInt32] = []
-            SimTokenizer.tokenize(text, into: &tokens)
-            if tokens.isEmpty { tokens = [SimTokenizer.roleMarker("empty")] }
-            do {
-                streams.append(try await fleet.submit(model: embed.model, promptTokens: tokens, outputTokens: 0).1)
-            } catch {
-                return Self.error(.badRequest, "\(error)", type: "invalid_request_error")
-            }
-            tokenized.append(tokens)
-        }
-        var queueMilliseconds = 0.0
-        for stream in streams {
-            for await event in stream {
-                if case .admitted(_, let queue, _) = event { queueMilliseconds = max(queueMilliseconds, Double(queue) / 1e6) }
-                if case .rejected(_, let reason) = event { return Self.error(.badRequest, reason, type: "invalid_request_error") }
-            }
+        let pass: EncoderPass
+        switch await encode(embed.input, model: embed.model) {
+        case .success(let value): pass = value
+        case .failure(let failure): return failure.response
         }
         let dimension = served.architecture.embeddingDimension
         let data = embed.input.enumerated().map {
             OpenAIEmbeddings.Embedding(index: $0.offset, embedding: SimTokenizer.embedding(of: $0.element, dimension: dimension))
         }
-        let tokens = tokenized.reduce(0) { $0 + $1.count }
+        return try Self.json(
+            OpenAIEmbeddings.Response(
+                data: data, model: embed.model, usage: .init(promptTokens: pass.tokens, totalTokens: pass.tokens)),
+            headers: pass.headers)
+    }
+
+    // MARK: Rerank
+
+    /// Jina/vLLM-style rerank: each document is scored against the query as one encoder pass
+    /// over query and document; the score is the cosine of their (hashed bag-of-words)
+    /// embeddings, so documents sharing the query's words rank first.
+    private func rerank(_ request: Request) async throws -> Response {
+        let rerank: Rerank.Request
+        switch try await Self.decode(Rerank.Request.self, from: request) {
+        case .success(let value): rerank = value
+        case .failure(let failure): return failure.response
+        }
+        let served: ServedModel
+        switch await model(rerank.model, kind: .encoder) {
+        case .success(let model): served = model
+        case .failure(let failure): return failure.response
+        }
+        let pass: EncoderPass
+        switch await encode(rerank.documents.map { rerank.query + " " + $0 }, model: rerank.model) {
+        case .success(let value): pass = value
+        case .failure(let failure): return failure.response
+        }
+        let dimension = served.architecture.embeddingDimension
+        let query = SimTokenizer.embedding(of: rerank.query, dimension: dimension)
+        var results = rerank.documents.enumerated().map { index, document in
+            let vector = SimTokenizer.embedding(of: document, dimension: dimension)
+            return Rerank.Result(index: index, relevanceScore: Double(zip(query, vector).reduce(0) { $0 + $1.0 * $1.1 }))
+        }
+        results.sort { $0.relevanceScore > $1.relevanceScore }
+        if let top = rerank.topN { results = Array(results.prefix(max(0, top))) }
+        return try Self.json(
+            Rerank.Response(results: results, usage: .init(totalTokens: pass.tokens, promptTokens: pass.tokens)),
+            headers: pass.headers)
+    }
+
+    /// What one encoder pass over several inputs cost: tokens, and the server-timing header with
+    /// the longest admission wait.
+    struct EncoderPass {
+        var tokens: Int
+        var headers: HTTPFields
+    }
+
+    /// Runs `inputs` through encoder `model` on the engine (prefill only) and waits for them.
+    private func encode(_ inputs: [String], model: String) async -> Result<EncoderPass, ErrorResponse> {
+        var tokens = 0
+        var streams: [AsyncStream<EngineEvent>] = []
+        for text in inputs {
+            var ids: [UInt32] = []
+            SimTokenizer.tokenize(text, into: &ids)
+            if ids.isEmpty { ids = [SimTokenizer.roleMarker("empty")] }
+            do {
+                streams.append(try await fleet.submit(model: model, promptTokens: ids, outputTokens: 0).1)
+            } catch {
+                return .failure(ErrorResponse(Self.error(.badRequest, "\(error)", type: "invalid_request_error")))
+            }
+            tokens += ids.count
+        }
+        var queueMilliseconds = 0.0
+        for stream in streams {
+            for await event in stream {
+                if case .admitted(_, let queue, _) = event { queueMilliseconds = max(queueMilliseconds, Double(queue) / 1e6) }
+                if case .rejected(_, let reason) = event {
+                    return .failure(ErrorResponse(Self.error(.badRequest, reason, type: "invalid_request_error")))
+                }
+            }
+        }
         var headers = HTTPFields()
         headers[.init("Server-Timing")!] = ServerTiming.header([("queue", queueMilliseconds)])
-        return try Self.json(
-            OpenAIEmbeddings.Response(data: data, model: embed.model, usage: .init(promptTokens: tokens, totalTokens: tokens)),
-            headers: headers)
+        return .success(EncoderPass(tokens: tokens, headers: headers))
     }
 
     // MARK: Helpers

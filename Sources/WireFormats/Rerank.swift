@@ -22,18 +22,30 @@ public enum Rerank {
     public struct Result: Codable, Sendable, Hashable {
         public var index: Int
         public var relevanceScore: Double
+        public init(index: Int, relevanceScore: Double) {
+            self.index = index
+            self.relevanceScore = relevanceScore
+        }
         enum CodingKeys: String, CodingKey { case index, relevanceScore = "relevance_score" }
     }
 
     public struct Usage: Codable, Sendable, Hashable {
         public var totalTokens: Int?
         public var promptTokens: Int?
+        public init(totalTokens: Int?, promptTokens: Int?) {
+            self.totalTokens = totalTokens
+            self.promptTokens = promptTokens
+        }
         enum CodingKeys: String, CodingKey { case totalTokens = "total_tokens", promptTokens = "prompt_tokens" }
     }
 
     public struct Response: Codable, Sendable, Hashable {
         public var results: [Result]
         public var usage: Usage?
+        public init(results: [Result], usage: Usage?) {
+            self.results = results
+            self.usage = usage
+        }
     }
 
     public struct TEIRequest: Codable, Sendable, Hashable {

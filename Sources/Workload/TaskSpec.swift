@@ -9,6 +9,8 @@ public indirect enum StepSpec: Sendable, Hashable {
     case tool(ToolStep)
     /// An embeddings call (retrieval); nothing is appended.
     case embed(EmbedStep)
+    /// A rerank call: a query and documents scored by a reranker; nothing is appended.
+    case rerank(RerankStep)
     /// The inner steps, a drawn number of times.
     case repeatBlock(RepeatBlock)
     /// Sub-agents started together; each reply is appended as a tool result.
@@ -46,6 +48,25 @@ public struct EmbedStep: Sendable, Hashable {
         self.tier = tier
         self.use = use
         self.inputTokens = inputTokens
+    }
+}
+
+public struct RerankStep: Sendable, Hashable {
+    public var tier: String
+    public var use: UseClass
+    public var documents: TokenCount
+    public var queryTokens: TokenCount
+    public var documentTokens: TokenCount
+
+    public init(
+        tier: String = "embedding", use: UseClass = .read, documents: TokenCount, queryTokens: TokenCount = TokenCount(20),
+        documentTokens: TokenCount = TokenCount(150)
+    ) {
+        self.tier = tier
+        self.use = use
+        self.documents = documents
+        self.queryTokens = queryTokens
+        self.documentTokens = documentTokens
     }
 }
 
@@ -162,7 +183,7 @@ public struct ScriptedTask: Sendable, Hashable {
 
 extension StepSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, tool, embed, repeatBlock = "repeat", fanout
+        case model, tool, embed, rerank, repeatBlock = "repeat", fanout
     }
 
     public init(from decoder: any Decoder) throws {
@@ -172,12 +193,13 @@ extension StepSpec: Codable {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "each step is a mapping with exactly one of: model, tool, embed, repeat, fanout"))
+                    debugDescription: "each step is a mapping with exactly one of: model, tool, embed, rerank, repeat, fanout"))
         }
         switch key {
         case .model: self = .model(try c.decode(ModelStep.self, forKey: .model))
         case .tool: self = .tool(try c.decode(ToolStep.self, forKey: .tool))
         case .embed: self = .embed(try c.decode(EmbedStep.self, forKey: .embed))
+        case .rerank: self = .rerank(try c.decode(RerankStep.self, forKey: .rerank))
         case .repeatBlock: self = .repeatBlock(try c.decode(RepeatBlock.self, forKey: .repeatBlock))
         case .fanout: self = .fanout(try c.decode(FanoutBlock.self, forKey: .fanout))
         }
@@ -189,6 +211,7 @@ extension StepSpec: Codable {
         case .model(let step): try c.encode(step, forKey: .model)
         case .tool(let step): try c.encode(step, forKey: .tool)
         case .embed(let step): try c.encode(step, forKey: .embed)
+        case .rerank(let step): try c.encode(step, forKey: .rerank)
         case .repeatBlock(let block): try c.encode(block, forKey: .repeatBlock)
         case .fanout(let block): try c.encode(block, forKey: .fanout)
         }
@@ -261,6 +284,35 @@ extension EmbedStep: Codable {
         try c.encode(tier, forKey: .tier)
         try c.encode(use.rawValue, forKey: .use)
         try c.encode(inputTokens, forKey: .inputTokens)
+    }
+}
+
+extension RerankStep: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case tier, use, documents, queryTokens = "query_tokens", documentTokens = "document_tokens"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let documents = try c.decode(TokenCount.self, forKey: .documents)
+        try c.require(documents.min >= 1, .documents, "a rerank call scores at least 1 document")
+        let query = try c.decodeIfPresent(TokenCount.self, forKey: .queryTokens) ?? TokenCount(20)
+        try c.require(query.min >= 1, .queryTokens, "a query has at least 1 token")
+        let document = try c.decodeIfPresent(TokenCount.self, forKey: .documentTokens) ?? TokenCount(150)
+        try c.require(document.min >= 1, .documentTokens, "a document has at least 1 token")
+        self.init(
+            tier: try c.decodeIfPresent(String.self, forKey: .tier) ?? "embedding", use: try decodeUse(c, .use, default: .read),
+            documents: documents, queryTokens: query, documentTokens: document)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(use.rawValue, forKey: .use)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(queryTokens, forKey: .queryTokens)
+        try c.encode(documentTokens, forKey: .documentTokens)
     }
 }
 

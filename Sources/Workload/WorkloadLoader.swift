@@ -207,6 +207,8 @@ public enum WorkloadLoader {
                 if let p = tierProblem(model.tier, here + [key("model"), key("tier")], needs: .generative) { return p }
             case .embed(let embed):
                 if let p = tierProblem(embed.tier, here + [key("embed"), key("tier")], needs: .encoder) { return p }
+            case .rerank(let rerank):
+                if let p = tierProblem(rerank.tier, here + [key("rerank"), key("tier")], needs: .encoder) { return p }
             case .tool(let tool):
                 if let spec = workload.tools[tool.tool] {
                     switch spec.kind {

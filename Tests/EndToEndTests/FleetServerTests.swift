@@ -1,6 +1,9 @@
+import AsyncHTTPClient
+import Backends
 import Foundation
 import SimulatedFleet
 import Testing
+import Traces
 import WireFormats
 
 /// The simulated fleet's HTTP surface, over a real loopback socket.
@@ -82,5 +85,24 @@ import WireFormats
         #expect(decoded.data.count == 2)
         #expect(decoded.data.allSatisfy { $0.embedding.count == 1024 })
         #expect(decoded.usage.promptTokens == 3)
+    }
+
+    @Test("rerank scores documents against the query (shared words first), with usage, through the rerank backend")
+    func rerank() async throws {
+        let result = try await withLoopbackFleet { url in
+            try await HTTPClient.withHTTPClient { client in
+                let transport = HTTPTransport(baseURL: url, client: client, clock: RunClock())
+                return await OpenAIBackend(transport: transport, providerName: "fleet").rerank(
+                    RerankCall(
+                        model: "sim-embed", query: "return policy for unopened items",
+                        documents: ["Shipping takes two days.", "Unopened items have a 30 day return policy.", "Kettles boil."]),
+                    deadline: .now + .seconds(30))
+            }
+        }
+        #expect(result.errorType == nil, "\(result.errorMessage ?? "")")
+        #expect(result.ranking.first == 1)
+        #expect(result.ranking.count == 3)
+        // Each document is encoded with the query: 5 query tokens × 3 + the documents' own.
+        #expect(result.usage?.totalInput == 5 * 3 + 4 + 8 + 2)
     }
 }
