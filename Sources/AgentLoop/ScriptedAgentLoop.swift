@@ -223,14 +223,10 @@ public struct ScriptedAgentLoop: Sendable {
         let scheduled = clock.now()
         guard let route = routes[step.tier], let embeddings = route.embeddings else { throw AgentStop(errorType: "no_backend") }
         let text = SyntheticText.words(step.inputTokens.sample(using: &state.generator), using: &state.generator)
-        var result = await embeddings.embed(EmbeddingCall(model: route.model, inputs: [text]), deadline: context.deadline)
-        result.timing.scheduled = scheduled
-        await record(
-            .embeddings, use: step.use, model: route.model, tier: step.tier, tool: nil, result.usage, result.timing,
-            error: result.errorType, status: result.httpStatus, message: result.errorMessage,
-            provider: embeddings.providerName, as: agent, state: &state,
-            context: context)
-        if let error = result.errorType { throw AgentStop(errorType: error) }
+        let result = await embeddings.embed(EmbeddingCall(model: route.model, inputs: [text]), deadline: context.deadline)
+        try await recordEncoderCall(
+            .embeddings, result, scheduled: scheduled, use: step.use, model: route.model, tier: step.tier,
+            provider: embeddings.providerName, as: agent, state: &state, context: context)
     }
 
     private func callRerank(
@@ -242,13 +238,25 @@ public struct ScriptedAgentLoop: Sendable {
         let documents = (0..<step.documents.sample(using: &state.generator)).map { _ in
             SyntheticText.words(step.documentTokens.sample(using: &state.generator), using: &state.generator)
         }
-        var result = await rerank.rerank(
+        let result = await rerank.rerank(
             RerankCall(model: route.model, query: query, documents: documents), deadline: context.deadline)
-        result.timing.scheduled = scheduled
-        await record(
-            .rerank, use: step.use, model: route.model, tier: step.tier, tool: nil, result.usage, result.timing,
-            error: result.errorType, status: result.httpStatus, message: result.errorMessage,
+        try await recordEncoderCall(
+            .rerank, result, scheduled: scheduled, use: step.use, model: route.model, tier: step.tier,
             provider: rerank.providerName, as: agent, state: &state, context: context)
+    }
+
+    /// Records an embeddings or rerank call (nothing is appended to the conversation); a failed
+    /// one stops the agent.
+    private func recordEncoderCall(
+        _ operation: OperationName, _ result: ModelCallResult, scheduled: Int64, use: UseClass, model: String, tier: String,
+        provider: String, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+    ) async throws(AgentStop) {
+        var timing = result.timing
+        timing.scheduled = scheduled
+        await record(
+            operation, use: use, model: model, tier: tier, tool: nil, result.usage, timing, error: result.errorType,
+            status: result.httpStatus, message: result.errorMessage, provider: provider, as: agent, state: &state,
+            context: context)
         if let error = result.errorType { throw AgentStop(errorType: error) }
     }
 
