@@ -115,6 +115,10 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var breakdownShare: LatencyBreakdown
     /// `error.type` → steps that failed with it.
     public var stepErrors: [String: Int]
+    /// `stop_reason` → measured attempts of model-driven agents that stopped for it.
+    public var stopReasons: [String: Int] = [:]
+    /// Model steps whose tool calls were written as text and recovered (`tool_calls_from_text`).
+    public var toolCallsFromText = 0
 
     enum CodingKeys: String, CodingKey {
         case concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
@@ -122,5 +126,6 @@ public struct LevelSummary: Sendable, Hashable, Codable {
         case qualityConditionedLatency = "quality_conditioned_latency", steps, cost, tokens, ttft, itl, queue
         case achievedConcurrency = "achieved_concurrency", breakdown = "latency_breakdown"
         case breakdownShare = "latency_breakdown_share", stepErrors = "step_errors"
+        case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text"
     }
 }

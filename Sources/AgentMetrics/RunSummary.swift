@@ -114,9 +114,12 @@ struct LevelCalculator {
         var tokens = TokenTotals()
         var breakdown = LatencyBreakdown()
         var stepErrors: [String: Int] = [:]
+        var stopReasons: [String: Int] = [:]
+        var toolCallsFromText = 0
 
         for attempt in measured {
             counts.total += 1
+            if let reason = attempt.record.stopReason { stopReasons[reason, default: 0] += 1 }
             switch attempt.record.outcome {
             case .passed: counts.passed += 1
             case .failed: counts.failed += 1
@@ -143,6 +146,7 @@ struct LevelCalculator {
             for step in attempt.steps {
                 priced += prices.price(step)
                 if let error = step.errorType { stepErrors[error, default: 0] += 1 }
+                if step.toolCallsFromText == true { toolCallsFromText += 1 }
                 record(step, tokens: &tokens)
                 let timing = step.timing
                 if let scheduled = timing.scheduled, let sent = timing.sent {
@@ -200,7 +204,8 @@ struct LevelCalculator {
             qualityConditionedLatency: passedLatency.summary, steps: steps, cost: cost, tokens: tokens,
             ttft: ttft.summary, itl: itl.summary, queue: queue.summary,
             achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
-            breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors)
+            breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors,
+            stopReasons: stopReasons, toolCallsFromText: toolCallsFromText)
     }
 
     /// The level's window, or (for traces without one) first scheduled start → last end.

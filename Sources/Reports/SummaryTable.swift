@@ -140,6 +140,18 @@ public enum SummaryTable {
                 "step errors: " + errors.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
                     + ".")
         }
+        let stops = summary.levels.reduce(into: [String: Int]()) { $0.merge($1.stopReasons, uniquingKeysWith: +) }
+        if !stops.isEmpty {
+            notes.append(
+                "model-driven agents stopped on: "
+                    + stops.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) × \($0.value)" }
+                    .joined(separator: ", ") + ".")
+        }
+        let fromText = summary.levels.reduce(0) { $0 + $1.toolCallsFromText }
+        if fromText > 0 {
+            notes.append(
+                "\(fromText) model replies wrote their tool calls as text; they were recovered and marked tool_calls_from_text.")
+        }
         if summary.levels.contains(where: \.interrupted) {
             notes.append("the run was interrupted; cut levels cover what finished.")
         }
