@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "ToolServices",
             dependencies: [
-                "Tools", "Workload", "Backends", "WireFormats",
+                "Tools", "Workload", "Backends", "WireFormats", "Traces",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

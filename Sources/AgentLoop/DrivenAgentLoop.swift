@@ -220,16 +220,17 @@ public struct DrivenAgentLoop: Sendable {
             if reply.toolCalls.isEmpty { return .answered(reply.content, spend) }
 
             // Indices and random streams before anything starts, so they do not depend on timing.
-            // A retrieval tool's query embedding is a step of its own, numbered before the tool's.
+            // The model calls a retrieval tool makes (its query's embedding, then a rerank) are
+            // steps of their own, numbered before the tool's.
             let calls = reply.toolCalls.map { call in
-                let embedding: Int? = if case .retrieval = workload.tools[call.name]?.kind { takeIndex() } else { nil }
-                return (call, takeIndex(), embedding, generator.next())
+                let inner = (0..<Self.modelCallsMade(by: workload.tools[call.name])).map { _ in takeIndex() }
+                return (call, takeIndex(), inner, generator.next())
             }
             let outcomes = await withTaskGroup(of: (Int, ToolOutcome).self) { group in
-                for (position, (call, index, embeddingIndex, seed)) in calls.enumerated() {
+                for (position, (call, index, innerIndices, seed)) in calls.enumerated() {
                     group.addTask {
                         let outcome = await self.runTool(
-                            call, index: index, embeddingIndex: embeddingIndex, seed: seed, agent: agent, context: context)
+                            call, index: index, innerIndices: innerIndices, seed: seed, agent: agent, context: context)
                         return (position, outcome)
                     }
                 }
@@ -252,7 +253,7 @@ public struct DrivenAgentLoop: Sendable {
 
     /// Runs one tool call and records its step (and, for a sub-agent, the sub-agent's steps).
     private func runTool(
-        _ call: ToolCall, index: Int, embeddingIndex: Int?, seed: UInt64, agent: Agent, context: Context
+        _ call: ToolCall, index: Int, innerIndices: [Int], seed: UInt64, agent: Agent, context: Context
     ) async -> ToolOutcome {
         let stepID = "\(agent.identity.stepPrefix)s\(index)"
         let scheduled = clock.now()
@@ -303,17 +304,17 @@ public struct DrivenAgentLoop: Sendable {
         let result = await tools.call(
             call.name, arguments: arguments, workingDirectory: context.directory, deadline: context.deadline,
             generator: &generator)
-        if let embedding = result.modelCall, let embeddingIndex {
-            var timing = embedding.result.timing
+        for (inner, innerIndex) in zip(result.modelCalls, innerIndices) {
+            var timing = inner.result.timing
             timing.scheduled = timing.sent
             await context.log.append(
                 StepRecord(
                     runID: context.plan.runID, attemptID: context.plan.attemptID,
-                    stepID: "\(agent.identity.stepPrefix)s\(embeddingIndex)", parentStepID: agent.identity.parentStepID,
-                    agentID: agent.identity.id, agentName: agent.identity.name, index: embeddingIndex,
-                    operation: .embeddings, useClass: .read, model: embedding.model, provider: embedding.provider,
-                    usage: embedding.result.usage, timing: timing, errorType: embedding.result.errorType,
-                    httpStatus: embedding.result.httpStatus, errorMessage: embedding.result.errorMessage))
+                    stepID: "\(agent.identity.stepPrefix)s\(innerIndex)", parentStepID: agent.identity.parentStepID,
+                    agentID: agent.identity.id, agentName: agent.identity.name, index: innerIndex,
+                    operation: inner.operation, useClass: .read, model: inner.model,
+                    provider: inner.provider, usage: inner.result.usage, timing: timing, errorType: inner.result.errorType,
+                    httpStatus: inner.result.httpStatus, errorMessage: inner.result.errorMessage))
         }
         var text = result.output
         if case .command = spec.kind, let status = result.exitStatus, status != 0 { text += "\n(exit status \(status))" }
@@ -366,6 +367,13 @@ public struct DrivenAgentLoop: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Model calls one call of `tool` makes: a retrieval tool embeds its query, and reranks if
+    /// it has a reranker.
+    static func modelCallsMade(by tool: ToolSpec?) -> Int {
+        guard case .retrieval(let retrieval)? = tool?.kind else { return 0 }
+        return retrieval.rerankTier == nil ? 1 : 2
+    }
 
     static func scriptTurn(_ turn: SimulatedTurn) -> JSONValue {
         var fields: [String: JSONValue] = [:]

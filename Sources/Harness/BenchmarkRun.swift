@@ -85,8 +85,13 @@ public struct BenchmarkRun: Sendable {
                     let embedders = routes.tiers.compactMapValues { route in
                         route.embeddings.map { Embedder(model: route.model, backend: $0) }
                     }
+                    let rerankers = routes.tiers.compactMapValues { route in
+                        route.rerank.map { Reranker(model: route.model, backend: $0) }
+                    }
                     do {
-                        return try await RunToolServices.run(workload, embedders: embedders, logger: logger) { services in
+                        return try await RunToolServices.run(
+                            workload, embedders: embedders, rerankers: rerankers, logger: logger
+                        ) { services in
                             try await runLevels(
                                 workload, routes: routes, client: client, services: services, clock: clock,
                                 runID: artifacts.runID, recorder: recorder)

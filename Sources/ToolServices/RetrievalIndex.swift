@@ -45,14 +45,16 @@ public struct RetrievalIndex: Sendable {
         return RetrievalIndex(chunks: chunks, topK: tool.topK)
     }
 
-    /// The `topK` chunks closest to `query`, best first, as the text the agent reads.
-    func answer(to query: [Double]) -> String {
+    /// The `count` chunks closest to `query`, best first, with their cosine similarity.
+    func nearest(_ query: [Double], count: Int) -> [(chunk: Chunk, score: Double)] {
         let q = Self.normalized(query)
         let scored = chunks.map { chunk in (chunk, zip(chunk.vector, q).reduce(0) { $0 + $1.0 * $1.1 }) }
-        let best = scored.sorted { $0.1 > $1.1 }.prefix(topK)
-        return best.enumerated().map { rank, item in
-            "[\(rank + 1)] \(item.0.source) (score \(String(format: "%.3f", item.1))):\n\(item.0.text)"
-        }.joined(separator: "\n\n")
+        return Array(scored.sorted { $0.1 > $1.1 }.prefix(count))
+    }
+
+    /// Chunks as the text the agent reads, numbered in order.
+    static func render(_ chunks: [Chunk]) -> String {
+        chunks.enumerated().map { rank, chunk in "[\(rank + 1)] \(chunk.source):\n\(chunk.text)" }.joined(separator: "\n\n")
     }
 
     // MARK: Corpus

@@ -2,6 +2,7 @@ public import Backends
 import Foundation
 public import Logging
 public import Tools
+import Traces
 public import WireFormats
 public import Workload
 
@@ -16,20 +17,40 @@ public struct Embedder: Sendable {
     }
 }
 
+/// A reranker a retrieval tool uses: the tier's model on its backend.
+public struct Reranker: Sendable {
+    public var model: String
+    public var backend: any RerankBackend
+
+    public init(model: String, backend: any RerankBackend) {
+        self.model = model
+        self.backend = backend
+    }
+}
+
+/// One retrieval tool's index and the models it calls per query.
+struct RetrievalService: Sendable {
+    var index: RetrievalIndex
+    var embedder: Embedder
+    var reranker: Reranker?
+    var topK: Int
+    var candidates: Int
+}
+
 /// The tools that live for a whole run: MCP servers and retrieval indexes. `run` sets them up
 /// before any attempt (a failure stops the run with an error naming the server or tool) and
 /// stops them after the last.
 public struct RunToolServices: ExternalTools {
     private let mcp: MCPServers
-    private let retrieval: [String: (index: RetrievalIndex, embedder: Embedder)]
+    private let retrieval: [String: RetrievalService]
 
-    /// Sets up `workload`'s MCP servers and retrieval indexes (embedding with `embedders`, by
-    /// tier), runs `body` with them, and stops them.
+    /// Sets up `workload`'s MCP servers and retrieval indexes (embedding with `embedders` and
+    /// reranking with `rerankers`, by tier), runs `body` with them, and stops them.
     public static func run<T: Sendable>(
-        _ workload: Workload, embedders: [String: Embedder], logger: Logger,
+        _ workload: Workload, embedders: [String: Embedder], rerankers: [String: Reranker] = [:], logger: Logger,
         _ body: @Sendable (RunToolServices) async throws -> T
     ) async throws -> T {
-        var indexes: [String: (RetrievalIndex, Embedder)] = [:]
+        var indexes: [String: RetrievalService] = [:]
         for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
             guard case .retrieval(let retrieval) = tool.kind else { continue }
             guard let embedder = embedders[retrieval.tier] else {
@@ -38,8 +59,16 @@ public struct RunToolServices: ExternalTools {
             let index = try await RetrievalIndex.build(name, retrieval) { inputs in
                 await embedder.backend.embed(EmbeddingCall(model: embedder.model, inputs: inputs), deadline: .now + .seconds(300))
             }
+            var reranker: Reranker?
+            if let tier = retrieval.rerankTier {
+                guard let found = rerankers[tier] else {
+                    throw ToolServiceError.retrievalFailed(tool: name, reason: "tier \(tier) has no rerank backend")
+                }
+                reranker = found
+            }
             logger.info("retrieval tool \(name): \(index.chunks.count) chunks from \(retrieval.corpus)")
-            indexes[name] = (index, embedder)
+            indexes[name] = RetrievalService(
+                index: index, embedder: embedder, reranker: reranker, topK: retrieval.topK, candidates: retrieval.candidates)
         }
         let retrieval = indexes
         return try await MCPServers.run(workload.mcpServers, logger: logger) { mcp in
@@ -58,14 +87,28 @@ public struct RunToolServices: ExternalTools {
     public func retrieve(
         tool name: String, query: String, deadline: ContinuousClock.Instant
     ) async throws -> (
-        text: String, embedding: ToolModelCall
+        text: String, calls: [ToolModelCall]
     ) {
-        guard let (index, embedder) = retrieval[name] else {
+        guard let service = retrieval[name] else {
             throw ToolServiceError.retrievalFailed(tool: name, reason: "no index")
         }
-        let result = await embedder.backend.embed(EmbeddingCall(model: embedder.model, inputs: [query]), deadline: deadline)
-        let call = ToolModelCall(model: embedder.model, provider: embedder.backend.providerName, result: result)
-        guard result.errorType == nil, let vector = result.embeddings.first else { return ("", call) }
-        return (index.answer(to: vector), call)
+        let embedder = service.embedder
+        let embedded = await embedder.backend.embed(EmbeddingCall(model: embedder.model, inputs: [query]), deadline: deadline)
+        var calls = [
+            ToolModelCall(
+                operation: .embeddings, model: embedder.model, provider: embedder.backend.providerName, result: embedded)
+        ]
+        guard embedded.errorType == nil, let vector = embedded.embeddings.first else { return ("", calls) }
+        guard let reranker = service.reranker else {
+            return (RetrievalIndex.render(service.index.nearest(vector, count: service.topK).map(\.chunk)), calls)
+        }
+        let candidates = service.index.nearest(vector, count: service.candidates).map(\.chunk)
+        let reranked = await reranker.backend.rerank(
+            RerankCall(model: reranker.model, query: query, documents: candidates.map(\.text)), deadline: deadline)
+        calls.append(
+            ToolModelCall(operation: .rerank, model: reranker.model, provider: reranker.backend.providerName, result: reranked))
+        guard reranked.errorType == nil else { return ("", calls) }
+        let order = reranked.ranking.filter { candidates.indices.contains($0) }
+        return (RetrievalIndex.render(order.prefix(service.topK).map { candidates[$0] }), calls)
     }
 }

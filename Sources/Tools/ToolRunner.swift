@@ -19,28 +19,33 @@ public struct ToolResult: Sendable, Hashable {
     public var errorType: String?
     /// Exit status of a command tool, HTTP status of an HTTP tool.
     public var exitStatus: Int32?
-    /// The model call the tool made, if any (a retrieval tool embeds its query).
-    public var modelCall: ToolModelCall?
+    /// The model calls the tool made, in order (a retrieval tool embeds its query, then may
+    /// rerank the candidates).
+    public var modelCalls: [ToolModelCall]
 
     public init(
-        output: String, timing: StepTiming, errorType: String? = nil, exitStatus: Int32? = nil, modelCall: ToolModelCall? = nil
+        output: String, timing: StepTiming, errorType: String? = nil, exitStatus: Int32? = nil,
+        modelCalls: [ToolModelCall] = []
     ) {
         self.output = output
         self.timing = timing
         self.errorType = errorType
         self.exitStatus = exitStatus
-        self.modelCall = modelCall
+        self.modelCalls = modelCalls
     }
 }
 
 /// A model call made inside a tool call; the agent loop records it as a step of its own, so its
 /// tokens and time count.
 public struct ToolModelCall: Sendable, Hashable {
+    /// `embeddings` or `rerank`.
+    public var operation: OperationName
     public var model: String
     public var provider: String?
     public var result: ModelCallResult
 
-    public init(model: String, provider: String?, result: ModelCallResult) {
+    public init(operation: OperationName, model: String, provider: String?, result: ModelCallResult) {
+        self.operation = operation
         self.model = model
         self.provider = provider
         self.result = result
@@ -53,12 +58,12 @@ public protocol ExternalTools: Sendable {
     func callMCP(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool)
     /// What MCP server `server` says of its tool `tool` (for the model, unless the workload says).
     func mcpTool(server: String, tool: String) -> (description: String?, parameters: JSONValue)?
-    /// The best chunks of the retrieval tool `name`'s corpus for `query`, and the call that
-    /// embedded the query.
+    /// The best chunks of the retrieval tool `name`'s corpus for `query`, and the model calls
+    /// that found them (the query's embedding, then a rerank if the tool has one).
     func retrieve(
         tool name: String, query: String, deadline: ContinuousClock.Instant
     ) async throws -> (
-        text: String, embedding: ToolModelCall
+        text: String, calls: [ToolModelCall]
     )
 }
 
@@ -134,13 +139,13 @@ public struct ToolRunner: Sendable {
                 break
             }
             result = await callExternal { external in
-                let (text, embedding) = try await external.retrieve(tool: name, query: query, deadline: deadline)
-                if let error = embedding.result.errorType {
+                let (text, calls) = try await external.retrieve(tool: name, query: query, deadline: deadline)
+                if let failed = calls.first(where: { $0.result.errorType != nil }) {
                     return ToolResult(
-                        output: "embedding the query failed: \(error)", timing: StepTiming(), errorType: StepErrorType.toolFailed,
-                        modelCall: embedding)
+                        output: "\(failed.model) failed: \(failed.result.errorType ?? "")", timing: StepTiming(),
+                        errorType: StepErrorType.toolFailed, modelCalls: calls)
                 }
-                return ToolResult(output: text, timing: StepTiming(), modelCall: embedding)
+                return ToolResult(output: text, timing: StepTiming(), modelCalls: calls)
             }
         case .agent:
             result = ToolResult(

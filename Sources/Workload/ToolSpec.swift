@@ -206,19 +206,28 @@ public struct HTTPTool: Sendable, Hashable {
 }
 
 /// Retrieval over local text files: split into chunks of about `chunkWords` words, embedded once
-/// per run with the `tier`'s embedding model, searched by cosine similarity.
+/// per run with the `tier`'s embedding model, searched by cosine similarity; with `rerankTier`,
+/// the best `candidates` chunks are reranked by that tier's reranker before the `topK` are kept.
 public struct RetrievalTool: Sendable, Hashable {
     /// A file or directory (of .txt and .md files), relative to the workload file.
     public var corpus: String
     public var tier: String
     public var topK: Int
     public var chunkWords: Int
+    public var rerankTier: String?
+    /// Chunks passed to the reranker (at least `topK`).
+    public var candidates: Int
 
-    public init(corpus: String, tier: String = "embedding", topK: Int = 3, chunkWords: Int = 120) {
+    public init(
+        corpus: String, tier: String = "embedding", topK: Int = 3, chunkWords: Int = 120, rerankTier: String? = nil,
+        candidates: Int? = nil
+    ) {
         self.corpus = corpus
         self.tier = tier
         self.topK = topK
         self.chunkWords = chunkWords
+        self.rerankTier = rerankTier
+        self.candidates = max(topK, candidates ?? topK * 4)
     }
 }
 
@@ -250,7 +259,9 @@ extension ToolSpec: Codable {
     }
 
     enum HTTPKeys: String, CodingKey, CaseIterable { case method, url, headers, timeout }
-    enum RetrievalKeys: String, CodingKey, CaseIterable { case corpus, tier, topK = "top_k", chunkWords = "chunk_words" }
+    enum RetrievalKeys: String, CodingKey, CaseIterable {
+        case corpus, tier, topK = "top_k", chunkWords = "chunk_words", rerank, candidates
+    }
     enum AgentKeys: String, CodingKey, CaseIterable { case systemPrompt = "system_prompt", model, tools, limits, simulate }
 
     static let kinds: [CodingKeys] = [.latency, .command, .http, .mcp, .retrieval, .agent]
@@ -312,11 +323,16 @@ extension ToolSpec: Codable {
             try r.require((1...50).contains(topK), .topK, "expected 1 to 50 chunks")
             let words = try r.decodeIfPresent(Int.self, forKey: .chunkWords) ?? 120
             try r.require((10...4000).contains(words), .chunkWords, "expected 10 to 4000 words per chunk")
+            let candidates = try r.decodeIfPresent(Int.self, forKey: .candidates)
+            try r.require(
+                candidates.map { (topK...500).contains($0) } ?? true, .candidates,
+                "expected \(topK) (top_k) to 500 chunks for the reranker")
             kind = .retrieval(
                 RetrievalTool(
                     corpus: try r.decode(String.self, forKey: .corpus),
                     tier: try r.decodeIfPresent(String.self, forKey: .tier) ?? "embedding",
-                    topK: topK, chunkWords: words))
+                    topK: topK, chunkWords: words, rerankTier: try r.decodeIfPresent(String.self, forKey: .rerank),
+                    candidates: candidates))
         case .agent:
             let nested = try c.superDecoder(forKey: .agent)
             try nested.rejectUnknownKeys(AgentKeys.self)
@@ -370,6 +386,10 @@ extension ToolSpec: Codable {
             try r.encode(retrieval.tier, forKey: .tier)
             try r.encode(retrieval.topK, forKey: .topK)
             try r.encode(retrieval.chunkWords, forKey: .chunkWords)
+            if let rerank = retrieval.rerankTier {
+                try r.encode(rerank, forKey: .rerank)
+                try r.encode(retrieval.candidates, forKey: .candidates)
+            }
         case .agent(let agent):
             var a = c.nestedContainer(keyedBy: AgentKeys.self, forKey: .agent)
             try a.encode(agent.systemPrompt, forKey: .systemPrompt)

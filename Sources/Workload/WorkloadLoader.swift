@@ -176,6 +176,12 @@ public enum WorkloadLoader {
                     path: at + [key("retrieval"), key("corpus")],
                     message: "no such file or directory: \(retrieval.corpus) (paths are relative to the workload file)")
             }
+            if let rerank = retrieval.rerankTier,
+                let p = tierProblem(
+                    rerank, at + [key("retrieval"), key("rerank")], needs: .encoder, workload: workload, servedKinds: servedKinds)
+            {
+                return p
+            }
             return tierProblem(
                 retrieval.tier, at + [key("retrieval"), key("tier")], needs: .encoder, workload: workload,
                 servedKinds: servedKinds)

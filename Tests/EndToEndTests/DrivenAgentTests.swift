@@ -241,6 +241,39 @@ import Workload
         }
     }
 
+    @Test("retrieval with a reranker: embed the query, rerank the candidates, each a step; the best chunk comes back")
+    func retrievalWithRerank() async throws {
+        let corpus = try TemporaryDirectory("agentperf-corpus")
+        defer { corpus.remove() }
+        try corpus.write("a.md", "Kettles boil water in four minutes.")
+        try corpus.write("b.md", "Unopened items may be returned within 30 days.")
+        try corpus.write("c.md", "Orders ship the same day before three.")
+        let workload = try WorkloadLoader.load(
+            yaml: """
+                name: rerank
+                load: {concurrency: [1], attempts: 2, warmup_attempts: 0}
+                tools:
+                  search: {retrieval: {corpus: "\(corpus.url.path)", top_k: 1, chunk_words: 20, rerank: embedding, candidates: 3}}
+                tasks:
+                  - name: ask
+                    prompt: Returns?
+                    model: small
+                    tools: [search]
+                    graders: [{contains: "30"}]
+                    simulate: [{call: search, arguments: {query: "unopened items returned days"}}, {answer: "30 days"}]
+                """, source: "rerank.yaml")
+        let log = try await DrivenAgentTests.run(workload)
+        for attempt in log.attempts {
+            #expect(attempt.record.outcome == .passed)
+            #expect(attempt.steps.map(\.operation) == [.chat, .embeddings, .rerank, .executeTool, .chat])
+            #expect(attempt.steps.map(\.stepID) == ["s0", "s1", "s2", "s3", "s4"])
+            let rerank = attempt.steps[2]
+            #expect(rerank.model == "sim-embed" && rerank.errorType == nil && (rerank.usage?.totalInput ?? 0) > 0)
+            let rendered = "[1] b.md:\nUnopened items may be returned within 30 days."
+            #expect(attempt.steps[3].observationHash == ContentHash.of(rendered))
+        }
+    }
+
     @Test("an MCP server that does not start stops the run with an error naming it")
     func mcpStartFailure() async throws {
         let workload = try WorkloadLoader.load(
