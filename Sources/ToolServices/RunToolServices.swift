@@ -6,27 +6,21 @@ import Traces
 public import WireFormats
 public import Workload
 
-/// An embeddings model a retrieval tool uses: the tier's model on its backend.
-public struct Embedder: Sendable {
+/// A model a retrieval tool calls: the tier's model name on the tier's backend.
+public struct TierModel<Backend: Sendable>: Sendable {
     public var model: String
-    public var backend: any EmbeddingBackend
+    public var backend: Backend
 
-    public init(model: String, backend: any EmbeddingBackend) {
+    public init(model: String, backend: Backend) {
         self.model = model
         self.backend = backend
     }
 }
 
-/// A reranker a retrieval tool uses: the tier's model on its backend.
-public struct Reranker: Sendable {
-    public var model: String
-    public var backend: any RerankBackend
-
-    public init(model: String, backend: any RerankBackend) {
-        self.model = model
-        self.backend = backend
-    }
-}
+/// The embeddings model of a retrieval tool's tier.
+public typealias Embedder = TierModel<any EmbeddingBackend>
+/// The reranker of a retrieval tool's rerank tier.
+public typealias Reranker = TierModel<any RerankBackend>
 
 /// One retrieval tool's index and the models it calls per query.
 struct RetrievalService: Sendable {
