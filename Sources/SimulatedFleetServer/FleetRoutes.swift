@@ -7,6 +7,7 @@ import WireFormats
 /// The HTTP endpoints of the simulated fleet.
 struct FleetRoutes: Sendable {
     let fleet: RealTimeFleet
+    var faults: FaultInjector? = nil
     /// Prompts of agents grow large; 64 MiB is far above any simulated context.
     static let maxBodyBytes = 64 << 20
     /// Output length when the client gives no `max_tokens`.
@@ -41,6 +42,19 @@ struct FleetRoutes: Sendable {
         switch await model(chat.model, kind: .generative) {
         case .success(let model): served = model
         case .failure(let failure): return failure.response
+        }
+        let fault = faults?.next()
+        switch fault {
+        case .rateLimited?:
+            let milliseconds = faults!.configuration.retryAfterMilliseconds
+            var headers = HTTPFields()
+            headers[.retryAfter] = String((milliseconds + 999) / 1000)
+            headers[.init("retry-after-ms")!] = String(milliseconds)
+            return Self.error(.tooManyRequests, "injected fault: rate limited", type: "rate_limit_error", headers: headers)
+        case .serverError?:
+            return Self.error(.serviceUnavailable, "injected fault: server error", type: "server_error")
+        default:
+            break
         }
         let prompt = Self.promptTokens(chat)
         let scripted = ScriptedTurn.turn(for: chat.messages, prompt: prompt)
@@ -111,6 +125,13 @@ struct FleetRoutes: Sendable {
                 for await event in events {
                     switch event {
                     case .token(_, let index, let word):
+                        if index == output / 2, let fault {
+                            switch fault {
+                            case .truncated: throw InjectedFault()  // closes the connection mid-stream
+                            case .malformed: try await writer.write(ByteBuffer(string: "data: {\"choices\": [injected\n\n"))
+                            case .rateLimited, .serverError: break
+                            }
+                        }
                         let delta =
                             scripted?.delta(at: index, word: word) ?? OpenAIChat.Delta(content: index == 0 ? word : " " + word)
                         try await writer.write(try reply.chunk(delta: delta))
@@ -258,6 +279,8 @@ struct FleetRoutes: Sendable {
 
     // MARK: Helpers
 
+    struct InjectedFault: Error {}
+
     /// The served model `name`, if it is of `kind`; otherwise the error response to send.
     private func model(_ name: String, kind: ModelArchitecture.Kind) async -> Result<ServedModel, ErrorResponse> {
         let served: ServedModel
@@ -309,10 +332,13 @@ struct FleetRoutes: Sendable {
             status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
     }
 
-    static func error(_ status: HTTPResponse.Status, _ message: String, type: String, code: String? = nil) -> Response {
+    static func error(
+        _ status: HTTPResponse.Status, _ message: String, type: String, code: String? = nil, headers: HTTPFields = [:]
+    ) -> Response {
         let body = OpenAIErrorBody(error: .init(message: message, type: type, code: code))
         let data = (try? JSONEncoder().encode(body)) ?? Data()
-        return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

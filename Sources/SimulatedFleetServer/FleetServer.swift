@@ -36,7 +36,7 @@ public struct FleetServer: Service {
     public func run() async throws {
         let fleet = try RealTimeFleet(configuration: configuration)
         let router = Router()
-        FleetRoutes(fleet: fleet).register(on: router)
+        FleetRoutes(fleet: fleet, faults: configuration.faults.map(FaultInjector.init)).register(on: router)
         let port = self.port
         let onListening = self.onListening
         let app = Application(

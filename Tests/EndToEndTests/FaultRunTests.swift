@@ -218,4 +218,43 @@ import Workload
         }
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("traces.jsonl").path))
     }
+
+    @Test("the built-in fleet injects faults on request: each recorded with its type, 429s retried, every attempt counted")
+    func fleetFaults() async throws {
+        let workload = try WorkloadLoader.load(
+            yaml: """
+                name: fleet-faults
+                seed: 4
+                load: {concurrency: [1], attempts: 16, warmup_attempts: 0, attempt_timeout: 30s}
+                fleet: {faults: {rate_limited: 0.2, retry_after: 20ms, server_error: 0.05, truncated: 0.1, malformed: 0.1, seed: 3}}
+                tasks:
+                  - name: ask
+                    prompt: Say done.
+                    model: small
+                    graders: [{contains: done}]
+                    simulate: [{answer: "done", output_tokens: 12}]
+                """, source: "fleet-faults.yaml")
+        let (log, directory) = try await Self.run(workload)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(log.attempts.count == 16)
+        let errors = log.attempts.flatMap(\.steps).compactMap(\.errorType)
+        #expect(Set(errors).isSubset(of: ["http_429", "http_503", StepErrorType.truncatedStream, StepErrorType.malformedEvent]))
+        #expect(errors.contains("http_429") && errors.contains(StepErrorType.truncatedStream))
+        #expect(errors.contains(StepErrorType.malformedEvent))
+        for attempt in log.attempts {
+            let steps = attempt.steps
+            // A 429 is retried (the policy allows 3 tries): a later try follows it.
+            for (n, step) in steps.enumerated() where step.errorType == "http_429" && n < 2 {
+                #expect(n + 1 < steps.count, "\(attempt.record.attemptID)")
+            }
+            let last = try #require(steps.last)
+            switch last.errorType {
+            case nil: #expect(attempt.record.outcome == .passed)
+            case let error?: #expect(attempt.record.outcome == .error && attempt.record.errorType == error)
+            }
+        }
+        let summary = RunSummary.compute(from: log, prices: workload.prices)
+        let level = try #require(summary.levels.first)
+        #expect(level.passRate.trials == 16 && level.attempts.passed + level.attempts.errored == 16)
+    }
 }

@@ -146,22 +146,27 @@ extension DeploymentConfiguration: Codable {
 public struct FleetConfiguration: Sendable, Hashable {
     public var timing: TimingMode
     public var deployments: [DeploymentConfiguration]
+    /// Faults the HTTP server injects (none by default).
+    public var faults: FaultInjection?
 
-    public init(timing: TimingMode = .realtime, deployments: [DeploymentConfiguration]) {
+    public init(timing: TimingMode = .realtime, deployments: [DeploymentConfiguration], faults: FaultInjection? = nil) {
         self.timing = timing
         self.deployments = deployments
+        self.faults = faults
     }
 }
 
 extension FleetConfiguration: Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case timing, deployments }
+    enum CodingKeys: String, CodingKey, CaseIterable { case timing, deployments, faults }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         timing = try c.decodeIfPresent(TimingMode.self, forKey: .timing) ?? .realtime
-        deployments = try c.decode([DeploymentConfiguration].self, forKey: .deployments)
+        // Without deployments, the built-in ones (so `fleet: {faults: …}` alone works).
+        deployments = try c.decodeIfPresent([DeploymentConfiguration].self, forKey: .deployments) ?? Self.default.deployments
         try c.require(!deployments.isEmpty, .deployments, "expected at least one deployment")
+        faults = try c.decodeIfPresent(FaultInjection.self, forKey: .faults)
         var seen: Set<String> = []
         for deployment in deployments {
             try c.require(
