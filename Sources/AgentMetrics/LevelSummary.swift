@@ -119,6 +119,8 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var stopReasons: [String: Int] = [:]
     /// Model steps whose tool calls were written as text and recovered (`tool_calls_from_text`).
     public var toolCallsFromText = 0
+    /// Task name → its measured and passed attempts.
+    public var tasks: [String: TaskOutcomes] = [:]
 
     enum CodingKeys: String, CodingKey {
         case concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
@@ -126,6 +128,17 @@ public struct LevelSummary: Sendable, Hashable, Codable {
         case qualityConditionedLatency = "quality_conditioned_latency", steps, cost, tokens, ttft, itl, queue
         case achievedConcurrency = "achieved_concurrency", breakdown = "latency_breakdown"
         case breakdownShare = "latency_breakdown_share", stepErrors = "step_errors"
-        case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text"
+        case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text", tasks
+    }
+}
+
+/// One task's measured attempts in a level, and how many passed.
+public struct TaskOutcomes: Sendable, Hashable, Codable {
+    public var measured = 0
+    public var passed = 0
+
+    public init(measured: Int = 0, passed: Int = 0) {
+        self.measured = measured
+        self.passed = passed
     }
 }

@@ -116,9 +116,12 @@ struct LevelCalculator {
         var stepErrors: [String: Int] = [:]
         var stopReasons: [String: Int] = [:]
         var toolCallsFromText = 0
+        var tasks: [String: TaskOutcomes] = [:]
 
         for attempt in measured {
             counts.total += 1
+            tasks[attempt.record.task, default: TaskOutcomes()].measured += 1
+            if attempt.record.outcome == .passed { tasks[attempt.record.task, default: TaskOutcomes()].passed += 1 }
             if let reason = attempt.record.stopReason { stopReasons[reason, default: 0] += 1 }
             switch attempt.record.outcome {
             case .passed: counts.passed += 1
@@ -205,7 +208,7 @@ struct LevelCalculator {
             ttft: ttft.summary, itl: itl.summary, queue: queue.summary,
             achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
             breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors,
-            stopReasons: stopReasons, toolCallsFromText: toolCallsFromText)
+            stopReasons: stopReasons, toolCallsFromText: toolCallsFromText, tasks: tasks)
     }
 
     /// The level's window, or (for traces without one) first scheduled start → last end.

@@ -19,6 +19,13 @@ public enum SummaryTable {
             return "\(Format.percent(rate)) [\(Format.percent(level.passRate.low))–\(Format.percent(level.passRate.high))]"
         }
         add("failed / errors / timeouts") { "\($0.attempts.failed) / \($0.attempts.errored) / \($0.attempts.timedOut)" }
+        let taskNames = Set(levels.flatMap(\.tasks.keys)).sorted()
+        if taskNames.count > 1 {
+            section("By task (passed / measured)")
+            for name in taskNames {
+                add("  \(name)") { level in level.tasks[name].map { "\($0.passed) / \($0.measured)" } ?? "–" }
+            }
+        }
 
         section("Task latency (all attempts)")
         percentileRows(&rows, levels, \.taskLatency)

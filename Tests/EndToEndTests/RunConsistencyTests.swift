@@ -120,6 +120,12 @@ import Workload
             #expect(abs(level.cost.total.tool - tools) < 1e-12)
             let passed = measured.filter { $0.record.outcome == .passed }.count
             #expect(level.attempts.passed == passed)
+            // The per-task counts partition the level's.
+            #expect(level.tasks.values.reduce(0) { $0 + $1.measured } == measured.count)
+            #expect(level.tasks.values.reduce(0) { $0 + $1.passed } == passed)
+            for (task, counts) in level.tasks {
+                #expect(counts.measured == measured.filter { $0.record.task == task }.count)
+            }
             if passed > 0 { #expect(abs((level.cost.perCompletedTask ?? -1) - total / Double(passed)) < 1e-12) }
             #expect(level.cost.unpricedModels.isEmpty)
         }
