@@ -80,29 +80,22 @@ public struct BenchmarkRun: Sendable {
                     backends.specs["fleet"]?.baseURL = "http://127.0.0.1:\(port)/v1"
                 }
                 let configuration = ResolvedBackends.clientConfiguration(workload, specs: backends.specs)
-                let interrupted = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-                    let routes = backends.routes(for: workload, client: client, clock: clock)
-                    let embedders = routes.tiers.compactMapValues { route in
-                        route.embeddings.map { Embedder(model: route.model, backend: $0) }
-                    }
-                    let rerankers = routes.tiers.compactMapValues { route in
-                        route.rerank.map { Reranker(model: route.model, backend: $0) }
-                    }
-                    do {
-                        return try await RunToolServices.run(
-                            workload, embedders: embedders, rerankers: rerankers, logger: logger
-                        ) { services in
-                            try await runLevels(
-                                workload, routes: routes, client: client, services: services, clock: clock,
-                                runID: artifacts.runID, recorder: recorder)
-                        }
-                    } catch let error as ToolServiceError {
-                        throw HarnessError.toolsFailed(error.description)
-                    }
+                // On a failure, stop the fleet gracefully before the error unwinds the group (a
+                // cancelled server logs its shutdown as errors).
+                let outcome: Result<Bool, any Error>
+                do {
+                    outcome = .success(
+                        try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+                            try await runTools(
+                                workload, backends: backends, client: client, clock: clock, runID: artifacts.runID,
+                                recorder: recorder)
+                        })
+                } catch {
+                    outcome = .failure(error)
                 }
                 await fleet?.triggerGracefulShutdown()
                 try await group.waitForAll()
-                return interrupted
+                return try outcome.get()
             }
         } catch let error as HarnessError {
             await writer.close()
@@ -133,6 +126,30 @@ public struct BenchmarkRun: Sendable {
         }
         for await port in ports { return (services, port) }
         throw HarnessError.fleetFailed("the server stopped before it was listening")
+    }
+
+    /// Sets up the tool services over the run's routes, then runs the levels with them.
+    private func runTools(
+        _ workload: Workload, backends: ResolvedBackends, client: HTTPClient, clock: RunClock, runID: String,
+        recorder: RunRecorder
+    ) async throws -> Bool {
+        let routes = backends.routes(for: workload, client: client, clock: clock)
+        let embedders = routes.tiers.compactMapValues { route in
+            route.embeddings.map { Embedder(model: route.model, backend: $0) }
+        }
+        let rerankers = routes.tiers.compactMapValues { route in
+            route.rerank.map { Reranker(model: route.model, backend: $0) }
+        }
+        do {
+            return try await RunToolServices.run(workload, embedders: embedders, rerankers: rerankers, logger: logger) {
+                services in
+                try await runLevels(
+                    workload, routes: routes, client: client, services: services, clock: clock, runID: runID,
+                    recorder: recorder)
+            }
+        } catch let error as ToolServiceError {
+            throw HarnessError.toolsFailed(error.description)
+        }
     }
 
     private func runLevels(
