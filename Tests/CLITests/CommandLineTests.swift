@@ -78,6 +78,43 @@ import Traces
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test("tools that cannot be set up, or a key that is not set, stop the run with exit 2 and one clear line")
+    func setupFailures() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let mcp = try directory.write(
+            "mcp.yaml",
+            """
+            name: bad-mcp
+            load: {concurrency: [1], attempts: 1}
+            mcp_servers:
+              broken: {command: [sh, -c, "echo cannot read config.toml >&2; exit 1"]}
+            tools:
+              x: {mcp: broken}
+            tasks:
+              - {name: t, prompt: hi, model: small, tools: [x], graders: [{contains: hi}]}
+            """)
+        let failed = try Self.agentperf(["run", mcp.path, "--quiet", "--out", directory.file("out").path])
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(failed.stderr.contains("MCP server \"broken\"") && failed.stderr.contains("cannot read config.toml"))
+        #expect(!failed.stderr.contains("Hummingbird"), "no shutdown noise: \(failed.stderr)")
+        let key = try directory.write(
+            "key.yaml",
+            """
+            name: no-key
+            load: {concurrency: [1], attempts: 1}
+            backends:
+              hosted: {kind: openai-chat, base_url: "https://api.example.test/v1", api_key_env: AGENTPERF_TEST_UNSET_KEY}
+            models:
+              chat: {model: some-model, backend: hosted}
+            tasks:
+              - {name: t, prompt: hi, model: chat, graders: [{contains: hi}]}
+            """)
+        let missing = try Self.agentperf(["run", key.path, "--quiet", "--out", directory.file("out2").path])
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("AGENTPERF_TEST_UNSET_KEY") && missing.stderr.contains("hosted"))
+    }
+
     @Test("report recomputes exactly the table and JSON that run printed")
     func reportReproducesRun() throws {
         let directory = try TemporaryDirectory()
