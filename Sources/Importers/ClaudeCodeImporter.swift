@@ -100,7 +100,7 @@ public struct ClaudeCodeImporter {
         var name: String?
         var input: ToolInput?
         var toolUseID: String?
-        var content: ResultContent?
+        var content: FlexibleText?
         var isError: Bool?
         var text: String?
 
@@ -117,21 +117,6 @@ public struct ClaudeCodeImporter {
         init(from decoder: any Decoder) throws {
             command = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .command)
             fingerprint = try JSONFingerprint(from: decoder).hash.hex
-        }
-    }
-
-    /// A tool result's content: text, or a list of text blocks.
-    struct ResultContent: Decodable {
-        var text: String
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let text = try? c.decode(String.self) {
-                self.text = text
-            } else if let blocks = try? c.decode([Block].self) {
-                text = blocks.compactMap(\.text).joined(separator: "\n")
-            } else {
-                text = ""
-            }
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a source could not be imported at all (problems inside a readable source are
 /// diagnostics instead, and importing goes on).
 public struct ImportError: Error, Sendable, CustomStringConvertible {
@@ -24,6 +26,15 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
         case .unknownFormat(let path, let formats):
             "\(path): not a trace format AgentPerf recognises; name one with --format (\(formats.joined(separator: ", ")))"
         case .notFormat(let path, let format, let reason): "\(path) is not a \(format) file: \(reason)"
+        }
+    }
+}
+
+extension ImportError {
+    /// The whole of a one-document source (JSON formats), or `cannotRead` naming it.
+    static func readWhole(_ url: URL) throws(ImportError) -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw .cannotRead(path: url.path, reason: error.localizedDescription)
         }
     }
 }

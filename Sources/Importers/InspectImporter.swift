@@ -23,10 +23,7 @@ public enum InspectImporter {
 
     /// Reads a `.json` log (memory grows with the file: it is one JSON document).
     public static func readJSON(_ url: URL, into sink: inout some TraceSink) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try ImportError.readWhole(url)
         let log: Log
         do { log = try JSONDecoder().decode(Log.self, from: data) } catch {
             throw ImportError.notFormat(path: url.path, format: "Inspect log", reason: DecodingProblem.describe(error))

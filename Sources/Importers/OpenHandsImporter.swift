@@ -21,10 +21,7 @@ public enum OpenHandsImporter {
     }
 
     public static func read(_ url: URL, into sink: inout some TraceSink) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try ImportError.readWhole(url)
         let events: [Event]
         do { events = try JSONDecoder().decode([Event].self, from: data) } catch {
             throw ImportError.notFormat(path: url.path, format: "OpenHands trajectory", reason: DecodingProblem.describe(error))

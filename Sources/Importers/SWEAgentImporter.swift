@@ -23,10 +23,7 @@ public enum SWEAgentImporter {
     }
 
     public static func read(_ url: URL, into sink: inout some TraceSink) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try ImportError.readWhole(url)
         let trajectory: Trajectory
         do { trajectory = try JSONDecoder().decode(Trajectory.self, from: data) } catch {
             throw ImportError.notFormat(path: url.path, format: "SWE-agent trajectory", reason: DecodingProblem.describe(error))

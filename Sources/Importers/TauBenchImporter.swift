@@ -20,10 +20,7 @@ public enum TauBenchImporter {
     }
 
     public static func read(_ url: URL, into sink: inout some TraceSink) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try ImportError.readWhole(url)
         let runID = "import-\(url.lastPathComponent)"
         if let results = try? JSONDecoder().decode(Tau2Results.self, from: data) {
             try readTau2(results, runID: runID, path: url.path, into: &sink)
