@@ -8,27 +8,26 @@ public enum UsageNormalization {
     public static func openAIChat(_ usage: OpenAIChat.Usage) -> TokenUsage {
         let cached = usage.promptTokensDetails?.cachedTokens ?? 0
         let written = usage.promptTokensDetails?.cacheWriteTokens ?? 0
-        return TokenUsage(
-            uncachedInput: max(0, usage.promptTokens - cached - written), cacheRead: cached, cacheWrite: written,
-            output: usage.completionTokens, reasoning: usage.completionTokensDetails?.reasoningTokens ?? 0)
+        return .inputIncludingCache(
+            input: usage.promptTokens, cacheRead: cached, cacheWrite: written, output: usage.completionTokens,
+            reasoning: usage.completionTokensDetails?.reasoningTokens ?? 0)
     }
 
     /// OpenAI Responses: `input_tokens` includes `input_tokens_details.cached_tokens`;
     /// `output_tokens` includes `output_tokens_details.reasoning_tokens`.
     public static func openAIResponses(_ usage: OpenAIResponses.Usage) -> TokenUsage {
-        let cached = usage.inputTokensDetails?.cachedTokens ?? 0
-        return TokenUsage(
-            uncachedInput: max(0, usage.inputTokens - cached), cacheRead: cached, output: usage.outputTokens,
-            reasoning: min(usage.outputTokensDetails?.reasoningTokens ?? 0, usage.outputTokens))
+        .inputIncludingCache(
+            input: usage.inputTokens, cacheRead: usage.inputTokensDetails?.cachedTokens ?? 0, output: usage.outputTokens,
+            reasoning: usage.outputTokensDetails?.reasoningTokens ?? 0)
     }
 
     /// Anthropic Messages: `input_tokens` *excludes* cache reads and writes; the 1-hour part of
     /// the writes is `cache_creation.ephemeral_1h_input_tokens`.
     public static func anthropic(_ usage: AnthropicMessages.Usage) -> TokenUsage {
-        let written = usage.cacheCreationInputTokens ?? 0
-        return TokenUsage(
-            uncachedInput: usage.inputTokens ?? 0, cacheRead: usage.cacheReadInputTokens ?? 0, cacheWrite: written,
-            cacheWrite1h: min(written, usage.cacheCreation?.ephemeral1h ?? 0), output: usage.outputTokens ?? 0)
+        .inputExcludingCache(
+            input: usage.inputTokens ?? 0, cacheRead: usage.cacheReadInputTokens ?? 0,
+            cacheWrite: usage.cacheCreationInputTokens ?? 0, cacheWrite1h: usage.cacheCreation?.ephemeral1h ?? 0,
+            output: usage.outputTokens ?? 0)
     }
 
     /// A rough count for servers that report no usage and offer no tokenizer: four characters

@@ -142,10 +142,9 @@ public struct ClaudeCodeImporter {
         }
 
         var tokenUsage: TokenUsage {
-            let write = cacheCreationInputTokens ?? 0
-            return TokenUsage(
-                uncachedInput: inputTokens ?? 0, cacheRead: cacheReadInputTokens ?? 0, cacheWrite: write,
-                cacheWrite1h: min(write, cacheCreation?.ephemeral1h ?? 0), output: outputTokens ?? 0)
+            .inputExcludingCache(
+                input: inputTokens ?? 0, cacheRead: cacheReadInputTokens ?? 0, cacheWrite: cacheCreationInputTokens ?? 0,
+                cacheWrite1h: cacheCreation?.ephemeral1h ?? 0, output: outputTokens ?? 0)
         }
     }
 

@@ -175,14 +175,13 @@ public enum InspectImporter {
 
         var tokenUsage: TokenUsage? {
             if let prompt = promptTokens, let completion = completionTokens {  // OpenAI: prompt includes cache
-                let cached = promptTokensDetails?.cachedTokens ?? 0
-                return TokenUsage(
-                    uncachedInput: prompt - cached, cacheRead: cached, output: completion,
+                return .inputIncludingCache(
+                    input: prompt, cacheRead: promptTokensDetails?.cachedTokens ?? 0, output: completion,
                     reasoning: completionTokensDetails?.reasoningTokens ?? 0)
             }
             if let input = inputTokens, let output = outputTokens {  // Anthropic: input excludes cache
-                return TokenUsage(
-                    uncachedInput: input, cacheRead: cacheReadInputTokens ?? 0, cacheWrite: cacheCreationInputTokens ?? 0,
+                return .inputExcludingCache(
+                    input: input, cacheRead: cacheReadInputTokens ?? 0, cacheWrite: cacheCreationInputTokens ?? 0,
                     output: output)
             }
             return nil
@@ -282,9 +281,8 @@ public enum InspectImporter {
             let provider = (event.model ?? eval.model ?? "").split(separator: "/").first.map(String.init) ?? ""
             // Before 0.3.184, OpenAI-style providers counted cached tokens inside input_tokens.
             let inputIncludesCache = !normalizedUsage && provider != "anthropic"
-            return TokenUsage(
-                uncachedInput: inputIncludesCache ? max(0, usage.inputTokens - read - write) : usage.inputTokens,
-                cacheRead: read, cacheWrite: write, output: usage.outputTokens, reasoning: usage.reasoningTokens ?? 0)
+            let convention = inputIncludesCache ? TokenUsage.inputIncludingCache : TokenUsage.inputExcludingCache
+            return convention(usage.inputTokens, read, write, 0, usage.outputTokens, usage.reasoningTokens ?? 0)
         }
     }
 }

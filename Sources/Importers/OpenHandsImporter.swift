@@ -171,8 +171,8 @@ struct LiteLLMUsage: Decodable {
     var tokenUsage: TokenUsage {
         let read = cacheReadInputTokens ?? promptTokensDetails?.cachedTokens ?? 0
         let write = cacheCreationInputTokens ?? 0
-        return TokenUsage(
-            uncachedInput: max(0, promptTokens - read - write), cacheRead: read, cacheWrite: write, output: completionTokens,
+        return .inputIncludingCache(
+            input: promptTokens, cacheRead: read, cacheWrite: write, output: completionTokens,
             reasoning: completionTokensDetails?.reasoningTokens ?? 0)
     }
 }

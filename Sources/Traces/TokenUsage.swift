@@ -77,3 +77,28 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+// MARK: - Provider conventions (SPEC §2)
+
+extension TokenUsage {
+    /// Usage whose input count *includes* cache reads and writes (OpenAI Chat Completions and
+    /// Responses, LiteLLM): uncached = input − read − write, never below 0. Reasoning is part of
+    /// output and at most all of it; the one-hour writes are part of the writes.
+    public static func inputIncludingCache(
+        input: Int, cacheRead: Int = 0, cacheWrite: Int = 0, cacheWrite1h: Int = 0, output: Int, reasoning: Int = 0
+    ) -> TokenUsage {
+        TokenUsage(
+            uncachedInput: max(0, input - cacheRead - cacheWrite), cacheRead: cacheRead, cacheWrite: cacheWrite,
+            cacheWrite1h: min(cacheWrite1h, cacheWrite), output: output, reasoning: min(reasoning, output))
+    }
+
+    /// Usage whose input count *excludes* cache reads and writes (Anthropic Messages, and Claude
+    /// Code logs, which record its usage): uncached = input.
+    public static func inputExcludingCache(
+        input: Int, cacheRead: Int = 0, cacheWrite: Int = 0, cacheWrite1h: Int = 0, output: Int, reasoning: Int = 0
+    ) -> TokenUsage {
+        TokenUsage(
+            uncachedInput: input, cacheRead: cacheRead, cacheWrite: cacheWrite, cacheWrite1h: min(cacheWrite1h, cacheWrite),
+            output: output, reasoning: min(reasoning, output))
+    }
+}
