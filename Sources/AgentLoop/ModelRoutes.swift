@@ -45,9 +45,17 @@ enum RetryingCaller {
         guard let chat = route.chat else {
             return [ModelCallResult(errorType: "no_backend", errorMessage: "the tier has no chat backend")]
         }
+        return await tries(route: route, deadline: deadline) { await chat.chat(call, deadline: deadline) }
+    }
+
+    /// Every try of `call` under the tier's retry policy, the outcome last (embeddings and rerank
+    /// calls retry the same way as chat).
+    static func tries(
+        route: TierRoute, deadline: ContinuousClock.Instant, _ call: () async -> ModelCallResult
+    ) async -> [ModelCallResult] {
         var tries: [ModelCallResult] = []
         while true {
-            let result = await chat.chat(call, deadline: deadline)
+            let result = await call()
             tries.append(result)
             guard let error = result.errorType, route.retry.retries(error, afterTry: tries.count), !Task.isCancelled else {
                 return tries

@@ -223,9 +223,11 @@ public struct ScriptedAgentLoop: Sendable {
         let scheduled = clock.now()
         guard let route = routes[step.tier], let embeddings = route.embeddings else { throw AgentStop(errorType: "no_backend") }
         let text = SyntheticText.words(step.inputTokens.sample(using: &state.generator), using: &state.generator)
-        let result = await embeddings.embed(EmbeddingCall(model: route.model, inputs: [text]), deadline: context.deadline)
+        let tries = await RetryingCaller.tries(route: route, deadline: context.deadline) {
+            await embeddings.embed(EmbeddingCall(model: route.model, inputs: [text]), deadline: context.deadline)
+        }
         try await recordEncoderCall(
-            .embeddings, result, scheduled: scheduled, use: step.use, model: route.model, tier: step.tier,
+            .embeddings, tries, scheduled: scheduled, use: step.use, model: route.model, tier: step.tier,
             provider: embeddings.providerName, as: agent, state: &state, context: context)
     }
 
@@ -238,26 +240,29 @@ public struct ScriptedAgentLoop: Sendable {
         let documents = (0..<step.documents.sample(using: &state.generator)).map { _ in
             SyntheticText.words(step.documentTokens.sample(using: &state.generator), using: &state.generator)
         }
-        let result = await rerank.rerank(
-            RerankCall(model: route.model, query: query, documents: documents), deadline: context.deadline)
+        let tries = await RetryingCaller.tries(route: route, deadline: context.deadline) {
+            await rerank.rerank(RerankCall(model: route.model, query: query, documents: documents), deadline: context.deadline)
+        }
         try await recordEncoderCall(
-            .rerank, result, scheduled: scheduled, use: step.use, model: route.model, tier: step.tier,
+            .rerank, tries, scheduled: scheduled, use: step.use, model: route.model, tier: step.tier,
             provider: rerank.providerName, as: agent, state: &state, context: context)
     }
 
-    /// Records an embeddings or rerank call (nothing is appended to the conversation); a failed
-    /// one stops the agent.
+    /// Records the tries of an embeddings or rerank call, each retry scheduled when the try
+    /// before it ended (nothing is appended to the conversation); a failed outcome stops the agent.
     private func recordEncoderCall(
-        _ operation: OperationName, _ result: ModelCallResult, scheduled: Int64, use: UseClass, model: String, tier: String,
-        provider: String, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
+        _ operation: OperationName, _ tries: [ModelCallResult], scheduled: Int64, use: UseClass, model: String,
+        tier: String, provider: String, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
-        var timing = result.timing
-        timing.scheduled = scheduled
-        await record(
-            operation, use: use, model: model, tier: tier, tool: nil, result.usage, timing, error: result.errorType,
-            status: result.httpStatus, message: result.errorMessage, provider: provider, as: agent, state: &state,
-            context: context)
-        if let error = result.errorType { throw AgentStop(errorType: error) }
+        for (n, result) in tries.enumerated() {
+            var timing = result.timing
+            timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
+            await record(
+                operation, use: use, model: model, tier: tier, tool: nil, result.usage, timing, error: result.errorType,
+                status: result.httpStatus, message: result.errorMessage, provider: provider, as: agent, state: &state,
+                context: context)
+        }
+        if let error = tries.last?.errorType { throw AgentStop(errorType: error) }
     }
 
     private func delegate(

@@ -257,4 +257,35 @@ import Workload
         let level = try #require(summary.levels.first)
         #expect(level.passRate.trials == 16 && level.attempts.passed + level.attempts.errored == 16)
     }
+
+    @Test("embeddings calls retry under the same policy as chat, each try a step")
+    func embeddingRetries() async throws {
+        let embedding =
+            #"{"object":"list","model":"e","data":[{"object":"embedding","index":0,"embedding":[0.6,0.8]}],"usage":{"prompt_tokens":7,"total_tokens":7}}"#
+        let (log, directory) = try await Self.withKey {
+            try await withScriptedServer(["/v1/embeddings": [.json(Self.errorBody, status: 503), .json(embedding)]]) { url, _ in
+                try await Self.run(
+                    WorkloadLoader.load(
+                        yaml: """
+                            name: embed-retry
+                            load: {concurrency: [1], attempts: 1, warmup_attempts: 0}
+                            backends:
+                              flaky: {kind: openai-chat, base_url: "\(url.absoluteString)/v1", api_key_env: AGENTPERF_TEST_FAULTS_KEY, retry: {backoff: 10ms}}
+                            models:
+                              small: sim-small
+                              embedding: {model: e, backend: flaky}
+                            tasks:
+                              - name: t
+                                pass_probability: {small: 1}
+                                steps: [{embed: {input_tokens: 5}}, {model: {tier: small, output_tokens: 3}}]
+                            """, source: "embed-retry.yaml"))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let steps = try #require(log.attempts.first).steps
+        #expect(steps.map(\.operation) == [.embeddings, .embeddings, .chat])
+        #expect(steps.map(\.errorType) == ["http_503", nil, nil])
+        #expect(steps[1].timing.scheduled == steps[0].timing.end && steps[1].usage?.totalInput == 7)
+        #expect(log.attempts.first?.record.outcome == .passed)
+    }
 }
