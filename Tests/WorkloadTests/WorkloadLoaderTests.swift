@@ -148,6 +148,19 @@ import Workload
         BadInput(
             name: "unknown price field", yaml: minimal + "\nprices: {sim-small: {input_cost: 1}}\n",
             line: 13, field: "prices.sim-small.input_cost", message: "unknown price field"),
+        BadInput(
+            name: "fault fractions above 1", yaml: minimal + "\nfleet: {faults: {rate_limited: 0.7, truncated: 0.5}}\n",
+            line: 13, field: "fleet.faults", message: "add up to 1.2; expected at most 1"),
+        BadInput(
+            name: "tier bound to an undefined backend", yaml: minimal + "\nmodels: {small: {model: m, backend: nowhere}}\n",
+            line: 13, field: "models", message: "names backend \"nowhere\""),
+        BadInput(
+            name: "model-driven task without a grader", yaml: minimal + "\n  - {name: d, prompt: hi, model: small}\n",
+            line: 13, field: nil, message: "needs at least one grader"),
+        BadInput(
+            name: "rerank step on an unknown tier",
+            yaml: minimal.replacingOccurrences(of: "- tool: {name: grep}", with: "- rerank: {tier: reranker, documents: 5}"),
+            line: 11, field: "tasks[0].steps[0].rerank.tier", message: "unknown tier \"reranker\""),
         BadInput(name: "empty file", yaml: "", line: 1, field: nil, message: "empty"),
     ]
 

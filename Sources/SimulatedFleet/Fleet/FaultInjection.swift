@@ -73,8 +73,13 @@ extension FaultInjection: Codable {
             truncated: try c.decodeIfPresent(Double.self, forKey: .truncated) ?? 0,
             malformed: try c.decodeIfPresent(Double.self, forKey: .malformed) ?? 0,
             seed: try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 1)
-        try c.require(
-            rateLimited + serverError + truncated + malformed <= 1, .malformed, "the fractions add up to more than 1")
+        let total = rateLimited + serverError + truncated + malformed
+        guard total <= 1 else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "the fractions of faulted requests add up to \(total); expected at most 1"))
+        }
     }
 
     static func milliseconds(_ spec: DurationSpec) -> Int {
