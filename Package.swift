@@ -33,6 +33,8 @@ let package = Package(
     ],
     targets: [
         // MARK: Vocabulary shared by every stage
+        /// The run clock: continuous for real runs, virtual (a discrete-event executor) for simulated ones.
+        .target(name: "Timekeeping", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "Traces"),
         .target(name: "Pricing", dependencies: ["Traces"]),
         /// Strict decoding helpers shared by the workload and fleet specs.
@@ -48,18 +50,19 @@ let package = Package(
         ),
         .target(
             name: "Scheduler",
-            dependencies: ["Workload", "AgentLoop", "Recorder", "Traces"]
+            dependencies: ["Workload", "AgentLoop", "Recorder", "Traces", "Timekeeping"]
         ),
         .target(
             name: "AgentLoop",
             dependencies: [
                 "Workload", "Backends", "Tools", "Graders", "Recorder", "Traces", "Pricing", "SpecDecoding", "WireFormats",
+                "Timekeeping",
             ]
         ),
         .target(
             name: "Backends",
             dependencies: [
-                "WireFormats", "Traces",
+                "WireFormats", "Traces", "Timekeeping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "Tools",
             dependencies: [
-                "Workload", "Traces", "SpecDecoding", "WireFormats", "Backends",
+                "Workload", "Traces", "SpecDecoding", "WireFormats", "Backends", "Timekeeping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,7 +83,7 @@ let package = Package(
         .target(
             name: "ToolServices",
             dependencies: [
-                "Tools", "Workload", "Backends", "WireFormats", "Traces",
+                "Tools", "Workload", "Backends", "WireFormats", "Traces", "Timekeeping",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -99,7 +102,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Timekeeping"]),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
             name: "Importers",
@@ -117,12 +120,12 @@ let package = Package(
         ),
         .target(
             name: "SimulatedFleet",
-            dependencies: ["SpecDecoding", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: ["SpecDecoding", "Timekeeping", .product(name: "DequeModule", package: "swift-collections")]
         ),
         .target(
             name: "SimulatedFleetServer",
             dependencies: [
-                "SimulatedFleet", "WireFormats",
+                "SimulatedFleet", "WireFormats", "Timekeeping",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,7 +137,7 @@ let package = Package(
             name: "Harness",
             dependencies: [
                 "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces", "Pricing",
-                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -164,23 +167,27 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
-        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
-        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
+        .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
+        .testTarget(name: "TracesTests", dependencies: ["Timekeeping", "Traces", "TestSupport"]),
+        .testTarget(name: "PricingTests", dependencies: ["Timekeeping", "Pricing", "Traces"]),
+        .testTarget(
+            name: "WorkloadTests", dependencies: ["Timekeeping", "Workload", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
+        .testTarget(name: "WireFormatsTests", dependencies: ["Timekeeping", "WireFormats", "TestSupport"]),
         .testTarget(
             name: "BackendsTests",
             dependencies: [
+                "Timekeeping",
                 "Backends", "WireFormats", "Traces", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet"]),
-        .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(name: "SimulatedFleetTests", dependencies: ["Timekeeping", "SimulatedFleet"]),
+        .testTarget(name: "AgentMetricsTests", dependencies: ["Timekeeping", "AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
             name: "ImportersTests",
             dependencies: [
+                "Timekeeping",
                 "Importers", "Traces", "Pricing", "AgentMetrics", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
@@ -188,23 +195,28 @@ let package = Package(
         .testTarget(
             name: "ToolServicesTests",
             dependencies: [
+                "Timekeeping",
                 "ToolServices", "Tools", "Workload", "Backends", "WireFormats", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentLoopTests", dependencies: ["AgentLoop", "Backends", "WireFormats"]),
-        .testTarget(name: "GradersTests", dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
+        .testTarget(name: "AgentLoopTests", dependencies: ["Timekeeping", "AgentLoop", "Backends", "WireFormats"]),
+        .testTarget(
+            name: "GradersTests",
+            dependencies: ["Timekeeping", "Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
         .testTarget(
             name: "ToolsTests",
             dependencies: [
+                "Timekeeping",
                 "Tools", "Workload", "Traces", "SpecDecoding", "WireFormats", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Timekeeping", "agentperf", "Traces", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "Timekeeping",
                 "Harness", "AgentMetrics", "Traces", "Workload", "Backends", "WireFormats", "Pricing",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

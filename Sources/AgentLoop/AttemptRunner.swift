@@ -1,3 +1,4 @@
+public import Timekeeping
 public import Tools
 public import Traces
 public import Workload
@@ -9,7 +10,7 @@ public struct AttemptRunner: Sendable {
     private let scripted: ScriptedAgentLoop
     private let driven: DrivenAgentLoop
 
-    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: RunClock) {
+    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
         self.workload = workload
         scripted = ScriptedAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)
         driven = DrivenAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)

@@ -4,6 +4,7 @@ import Graders
 import Pricing
 import Recorder
 import SpecDecoding
+public import Timekeeping
 public import Tools
 public import Traces
 import WireFormats
@@ -27,9 +28,9 @@ public struct DrivenAgentLoop: Sendable {
     private let workload: Workload
     private let routes: ModelRoutes
     private let tools: ToolRunner
-    private let clock: RunClock
+    private let clock: any RunClock
 
-    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: RunClock) {
+    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
         self.workload = workload
         self.routes = routes
         self.tools = tools
@@ -41,81 +42,40 @@ public struct DrivenAgentLoop: Sendable {
     public func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         guard let driven = task.driven else { preconditionFailure("task \(task.name) is not model-driven") }
-        let log = StepLog()
-        let deadline = clock.instant(at: plan.scheduled) + workload.load.attemptTimeout.duration
-        guard let directory = Self.makeWorkingDirectory(plan.attemptID, copying: driven.workspace) else {
-            // Without its own directory an agent's commands would run in AgentPerf's.
-            var record = AttemptRecord(
-                runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
-                concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
-                outcome: .error, scheduled: plan.scheduled, end: clock.now(), stepCount: 0)
-            record.errorType = StepErrorType.workspaceError
-            return .finished(record, [])
-        }
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let context = Context(plan: plan, log: log, deadline: deadline, directory: directory)
         let main = Agent(
-            identity: Identity(id: "main", name: task.agentName, parentStepID: nil, stepPrefix: ""), tier: driven.tier,
-            systemPrompt: driven.systemPrompt, prompt: driven.prompt, tools: driven.tools, limits: driven.limits,
-            simulate: driven.simulate)
-
-        let end: AgentEnd? = await withTaskGroup(of: AgentEnd?.self) { group in
-            group.addTask {
-                var generator = SeededGenerator(seed: workload.seed, stream: "attempt/\(plan.concurrency ?? 0)/\(plan.sequence)")
-                return await self.run(main, context: context, generator: &generator)
+            identity: .main(task.agentName), tier: driven.tier, systemPrompt: driven.systemPrompt, prompt: driven.prompt,
+            tools: driven.tools, limits: driven.limits, simulate: driven.simulate)
+        let lifecycle = AttemptLifecycle(workload: workload, clock: clock)
+        return await lifecycle.run(plan, directory: .copy(of: driven.workspace)) { scope in
+            var generator = SeededGenerator(seed: workload.seed, stream: "attempt/\(plan.concurrency ?? 0)/\(plan.sequence)")
+            return await self.run(main, context: scope, generator: &generator)
+        } finish: { ending, scope, record in
+            record.finalTier = driven.tier
+            switch ending {
+            case .timedOut:
+                record.stopReason = StopReason.attemptTimeout
+            case .returned(.answered(let answer, _)):
+                record.stopReason = StopReason.finalAnswer
+                let grades = await grade(answer, task: driven, context: scope)
+                let deciding = grades.filter(\.decides)
+                record.outcome = deciding.allSatisfy(\.passed) ? .passed : .failed
+                record.score = deciding.isEmpty ? nil : deciding.map(\.score).reduce(0, +) / Double(deciding.count)
+                record.graderAxes = Dictionary(grades.map { ($0.axis, $0.score) }) { first, _ in first }
+            case .returned(.stopped(let reason, _)):
+                record.stopReason = reason
+                record.outcome = .failed
+            case .returned(.failed(let errorType, _)):
+                record.stopReason = StopReason.modelError
+                record.outcome = .error
+                record.errorType = errorType
             }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
-        if Task.isCancelled { return .interrupted }
-        let agentEnd = clock.now()
-
-        var record = AttemptRecord(
-            runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
-            concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
-            outcome: .error, scheduled: plan.scheduled, end: agentEnd, stepCount: 0)
-        record.finalTier = driven.tier
-        switch end {
-        case nil:
-            record.outcome = .timeout
-            record.errorType = StepErrorType.attemptTimeout
-            record.stopReason = StopReason.attemptTimeout
-        case .answered(let answer, _)?:
-            record.stopReason = StopReason.finalAnswer
-            let grades = await grade(answer, task: driven, context: context)
-            let deciding = grades.filter(\.decides)
-            record.outcome = deciding.allSatisfy(\.passed) ? .passed : .failed
-            record.score = deciding.isEmpty ? nil : deciding.map(\.score).reduce(0, +) / Double(deciding.count)
-            record.graderAxes = Dictionary(grades.map { ($0.axis, $0.score) }) { first, _ in first }
-        case .stopped(let reason, _)?:
-            record.stopReason = reason
-            record.outcome = .failed
-        case .failed(let errorType, _)?:
-            record.stopReason = StopReason.modelError
-            record.outcome = .error
-            record.errorType = errorType
-        }
-        let steps = await log.recorded
-        record.stepCount = steps.count
-        return .finished(record, steps)
     }
 
     // MARK: Agents
 
-    struct Identity: Sendable {
-        let id: String
-        let name: String
-        let parentStepID: String?
-        let stepPrefix: String
-    }
-
     struct Agent: Sendable {
-        let identity: Identity
+        let identity: AgentIdentity
         let tier: String
         let systemPrompt: String
         let prompt: String
@@ -124,12 +84,7 @@ public struct DrivenAgentLoop: Sendable {
         let simulate: [SimulatedTurn]
     }
 
-    struct Context: Sendable {
-        let plan: AttemptPlan
-        let log: StepLog
-        let deadline: ContinuousClock.Instant
-        let directory: URL
-    }
+    typealias Context = AttemptLifecycle.Scope
 
     /// How an agent stopped, with what it spent (so a parent can charge its sub-agents).
     enum AgentEnd: Sendable {
@@ -156,8 +111,8 @@ public struct DrivenAgentLoop: Sendable {
     }
 
     private func run(_ agent: Agent, context: Context, generator: inout SeededGenerator) async -> AgentEnd {
-        guard let route = routes[agent.tier] else { return .failed("no_backend", Spend()) }
-        let started = ContinuousClock.now
+        guard let route = routes[agent.tier] else { return .failed(StepErrorType.noBackend, Spend()) }
+        let started = clock.now()
         var system = agent.systemPrompt
         if route.isSimulatedFleet, !agent.simulate.isEmpty {
             system += SimulationScript.marker(agent.simulate.map { Self.scriptTurn($0) })
@@ -178,13 +133,13 @@ public struct DrivenAgentLoop: Sendable {
             if spend.modelCalls >= agent.limits.steps { return .stopped(StopReason.stepLimit, spend) }
             if let budget = agent.limits.tokens, spend.tokens >= budget { return .stopped(StopReason.tokenBudget, spend) }
             if let budget = agent.limits.dollars, spend.dollars >= budget { return .stopped(StopReason.dollarBudget, spend) }
-            if let limit = agent.limits.time, ContinuousClock.now >= started + limit.duration {
+            if let limit = agent.limits.time, clock.now() >= started.adding(nanoseconds: limit.duration.nanoseconds) {
                 return .stopped(StopReason.timeLimit, spend)
             }
             let scheduled = clock.now()
             var tries = await RetryingCaller.chat(
                 ChatCall(model: route.model, messages: messages, tools: definitions, maxTokens: agent.limits.replyTokens),
-                route: route, deadline: context.deadline)
+                route: route, deadline: context.deadline, clock: clock)
             var fromText = false
             if route.recoversTextToolCalls, let last = tries.last, last.succeeded, last.toolCalls.isEmpty,
                 let recovered = TextToolCalls.parse(last.content, offered: Set(agent.tools))
@@ -192,29 +147,24 @@ public struct DrivenAgentLoop: Sendable {
                 tries[tries.count - 1].toolCalls = recovered
                 fromText = true
             }
-            for (n, attempt) in tries.enumerated() {
-                var timing = attempt.timing
-                timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
-                let use = attempt.toolCalls.first.flatMap { workload.tools[$0.name]?.useClass }.map {
-                    $0 == .delegate ? .plan : $0
-                }
-                let index = takeIndex()
-                await context.log.append(
-                    StepRecord(
-                        runID: context.plan.runID, attemptID: context.plan.attemptID,
-                        stepID: "\(agent.identity.stepPrefix)s\(index)", parentStepID: agent.identity.parentStepID,
-                        agentID: agent.identity.id, agentName: agent.identity.name, index: index, operation: .chat,
-                        useClass: use ?? .act, model: route.model, tier: agent.tier,
-                        provider: route.chat?.providerName, usage: attempt.usage, timing: timing, errorType: attempt.errorType,
-                        httpStatus: attempt.httpStatus, outputHash: attempt.succeeded ? Self.outputHash(attempt) : nil,
-                        toolCallsFromText: fromText && n == tries.count - 1 ? true : nil, errorMessage: attempt.errorMessage))
+            await context.steps.appendTries(
+                tries, scheduled: scheduled, of: agent.identity, .chat, use: .act, model: route.model, tier: agent.tier,
+                provider: route.chat?.providerName, nextIndex: takeIndex
+            ) { n, step in
+                let attempt = tries[n]
+                let use = attempt.toolCalls.first.flatMap { workload.tools[$0.name]?.useClass }
+                step.useClass = use.map { $0 == .delegate ? .plan : $0 } ?? .act
+                step.outputHash = attempt.succeeded ? Self.outputHash(attempt) : nil
+                step.toolCallsFromText = fromText && n == tries.count - 1 ? true : nil
+            }
+            for attempt in tries {
                 spend.modelCalls += 1
                 if let usage = attempt.usage {
                     spend.tokens += usage.total
                     spend.dollars += workload.prices.price(usage, model: route.model).cost.total
                 }
             }
-            guard let reply = tries.last else { return .failed("no_backend", spend) }
+            guard let reply = tries.last else { return .failed(StepErrorType.noBackend, spend) }
             if let error = reply.errorType { return .failed(error, spend) }
             messages.append(ChatMessage(role: .assistant, content: reply.content, toolCalls: reply.toolCalls))
             if reply.toolCalls.isEmpty { return .answered(reply.content, spend) }
@@ -255,18 +205,19 @@ public struct DrivenAgentLoop: Sendable {
     private func runTool(
         _ call: ToolCall, index: Int, innerIndices: [Int], seed: UInt64, agent: Agent, context: Context
     ) async -> ToolOutcome {
-        let stepID = "\(agent.identity.stepPrefix)s\(index)"
+        let stepID = agent.identity.stepID(index)
         let scheduled = clock.now()
         func record(
             _ operation: OperationName, use: UseClass, error: String?, end: Int64, observation: String? = nil
         ) async {
-            await context.log.append(
-                StepRecord(
-                    runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: stepID,
-                    parentStepID: agent.identity.parentStepID, agentID: agent.identity.id, agentName: agent.identity.name,
-                    index: index, operation: operation, useClass: use, toolName: call.name,
-                    timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end), errorType: error,
-                    observationHash: observation))
+            await context.steps.append(
+                index, of: agent.identity, operation, use: use,
+                timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end)
+            ) { step in
+                step.toolName = call.name
+                step.errorType = error
+                step.observationHash = observation
+            }
         }
         guard agent.tools.contains(call.name), let spec = workload.tools[call.name] else {
             await record(.executeTool, use: .act, error: StepErrorType.unknownTool, end: clock.now())
@@ -285,7 +236,7 @@ public struct DrivenAgentLoop: Sendable {
         if case .agent(let sub) = spec.kind {
             let prompt = arguments["task"]?.stringValue ?? arguments["prompt"]?.stringValue ?? arguments.jsonText
             let child = Agent(
-                identity: Identity(id: "\(stepID).a1", name: call.name, parentStepID: stepID, stepPrefix: "\(stepID).a1."),
+                identity: agent.identity.child(1, of: stepID, name: call.name),
                 tier: sub.tier, systemPrompt: sub.systemPrompt, prompt: prompt, tools: sub.tools, limits: sub.limits,
                 simulate: sub.simulate)
             var generator = SeededGenerator(seed: seed)
@@ -305,16 +256,10 @@ public struct DrivenAgentLoop: Sendable {
             call.name, arguments: arguments, workingDirectory: context.directory, deadline: context.deadline,
             generator: &generator)
         for (inner, innerIndex) in zip(result.modelCalls, innerIndices) {
-            var timing = inner.result.timing
-            timing.scheduled = timing.sent
-            await context.log.append(
-                StepRecord(
-                    runID: context.plan.runID, attemptID: context.plan.attemptID,
-                    stepID: "\(agent.identity.stepPrefix)s\(innerIndex)", parentStepID: agent.identity.parentStepID,
-                    agentID: agent.identity.id, agentName: agent.identity.name, index: innerIndex,
-                    operation: inner.operation, useClass: .read, model: inner.model,
-                    provider: inner.provider, usage: inner.result.usage, timing: timing, errorType: inner.result.errorType,
-                    httpStatus: inner.result.httpStatus, errorMessage: inner.result.errorMessage))
+            // One try each: retrieval's own calls are not retried.
+            await context.steps.appendTries(
+                [inner.result], scheduled: inner.result.timing.sent ?? scheduled, of: agent.identity, inner.operation,
+                use: .read, model: inner.model, tier: nil, provider: inner.provider, nextIndex: { innerIndex })
         }
         var text = result.output
         if case .command = spec.kind, let status = result.exitStatus, status != 0 { text += "\n(exit status \(status))" }
@@ -345,18 +290,15 @@ public struct DrivenAgentLoop: Sendable {
                     ChatMessage(role: .user, content: JudgePrompt.user(task: task.prompt, answer: answer, rubric: rubric)),
                 ])
             let scheduled = clock.now()
-            let tries = await RetryingCaller.chat(call, route: route, deadline: .now + .seconds(300))
-            for (n, attempt) in tries.enumerated() {
-                var timing = attempt.timing
-                timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
-                await context.log.append(
-                    StepRecord(
-                        runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "judge.s\(judgeIndex)",
-                        agentID: "judge", agentName: "judge", index: judgeIndex, operation: .chat, useClass: .verify,
-                        model: route.model, tier: tier, provider: route.chat?.providerName, usage: attempt.usage, timing: timing,
-                        errorType: attempt.errorType, httpStatus: attempt.httpStatus, errorMessage: attempt.errorMessage))
-                judgeIndex += 1
-            }
+            let tries = await RetryingCaller.chat(
+                call, route: route, deadline: clock.deadline(after: JudgePrompt.timeLimit), clock: clock)
+            await context.steps.appendTries(
+                tries, scheduled: scheduled, of: .judge, .chat, use: .verify, model: route.model, tier: tier,
+                provider: route.chat?.providerName,
+                nextIndex: {
+                    defer { judgeIndex += 1 }
+                    return judgeIndex
+                })
             let verdict = tries.last.flatMap { $0.succeeded ? JudgePrompt.verdict($0.content) : nil }
             results.append(
                 GradeResult(
@@ -397,22 +339,6 @@ public struct DrivenAgentLoop: Sendable {
             hash.update(JSONValue(parsing: call.arguments)?.jsonText ?? call.arguments)
         }
         return hash.hex
-    }
-
-    /// A fresh temporary directory for one attempt, holding a copy of `workspace`'s contents.
-    private static func makeWorkingDirectory(_ attemptID: String, copying workspace: String?) -> URL? {
-        let manager = FileManager.default
-        let url = manager.temporaryDirectory.appendingPathComponent("agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
-        do {
-            if let workspace {
-                try manager.copyItem(at: URL(fileURLWithPath: workspace, isDirectory: true), to: url)
-            } else {
-                try manager.createDirectory(at: url, withIntermediateDirectories: true)
-            }
-            return url
-        } catch {
-            return nil
-        }
     }
 }
 

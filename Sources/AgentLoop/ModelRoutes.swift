@@ -1,4 +1,5 @@
 public import Backends
+import Timekeeping
 public import Workload
 
 /// Where a tier's calls go: the backend instances, the model name, and the retry policy.
@@ -41,17 +42,17 @@ public struct ModelRoutes: Sendable {
 /// record); the last one is the outcome. Waits between tries follow the policy (and
 /// `Retry-After`), and never run past the attempt's deadline.
 enum RetryingCaller {
-    static func chat(_ call: ChatCall, route: TierRoute, deadline: ContinuousClock.Instant) async -> [ModelCallResult] {
+    static func chat(_ call: ChatCall, route: TierRoute, deadline: Int64, clock: any RunClock) async -> [ModelCallResult] {
         guard let chat = route.chat else {
             return [ModelCallResult(errorType: "no_backend", errorMessage: "the tier has no chat backend")]
         }
-        return await tries(route: route, deadline: deadline) { await chat.chat(call, deadline: deadline) }
+        return await tries(route: route, deadline: deadline, clock: clock) { await chat.chat(call, deadline: deadline) }
     }
 
     /// Every try of `call` under the tier's retry policy, the outcome last (embeddings and rerank
     /// calls retry the same way as chat).
     static func tries(
-        route: TierRoute, deadline: ContinuousClock.Instant, _ call: () async -> ModelCallResult
+        route: TierRoute, deadline: Int64, clock: any RunClock, _ call: () async -> ModelCallResult
     ) async -> [ModelCallResult] {
         var tries: [ModelCallResult] = []
         while true {
@@ -61,8 +62,8 @@ enum RetryingCaller {
                 return tries
             }
             let wait = route.retry.delay(afterTry: tries.count, retryAfter: result.retryAfter)
-            guard ContinuousClock.now + wait < deadline else { return tries }
-            do { try await Task.sleep(for: wait) } catch { return tries }
+            guard clock.deadline(after: wait) < deadline else { return tries }
+            do { try await clock.sleep(for: wait) } catch { return tries }
         }
     }
 }

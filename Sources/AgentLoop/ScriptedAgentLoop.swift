@@ -2,6 +2,7 @@ import Backends
 import Foundation
 import Recorder
 import SpecDecoding
+public import Timekeeping
 public import Tools
 public import Traces
 public import Workload
@@ -22,12 +23,12 @@ public struct ScriptedAgentLoop: Sendable {
     private let workload: Workload
     private let routes: ModelRoutes
     private let tools: ToolRunner
-    private let clock: RunClock
+    private let clock: any RunClock
     /// System prompts by "task/agent", built once: they are identical in every attempt.
     private let systemPrompts: [String: String]
     private let usesCommands: Bool
 
-    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: RunClock) {
+    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
         self.workload = workload
         self.routes = routes
         self.tools = tools
@@ -51,48 +52,24 @@ public struct ScriptedAgentLoop: Sendable {
     public func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         guard let scripted = task.scripted else { preconditionFailure("task \(task.name) is not scripted") }
-        let log = StepLog()
-        let deadline = clock.instant(at: plan.scheduled) + workload.load.attemptTimeout.duration
-        let directory = usesCommands ? Self.makeWorkingDirectory(plan.attemptID) : nil
-        defer { if let directory { try? FileManager.default.removeItem(at: directory) } }
-
-        let context = AttemptContext(
-            plan: plan, task: task.name, scripted: scripted, log: log, deadline: deadline, directory: directory)
-        let outcome: AgentOutcome = await withTaskGroup(of: AgentOutcome?.self) { group in
-            group.addTask { await self.runMainAgent(context) }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return Task.isCancelled ? nil : .timedOut
+        let lifecycle = AttemptLifecycle(workload: workload, clock: clock)
+        return await lifecycle.run(plan, directory: usesCommands ? .fresh : .none) { scope in
+            await self.runMainAgent(AttemptContext(scope: scope, task: task.name, scripted: scripted))
+        } finish: { ending, _, record in
+            guard case .returned(let outcome) = ending else { return }
+            switch outcome {
+            case .completed(let finalTier):
+                var grader = SeededGenerator(seed: workload.seed, stream: "grade/\(plan.concurrency ?? 0)/\(plan.sequence)")
+                let passed = grader.nextUnit() < (scripted.passProbability[finalTier] ?? 0)
+                record.outcome = passed ? .passed : .failed
+                record.score = passed ? 1 : 0
+                record.graderAxes = ["success": passed ? 1 : 0]
+                record.finalTier = finalTier
+            case .failed(let errorType):
+                record.outcome = .error
+                record.errorType = errorType
             }
-            var first: AgentOutcome?
-            while first == nil, let next = await group.next() { first = next }
-            group.cancelAll()
-            return first ?? .failed(StepErrorType.cancelled)
         }
-        if Task.isCancelled { return .interrupted }
-
-        let steps = await log.recorded
-        let end = clock.now()
-        var record = AttemptRecord(
-            runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
-            concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
-            outcome: .error, scheduled: plan.scheduled, end: end, stepCount: steps.count)
-        switch outcome {
-        case .completed(let finalTier):
-            var grader = SeededGenerator(seed: workload.seed, stream: "grade/\(plan.concurrency ?? 0)/\(plan.sequence)")
-            let passed = grader.nextUnit() < (scripted.passProbability[finalTier] ?? 0)
-            record.outcome = passed ? .passed : .failed
-            record.score = passed ? 1 : 0
-            record.graderAxes = ["success": passed ? 1 : 0]
-            record.finalTier = finalTier
-        case .failed(let errorType):
-            record.outcome = .error
-            record.errorType = errorType
-        case .timedOut:
-            record.outcome = .timeout
-            record.errorType = StepErrorType.attemptTimeout
-        }
-        return .finished(record, steps)
     }
 
     // MARK: Agents
@@ -100,24 +77,14 @@ public struct ScriptedAgentLoop: Sendable {
     private enum AgentOutcome: Sendable {
         case completed(finalTier: String)
         case failed(String)
-        case timedOut
     }
 
     private struct AttemptContext: Sendable {
-        let plan: AttemptPlan
+        let scope: AttemptLifecycle.Scope
         let task: String
         let scripted: ScriptedTask
-        let log: StepLog
-        let deadline: ContinuousClock.Instant
-        let directory: URL?
-    }
-
-    /// Where an agent sits in the attempt.
-    private struct AgentIdentity: Sendable {
-        let id: String
-        let name: String
-        let parentStepID: String?
-        let stepPrefix: String
+        var plan: AttemptPlan { scope.plan }
+        var deadline: Int64 { scope.deadline }
     }
 
     /// An agent's conversation and its position in its script.
@@ -127,6 +94,11 @@ public struct ScriptedAgentLoop: Sendable {
         var nextIndex = 0
         var lastTier: String?
         var lastReply = ""
+
+        mutating func takeIndex() -> Int {
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
     }
 
     private struct AgentStop: Error {
@@ -136,7 +108,7 @@ public struct ScriptedAgentLoop: Sendable {
     private func runMainAgent(_ context: AttemptContext) async -> AgentOutcome {
         var generator = SeededGenerator(
             seed: workload.seed, stream: "attempt/\(context.plan.concurrency ?? 0)/\(context.plan.sequence)")
-        let identity = AgentIdentity(id: "main", name: context.scripted.agent.name, parentStepID: nil, stepPrefix: "")
+        let identity = AgentIdentity.main(context.scripted.agent.name)
         var state = openConversation(for: context.scripted.agent, task: context.task, generator: &generator)
         do {
             try await perform(context.scripted.agent.steps, as: identity, state: &state, context: context)
@@ -183,21 +155,18 @@ public struct ScriptedAgentLoop: Sendable {
         _ step: ModelStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        guard let route = routes[step.tier] else { throw AgentStop(errorType: "no_backend") }
+        guard let route = routes[step.tier] else { throw AgentStop(errorType: StepErrorType.noBackend) }
         let output = step.outputTokens.sample(using: &state.generator)
         let tries = await RetryingCaller.chat(
             ChatCall(model: route.model, messages: state.messages, maxTokens: output, exactOutputLength: true), route: route,
-            deadline: context.deadline)
-        for (n, attempt) in tries.enumerated() {
-            var timing = attempt.timing
-            timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
-            await record(
-                .chat, use: step.use, model: route.model, tier: step.tier, tool: nil, attempt.usage, timing,
-                error: attempt.errorType, status: attempt.httpStatus, message: attempt.errorMessage,
-                output: attempt.succeeded ? ContentHash.of(attempt.content) : nil, provider: route.chat?.providerName,
-                as: agent, state: &state, context: context)
+            deadline: context.deadline, clock: clock)
+        await context.scope.steps.appendTries(
+            tries, scheduled: scheduled, of: agent, .chat, use: step.use, model: route.model, tier: step.tier,
+            provider: route.chat?.providerName, nextIndex: { state.takeIndex() }
+        ) { n, record in
+            record.outputHash = tries[n].succeeded ? ContentHash.of(tries[n].content) : nil
         }
-        guard let result = tries.last else { throw AgentStop(errorType: "no_backend") }
+        guard let result = tries.last else { throw AgentStop(errorType: StepErrorType.noBackend) }
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .assistant, content: result.content))
         state.lastTier = step.tier
@@ -208,11 +177,12 @@ public struct ScriptedAgentLoop: Sendable {
         _ step: ToolStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        var result = await tools.call(step.tool, workingDirectory: context.directory, generator: &state.generator)
+        var result = await tools.call(step.tool, workingDirectory: context.scope.directory, generator: &state.generator)
         result.timing.scheduled = scheduled
-        await record(
-            .executeTool, use: step.use, model: nil, tier: nil, tool: step.tool, nil, result.timing,
-            error: result.errorType, status: nil, as: agent, state: &state, context: context)
+        await context.scope.steps.append(state.takeIndex(), of: agent, .executeTool, use: step.use, timing: result.timing) {
+            $0.toolName = step.tool
+            $0.errorType = result.errorType
+        }
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .user, content: "[\(step.tool) result] " + result.output))
     }
@@ -221,9 +191,11 @@ public struct ScriptedAgentLoop: Sendable {
         _ step: EmbedStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        guard let route = routes[step.tier], let embeddings = route.embeddings else { throw AgentStop(errorType: "no_backend") }
+        guard let route = routes[step.tier], let embeddings = route.embeddings else {
+            throw AgentStop(errorType: StepErrorType.noBackend)
+        }
         let text = SyntheticText.words(step.inputTokens.sample(using: &state.generator), using: &state.generator)
-        let tries = await RetryingCaller.tries(route: route, deadline: context.deadline) {
+        let tries = await RetryingCaller.tries(route: route, deadline: context.deadline, clock: clock) {
             await embeddings.embed(EmbeddingCall(model: route.model, inputs: [text]), deadline: context.deadline)
         }
         try await recordEncoderCall(
@@ -235,12 +207,14 @@ public struct ScriptedAgentLoop: Sendable {
         _ step: RerankStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        guard let route = routes[step.tier], let rerank = route.rerank else { throw AgentStop(errorType: "no_backend") }
+        guard let route = routes[step.tier], let rerank = route.rerank else {
+            throw AgentStop(errorType: StepErrorType.noBackend)
+        }
         let query = SyntheticText.words(step.queryTokens.sample(using: &state.generator), using: &state.generator)
         let documents = (0..<step.documents.sample(using: &state.generator)).map { _ in
             SyntheticText.words(step.documentTokens.sample(using: &state.generator), using: &state.generator)
         }
-        let tries = await RetryingCaller.tries(route: route, deadline: context.deadline) {
+        let tries = await RetryingCaller.tries(route: route, deadline: context.deadline, clock: clock) {
             await rerank.rerank(RerankCall(model: route.model, query: query, documents: documents), deadline: context.deadline)
         }
         try await recordEncoderCall(
@@ -254,14 +228,9 @@ public struct ScriptedAgentLoop: Sendable {
         _ operation: OperationName, _ tries: [ModelCallResult], scheduled: Int64, use: UseClass, model: String,
         tier: String, provider: String, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
-        for (n, result) in tries.enumerated() {
-            var timing = result.timing
-            timing.scheduled = n == 0 ? scheduled : tries[n - 1].timing.end
-            await record(
-                operation, use: use, model: model, tier: tier, tool: nil, result.usage, timing, error: result.errorType,
-                status: result.httpStatus, message: result.errorMessage, provider: provider, as: agent, state: &state,
-                context: context)
-        }
+        await context.scope.steps.appendTries(
+            tries, scheduled: scheduled, of: agent, operation, use: use, model: model, tier: tier, provider: provider,
+            nextIndex: { state.takeIndex() })
         if let error = tries.last?.errorType { throw AgentStop(errorType: error) }
     }
 
@@ -269,9 +238,8 @@ public struct ScriptedAgentLoop: Sendable {
         _ block: FanoutBlock, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        let stepID = "\(agent.stepPrefix)s\(state.nextIndex)"
-        let index = state.nextIndex
-        state.nextIndex += 1
+        let index = state.takeIndex()
+        let stepID = agent.stepID(index)
         // Seed each sub-agent from the parent's stream before any runs, so draws do not depend
         // on which finishes first.
         let seeds = (0..<block.agents).map { _ in state.generator.next() }
@@ -279,9 +247,7 @@ public struct ScriptedAgentLoop: Sendable {
         let children = await withTaskGroup(of: (Int, Result<String, AgentStop>).self) { group in
             for (k, seed) in seeds.enumerated() {
                 group.addTask {
-                    let identity = AgentIdentity(
-                        id: "\(stepID).a\(k + 1)", name: block.agent.name, parentStepID: stepID,
-                        stepPrefix: "\(stepID).a\(k + 1).")
+                    let identity = agent.child(k + 1, of: stepID, name: block.agent.name)
                     var generator = SeededGenerator(seed: seed)
                     var child = self.openConversation(for: block.agent, task: task, generator: &generator)
                     do throws(AgentStop) {
@@ -298,35 +264,15 @@ public struct ScriptedAgentLoop: Sendable {
         }
         let failure = children.lazy.compactMap { if case .failure(let stop) = $0.1 { stop } else { nil } }.first
         let end = clock.now()
-        await context.log.append(
-            StepRecord(
-                runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: stepID, parentStepID: agent.parentStepID,
-                agentID: agent.id, agentName: agent.name, index: index, operation: .invokeAgent, useClass: .delegate,
-                timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end), errorType: failure?.errorType))
+        await context.scope.steps.append(
+            index, of: agent, .invokeAgent, use: .delegate, timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end)
+        ) { $0.errorType = failure?.errorType }
         if let failure { throw failure }
         for (k, result) in children {
             if case .success(let reply) = result {
                 state.messages.append(ChatMessage(role: .user, content: "[\(block.agent.name) \(k + 1) reply] " + reply))
             }
         }
-    }
-
-    private func record(
-        _ operation: OperationName, use: UseClass, model: String?, tier: String?, tool: String?, _ usage: TokenUsage?,
-        _ timing: StepTiming, error: String?, status: Int?, message: String? = nil, output: String? = nil,
-        provider: String? = nil,
-        as agent: AgentIdentity, state: inout AgentState,
-        context: AttemptContext
-    ) async {
-        let index = state.nextIndex
-        state.nextIndex += 1
-        await context.log.append(
-            StepRecord(
-                runID: context.plan.runID, attemptID: context.plan.attemptID, stepID: "\(agent.stepPrefix)s\(index)",
-                parentStepID: agent.parentStepID, agentID: agent.id, agentName: agent.name, index: index,
-                operation: operation, useClass: use, model: model, tier: tier,
-                provider: provider, toolName: tool, usage: usage, timing: timing,
-                errorType: error, httpStatus: status, outputHash: output, errorMessage: message))
     }
 
     // MARK: Helpers
@@ -341,11 +287,5 @@ public struct ScriptedAgentLoop: Sendable {
         case .repeatBlock(let block): block.steps.flatMap { nestedAgents(in: $0) }
         default: []
         }
-    }
-
-    private static func makeWorkingDirectory(_ attemptID: String) -> URL? {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "agentperf-\(attemptID)-\(UUID().uuidString.prefix(8))")
-        return (try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)) != nil ? url : nil
     }
 }

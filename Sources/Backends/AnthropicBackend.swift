@@ -25,7 +25,7 @@ public struct AnthropicBackend: ChatBackend {
         self.promptCaching = promptCaching
     }
 
-    public func chat(_ call: ChatCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
+    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let body = Self.request(for: call, caching: promptCaching)
         var result: ModelCallResult
         if call.stream {

@@ -3,6 +3,7 @@ public import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+public import Timekeeping
 public import Traces
 import WireFormats
 
@@ -14,7 +15,7 @@ public struct HTTPTransport: Sendable {
     public let baseURL: URL
     let client: HTTPClient
     let headers: [(String, String)]
-    let clock: RunClock
+    let clock: any RunClock
     let timeouts: Timeouts
 
     /// Per-call deadlines besides the attempt's: connecting is the client's own setting.
@@ -34,7 +35,7 @@ public struct HTTPTransport: Sendable {
     ///   - headers: request headers, API keys included (read from the environment by the caller;
     ///     never written anywhere by AgentPerf).
     public init(
-        baseURL: URL, client: HTTPClient, headers: [(String, String)] = [], clock: RunClock, timeouts: Timeouts = Timeouts()
+        baseURL: URL, client: HTTPClient, headers: [(String, String)] = [], clock: any RunClock, timeouts: Timeouts = Timeouts()
     ) {
         self.baseURL = baseURL
         self.client = client
@@ -45,7 +46,7 @@ public struct HTTPTransport: Sendable {
 
     /// A whole (non-streamed) JSON response, decoded.
     func postJSON<Response: Decodable>(
-        _ path: String, body: some Encodable, as: Response.Type, deadline: ContinuousClock.Instant,
+        _ path: String, body: some Encodable, as: Response.Type, deadline: Int64,
         read: @Sendable @escaping (Response, inout ModelCallResult) throws -> Void
     ) async -> ModelCallResult {
         await post(path, body: body, deadline: deadline) { body, start, firstOutput in
@@ -70,7 +71,7 @@ public struct HTTPTransport: Sendable {
     /// event is `truncated_stream` (what arrived is kept); an event that does not parse is
     /// `malformed_event`; an error event is an HTTP-500-class failure with its message.
     func postStream<Accumulator: StreamAccumulator>(
-        _ path: String, body: some Encodable, accumulator: Accumulator.Type, deadline: ContinuousClock.Instant
+        _ path: String, body: some Encodable, accumulator: Accumulator.Type, deadline: Int64
     ) async -> ModelCallResult {
         await post(path, body: body, deadline: deadline) { body, start, firstOutput in
             var result = start
@@ -122,7 +123,7 @@ public struct HTTPTransport: Sendable {
     /// first-token and total timeouts race the whole exchange, body included (the client's own
     /// deadline only covers the response head).
     private func post(
-        _ path: String, body: some Encodable, deadline: ContinuousClock.Instant,
+        _ path: String, body: some Encodable, deadline: Int64,
         read: @Sendable @escaping (HTTPClientResponse.Body, ModelCallResult, FirstOutput) async throws -> ModelCallResult
     ) async -> ModelCallResult {
         var result = ModelCallResult()
@@ -133,19 +134,19 @@ public struct HTTPTransport: Sendable {
         do { request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body))) } catch {
             return Self.failed(result, StepErrorType.transport, "cannot encode the request: \(error)")
         }
-        let sentAt = ContinuousClock.now
-        let totalDeadline = timeouts.total.map { min(deadline, sentAt + $0) } ?? deadline
+        let sentAt = clock.now()
+        let totalDeadline = timeouts.total.map { min(deadline, sentAt.adding(nanoseconds: $0.nanoseconds)) } ?? deadline
         let firstOutput = FirstOutput()
-        result.timing.sent = clock.now()
+        result.timing.sent = sentAt
         let started = result
         let (client, clock, prepared) = (self.client, self.clock, request)
         do {
             return try await Self.race(
-                firstOutputBy: timeouts.firstToken.map { sentAt + $0 }, firstOutput: firstOutput,
-                totalBy: timeouts.total.map { _ in totalDeadline }
+                firstOutputBy: timeouts.firstToken.map { sentAt.adding(nanoseconds: $0.nanoseconds) },
+                firstOutput: firstOutput, totalBy: timeouts.total.map { _ in totalDeadline }, clock: clock
             ) {
                 var result = started
-                let response = try await client.execute(prepared, deadline: Self.nioDeadline(totalDeadline))
+                let response = try await client.execute(prepared, deadline: Self.nioDeadline(totalDeadline, clock: clock))
                 result.httpStatus = Int(response.status.code)
                 result.timing.serverQueue = Self.serverQueue(response.headers)
                 guard response.status.code < 400 else {
@@ -176,7 +177,7 @@ public struct HTTPTransport: Sendable {
     /// Runs `exchange`, failing with `CallTimeout.firstToken` if no output has arrived by
     /// `firstOutputBy`, and with `.total` if it has not finished by `totalBy`.
     static func race(
-        firstOutputBy: ContinuousClock.Instant?, firstOutput: FirstOutput, totalBy: ContinuousClock.Instant?,
+        firstOutputBy: Int64?, firstOutput: FirstOutput, totalBy: Int64?, clock: any RunClock,
         _ exchange: @Sendable @escaping () async throws -> ModelCallResult
     ) async throws -> ModelCallResult {
         if firstOutputBy == nil, totalBy == nil { return try await exchange() }
@@ -184,14 +185,14 @@ public struct HTTPTransport: Sendable {
             group.addTask { try await exchange() }
             if let firstOutputBy {
                 group.addTask {
-                    try await Task.sleep(until: firstOutputBy, clock: .continuous)
+                    try await clock.sleep(until: firstOutputBy)
                     if !firstOutput.hasArrived { throw CallTimeout.firstToken }
                     return nil
                 }
             }
             if let totalBy {
                 group.addTask {
-                    try await Task.sleep(until: totalBy, clock: .continuous)
+                    try await clock.sleep(until: totalBy)
                     throw CallTimeout.total
                 }
             }
@@ -205,9 +206,9 @@ public struct HTTPTransport: Sendable {
 
     // MARK: Helpers
 
-    static func nioDeadline(_ deadline: ContinuousClock.Instant) -> NIODeadline {
-        let remaining = ContinuousClock.now.duration(to: deadline)
-        return .now() + .nanoseconds(max(0, remaining.nanoseconds))
+    /// NIO's deadline for `deadline` on the run clock (NIO counts on its own monotonic clock).
+    static func nioDeadline(_ deadline: Int64, clock: any RunClock) -> NIODeadline {
+        .now() + .nanoseconds(max(0, clock.remaining(until: deadline).nanoseconds))
     }
 
     static func serverQueue(_ headers: HTTPHeaders) -> Int64? {
@@ -297,14 +298,14 @@ extension HTTPTransport {
 
     /// A plain JSON exchange for auxiliary calls (tokenizers): thrown errors, no timing.
     func exchange<Response: Decodable>(
-        _ path: String, body: some Encodable, as: Response.Type, deadline: ContinuousClock.Instant
+        _ path: String, body: some Encodable, as: Response.Type, deadline: Int64
     ) async throws -> Response {
         var request = HTTPClientRequest(url: baseURL.appendingPathComponent(path).absoluteString)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-        let response = try await client.execute(request, deadline: Self.nioDeadline(deadline))
+        let response = try await client.execute(request, deadline: Self.nioDeadline(deadline, clock: clock))
         let data = try await Self.collect(response.body)
         guard response.status.code < 400 else { throw AuxiliaryCallFailed(status: Int(response.status.code)) }
         return try JSONDecoder().decode(Response.self, from: data)

@@ -149,17 +149,17 @@ public protocol ChatBackend: Sendable {
     /// Provider name for `gen_ai.provider.name`.
     var providerName: String { get }
     /// Makes the call, stamping times on the run clock; never throws.
-    func chat(_ call: ChatCall, deadline: ContinuousClock.Instant) async -> ModelCallResult
+    func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult
 }
 
 /// An embeddings backend.
 public protocol EmbeddingBackend: Sendable {
     var providerName: String { get }
-    func embed(_ call: EmbeddingCall, deadline: ContinuousClock.Instant) async -> ModelCallResult
+    func embed(_ call: EmbeddingCall, deadline: Int64) async -> ModelCallResult
 }
 
 /// A rerank backend.
 public protocol RerankBackend: Sendable {
     var providerName: String { get }
-    func rerank(_ call: RerankCall, deadline: ContinuousClock.Instant) async -> ModelCallResult
+    func rerank(_ call: RerankCall, deadline: Int64) async -> ModelCallResult
 }

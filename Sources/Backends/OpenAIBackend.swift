@@ -41,7 +41,7 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
         tokenCounter = TokenCounter(transport: transport)
     }
 
-    public func chat(_ call: ChatCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
+    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let body = OpenAIChat.Request(
             model: call.model, messages: call.messages.map(Self.wire),
             tools: call.tools.isEmpty
@@ -87,7 +87,7 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
         }
     }
 
-    public func embed(_ call: EmbeddingCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
+    public func embed(_ call: EmbeddingCall, deadline: Int64) async -> ModelCallResult {
         await transport.postJSON(
             "embeddings", body: OpenAIEmbeddings.Request(model: call.model, input: call.inputs),
             as: OpenAIEmbeddings.Response.self, deadline: deadline
@@ -97,7 +97,7 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
         }
     }
 
-    public func rerank(_ call: RerankCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
+    public func rerank(_ call: RerankCall, deadline: Int64) async -> ModelCallResult {
         switch options.rerankDialect {
         case .jina:
             await transport.postJSON(

@@ -15,7 +15,7 @@ public struct OpenAIResponsesBackend: ChatBackend {
         self.providerName = providerName
     }
 
-    public func chat(_ call: ChatCall, deadline: ContinuousClock.Instant) async -> ModelCallResult {
+    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let body = Self.request(for: call)
         var result: ModelCallResult
         if call.stream {

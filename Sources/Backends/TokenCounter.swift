@@ -20,7 +20,7 @@ public final class TokenCounter: Sendable {
 
     /// Usage for a call whose server reported none.
     func usage(
-        for call: ChatCall, output: String, outputToolCalls: [ToolCall], deadline: ContinuousClock.Instant
+        for call: ChatCall, output: String, outputToolCalls: [ToolCall], deadline: Int64
     ) async
         -> TokenUsage
     {

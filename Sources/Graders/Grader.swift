@@ -92,6 +92,9 @@ public enum Grader {
 
 /// The LLM judge's prompt and how its verdict is read.
 public enum JudgePrompt {
+    /// How long one judge call may take, retries included.
+    public static let timeLimit: Duration = .seconds(300)
+
     public static let system = """
         You grade an AI agent's final answer against a rubric. Think briefly, then end with a last \
         line that is exactly VERDICT: PASS or VERDICT: FAIL.

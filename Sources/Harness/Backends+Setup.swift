@@ -4,6 +4,7 @@ import Backends
 import Foundation
 import NIOCore
 import SpecDecoding
+import Timekeeping
 import Traces
 import Workload
 
@@ -75,7 +76,7 @@ struct ResolvedBackends: Sendable {
     }
 
     /// Each tier's route over `client`.
-    func routes(for workload: Workload, client: HTTPClient, clock: RunClock) -> ModelRoutes {
+    func routes(for workload: Workload, client: HTTPClient, clock: any RunClock) -> ModelRoutes {
         var backends: [String: (chat: any ChatBackend, embeddings: (any EmbeddingBackend)?, rerank: (any RerankBackend)?)] = [:]
         for (name, spec) in specs {
             let transport = HTTPTransport(

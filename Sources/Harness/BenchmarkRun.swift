@@ -11,6 +11,7 @@ import ServiceLifecycle
 import SimulatedFleet
 import SimulatedFleetServer
 import SpecDecoding
+import Timekeeping
 import ToolServices
 import Tools
 import Traces
@@ -61,7 +62,7 @@ public struct BenchmarkRun: Sendable {
         let workload = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: workload)
         var backends = try ResolvedBackends.resolve(workload)
         let artifacts = try prepareOutput(workload)
-        let clock = RunClock()
+        let clock = ContinuousRunClock()
         let run = RunRecord(
             runID: artifacts.runID, startedAt: Date(), agentperfVersion: AgentPerfVersion.current, workload: workload.name,
             seed: workload.seed, concurrencyLevels: workload.load.concurrency, target: backends.target)
@@ -130,7 +131,7 @@ public struct BenchmarkRun: Sendable {
 
     /// Sets up the tool services over the run's routes, then runs the levels with them.
     private func runTools(
-        _ workload: Workload, backends: ResolvedBackends, client: HTTPClient, clock: RunClock, runID: String,
+        _ workload: Workload, backends: ResolvedBackends, client: HTTPClient, clock: any RunClock, runID: String,
         recorder: RunRecorder
     ) async throws -> Bool {
         let routes = backends.routes(for: workload, client: client, clock: clock)
@@ -141,7 +142,9 @@ public struct BenchmarkRun: Sendable {
             route.rerank.map { Reranker(model: route.model, backend: $0) }
         }
         do {
-            return try await RunToolServices.run(workload, embedders: embedders, rerankers: rerankers, logger: logger) {
+            return try await RunToolServices.run(
+                workload, embedders: embedders, rerankers: rerankers, clock: clock, logger: logger
+            ) {
                 services in
                 try await runLevels(
                     workload, routes: routes, client: client, services: services, clock: clock, runID: runID,
@@ -153,7 +156,7 @@ public struct BenchmarkRun: Sendable {
     }
 
     private func runLevels(
-        _ workload: Workload, routes: ModelRoutes, client: HTTPClient, services: RunToolServices, clock: RunClock,
+        _ workload: Workload, routes: ModelRoutes, client: HTTPClient, services: RunToolServices, clock: any RunClock,
         runID: String, recorder: RunRecorder
     ) async throws -> Bool {
         let loop = AttemptRunner(

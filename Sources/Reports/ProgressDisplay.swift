@@ -1,5 +1,6 @@
 import AgentMetrics
 public import Recorder
+import Timekeeping
 import Traces
 
 /// Live progress of a run, as text. Feed it events and ask for the current status line; the

@@ -1,5 +1,6 @@
 public import AgentLoop
 import SpecDecoding
+public import Timekeeping
 public import Traces
 public import Workload
 
@@ -58,9 +59,9 @@ public struct LevelOutcome: Sendable, Hashable {
 public struct ClosedLoopScheduler: Sendable {
     private let taskWeights: [Double]
     private let seed: UInt64
-    private let clock: RunClock
+    private let clock: any RunClock
 
-    public init(taskWeights: [Double], seed: UInt64, clock: RunClock) {
+    public init(taskWeights: [Double], seed: UInt64, clock: any RunClock) {
         precondition(!taskWeights.isEmpty && taskWeights.allSatisfy { $0 > 0 }, "validated by the workload loader")
         self.taskWeights = taskWeights
         self.seed = seed
@@ -79,7 +80,7 @@ public struct ClosedLoopScheduler: Sendable {
                 group.addTask {
                     if case .duration(let warmup) = level.warmup, worker > 0 {
                         let offset = warmup.nanoseconds * Int64(worker) / Int64(level.concurrency)
-                        try? await Task.sleep(until: self.clock.instant(at: levelStart + offset), clock: .continuous)
+                        try? await self.clock.sleep(until: levelStart + offset)
                     }
                     while !Task.isCancelled, let ticket = await dispenser.next() {
                         let plan = AttemptPlan(
@@ -119,7 +120,7 @@ actor TicketDispenser {
     }
 
     private let level: LevelPlan
-    private let clock: RunClock
+    private let clock: any RunClock
     private let warmupEnd: Int64?
     private let deadline: Int64?
     private var issued = 0
@@ -129,7 +130,7 @@ actor TicketDispenser {
     /// When the attempt limit was reached (attempts mode).
     private var limitReached: Int64?
 
-    init(level: LevelPlan, levelStart: Int64, clock: RunClock) {
+    init(level: LevelPlan, levelStart: Int64, clock: any RunClock) {
         self.level = level
         self.clock = clock
         if case .duration(let warmup) = level.warmup {

@@ -6,7 +6,7 @@ import WireFormats
 
 /// The HTTP endpoints of the simulated fleet.
 struct FleetRoutes: Sendable {
-    let fleet: RealTimeFleet
+    let fleet: ClockedFleet
     var faults: FaultInjector? = nil
     /// Prompts of agents grow large; 64 MiB is far above any simulated context.
     static let maxBodyBytes = 64 << 20

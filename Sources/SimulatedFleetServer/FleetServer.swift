@@ -2,6 +2,7 @@ import Hummingbird
 public import Logging
 public import ServiceLifecycle
 public import SimulatedFleet
+import Timekeeping
 
 /// The simulated fleet as a real OpenAI-compatible HTTP server.
 ///
@@ -34,7 +35,7 @@ public struct FleetServer: Service {
     }
 
     public func run() async throws {
-        let fleet = try RealTimeFleet(configuration: configuration)
+        let fleet = try ClockedFleet(configuration: configuration, clock: ContinuousRunClock())
         let router = Router()
         FleetRoutes(fleet: fleet, faults: configuration.faults.map(FaultInjector.init)).register(on: router)
         let port = self.port

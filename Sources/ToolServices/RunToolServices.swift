@@ -1,6 +1,7 @@
 public import Backends
 import Foundation
 public import Logging
+public import Timekeeping
 public import Tools
 import Traces
 public import WireFormats
@@ -41,8 +42,8 @@ public struct RunToolServices: ExternalTools {
     /// Sets up `workload`'s MCP servers and retrieval indexes (embedding with `embedders` and
     /// reranking with `rerankers`, by tier), runs `body` with them, and stops them.
     public static func run<T: Sendable>(
-        _ workload: Workload, embedders: [String: Embedder], rerankers: [String: Reranker] = [:], logger: Logger,
-        _ body: @Sendable (RunToolServices) async throws -> T
+        _ workload: Workload, embedders: [String: Embedder], rerankers: [String: Reranker] = [:], clock: any RunClock,
+        logger: Logger, _ body: @Sendable (RunToolServices) async throws -> T
     ) async throws -> T {
         var indexes: [String: RetrievalService] = [:]
         for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
@@ -51,7 +52,8 @@ public struct RunToolServices: ExternalTools {
                 throw ToolServiceError.retrievalFailed(tool: name, reason: "tier \(retrieval.tier) has no embeddings backend")
             }
             let index = try await RetrievalIndex.build(name, retrieval) { inputs in
-                await embedder.backend.embed(EmbeddingCall(model: embedder.model, inputs: inputs), deadline: .now + .seconds(300))
+                await embedder.backend.embed(
+                    EmbeddingCall(model: embedder.model, inputs: inputs), deadline: clock.deadline(after: .seconds(300)))
             }
             var reranker: Reranker?
             if let tier = retrieval.rerankTier {
@@ -79,7 +81,7 @@ public struct RunToolServices: ExternalTools {
     }
 
     public func retrieve(
-        tool name: String, query: String, deadline: ContinuousClock.Instant
+        tool name: String, query: String, deadline: Int64
     ) async throws -> (
         text: String, calls: [ToolModelCall]
     ) {

@@ -6,6 +6,7 @@ import NIOHTTP1
 import SpecDecoding
 import Subprocess
 import SystemPackage
+public import Timekeeping
 public import Traces
 public import WireFormats
 public import Workload
@@ -61,7 +62,7 @@ public protocol ExternalTools: Sendable {
     /// The best chunks of the retrieval tool `name`'s corpus for `query`, and the model calls
     /// that found them (the query's embedding, then a rerank if the tool has one).
     func retrieve(
-        tool name: String, query: String, deadline: ContinuousClock.Instant
+        tool name: String, query: String, deadline: Int64
     ) async throws -> (
         text: String, calls: [ToolModelCall]
     )
@@ -81,11 +82,11 @@ public struct ToolRunner: Sendable {
     public static let outputCap = 64 * 1024
 
     public let tools: [String: ToolSpec]
-    private let clock: RunClock
+    private let clock: any RunClock
     private let http: HTTPClient?
     private let external: (any ExternalTools)?
 
-    public init(tools: [String: ToolSpec], clock: RunClock, http: HTTPClient? = nil, external: (any ExternalTools)? = nil) {
+    public init(tools: [String: ToolSpec], clock: any RunClock, http: HTTPClient? = nil, external: (any ExternalTools)? = nil) {
         self.tools = tools
         self.clock = clock
         self.http = http
@@ -96,7 +97,7 @@ public struct ToolRunner: Sendable {
     /// (latency, result size, failure) come from `generator`.
     public func call(
         _ name: String, arguments: JSONValue = [:], workingDirectory: URL?,
-        deadline: ContinuousClock.Instant = .now + .seconds(3600),
+        deadline: Int64 = .max,
         generator: inout SeededGenerator
     ) async -> ToolResult {
         let sent = clock.now()
@@ -111,7 +112,7 @@ public struct ToolRunner: Sendable {
             let wait = latency.sample(using: &generator)
             let output = SyntheticText.words(resultTokens.sample(using: &generator), using: &generator)
             do {
-                try await Task.sleep(for: wait)
+                try await clock.sleep(for: wait)
                 result = ToolResult(output: output, timing: StepTiming())
             } catch {
                 result = ToolResult(output: "", timing: StepTiming(), errorType: StepErrorType.cancelled)
@@ -211,7 +212,7 @@ public struct ToolRunner: Sendable {
 
     // MARK: HTTP and external tools
 
-    private func callHTTP(_ tool: HTTPTool, arguments: JSONValue, deadline: ContinuousClock.Instant) async -> ToolResult {
+    private func callHTTP(_ tool: HTTPTool, arguments: JSONValue, deadline: Int64) async -> ToolResult {
         guard let http else {
             return ToolResult(output: "no HTTP client", timing: StepTiming(), errorType: StepErrorType.toolFailed)
         }
@@ -231,9 +232,9 @@ public struct ToolRunner: Sendable {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: arguments.jsonText))
         }
-        let until = min(deadline, .now + tool.timeout.duration)
+        let until = min(deadline, clock.deadline(after: tool.timeout.duration))
         do {
-            let remaining = ContinuousClock.now.duration(to: until)
+            let remaining = clock.remaining(until: until)
             let response = try await http.execute(request, deadline: .now() + .nanoseconds(max(0, remaining.nanoseconds)))
             var kept = ByteBuffer()
             for try await part in response.body where kept.readableBytes < Self.outputCap {
@@ -282,6 +283,8 @@ public struct ToolRunner: Sendable {
         let outcome = await withTaskGroup(of: Race.self) { group in
             group.addTask { .finished(await execute(argv, input: input, in: directory)) }
             group.addTask {
+                // A real process runs in real time whatever the run's clock: a virtual clock
+                // would jump past this timeout while the process is still working.
                 try? await Task.sleep(for: timeout)
                 return .timedOut
             }

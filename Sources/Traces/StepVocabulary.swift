@@ -113,6 +113,8 @@ public enum StepErrorType {
     public static let workspaceError = "workspace_error"
     /// An imported tool call whose result never came (the session ended first).
     public static let noResult = "no_result"
+    /// The tier has no backend for the call (no chat, embeddings or rerank API where one is needed).
+    public static let noBackend = "no_backend"
     /// Any other failure of the transport.
     public static let transport = "transport_error"
 }

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import TestSupport
 import Testing
+import Timekeeping
 import Traces
 import WireFormats
 
@@ -108,7 +109,8 @@ import WireFormats
         // The client retries a refused connection until its connect timeout.
         configuration.timeout = .init(connect: .milliseconds(300))
         let result = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-            let transport = HTTPTransport(baseURL: URL(string: "http://127.0.0.1:1/v1")!, client: client, clock: RunClock())
+            let transport = HTTPTransport(
+                baseURL: URL(string: "http://127.0.0.1:1/v1")!, client: client, clock: ContinuousRunClock())
             return await OpenAIBackend(transport: transport, providerName: "p").chat(
                 ChatCall(model: "m", messages: [ChatMessage(role: .user, content: "hi")]),
                 deadline: BackendReplayTests.farDeadline)

@@ -3,6 +3,7 @@ import Foundation
 import SpecDecoding
 import TestSupport
 import Testing
+import Timekeeping
 import Tools
 import Traces
 import WireFormats
@@ -18,8 +19,9 @@ import Workload
             tool.url = tool.url.replacingOccurrences(of: "BASE", with: url.absoluteString)
             let result = try await HTTPClient.withHTTPClient { client in
                 var generator = SeededGenerator(seed: 1)
-                return await ToolRunner(tools: ["t": ToolSpec(kind: .http(tool))], clock: RunClock(), http: client).call(
-                    "t", arguments: arguments, workingDirectory: nil, generator: &generator)
+                return await ToolRunner(tools: ["t": ToolSpec(kind: .http(tool))], clock: ContinuousRunClock(), http: client)
+                    .call(
+                        "t", arguments: arguments, workingDirectory: nil, generator: &generator)
             }
             return (result, server.received)
         }

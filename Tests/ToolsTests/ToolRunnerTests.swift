@@ -2,12 +2,13 @@ import Foundation
 import SpecDecoding
 import TestSupport
 import Testing
+import Timekeeping
 import Tools
 import Traces
 import Workload
 
 @Suite struct ToolRunnerTests {
-    static func runner(_ tools: [String: ToolSpec]) -> ToolRunner { ToolRunner(tools: tools, clock: RunClock()) }
+    static func runner(_ tools: [String: ToolSpec]) -> ToolRunner { ToolRunner(tools: tools, clock: ContinuousRunClock()) }
 
     static func command(_ argv: [String], timeout: String = "10s") -> ToolSpec {
         ToolSpec(kind: .command(CommandTool(argv: argv, timeout: DurationSpec(parsing: timeout)!)))

@@ -1,6 +1,7 @@
 import Pricing
 import SpecDecoding
 import Testing
+import Timekeeping
 import Traces
 import Workload
 

@@ -19,7 +19,7 @@ public struct ServedModel: Sendable, Hashable {
 }
 
 /// Every deployment's replicas and the placement of requests onto them: the deterministic
-/// state of the whole fleet, with no clock of its own. `VirtualTimeFleet` and `RealTimeFleet`
+/// state of the whole fleet, with no clock of its own. `VirtualTimeFleet` and `ClockedFleet`
 /// drive it.
 public struct Fleet: Sendable {
     private struct Deployment: Sendable {

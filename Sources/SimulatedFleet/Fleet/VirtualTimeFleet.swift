@@ -6,7 +6,7 @@ public struct TimedEvent: Sendable, Hashable {
 
 /// Drives a `Fleet` in virtual time: iterations complete instantly in wall-clock terms, in the
 /// order their simulated end times give. For what-if studies and deterministic tests; the same
-/// engine serves HTTP in real time through `RealTimeFleet`.
+/// engine serves HTTP in real time through `ClockedFleet`.
 public struct VirtualTimeFleet: Sendable {
     public private(set) var fleet: Fleet
     /// Current simulated time, ns.

@@ -1,12 +1,16 @@
-/// Drives a `Fleet` in real time: each replica's iteration really takes the time the model
-/// gives (the task sleeps), so clients over HTTP measure real latency.
+public import Timekeeping
+
+/// Drives a `Fleet` on a run clock: each replica's iteration takes the time the model gives
+/// (the replica's task sleeps on the clock). On a `ContinuousRunClock` that is real time, so
+/// clients over HTTP measure real latency; on a `VirtualClock` the same loops run in simulated
+/// time, as fast as the machine computes them.
 ///
-/// One loop per replica runs inside `run()`; a loop sleeps while its replica is idle and wakes
+/// One loop per replica runs inside `run()`; a loop waits while its replica is idle and wakes
 /// when a request is placed on it. Requests that arrive during an iteration join the next one,
 /// as in a real continuous-batching server.
-public actor RealTimeFleet {
+public actor ClockedFleet {
     private var fleet: Fleet
-    private let origin: ContinuousClock.Instant
+    private let clock: any RunClock
     private var subscribers: [RequestID: AsyncStream<EngineEvent>.Continuation] = [:]
     private var placements: [RequestID: ReplicaAddress] = [:]
     private var counters: [String: ServedCounters] = [:]
@@ -14,9 +18,9 @@ public actor RealTimeFleet {
     private let wakeups: [ReplicaAddress: AsyncStream<Void>.Continuation]
     private let wakeupStreams: [ReplicaAddress: AsyncStream<Void>]
 
-    public init(configuration: FleetConfiguration) throws(FleetError) {
+    public init(configuration: FleetConfiguration, clock: any RunClock) throws(FleetError) {
         fleet = try Fleet(configuration: configuration)
-        origin = .now
+        self.clock = clock
         var continuations: [ReplicaAddress: AsyncStream<Void>.Continuation] = [:]
         var streams: [ReplicaAddress: AsyncStream<Void>] = [:]
         for address in fleet.replicaAddresses {
@@ -82,7 +86,7 @@ public actor RealTimeFleet {
         for await _ in wakeups {
             while !Task.isCancelled, let (start, duration) = await beginIteration(address) {
                 if duration > 0 {
-                    try? await Task.sleep(until: start + .nanoseconds(duration), clock: .continuous)
+                    try? await clock.sleep(until: start.adding(nanoseconds: duration))
                 } else {
                     await Task.yield()
                 }
@@ -92,13 +96,11 @@ public actor RealTimeFleet {
         }
     }
 
-    private var now: SimTime { (ContinuousClock.now - origin).nanosecondsValue }
+    private var now: SimTime { clock.now() }
 
-    private func beginIteration(_ address: ReplicaAddress) -> (ContinuousClock.Instant, SimTime)? {
-        let start = ContinuousClock.now
-        guard let (duration, events) = fleet.beginIteration(address, at: (start - origin).nanosecondsValue) else {
-            return nil
-        }
+    private func beginIteration(_ address: ReplicaAddress) -> (SimTime, SimTime)? {
+        let start = clock.now()
+        guard let (duration, events) = fleet.beginIteration(address, at: start) else { return nil }
         deliver(events)
         return (start, duration)
     }
@@ -153,12 +155,5 @@ public struct ServedCounters: Sendable, Hashable {
         cacheWriteTokens += usage.cacheWriteTokens
         generationTokens += usage.outputTokens
         preemptions += usage.preemptions
-    }
-}
-
-extension Duration {
-    var nanosecondsValue: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
