@@ -120,7 +120,14 @@ let package = Package(
         ),
         .target(
             name: "SimulatedFleet",
-            dependencies: ["SpecDecoding", "Timekeeping", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: [
+                "SpecDecoding", "Timekeeping", "WireFormats", .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        /// The fleet as an in-process backend beside the HTTP ones: no socket, any run clock.
+        .target(
+            name: "FleetBackend",
+            dependencies: ["Backends", "SimulatedFleet", "Timekeeping", "Traces", "WireFormats"]
         ),
         .target(
             name: "SimulatedFleetServer",
@@ -137,7 +144,7 @@ let package = Package(
             name: "Harness",
             dependencies: [
                 "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces", "Pricing",
-                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping", "FleetBackend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -113,11 +113,12 @@ public struct DrivenAgentLoop: Sendable {
     private func run(_ agent: Agent, context: Context, generator: inout SeededGenerator) async -> AgentEnd {
         guard let route = routes[agent.tier] else { return .failed(StepErrorType.noBackend, Spend()) }
         let started = clock.now()
-        var system = agent.systemPrompt
-        if route.isSimulatedFleet, !agent.simulate.isEmpty {
-            system += SimulationScript.marker(agent.simulate.map { Self.scriptTurn($0) })
-        }
-        var messages = [ChatMessage(role: .system, content: system), ChatMessage(role: .user, content: agent.prompt)]
+        let simulation =
+            route.isSimulatedFleet && !agent.simulate.isEmpty
+            ? SimulationScript(turns: agent.simulate.map(Self.scriptTurn)) : nil
+        var messages = [
+            ChatMessage(role: .system, content: agent.systemPrompt), ChatMessage(role: .user, content: agent.prompt),
+        ]
         let definitions = agent.tools.compactMap { name in
             tools.definition(of: name).map { ToolDefinition(name: name, description: $0.description, parameters: $0.parameters) }
         }
@@ -138,7 +139,9 @@ public struct DrivenAgentLoop: Sendable {
             }
             let scheduled = clock.now()
             var tries = await RetryingCaller.chat(
-                ChatCall(model: route.model, messages: messages, tools: definitions, maxTokens: agent.limits.replyTokens),
+                ChatCall(
+                    model: route.model, messages: messages, tools: definitions, maxTokens: agent.limits.replyTokens,
+                    simulation: simulation),
                 route: route, deadline: context.deadline, clock: clock)
             var fromText = false
             if route.recoversTextToolCalls, let last = tries.last, last.succeeded, last.toolCalls.isEmpty,
@@ -281,14 +284,13 @@ public struct DrivenAgentLoop: Sendable {
                 continue
             }
             guard case .judge(let tier, let rubric) = spec.check, let route = routes[tier] else { continue }
-            var system = JudgePrompt.system
-            if route.isSimulatedFleet { system += SimulationScript.marker([["answer": "VERDICT: PASS"]]) }
             let call = ChatCall(
                 model: route.model,
                 messages: [
-                    ChatMessage(role: .system, content: system),
+                    ChatMessage(role: .system, content: JudgePrompt.system),
                     ChatMessage(role: .user, content: JudgePrompt.user(task: task.prompt, answer: answer, rubric: rubric)),
-                ])
+                ],
+                simulation: route.isSimulatedFleet ? SimulationScript(turns: [.init(.answer("VERDICT: PASS"))]) : nil)
             let scheduled = clock.now()
             let tries = await RetryingCaller.chat(
                 call, route: route, deadline: clock.deadline(after: JudgePrompt.timeLimit), clock: clock)
@@ -317,17 +319,13 @@ public struct DrivenAgentLoop: Sendable {
         return retrieval.rerankTier == nil ? 1 : 2
     }
 
-    static func scriptTurn(_ turn: SimulatedTurn) -> JSONValue {
-        var fields: [String: JSONValue] = [:]
-        switch turn.action {
-        case .call(let tool, let arguments):
-            fields["call"] = .string(tool)
-            fields["arguments"] = arguments
-        case .answer(let text):
-            fields["answer"] = .string(text)
-        }
-        if let tokens = turn.outputTokens { fields["output_tokens"] = .number(Double(tokens)) }
-        return .object(fields)
+    static func scriptTurn(_ turn: SimulatedTurn) -> SimulationScript.Turn {
+        let action: SimulationScript.Turn.Action =
+            switch turn.action {
+            case .call(let tool, let arguments): .call(tool: tool, arguments: arguments)
+            case .answer(let text): .answer(text)
+            }
+        return SimulationScript.Turn(action, thinkingTokens: max(0, turn.outputTokens ?? 0))
     }
 
     /// The hash of what a reply generated: its text and its tool calls (names and arguments).

@@ -39,6 +39,15 @@ public struct ChatStreamAccumulator: StreamAccumulator {
         {
             throw .serverError(body.error.message)
         }
+        return consume(chunk)
+    }
+
+    /// The terminal `[DONE]` arrived.
+    package mutating func complete() { isComplete = true }
+
+    /// Folds one decoded chunk (the in-process fleet hands chunks over without JSON); returns
+    /// true when it carried generated output.
+    package mutating func consume(_ chunk: OpenAIChat.Chunk) -> Bool {
         if let usage = chunk.usage { self.usage = UsageNormalization.openAIChat(usage) }
         var generated = false
         for choice in chunk.choices {

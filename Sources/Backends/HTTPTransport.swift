@@ -141,7 +141,7 @@ public struct HTTPTransport: Sendable {
         let started = result
         let (client, clock, prepared) = (self.client, self.clock, request)
         do {
-            return try await Self.race(
+            return try await CallRace.run(
                 firstOutputBy: timeouts.firstToken.map { sentAt.adding(nanoseconds: $0.nanoseconds) },
                 firstOutput: firstOutput, totalBy: timeouts.total.map { _ in totalDeadline }, clock: clock
             ) {
@@ -160,47 +160,6 @@ public struct HTTPTransport: Sendable {
         } catch {
             result.timing.end = clock.now()
             return Self.failed(result, Self.classify(error), "\(error)")
-        }
-    }
-
-    /// Set once the first generated output (or, unstreamed, the body) arrives.
-    final class FirstOutput: Sendable {
-        private let flag = Atomic<Bool>(false)
-        func arrived() { flag.store(true, ordering: .relaxed) }
-        var hasArrived: Bool { flag.load(ordering: .relaxed) }
-    }
-
-    enum CallTimeout: Error {
-        case firstToken, total
-    }
-
-    /// Runs `exchange`, failing with `CallTimeout.firstToken` if no output has arrived by
-    /// `firstOutputBy`, and with `.total` if it has not finished by `totalBy`.
-    static func race(
-        firstOutputBy: Int64?, firstOutput: FirstOutput, totalBy: Int64?, clock: any RunClock,
-        _ exchange: @Sendable @escaping () async throws -> ModelCallResult
-    ) async throws -> ModelCallResult {
-        if firstOutputBy == nil, totalBy == nil { return try await exchange() }
-        return try await withThrowingTaskGroup(of: ModelCallResult?.self) { group in
-            group.addTask { try await exchange() }
-            if let firstOutputBy {
-                group.addTask {
-                    try await clock.sleep(until: firstOutputBy)
-                    if !firstOutput.hasArrived { throw CallTimeout.firstToken }
-                    return nil
-                }
-            }
-            if let totalBy {
-                group.addTask {
-                    try await clock.sleep(until: totalBy)
-                    throw CallTimeout.total
-                }
-            }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let result = next { return result }
-            }
-            throw CancellationError()
         }
     }
 

@@ -65,11 +65,15 @@ public struct ChatCall: Sendable, Hashable {
     /// fleet honours it). Scripted workloads use it so token counts follow the script.
     public var exactOutputLength: Bool
     public var stream: Bool
+    /// What the simulated fleet should answer (model-driven agents' `simulate:`); set only on
+    /// calls to tiers the fleet serves.
+    public var simulation: SimulationScript?
 
     public init(
         model: String, messages: [ChatMessage], tools: [ToolDefinition] = [], maxTokens: Int? = nil,
-        exactOutputLength: Bool = false, stream: Bool = true
+        exactOutputLength: Bool = false, stream: Bool = true, simulation: SimulationScript? = nil
     ) {
+        self.simulation = simulation
         self.model = model
         self.messages = messages
         self.tools = tools

@@ -1,6 +1,6 @@
 import Foundation
 public import Traces
-import WireFormats
+package import WireFormats
 
 /// OpenAI's Chat Completions, Embeddings and rerank as served by vLLM, SGLang, llama.cpp,
 /// Ollama, TEI, hosted APIs and the simulated fleet.
@@ -41,15 +41,20 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
         tokenCounter = TokenCounter(transport: transport)
     }
 
-    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
-        let body = OpenAIChat.Request(
+    /// The Chat Completions request body for `call`.
+    package static func request(for call: ChatCall, options: Options) -> OpenAIChat.Request {
+        OpenAIChat.Request(
             model: call.model, messages: call.messages.map(Self.wire),
             tools: call.tools.isEmpty
                 ? nil : call.tools.map { OpenAIChat.Tool(name: $0.name, description: $0.description, parameters: $0.parameters) },
             maxTokens: options.useMaxCompletionTokens ? nil : call.maxTokens,
             maxCompletionTokens: options.useMaxCompletionTokens ? call.maxTokens : nil, stream: call.stream,
             streamOptions: call.stream ? .init(includeUsage: true) : nil,
-            ignoreEOS: call.exactOutputLength && options.sendIgnoreEOS ? true : nil)
+            ignoreEOS: call.exactOutputLength && options.sendIgnoreEOS ? true : nil, simulation: call.simulation)
+    }
+
+    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
+        let body = Self.request(for: call, options: options)
         var result: ModelCallResult
         if call.stream {
             result = await transport.postStream(

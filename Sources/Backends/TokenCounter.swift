@@ -53,6 +53,12 @@ public final class TokenCounter: Sendable {
             }
         }
         dialect.withLock { if $0 == .unknown { $0 = .none } }
+        return Self.estimate(for: call, output: output, outputToolCalls: outputToolCalls)
+    }
+
+    /// The four-characters-per-token estimate of a call's usage, marked estimated.
+    package static func estimate(for call: ChatCall, output: String, outputToolCalls: [ToolCall]) -> TokenUsage {
+        let generated = output + outputToolCalls.map { "\($0.name)\($0.arguments)" }.joined()
         return UsageNormalization.estimate(inputText: call.messages.map(\.content), outputText: generated)
     }
 

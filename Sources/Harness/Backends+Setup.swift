@@ -75,9 +75,16 @@ struct ResolvedBackends: Sendable {
         return headers
     }
 
-    /// Each tier's route over `client`.
-    func routes(for workload: Workload, client: HTTPClient, clock: any RunClock) -> ModelRoutes {
-        var backends: [String: (chat: any ChatBackend, embeddings: (any EmbeddingBackend)?, rerank: (any RerankBackend)?)] = [:]
+    /// The APIs one backend serves.
+    struct Endpoints: Sendable {
+        var chat: any ChatBackend
+        var embeddings: (any EmbeddingBackend)?
+        var rerank: (any RerankBackend)?
+    }
+
+    /// Every backend over HTTP through `client` (the fleet once it listens).
+    func httpEndpoints(client: HTTPClient, clock: any RunClock) -> [String: Endpoints] {
+        var endpoints: [String: Endpoints] = [:]
         for (name, spec) in specs {
             let transport = HTTPTransport(
                 baseURL: URL(string: spec.baseURL)!, client: client, headers: Self.headers(spec), clock: clock,
@@ -89,20 +96,23 @@ struct ResolvedBackends: Sendable {
                     options: .init(
                         sendIgnoreEOS: spec.ignoreEOS, useMaxCompletionTokens: spec.maxCompletionTokens,
                         rerankDialect: OpenAIBackend.RerankDialect(rawValue: spec.rerankDialect) ?? .jina))
-                backends[name] = (backend, backend, backend)
+                endpoints[name] = Endpoints(chat: backend, embeddings: backend, rerank: backend)
             case .openAIResponses:
-                backends[name] = (OpenAIResponsesBackend(transport: transport, providerName: spec.provider), nil, nil)
+                endpoints[name] = Endpoints(chat: OpenAIResponsesBackend(transport: transport, providerName: spec.provider))
             case .anthropic:
-                backends[name] = (
-                    AnthropicBackend(transport: transport, providerName: spec.provider, promptCaching: spec.promptCaching), nil,
-                    nil
-                )
+                endpoints[name] = Endpoints(
+                    chat: AnthropicBackend(transport: transport, providerName: spec.provider, promptCaching: spec.promptCaching))
             }
         }
+        return endpoints
+    }
+
+    /// Each tier's route to its backend's `endpoints`, with the backend's retry policy.
+    func routes(for workload: Workload, endpoints: [String: Endpoints]) -> ModelRoutes {
         var tiers: [String: TierRoute] = [:]
         for (tier, model) in workload.models {
             let name = workload.backendName(forTier: tier)
-            guard let backend = backends[name], let spec = specs[name] else { continue }
+            guard let backend = endpoints[name], let spec = specs[name] else { continue }
             tiers[tier] = TierRoute(
                 model: model, chat: backend.chat, embeddings: backend.embeddings, rerank: backend.rerank, retry: spec.retry,
                 isSimulatedFleet: name == "fleet", recoversTextToolCalls: spec.textToolCalls)

@@ -1,6 +1,7 @@
 import AgentLoop
 import AsyncHTTPClient
 import Backends
+import FleetBackend
 public import Foundation
 public import Logging
 import NIOCore
@@ -34,7 +35,14 @@ public struct RunArtifacts: Sendable, Hashable {
 }
 
 /// One benchmark run: the workload at each concurrency level, against the built-in simulated
-/// fleet (started in-process on a loopback port) or an OpenAI-compatible endpoint.
+/// fleet or the workload's backends.
+///
+/// In real time (the default) the fleet is started in-process on a loopback port and every
+/// model call is a real HTTP request. In virtual time the whole run (scheduler, agent loops,
+/// simulated tools, the fleet's engine) runs on a `VirtualClock`, with the fleet called
+/// in-process: no socket, no sleep, and the same seed gives the same traces byte for byte
+/// (pass an `identity` too). Only what runs in-process can run in virtual time; other
+/// workloads are refused with the reason.
 ///
 /// Writes `config.json` (the resolved workload, re-runnable as is), `prices.json` and
 /// `traces.jsonl` into the output directory. Each attempt is appended the moment it ends.
@@ -45,12 +53,39 @@ public struct BenchmarkRun: Sendable {
     public var outputDirectory: URL
     /// Overrides the workload's endpoint with a base URL (`…/v1`).
     public var endpointOverride: String?
+    public var timebase: Timebase
+    /// The run's id and wall-clock anchor; `nil`: a fresh id and now.
+    public var identity: RunIdentity?
     public var logger: Logger
 
-    public init(workload: Workload, outputDirectory: URL, endpointOverride: String? = nil, logger: Logger) {
+    /// Which clock the run lives on.
+    public enum Timebase: Sendable, Hashable {
+        /// `ContinuousRunClock`: real latency over real sockets.
+        case realTime
+        /// `VirtualClock`: simulated time, the fleet in-process.
+        case virtualTime
+    }
+
+    /// A run's id and the wall-clock time its clock's zero stands for.
+    public struct RunIdentity: Sendable, Hashable {
+        public var runID: String
+        public var startedAt: Date
+
+        public init(runID: String, startedAt: Date) {
+            self.runID = runID
+            self.startedAt = startedAt
+        }
+    }
+
+    public init(
+        workload: Workload, outputDirectory: URL, endpointOverride: String? = nil, timebase: Timebase = .realTime,
+        identity: RunIdentity? = nil, logger: Logger
+    ) {
         self.workload = workload
         self.outputDirectory = outputDirectory
         self.endpointOverride = endpointOverride
+        self.timebase = timebase
+        self.identity = identity
         self.logger = logger
     }
 
@@ -60,12 +95,13 @@ public struct BenchmarkRun: Sendable {
 
     public func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
         let workload = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: workload)
-        var backends = try ResolvedBackends.resolve(workload)
+        let backends = try ResolvedBackends.resolve(workload)
+        if timebase == .virtualTime { try VirtualTimeCheck.check(workload, backends: backends) }
         let artifacts = try prepareOutput(workload)
-        let clock = ContinuousRunClock()
         let run = RunRecord(
-            runID: artifacts.runID, startedAt: Date(), agentperfVersion: AgentPerfVersion.current, workload: workload.name,
-            seed: workload.seed, concurrencyLevels: workload.load.concurrency, target: backends.target)
+            runID: artifacts.runID, startedAt: identity?.startedAt ?? Date(), agentperfVersion: AgentPerfVersion.current,
+            workload: workload.name, seed: workload.seed, concurrencyLevels: workload.load.concurrency,
+            target: backends.target, clock: timebase == .virtualTime ? .virtual : .continuous)
         let writer: TraceWriter
         do { writer = try TraceWriter(creating: artifacts.traces, run: run) } catch { throw .traceWriteFailed(error) }
         let recorder = RunRecorder(writer: writer, progress: progress)
@@ -73,30 +109,9 @@ public struct BenchmarkRun: Sendable {
 
         let interrupted: Bool
         do {
-            interrupted = try await withThrowingTaskGroup(of: Void.self) { group in
-                var fleet: ServiceGroup?
-                if backends.usesFleet {
-                    let (services, port) = try await startFleet(in: &group)
-                    fleet = services
-                    backends.specs["fleet"]?.baseURL = "http://127.0.0.1:\(port)/v1"
-                }
-                let configuration = ResolvedBackends.clientConfiguration(workload, specs: backends.specs)
-                // On a failure, stop the fleet gracefully before the error unwinds the group (a
-                // cancelled server logs its shutdown as errors).
-                let outcome: Result<Bool, any Error>
-                do {
-                    outcome = .success(
-                        try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-                            try await runTools(
-                                workload, backends: backends, client: client, clock: clock, runID: artifacts.runID,
-                                recorder: recorder)
-                        })
-                } catch {
-                    outcome = .failure(error)
-                }
-                await fleet?.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return try outcome.get()
+            switch timebase {
+            case .realTime: interrupted = try await runInRealTime(workload, backends: backends, artifacts, recorder)
+            case .virtualTime: interrupted = try await runInVirtualTime(workload, backends: backends, artifacts, recorder)
             }
         } catch let error as HarnessError {
             await writer.close()
@@ -109,6 +124,61 @@ public struct BenchmarkRun: Sendable {
         var result = artifacts
         result.interrupted = interrupted
         return result
+    }
+
+    /// Real time: the fleet (if any tier uses it) on a loopback port, every call over HTTP.
+    private func runInRealTime(
+        _ workload: Workload, backends: ResolvedBackends, _ artifacts: RunArtifacts, _ recorder: RunRecorder
+    ) async throws -> Bool {
+        var backends = backends
+        let clock = ContinuousRunClock()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            var fleet: ServiceGroup?
+            if backends.usesFleet {
+                let (services, port) = try await startFleet(in: &group)
+                fleet = services
+                backends.specs["fleet"]?.baseURL = "http://127.0.0.1:\(port)/v1"
+            }
+            let configuration = ResolvedBackends.clientConfiguration(workload, specs: backends.specs)
+            // On a failure, stop the fleet gracefully before the error unwinds the group (a
+            // cancelled server logs its shutdown as errors).
+            let outcome: Result<Bool, any Error>
+            do {
+                outcome = .success(
+                    try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+                        let routes = backends.routes(
+                            for: workload, endpoints: backends.httpEndpoints(client: client, clock: clock))
+                        return try await runTools(
+                            workload, routes: routes, client: client, clock: clock, runID: artifacts.runID, recorder: recorder)
+                    })
+            } catch {
+                outcome = .failure(error)
+            }
+            await fleet?.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try outcome.get()
+        }
+    }
+
+    /// Virtual time: everything on one `VirtualClock`, the fleet called in-process.
+    private func runInVirtualTime(
+        _ workload: Workload, backends: ResolvedBackends, _ artifacts: RunArtifacts, _ recorder: RunRecorder
+    ) async throws -> Bool {
+        try await VirtualTime.run { clock async throws -> Bool in
+            let service = try FleetService(configuration: workload.fleet, clock: clock)
+            let fleet = InProcessFleetBackend(service: service, clock: clock)
+            let routes = backends.routes(
+                for: workload, endpoints: ["fleet": .init(chat: fleet, embeddings: fleet, rerank: fleet)])
+            return try await withThrowingTaskGroup(of: Bool?.self) { group in
+                group.addTask {
+                    await service.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await runTools(
+                    workload, routes: routes, client: nil, clock: clock, runID: artifacts.runID, recorder: recorder)
+            }
+        }
     }
 
     /// Starts the simulated fleet in a service group run by a child task; returns the group
@@ -131,10 +201,9 @@ public struct BenchmarkRun: Sendable {
 
     /// Sets up the tool services over the run's routes, then runs the levels with them.
     private func runTools(
-        _ workload: Workload, backends: ResolvedBackends, client: HTTPClient, clock: any RunClock, runID: String,
+        _ workload: Workload, routes: ModelRoutes, client: HTTPClient?, clock: any RunClock, runID: String,
         recorder: RunRecorder
     ) async throws -> Bool {
-        let routes = backends.routes(for: workload, client: client, clock: clock)
         let embedders = routes.tiers.compactMapValues { route in
             route.embeddings.map { Embedder(model: route.model, backend: $0) }
         }
@@ -153,52 +222,6 @@ public struct BenchmarkRun: Sendable {
         } catch let error as ToolServiceError {
             throw HarnessError.toolsFailed(error.description)
         }
-    }
-
-    private func runLevels(
-        _ workload: Workload, routes: ModelRoutes, client: HTTPClient, services: RunToolServices, clock: any RunClock,
-        runID: String, recorder: RunRecorder
-    ) async throws -> Bool {
-        let loop = AttemptRunner(
-            workload: workload, routes: routes,
-            tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock)
-        let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
-        let plans = LevelPlan.plans(for: workload.load)
-        let writeFailure = WriteFailure()
-        for (index, level) in plans.enumerated() {
-            if Task.isCancelled { return true }
-            var announcement = LevelAnnouncement(
-                concurrency: level.concurrency, index: index, count: plans.count, warmupSeconds: nil,
-                warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
-            switch level.length {
-            case .duration(let d): announcement.measuredSeconds = d.seconds
-            case .attempts(let n): announcement.measuredAttempts = n
-            }
-            switch level.warmup {
-            case .none: break
-            case .duration(let d): announcement.warmupSeconds = d.seconds
-            case .attempts(let n): announcement.warmupAttempts = n
-            }
-            await recorder.announce(.levelStarted(announcement))
-            let outcome = await scheduler.run(level, runID: runID) { plan in
-                guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
-                do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
-                    await writeFailure.set(error)
-                    return nil
-                }
-                return plan.isWarmup ? nil : record.end
-            }
-            if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
-            do throws(TraceError) {
-                try await recorder.record(
-                    WindowRecord(
-                        runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
-                        start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
-                        interrupted: outcome.interrupted))
-            } catch { throw HarnessError.traceWriteFailed(error) }
-            if outcome.interrupted { return true }
-        }
-        return false
     }
 
     // MARK: Setup
@@ -220,22 +243,6 @@ public struct BenchmarkRun: Sendable {
             directory: outputDirectory, traces: outputDirectory.appendingPathComponent(Self.tracesFileName),
             config: outputDirectory.appendingPathComponent(Self.configFileName),
             prices: outputDirectory.appendingPathComponent(Self.pricesFileName),
-            runID: "run-\(stamp)-\(UInt32.random(in: 0...UInt32.max) % 0xFFFF)", interrupted: false)
+            runID: identity?.runID ?? "run-\(stamp)-\(UInt32.random(in: 0...UInt32.max) % 0xFFFF)", interrupted: false)
     }
-
-    static func widestFanout(_ steps: [StepSpec]) -> Int {
-        steps.map { step in
-            switch step {
-            case .fanout(let block): block.agents * widestFanout(block.agent.steps)
-            case .repeatBlock(let block): widestFanout(block.steps)
-            default: 1
-            }
-        }.max() ?? 1
-    }
-}
-
-/// The first trace-write failure seen by any worker.
-private actor WriteFailure {
-    private(set) var error: TraceError?
-    func set(_ error: TraceError) { if self.error == nil { self.error = error } }
 }

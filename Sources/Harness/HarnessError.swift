@@ -9,6 +9,7 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
         case toolsFailed(String)
         case invalidEndpoint(String)
         case fleetFailed(String)
+        case notInVirtualTime(String)
     }
     private let code: Code
 
@@ -23,11 +24,13 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
     public static func toolsFailed(_ reason: String) -> HarnessError { HarnessError(code: .toolsFailed(reason)) }
     public static func invalidEndpoint(_ url: String) -> HarnessError { HarnessError(code: .invalidEndpoint(url)) }
     public static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
+    /// The workload uses something real (a server, a process) that a virtual clock cannot time.
+    public static func notInVirtualTime(_ reason: String) -> HarnessError { HarnessError(code: .notInVirtualTime(reason)) }
 
     /// True when the user can fix it by changing the input (exit code 2).
     public var isBadInput: Bool {
         switch code {
-        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed: true
+        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime: true
         case .traceWriteFailed, .fleetFailed: false
         }
     }
@@ -41,6 +44,7 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
         case .toolsFailed(let reason): "cannot set up the workload's tools: \(reason)"
         case .invalidEndpoint(let url): "\"\(url)\" is not an http(s) base URL like http://127.0.0.1:8000/v1"
         case .fleetFailed(let reason): "the simulated fleet failed: \(reason)"
+        case .notInVirtualTime(let reason): "this workload cannot run in virtual time: \(reason)"
         }
     }
 }

@@ -35,9 +35,9 @@ public struct FleetServer: Service {
     }
 
     public func run() async throws {
-        let fleet = try ClockedFleet(configuration: configuration, clock: ContinuousRunClock())
+        let service = try FleetService(configuration: configuration, clock: ContinuousRunClock())
         let router = Router()
-        FleetRoutes(fleet: fleet, faults: configuration.faults.map(FaultInjector.init)).register(on: router)
+        FleetRoutes(service: service).register(on: router)
         let port = self.port
         let onListening = self.onListening
         let app = Application(
@@ -46,7 +46,7 @@ public struct FleetServer: Service {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await fleet.run() }
+            group.addTask { await service.run() }
             group.addTask { try await app.run() }
             // The app returns on graceful shutdown; then stop the replica loops.
             try await group.next()

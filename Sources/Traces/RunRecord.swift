@@ -17,11 +17,15 @@ public struct RunRecord: Sendable, Hashable {
     public var concurrencyLevels: [Int]
     /// Where the model calls went: `simulated fleet (in-process)` or a base URL.
     public var target: String?
+    /// The clock the run's timestamps come from; `nil` for imported traces and older runs (real
+    /// time).
+    public var clock: TraceClock?
 
     public init(
         runID: String, startedAt: Date, agentperfVersion: String, workload: String, seed: UInt64? = nil,
-        concurrencyLevels: [Int] = [], target: String? = nil
+        concurrencyLevels: [Int] = [], target: String? = nil, clock: TraceClock? = nil
     ) {
+        self.clock = clock
         self.runID = runID
         self.startedAt = startedAt
         self.agentperfVersion = agentperfVersion
@@ -36,7 +40,7 @@ extension RunRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case record, schemaVersion = "schema_version", runID = "run_id", startedAt = "started_at"
         case agentperfVersion = "agentperf_version", workload, seed, concurrencyLevels = "concurrency_levels"
-        case target
+        case target, clock
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +59,7 @@ extension RunRecord: Codable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         concurrencyLevels = try c.decodeIfPresent([Int].self, forKey: .concurrencyLevels) ?? []
         target = try c.decodeIfPresent(String.self, forKey: .target)
+        clock = try c.decodeIfPresent(TraceClock.self, forKey: .clock)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,7 +73,16 @@ extension RunRecord: Codable {
         try c.encodeIfPresent(seed, forKey: .seed)
         try c.encode(concurrencyLevels, forKey: .concurrencyLevels)
         try c.encodeIfPresent(target, forKey: .target)
+        try c.encodeIfPresent(clock, forKey: .clock)
     }
+}
+
+/// Which clock a run's timestamps come from.
+public enum TraceClock: String, Sendable, Hashable, Codable {
+    /// Real time: a monotonic clock, real sockets, real latency.
+    case continuous
+    /// Simulated time (`agentperf` in virtual time): every figure is the simulator's.
+    case virtual
 }
 
 /// ISO 8601 with milliseconds, UTC.

@@ -104,12 +104,15 @@ public enum OpenAIChat {
         public var temperature: Double?
         /// vLLM's extension: generate exactly `max_tokens`, ignoring end-of-sequence.
         public var ignoreEOS: Bool?
+        /// AgentPerf's extension for the simulated fleet only (`agentperf_simulate`).
+        public var simulation: SimulationScript?
 
         public init(
             model: String, messages: [Message], tools: [Tool]? = nil, toolChoice: JSONValue? = nil, maxTokens: Int? = nil,
             maxCompletionTokens: Int? = nil, stream: Bool? = nil, streamOptions: StreamOptions? = nil,
-            temperature: Double? = nil, ignoreEOS: Bool? = nil
+            temperature: Double? = nil, ignoreEOS: Bool? = nil, simulation: SimulationScript? = nil
         ) {
+            self.simulation = simulation
             self.model = model
             self.messages = messages
             self.tools = tools
@@ -126,6 +129,7 @@ public enum OpenAIChat {
             case model, messages, tools, toolChoice = "tool_choice"
             case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens"
             case stream, streamOptions = "stream_options", temperature, ignoreEOS = "ignore_eos"
+            case simulation = "agentperf_simulate"
         }
 
         /// The output limit the client asked for, whichever field it used.

@@ -1,27 +1,70 @@
-import Foundation
-
-/// How a model-driven agent tells the built-in simulated fleet what to answer.
+/// What the built-in simulated fleet answers in place of a model, turn by turn: the `simulate:`
+/// script of a model-driven task.
 ///
-/// The fleet has no model; to exercise the model-driven loop end to end it follows a script of
-/// turns the workload gives (`simulate:`), carried in the system prompt between two markers.
-/// Turn *i* answers the request whose conversation holds *i* assistant messages:
-/// `{"call": TOOL, "arguments": {...}}` is a tool call, `{"answer": TEXT}` a final answer,
-/// either with an optional `"output_tokens"` of extra generated text before it. Real backends
-/// never see the markers: the agent loop adds them only for tiers served by the fleet.
-public enum SimulationScript {
-    public static let open = "<agentperf-simulate>"
-    public static let close = "</agentperf-simulate>"
+/// The fleet has no model; to exercise model-driven agents end to end it follows the script the
+/// request carries. Turn *i* answers the request whose conversation holds *i* assistant
+/// messages: a tool call or a final answer, after `thinkingTokens` generated words. Past the
+/// script's end the fleet answers "Done.".
+///
+/// On HTTP the script rides in the chat request body as the extension field
+/// `agentperf_simulate`, a list of turns `{"call": TOOL, "arguments": {...}, "output_tokens": N}`
+/// or `{"answer": TEXT, "output_tokens": N}` (docs/BACKENDS.md). The in-process backend hands
+/// it over as this value. Real servers never see it: the agent loop sets it only on calls to
+/// tiers the fleet serves.
+public struct SimulationScript: Sendable, Hashable {
+    public var turns: [Turn]
 
-    /// The marker text to append to a system prompt.
-    public static func marker(_ turns: [JSONValue]) -> String {
-        "\n\(open)\(JSONValue.array(turns).jsonText)\(close)"
+    public init(turns: [Turn]) { self.turns = turns }
+
+    public struct Turn: Sendable, Hashable {
+        public enum Action: Sendable, Hashable {
+            case call(tool: String, arguments: JSONValue)
+            case answer(String)
+        }
+
+        public var action: Action
+        /// Words the simulated model generates before acting (so that turns cost something).
+        public var thinkingTokens: Int
+
+        public init(_ action: Action, thinkingTokens: Int = 0) {
+            self.action = action
+            self.thinkingTokens = thinkingTokens
+        }
+    }
+}
+
+extension SimulationScript: Codable {
+    public init(from decoder: any Decoder) throws {
+        turns = try [Turn](from: decoder)
     }
 
-    /// The turns in `text`, or `nil` when it carries no script.
-    public static func turns(in text: String) -> [JSONValue]? {
-        guard let start = text.range(of: open), let end = text.range(of: close, range: start.upperBound..<text.endIndex),
-            case .array(let turns)? = JSONValue(parsing: String(text[start.upperBound..<end.lowerBound]))
-        else { return nil }
-        return turns
+    public func encode(to encoder: any Encoder) throws {
+        try turns.encode(to: encoder)
+    }
+}
+
+extension SimulationScript.Turn: Codable {
+    enum CodingKeys: String, CodingKey { case call, arguments, answer, outputTokens = "output_tokens" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        thinkingTokens = max(0, try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0)
+        if let tool = try c.decodeIfPresent(String.self, forKey: .call) {
+            action = .call(tool: tool, arguments: try c.decodeIfPresent(JSONValue.self, forKey: .arguments) ?? [:])
+        } else {
+            action = .answer(try c.decodeIfPresent(String.self, forKey: .answer) ?? "Done.")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch action {
+        case .call(let tool, let arguments):
+            try c.encode(tool, forKey: .call)
+            try c.encode(arguments, forKey: .arguments)
+        case .answer(let text):
+            try c.encode(text, forKey: .answer)
+        }
+        if thinkingTokens > 0 { try c.encode(thinkingTokens, forKey: .outputTokens) }
     }
 }

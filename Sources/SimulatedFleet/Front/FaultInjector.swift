@@ -1,4 +1,3 @@
-import SimulatedFleet
 import Synchronization
 
 /// Numbers chat completions in arrival order and says which fault, if any, each one gets.

@@ -1,10 +1,8 @@
-import Foundation
-import SimulatedFleet
 import WireFormats
 
 /// What the simulated model says on one turn of a model-driven agent: a tool call or a final
-/// answer from the script in the system prompt (`SimulationScript`), preceded by `thinking`
-/// generated words. Without a script the fleet generates words as before.
+/// answer from the request's script (`SimulationScript`), preceded by `thinking` generated
+/// words. Without a script the fleet generates words.
 struct ScriptedTurn: Sendable, Hashable {
     enum Payload: Sendable, Hashable {
         case call(id: String, name: String, arguments: String)
@@ -15,24 +13,22 @@ struct ScriptedTurn: Sendable, Hashable {
     /// Generated words before the payload.
     var thinking: Int
 
-    /// The turn for a conversation: turn *i* answers the request with *i* assistant messages.
-    /// Past the script's end the model answers "Done.".
-    static func turn(for messages: [OpenAIChat.Message], prompt: [UInt32]) -> ScriptedTurn? {
-        guard let system = messages.first(where: { $0.role == "system" })?.content,
-            let turns = SimulationScript.turns(in: system)
-        else { return nil }
+    /// The turn of `script` for a conversation: turn *i* answers the request with *i* assistant
+    /// messages. Past the script's end the model answers "Done.".
+    static func turn(of script: SimulationScript?, for messages: [OpenAIChat.Message], prompt: [UInt32]) -> ScriptedTurn? {
+        guard let turns = script?.turns else { return nil }
         let index = messages.filter { $0.role == "assistant" }.count
         guard index < turns.count else { return ScriptedTurn(payload: .answer("Done."), thinking: 0) }
         let turn = turns[index]
-        let thinking = max(0, Int(turn["output_tokens"]?.numberValue ?? 0))
-        if let name = turn["call"]?.stringValue {
+        switch turn.action {
+        case .call(let name, let arguments):
             // Deterministic ids: the same conversation gets the same call id.
             let id =
                 "call_" + String(prompt.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }, radix: 16)
-            return ScriptedTurn(
-                payload: .call(id: id, name: name, arguments: (turn["arguments"] ?? [:]).jsonText), thinking: thinking)
+            return ScriptedTurn(payload: .call(id: id, name: name, arguments: arguments.jsonText), thinking: turn.thinkingTokens)
+        case .answer(let text):
+            return ScriptedTurn(payload: .answer(text), thinking: turn.thinkingTokens)
         }
-        return ScriptedTurn(payload: .answer(turn["answer"]?.stringValue ?? "Done."), thinking: thinking)
     }
 
     /// Tokens the payload takes (at least 1).

@@ -1,0 +1,74 @@
+import AgentLoop
+import AsyncHTTPClient
+import Recorder
+import Scheduler
+import SpecDecoding
+import Timekeeping
+import ToolServices
+import Tools
+import Traces
+import Workload
+
+extension BenchmarkRun {
+    func runLevels(
+        _ workload: Workload, routes: ModelRoutes, client: HTTPClient?, services: RunToolServices, clock: any RunClock,
+        runID: String, recorder: RunRecorder
+    ) async throws -> Bool {
+        let loop = AttemptRunner(
+            workload: workload, routes: routes,
+            tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock)
+        let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
+        let plans = LevelPlan.plans(for: workload.load)
+        let writeFailure = WriteFailure()
+        for (index, level) in plans.enumerated() {
+            if Task.isCancelled { return true }
+            var announcement = LevelAnnouncement(
+                concurrency: level.concurrency, index: index, count: plans.count, warmupSeconds: nil,
+                warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
+            switch level.length {
+            case .duration(let d): announcement.measuredSeconds = d.seconds
+            case .attempts(let n): announcement.measuredAttempts = n
+            }
+            switch level.warmup {
+            case .none: break
+            case .duration(let d): announcement.warmupSeconds = d.seconds
+            case .attempts(let n): announcement.warmupAttempts = n
+            }
+            await recorder.announce(.levelStarted(announcement))
+            let outcome = await scheduler.run(level, runID: runID) { plan in
+                guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
+                do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
+                    await writeFailure.set(error)
+                    return nil
+                }
+                return plan.isWarmup ? nil : record.end
+            }
+            if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
+            do throws(TraceError) {
+                try await recorder.record(
+                    WindowRecord(
+                        runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
+                        start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
+                        interrupted: outcome.interrupted))
+            } catch { throw HarnessError.traceWriteFailed(error) }
+            if outcome.interrupted { return true }
+        }
+        return false
+    }
+
+    static func widestFanout(_ steps: [StepSpec]) -> Int {
+        steps.map { step in
+            switch step {
+            case .fanout(let block): block.agents * widestFanout(block.agent.steps)
+            case .repeatBlock(let block): widestFanout(block.steps)
+            default: 1
+            }
+        }.max() ?? 1
+    }
+}
+
+/// The first trace-write failure seen by any worker.
+private actor WriteFailure {
+    private(set) var error: TraceError?
+    func set(_ error: TraceError) { if self.error == nil { self.error = error } }
+}
