@@ -52,6 +52,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run the simulated fleet with zero latency: measures the harness's own ceiling.")
     var zeroLatency = false
 
+    @Flag(
+        help: """
+            Run in virtual time: the fleet in-process and every wait simulated, so a run takes only \
+            the time its computation does and the same seed gives the same traces. Built-in fleet \
+            and simulated tools only.
+            """)
+    var virtualTime = false
+
     @Flag(help: "Do not print progress.")
     var quiet = false
 
@@ -63,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical")
         }
         if duration != nil, attempts != nil { throw ValidationError("give --duration or --attempts, not both") }
+        if virtualTime, endpoint != nil { throw ValidationError("--virtual-time runs the built-in fleet; drop --endpoint") }
         if let attempts, attempts < 1 { throw ValidationError("--attempts: expected at least 1") }
         if let duration, DurationSpec(parsing: duration) == nil {
             throw ValidationError("--duration: expected a duration with a unit, like 30s")
@@ -91,7 +100,9 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Self.makeLogger(level: logLevel)
 
         let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
-        let benchmark = BenchmarkRun(workload: workload, outputDirectory: directory, endpointOverride: endpoint, logger: logger)
+        let benchmark = BenchmarkRun(
+            workload: workload, outputDirectory: directory, endpointOverride: endpoint,
+            timebase: virtualTime ? .virtualTime : .realTime, logger: logger)
         let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
         if !quiet {
             Terminal.err(
