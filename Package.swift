@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -50,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "Scheduler",
-            dependencies: ["Workload", "AgentLoop", "Recorder", "Traces", "Timekeeping"]
+            dependencies: ["Workload", "AgentLoop", "Traces", "Timekeeping", "SpecDecoding"]
         ),
         .target(
             name: "AgentLoop",
@@ -102,7 +103,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Timekeeping"]),
+        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping"]),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
             name: "Importers",
@@ -115,8 +116,7 @@ let package = Package(
 
         // MARK: Wire formats and the simulated fleet
         .target(
-            name: "WireFormats",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+            name: "WireFormats"
         ),
         .target(
             name: "SimulatedFleet",
@@ -133,6 +133,7 @@ let package = Package(
             name: "SimulatedFleetServer",
             dependencies: [
                 "SimulatedFleet", "WireFormats", "Timekeeping",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,6 +147,7 @@ let package = Package(
                 "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces", "Pricing",
                 "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping", "FleetBackend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -167,6 +169,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -175,11 +179,11 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
-        .testTarget(name: "TracesTests", dependencies: ["Timekeeping", "Traces", "TestSupport"]),
-        .testTarget(name: "PricingTests", dependencies: ["Timekeeping", "Pricing", "Traces"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(
             name: "WorkloadTests", dependencies: ["Timekeeping", "Workload", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
-        .testTarget(name: "WireFormatsTests", dependencies: ["Timekeeping", "WireFormats", "TestSupport"]),
+        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
         .testTarget(
             name: "BackendsTests",
             dependencies: [
@@ -189,12 +193,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SimulatedFleetTests", dependencies: ["Timekeeping", "SimulatedFleet"]),
-        .testTarget(name: "AgentMetricsTests", dependencies: ["Timekeeping", "AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet", "SpecDecoding"]),
+        .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
             name: "ImportersTests",
             dependencies: [
-                "Timekeeping",
                 "Importers", "Traces", "Pricing", "AgentMetrics", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
@@ -202,15 +205,14 @@ let package = Package(
         .testTarget(
             name: "ToolServicesTests",
             dependencies: [
-                "Timekeeping",
-                "ToolServices", "Tools", "Workload", "Backends", "WireFormats", "TestSupport",
+                "ToolServices", "Workload", "WireFormats", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentLoopTests", dependencies: ["Timekeeping", "AgentLoop", "Backends", "WireFormats"]),
+        .testTarget(name: "AgentLoopTests", dependencies: ["AgentLoop", "Backends", "WireFormats"]),
         .testTarget(
             name: "GradersTests",
-            dependencies: ["Timekeeping", "Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
+            dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),
         .testTarget(
             name: "ToolsTests",
             dependencies: [
@@ -219,7 +221,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["Timekeeping", "agentperf", "Traces", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
