@@ -95,10 +95,12 @@ struct AttemptLifecycle: Sendable {
     /// The record's identity fields, outcome `error` until `finish` says otherwise.
     private func baseRecord(_ plan: AttemptPlan, end: Int64) -> AttemptRecord {
         let task = workload.tasks[plan.taskIndex]
-        return AttemptRecord(
+        var record = AttemptRecord(
             runID: plan.runID, attemptID: plan.attemptID, task: task.name, agentName: task.agentName,
             concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
             outcome: .error, scheduled: plan.scheduled, end: end, stepCount: 0)
+        record.level = plan.level
+        return record
     }
 
     /// A fresh temporary directory for one attempt, holding a copy of `workspace`'s contents.

@@ -8,6 +8,8 @@ public struct AttemptPlan: Sendable, Hashable {
     public var taskIndex: Int
     /// Issue order within the level, from 0; seeds the attempt's draws.
     public var sequence: Int
+    /// The load level the attempt belongs to.
+    public var level: LevelID?
     public var concurrency: Int?
     public var worker: Int?
     public var isWarmup: Bool
@@ -15,13 +17,15 @@ public struct AttemptPlan: Sendable, Hashable {
     public var scheduled: Int64
 
     public init(
-        runID: String, attemptID: String, taskIndex: Int, sequence: Int, concurrency: Int? = nil, worker: Int? = nil,
+        runID: String, attemptID: String, level: LevelID? = nil, taskIndex: Int, sequence: Int, concurrency: Int? = nil,
+        worker: Int? = nil,
         isWarmup: Bool = false, scheduled: Int64
     ) {
         self.runID = runID
         self.attemptID = attemptID
         self.taskIndex = taskIndex
         self.sequence = sequence
+        self.level = level ?? concurrency.map(LevelID.concurrency)
         self.concurrency = concurrency
         self.worker = worker
         self.isWarmup = isWarmup

@@ -84,7 +84,9 @@ public struct CostSummary: Sendable, Hashable, Codable {
 
 /// Every figure AgentPerf reports for one concurrency level (docs/METRICS.md defines each).
 public struct LevelSummary: Sendable, Hashable, Codable {
-    /// `nil` for traces without concurrency levels (imported ones): one group over everything.
+    /// `nil` for traces without levels (imported ones): one group over everything.
+    public var level: LevelID?
+    /// Agents of a closed-loop level.
     public var concurrency: Int?
     public var interrupted: Bool
     /// Measurement window length in seconds.
@@ -123,7 +125,7 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var tasks: [String: TaskOutcomes] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
+        case level, concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
         case taskLatency = "task_latency", taskLatencyErrorAdjusted = "task_latency_error_adjusted"
         case qualityConditionedLatency = "quality_conditioned_latency", steps, cost, tokens, ttft, itl, queue
         case achievedConcurrency = "achieved_concurrency", breakdown = "latency_breakdown"

@@ -37,15 +37,15 @@ public struct RunSummary: Sendable, Hashable, Codable {
 
     /// Computes every figure from a trace log and a price table.
     public static func compute(from log: TraceLog, prices: PriceTable) -> RunSummary {
-        var groups: [(Int?, [LoggedAttempt], WindowRecord?)] = []
+        var groups: [(LevelID?, [LoggedAttempt], WindowRecord?)] = []
         if log.windows.isEmpty {
             groups = [(nil, log.attempts, nil)]
         } else {
             for window in log.windows {
-                groups.append((window.concurrency, log.attempts.filter { $0.record.concurrency == window.concurrency }, window))
+                groups.append((window.level, log.attempts.filter { $0.record.level == window.level }, window))
             }
         }
-        let levels = groups.map { LevelCalculator(concurrency: $0.0, attempts: $0.1, window: $0.2, prices: prices).summary() }
+        let levels = groups.map { LevelCalculator(level: $0.0, attempts: $0.1, window: $0.2, prices: prices).summary() }
         return RunSummary(
             runID: log.run?.runID, workload: log.run?.workload, target: log.run?.target,
             startedAt: log.run.map { $0.startedAt.formatted(.iso8601) }, agentperfVersion: log.run?.agentperfVersion,
@@ -95,7 +95,7 @@ private func zip(_ a: Double?, _ b: Double?) -> (Double, Double)? {
 
 /// Computes one level's figures.
 struct LevelCalculator {
-    let concurrency: Int?
+    let level: LevelID?
     let attempts: [LoggedAttempt]
     let window: WindowRecord?
     let prices: PriceTable
@@ -201,7 +201,7 @@ struct LevelCalculator {
         let perAttempt = counts.total > 0 ? 1 / Double(counts.total) : 0
         let share = breakdown.total > 0 ? 1 / breakdown.total : 0
         return LevelSummary(
-            concurrency: concurrency, interrupted: window?.interrupted ?? false, windowSeconds: windowSeconds,
+            level: level, concurrency: level?.concurrency, interrupted: window?.interrupted ?? false, windowSeconds: windowSeconds,
             attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total - counts.ungraded),
             taskLatency: latency.summary, taskLatencyErrorAdjusted: errorAdjusted.summary,
             qualityConditionedLatency: passedLatency.summary, steps: steps, cost: cost, tokens: tokens,

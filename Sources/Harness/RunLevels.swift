@@ -23,7 +23,7 @@ extension BenchmarkRun {
         for (index, level) in plans.enumerated() {
             if Task.isCancelled { return true }
             var announcement = LevelAnnouncement(
-                concurrency: level.concurrency, index: index, count: plans.count, warmupSeconds: nil,
+                level: level.id, index: index, count: plans.count, warmupSeconds: nil,
                 warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
             switch level.length {
             case .duration(let d): announcement.measuredSeconds = d.seconds
@@ -47,7 +47,7 @@ extension BenchmarkRun {
             do throws(TraceError) {
                 try await recorder.record(
                     WindowRecord(
-                        runID: runID, concurrency: level.concurrency, levelStart: outcome.levelStart,
+                        runID: runID, level: level.id, levelStart: outcome.levelStart,
                         start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
                         interrupted: outcome.interrupted))
             } catch { throw HarnessError.traceWriteFailed(error) }

@@ -2,18 +2,18 @@ public import Traces
 
 /// Something the run reports while it goes, for live displays.
 public enum ProgressEvent: Sendable, Hashable {
-    /// A concurrency level began (`index` of `count`, from 0): its warm-up, then a measured
+    /// A load level began (`index` of `count`, from 0): its warm-up, then a measured
     /// duration or number of attempts.
     case levelStarted(LevelAnnouncement)
     /// An attempt finished and was written to the trace.
     case attemptRecorded(AttemptSummary)
     /// A level finished; its window was written.
-    case levelFinished(concurrency: Int, interrupted: Bool)
+    case levelFinished(level: LevelID, interrupted: Bool)
 }
 
 /// What a level is about to do.
 public struct LevelAnnouncement: Sendable, Hashable {
-    public var concurrency: Int
+    public var level: LevelID
     public var index: Int
     public var count: Int
     public var warmupSeconds: Double?
@@ -22,10 +22,10 @@ public struct LevelAnnouncement: Sendable, Hashable {
     public var measuredAttempts: Int?
 
     public init(
-        concurrency: Int, index: Int, count: Int, warmupSeconds: Double?, warmupAttempts: Int?, measuredSeconds: Double?,
+        level: LevelID, index: Int, count: Int, warmupSeconds: Double?, warmupAttempts: Int?, measuredSeconds: Double?,
         measuredAttempts: Int?
     ) {
-        self.concurrency = concurrency
+        self.level = level
         self.index = index
         self.count = count
         self.warmupSeconds = warmupSeconds
@@ -37,15 +37,15 @@ public struct LevelAnnouncement: Sendable, Hashable {
 
 /// The parts of a finished attempt a progress display needs.
 public struct AttemptSummary: Sendable, Hashable {
-    public var concurrency: Int
+    public var level: LevelID?
     public var isWarmup: Bool
     public var outcome: Outcome
     public var steps: Int
     /// Task latency in seconds.
     public var latency: Double
 
-    public init(concurrency: Int, isWarmup: Bool, outcome: Outcome, steps: Int, latency: Double) {
-        self.concurrency = concurrency
+    public init(level: LevelID?, isWarmup: Bool, outcome: Outcome, steps: Int, latency: Double) {
+        self.level = level
         self.isWarmup = isWarmup
         self.outcome = outcome
         self.steps = steps
@@ -72,14 +72,14 @@ public actor RunRecorder {
         progress?.yield(
             .attemptRecorded(
                 AttemptSummary(
-                    concurrency: attempt.concurrency ?? 0, isWarmup: attempt.isWarmup, outcome: attempt.outcome,
+                    level: attempt.level, isWarmup: attempt.isWarmup, outcome: attempt.outcome,
                     steps: steps.count, latency: Double(attempt.latency ?? 0) / 1e9)))
     }
 
     /// Appends a level's measurement window.
     public func record(_ window: WindowRecord) async throws(TraceError) {
         try await writer.append(window: window)
-        progress?.yield(.levelFinished(concurrency: window.concurrency, interrupted: window.interrupted))
+        progress?.yield(.levelFinished(level: window.level, interrupted: window.interrupted))
     }
 
     /// Passes an event to the display.

@@ -7,7 +7,7 @@ import Traces
 /// caller decides how often to draw it and where (a rewritten line on a terminal, a line every
 /// few seconds otherwise).
 public struct ProgressDisplay: Sendable {
-    private var concurrency: Int?
+    private var level: LevelID?
     private var levelIndex = 0
     private var levelCount = 0
     private var plannedSeconds: Double?
@@ -26,7 +26,7 @@ public struct ProgressDisplay: Sendable {
         switch event {
         case .levelStarted(let level):
             self = ProgressDisplay()
-            concurrency = level.concurrency
+            self.level = level.level
             levelIndex = level.index
             levelCount = level.count
             plannedSeconds = level.measuredSeconds.map { $0 + (level.warmupSeconds ?? 0) }
@@ -38,7 +38,7 @@ public struct ProgressDisplay: Sendable {
             let measured =
                 level.measuredSeconds.map { "\(Format.seconds($0)) measured" }
                 ?? level.measuredAttempts.map { "\($0) measured attempts" } ?? ""
-            return "level \(level.index + 1)/\(level.count): concurrency \(level.concurrency), \(warmup)\(measured)"
+            return "level \(level.index + 1)/\(level.count): \(Self.describe(level.level)), \(warmup)\(measured)"
         case .attemptRecorded(let attempt):
             steps += attempt.steps
             if attempt.isWarmup {
@@ -49,9 +49,9 @@ public struct ProgressDisplay: Sendable {
                 if attempt.outcome == .error || attempt.outcome == .timeout { problems += 1 }
             }
             return nil
-        case .levelFinished(let concurrency, let interrupted):
+        case .levelFinished(let level, let interrupted):
             let elapsed = levelStartedAt.map { (now - $0).seconds } ?? 0
-            return "level \(levelIndex + 1)/\(levelCount) done: concurrency \(concurrency), \(measured) measured attempts"
+            return "level \(levelIndex + 1)/\(levelCount) done: \(Self.describe(level)), \(measured) measured attempts"
                 + " (\(passed) passed, \(problems) errors or timeouts) in \(Format.seconds(elapsed))"
                 + (interrupted ? " — interrupted" : "")
         }
@@ -59,14 +59,21 @@ public struct ProgressDisplay: Sendable {
 
     /// The current status, one line.
     public func statusLine(at now: ContinuousClock.Instant = .now) -> String? {
-        guard let concurrency, let start = levelStartedAt else { return nil }
+        guard let level, let start = levelStartedAt else { return nil }
         let elapsed = (now - start).seconds
-        var line = "c=\(concurrency) [\(levelIndex + 1)/\(levelCount)] \(Format.seconds(elapsed))"
+        var line = "\(level.label) [\(levelIndex + 1)/\(levelCount)] \(Format.seconds(elapsed))"
         if let plannedSeconds { line += " of \(Format.seconds(plannedSeconds)) + drain" }
         line += " · attempts \(measured)"
         if let plannedAttempts { line += "/\(plannedAttempts)" }
         if warmup > 0 { line += " + \(warmup) warm-up" }
         line += " · passed \(passed) · errors \(problems) · steps \(steps)"
         return line
+    }
+
+    /// `concurrency 16`, `rate 2.5/s`.
+    static func describe(_ level: LevelID) -> String {
+        if let concurrency = level.concurrency { return "concurrency \(concurrency)" }
+        if level.ratePerSecond != nil { return "rate \(level.label)" }
+        return "level \(level)"
     }
 }

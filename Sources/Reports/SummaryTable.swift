@@ -1,5 +1,6 @@
 public import AgentMetrics
 import Pricing
+import Traces
 
 /// The final table of a run: one row per figure, one column per concurrency level.
 ///
@@ -104,7 +105,7 @@ public enum SummaryTable {
 
     private static func layout(_ rows: [Row], levels: [LevelSummary]) -> String {
         let titles = levels.map { level in
-            (level.concurrency.map { "c=\($0)" } ?? "all") + (level.interrupted ? " (cut)" : "")
+            (level.level?.label ?? "all") + (level.interrupted ? " (cut)" : "")
         }
         var labelWidth = 0
         var widths = titles.map(\.count)

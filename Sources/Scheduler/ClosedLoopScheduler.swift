@@ -7,6 +7,8 @@ public import Workload
 /// One concurrency level to run.
 public struct LevelPlan: Sendable, Hashable {
     public var concurrency: Int
+    /// The level's id in traces and summaries (`c16`).
+    public var id: LevelID { .concurrency(concurrency) }
     public var length: LoadProfile.Length
     public var warmup: Warmup
 
@@ -84,7 +86,7 @@ public struct ClosedLoopScheduler: Sendable {
                     }
                     while !Task.isCancelled, let ticket = await dispenser.next() {
                         let plan = AttemptPlan(
-                            runID: runID, attemptID: "c\(level.concurrency)-\(ticket.sequence)",
+                            runID: runID, attemptID: "\(level.id)-\(ticket.sequence)", level: level.id,
                             taskIndex: self.pickTask(level: level.concurrency, sequence: ticket.sequence),
                             sequence: ticket.sequence, concurrency: level.concurrency, worker: worker,
                             isWarmup: ticket.isWarmup, scheduled: ticket.scheduled)

@@ -9,7 +9,9 @@ public struct AttemptRecord: Sendable, Hashable {
     public var task: String
     /// `gen_ai.agent.name` of the top-level agent.
     public var agentName: String?
-    /// Concurrency level the attempt ran at (harness runs only).
+    /// The load level the attempt ran at (harness runs only).
+    public var level: LevelID?
+    /// Agents of the closed-loop level the attempt ran at (harness runs only).
     public var concurrency: Int?
     /// Warm-up attempts are recorded but excluded from every metric.
     public var isWarmup: Bool
@@ -57,6 +59,7 @@ public struct AttemptRecord: Sendable, Hashable {
         self.task = task
         self.agentName = agentName
         self.concurrency = concurrency
+        self.level = concurrency.map(LevelID.concurrency)
         self.isWarmup = isWarmup
         self.worker = worker
         self.sequence = sequence
@@ -86,7 +89,7 @@ extension AttemptRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case record, schemaVersion = "schema_version"
         case runID = "run_id", attemptID = "attempt_id", task, agentName = "gen_ai.agent.name"
-        case concurrency, isWarmup = "warmup", worker, sequence, outcome, score
+        case level, concurrency, isWarmup = "warmup", worker, sequence, outcome, score
         case graderAxes = "grader", errorType = "error.type"
         case scheduled = "scheduled_ns", end = "end_ns", stepCount = "step_count", finalTier = "final_tier"
         case unattributedModel = "unattributed_model", unattributedInput = "unattributed_input_tokens"
@@ -103,6 +106,7 @@ extension AttemptRecord: Codable {
         task = try c.decode(String.self, forKey: .task)
         agentName = try c.decodeIfPresent(String.self, forKey: .agentName)
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        level = try c.decodeIfPresent(LevelID.self, forKey: .level) ?? concurrency.map(LevelID.concurrency)
         isWarmup = try c.decodeIfPresent(Bool.self, forKey: .isWarmup) ?? false
         worker = try c.decodeIfPresent(Int.self, forKey: .worker)
         sequence = try c.decodeIfPresent(Int.self, forKey: .sequence)
@@ -141,6 +145,7 @@ extension AttemptRecord: Codable {
         try c.encode(attemptID, forKey: .attemptID)
         try c.encode(task, forKey: .task)
         try c.encodeIfPresent(agentName, forKey: .agentName)
+        try c.encodeIfPresent(level, forKey: .level)
         try c.encodeIfPresent(concurrency, forKey: .concurrency)
         try c.encode(isWarmup, forKey: .isWarmup)
         try c.encodeIfPresent(worker, forKey: .worker)

@@ -6,7 +6,10 @@
 /// divide by `end − start`.
 public struct WindowRecord: Sendable, Hashable {
     public var runID: String
-    public var concurrency: Int
+    /// The level this window measured.
+    public var level: LevelID
+    /// Agents of a closed-loop level; `nil` for an open-loop one.
+    public var concurrency: Int?
     /// When the level began issuing attempts (warm-up included), ns since run origin.
     public var levelStart: Int64
     /// Start of the measurement window (end of warm-up), ns since run origin.
@@ -19,16 +22,27 @@ public struct WindowRecord: Sendable, Hashable {
     public var interrupted: Bool
 
     public init(
-        runID: String, concurrency: Int, levelStart: Int64, start: Int64, end: Int64, drainEnd: Int64? = nil,
+        runID: String, level: LevelID, levelStart: Int64, start: Int64, end: Int64, drainEnd: Int64? = nil,
         interrupted: Bool = false
     ) {
         self.runID = runID
-        self.concurrency = concurrency
+        self.level = level
+        self.concurrency = level.concurrency
         self.levelStart = levelStart
         self.start = start
         self.end = end
         self.drainEnd = drainEnd
         self.interrupted = interrupted
+    }
+
+    /// The window of closed-loop level `concurrency`.
+    public init(
+        runID: String, concurrency: Int, levelStart: Int64, start: Int64, end: Int64, drainEnd: Int64? = nil,
+        interrupted: Bool = false
+    ) {
+        self.init(
+            runID: runID, level: .concurrency(concurrency), levelStart: levelStart, start: start, end: end,
+            drainEnd: drainEnd, interrupted: interrupted)
     }
 
     /// `end − start` in nanoseconds.
@@ -37,7 +51,7 @@ public struct WindowRecord: Sendable, Hashable {
 
 extension WindowRecord: Codable {
     enum CodingKeys: String, CodingKey {
-        case record, schemaVersion = "schema_version", runID = "run_id", concurrency
+        case record, schemaVersion = "schema_version", runID = "run_id", level, concurrency
         case levelStart = "level_start_ns", start = "start_ns", end = "end_ns", drainEnd = "drain_end_ns", interrupted
     }
 
@@ -45,7 +59,12 @@ extension WindowRecord: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try SchemaCheck.expect(.window, in: c, record: .record, version: .schemaVersion)
         runID = try c.decode(String.self, forKey: .runID)
-        concurrency = try c.decode(Int.self, forKey: .concurrency)
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        guard let level = try c.decodeIfPresent(LevelID.self, forKey: .level) ?? concurrency.map(LevelID.concurrency) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.level, .init(codingPath: c.codingPath, debugDescription: "a window names its level or concurrency"))
+        }
+        self.level = level
         levelStart = try c.decode(Int64.self, forKey: .levelStart)
         start = try c.decode(Int64.self, forKey: .start)
         end = try c.decode(Int64.self, forKey: .end)
@@ -62,7 +81,8 @@ extension WindowRecord: Codable {
         try c.encode(RecordKind.window, forKey: .record)
         try c.encode(TraceSchema.version, forKey: .schemaVersion)
         try c.encode(runID, forKey: .runID)
-        try c.encode(concurrency, forKey: .concurrency)
+        try c.encode(level, forKey: .level)
+        try c.encodeIfPresent(concurrency, forKey: .concurrency)
         try c.encode(levelStart, forKey: .levelStart)
         try c.encode(start, forKey: .start)
         try c.encode(end, forKey: .end)
