@@ -201,7 +201,8 @@ struct LevelCalculator {
         let perAttempt = counts.total > 0 ? 1 / Double(counts.total) : 0
         let share = breakdown.total > 0 ? 1 / breakdown.total : 0
         return LevelSummary(
-            level: level, concurrency: level?.concurrency, interrupted: window?.interrupted ?? false, windowSeconds: windowSeconds,
+            level: level, concurrency: level?.concurrency, interrupted: window?.interrupted ?? false,
+            windowSeconds: windowSeconds,
             attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total - counts.ungraded),
             taskLatency: latency.summary, taskLatencyErrorAdjusted: errorAdjusted.summary,
             qualityConditionedLatency: passedLatency.summary, steps: steps, cost: cost, tokens: tokens,
