@@ -90,7 +90,7 @@ public struct DrivenAgentLoop: Sendable {
     enum AgentEnd: Sendable {
         case answered(String, Spend)
         case stopped(String, Spend)
-        case failed(String, Spend)
+        case failed(StepErrorType, Spend)
 
         var spend: Spend {
             switch self {
@@ -211,7 +211,7 @@ public struct DrivenAgentLoop: Sendable {
         let stepID = agent.identity.stepID(index)
         let scheduled = clock.now()
         func record(
-            _ operation: OperationName, use: UseClass, error: String?, end: Int64, observation: String? = nil
+            _ operation: OperationName, use: UseClass, error: StepErrorType?, end: Int64, observation: String? = nil
         ) async {
             await context.steps.append(
                 index, of: agent.identity, operation, use: use,
@@ -245,7 +245,7 @@ public struct DrivenAgentLoop: Sendable {
             var generator = SeededGenerator(seed: seed)
             let end = await run(child, context: context, generator: &generator)
             let text: String
-            let failed: String?
+            let failed: StepErrorType?
             switch end {
             case .answered(let answer, _): (text, failed) = (answer, nil)
             case .stopped(let reason, _): (text, failed) = ("The sub-agent stopped before answering (\(reason)).", nil)

@@ -1,5 +1,6 @@
 public import Backends
 import Timekeeping
+import Traces
 public import Workload
 
 /// Where a tier's calls go: the backend instances, the model name, and the retry policy.
@@ -44,7 +45,7 @@ public struct ModelRoutes: Sendable {
 enum RetryingCaller {
     static func chat(_ call: ChatCall, route: TierRoute, deadline: Int64, clock: any RunClock) async -> [ModelCallResult] {
         guard let chat = route.chat else {
-            return [ModelCallResult(errorType: "no_backend", errorMessage: "the tier has no chat backend")]
+            return [ModelCallResult(errorType: StepErrorType.noBackend, errorMessage: "the tier has no chat backend")]
         }
         return await tries(route: route, deadline: deadline, clock: clock) { await chat.chat(call, deadline: deadline) }
     }

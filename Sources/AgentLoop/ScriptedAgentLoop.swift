@@ -76,7 +76,7 @@ public struct ScriptedAgentLoop: Sendable {
 
     private enum AgentOutcome: Sendable {
         case completed(finalTier: String)
-        case failed(String)
+        case failed(StepErrorType)
     }
 
     private struct AttemptContext: Sendable {
@@ -102,7 +102,7 @@ public struct ScriptedAgentLoop: Sendable {
     }
 
     private struct AgentStop: Error {
-        let errorType: String
+        let errorType: StepErrorType
     }
 
     private func runMainAgent(_ context: AttemptContext) async -> AgentOutcome {

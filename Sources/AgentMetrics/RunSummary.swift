@@ -148,7 +148,7 @@ struct LevelCalculator {
             }
             for step in attempt.steps {
                 priced += prices.price(step)
-                if let error = step.errorType { stepErrors[error, default: 0] += 1 }
+                if let error = step.errorType { stepErrors[error.rawValue, default: 0] += 1 }
                 if step.toolCallsFromText == true { toolCallsFromText += 1 }
                 record(step, tokens: &tokens)
                 let timing = step.timing

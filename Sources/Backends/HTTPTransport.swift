@@ -77,7 +77,7 @@ public struct HTTPTransport: Sendable {
             var result = start
             var parser = ServerSentEventParser()
             var accumulator = Accumulator()
-            func finish(_ error: String?, _ message: String) -> ModelCallResult {
+            func finish(_ error: StepErrorType?, _ message: String) -> ModelCallResult {
                 result.timing.end = clock.now()
                 result.content = accumulator.content
                 result.toolCalls = accumulator.toolCalls
@@ -202,7 +202,7 @@ public struct HTTPTransport: Sendable {
         return String(decoding: data.prefix(300), as: UTF8.self)
     }
 
-    static func failed(_ result: ModelCallResult, _ type: String, _ message: String) -> ModelCallResult {
+    static func failed(_ result: ModelCallResult, _ type: StepErrorType, _ message: String) -> ModelCallResult {
         var result = result
         result.errorType = type
         result.errorMessage = message
@@ -210,7 +210,7 @@ public struct HTTPTransport: Sendable {
     }
 
     /// Maps transport errors to `error.type` values.
-    static func classify(_ error: any Error) -> String {
+    static func classify(_ error: any Error) -> StepErrorType {
         if let timeout = error as? CallTimeout {
             return timeout == .firstToken ? StepErrorType.firstTokenTimeout : StepErrorType.timeout
         }

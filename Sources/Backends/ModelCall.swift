@@ -118,7 +118,7 @@ public struct ModelCallResult: Sendable, Hashable {
     public var usage: TokenUsage?
     /// `sent`, `firstToken`, `lastToken`, `end` and `serverQueue`; `scheduled` is the caller's.
     public var timing: StepTiming
-    public var errorType: String?
+    public var errorType: StepErrorType?
     /// A sentence for logs; never written to traces (it may quote server output).
     public var errorMessage: String?
     public var httpStatus: Int?
@@ -131,7 +131,7 @@ public struct ModelCallResult: Sendable, Hashable {
 
     public init(
         content: String = "", toolCalls: [ToolCall] = [], usage: TokenUsage? = nil, timing: StepTiming = StepTiming(),
-        errorType: String? = nil, errorMessage: String? = nil, httpStatus: Int? = nil, finishReason: String? = nil
+        errorType: StepErrorType? = nil, errorMessage: String? = nil, httpStatus: Int? = nil, finishReason: String? = nil
     ) {
         self.content = content
         self.toolCalls = toolCalls

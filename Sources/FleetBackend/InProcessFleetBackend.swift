@@ -102,7 +102,7 @@ public struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacken
         result.httpStatus = 200
         result.timing.serverQueue = reply.queueNanoseconds
         var accumulator = ChatStreamAccumulator()
-        func finish(_ error: String? = nil, _ message: String? = nil) -> ModelCallResult {
+        func finish(_ error: StepErrorType? = nil, _ message: String? = nil) -> ModelCallResult {
             result.timing.end = clock.now()
             result.content = accumulator.content
             result.toolCalls = accumulator.toolCalls

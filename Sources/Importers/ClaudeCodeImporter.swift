@@ -326,7 +326,7 @@ public struct ClaudeCodeImporter {
         }
 
         mutating func emitTool(
-            _ tool: PendingTool, end: Int64?, error: String?, observation: String?, into sink: inout some TraceSink
+            _ tool: PendingTool, end: Int64?, error: StepErrorType?, observation: String?, into sink: inout some TraceSink
         ) throws {
             openDelegations.removeAll { $0 == tool.stepID }
             try sink.step(

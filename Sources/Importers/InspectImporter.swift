@@ -269,7 +269,7 @@ public enum InspectImporter {
             try sink.attempt(
                 AttemptRecord(
                     runID: runID, attemptID: attemptID, task: "\(eval.task)/\(sample.id)", agentName: eval.task,
-                    outcome: outcome, score: primary, graderAxes: axes, errorType: sample.error.map { _ in "sample_error" },
+                    outcome: outcome, score: primary, graderAxes: axes, errorType: sample.error.map { _ in .sampleError },
                     scheduled: start, end: end, stepCount: steps.count))
         }
 

@@ -243,7 +243,9 @@ public enum OTLPImporter {
                 indexByAgent[agent] = index + 1
                 let a = span.attributes
                 let tool = a["gen_ai.tool.name"]?.string ?? a["tool.name"]?.string
-                let error = a["error.type"]?.string ?? (span.span.status?.code?.isError == true ? "span_error" : nil)
+                let error =
+                    a["error.type"]?.string.map(StepErrorType.init(rawValue:))
+                    ?? (span.span.status?.code?.isError == true ? StepErrorType.spanError : nil)
                 try sink.step(
                     StepRecord(
                         runID: runID, attemptID: trace, stepID: span.id, parentStepID: owner?.id, agentID: agent,
@@ -270,7 +272,8 @@ public enum OTLPImporter {
                     runID: runID, attemptID: trace,
                     task: root?.attributes["gen_ai.agent.name"]?.string ?? root?.span.name ?? trace,
                     agentName: root?.attributes["gen_ai.agent.name"]?.string, outcome: failed ? .error : .ungraded,
-                    errorType: failed ? root?.attributes["error.type"]?.string ?? "span_error" : nil,
+                    errorType: failed
+                        ? root?.attributes["error.type"]?.string.map(StepErrorType.init(rawValue:)) ?? .spanError : nil,
                     scheduled: time(root?.span.startTimeUnixNano ?? spans.first?.span.startTimeUnixNano),
                     end: time(root?.span.endTimeUnixNano ?? spans.last?.span.endTimeUnixNano), stepCount: count))
         }

@@ -17,7 +17,7 @@ public struct ToolResult: Sendable, Hashable {
     public var output: String
     /// `sent` (start) and `end` on the run clock.
     public var timing: StepTiming
-    public var errorType: String?
+    public var errorType: StepErrorType?
     /// Exit status of a command tool, HTTP status of an HTTP tool.
     public var exitStatus: Int32?
     /// The model calls the tool made, in order (a retrieval tool embeds its query, then may
@@ -25,7 +25,7 @@ public struct ToolResult: Sendable, Hashable {
     public var modelCalls: [ToolModelCall]
 
     public init(
-        output: String, timing: StepTiming, errorType: String? = nil, exitStatus: Int32? = nil,
+        output: String, timing: StepTiming, errorType: StepErrorType? = nil, exitStatus: Int32? = nil,
         modelCalls: [ToolModelCall] = []
     ) {
         self.output = output
@@ -143,7 +143,8 @@ public struct ToolRunner: Sendable {
                 let (text, calls) = try await external.retrieve(tool: name, query: query, deadline: deadline)
                 if let failed = calls.first(where: { $0.result.errorType != nil }) {
                     return ToolResult(
-                        output: "\(failed.model) failed: \(failed.result.errorType ?? "")", timing: StepTiming(),
+                        output: "\(failed.model) failed: \(failed.result.errorType?.rawValue ?? "an error")",
+                        timing: StepTiming(),
                         errorType: StepErrorType.toolFailed, modelCalls: calls)
                 }
                 return ToolResult(output: text, timing: StepTiming(), modelCalls: calls)

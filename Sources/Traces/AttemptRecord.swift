@@ -25,7 +25,7 @@ public struct AttemptRecord: Sendable, Hashable {
     /// Score per grader axis (capability vector), 0...1.
     public var graderAxes: [String: Double]
     /// `error.type` of the step that stopped the attempt, or of the attempt itself.
-    public var errorType: String?
+    public var errorType: StepErrorType?
     /// Intended start, ns since run origin. Task latency is measured from here.
     public var scheduled: Int64?
     /// End of the final answer, ns since run origin.
@@ -49,7 +49,7 @@ public struct AttemptRecord: Sendable, Hashable {
     public init(
         runID: String, attemptID: String, task: String, agentName: String? = nil, concurrency: Int? = nil,
         isWarmup: Bool = false, worker: Int? = nil, sequence: Int? = nil, outcome: Outcome,
-        score: Double? = nil, graderAxes: [String: Double] = [:], errorType: String? = nil,
+        score: Double? = nil, graderAxes: [String: Double] = [:], errorType: StepErrorType? = nil,
         scheduled: Int64?, end: Int64?, stepCount: Int, finalTier: String? = nil,
         unattributedUsage: TokenUsage? = nil, unattributedModel: String? = nil, reportedCost: Double? = nil,
         userTurns: Int? = nil
@@ -113,7 +113,7 @@ extension AttemptRecord: Codable {
         outcome = try c.decode(Outcome.self, forKey: .outcome)
         score = try c.decodeIfPresent(Double.self, forKey: .score)
         graderAxes = try c.decodeIfPresent([String: Double].self, forKey: .graderAxes) ?? [:]
-        errorType = try c.decodeIfPresent(String.self, forKey: .errorType)
+        errorType = try c.decodeIfPresent(StepErrorType.self, forKey: .errorType)
         scheduled = try c.decodeIfPresent(Int64.self, forKey: .scheduled)
         end = try c.decodeIfPresent(Int64.self, forKey: .end)
         stepCount = try c.decode(Int.self, forKey: .stepCount)

@@ -60,7 +60,7 @@ public struct StepRecord: Sendable, Hashable {
     public var usage: TokenUsage?
     public var timing: StepTiming
     /// `error.type`; `nil` when the step succeeded.
-    public var errorType: String?
+    public var errorType: StepErrorType?
     /// What went wrong, in a few words (at most 300 characters): the server's error message or
     /// the client's; never request or response content.
     public var errorMessage: String?
@@ -85,7 +85,7 @@ public struct StepRecord: Sendable, Hashable {
         agentID: String = "main", agentName: String? = nil, index: Int, operation: OperationName,
         useClass: UseClass, model: String? = nil, tier: String? = nil, provider: String? = nil,
         toolName: String? = nil, usage: TokenUsage? = nil, timing: StepTiming = StepTiming(),
-        errorType: String? = nil, httpStatus: Int? = nil, reportedCost: Double? = nil, observationHash: String? = nil,
+        errorType: StepErrorType? = nil, httpStatus: Int? = nil, reportedCost: Double? = nil, observationHash: String? = nil,
         outputHash: String? = nil, toolCallsFromText: Bool? = nil, errorMessage: String? = nil
     ) {
         self.errorMessage = errorMessage
@@ -186,7 +186,7 @@ extension StepRecord: Codable {
             end: try c.decodeIfPresent(Int64.self, forKey: .end),
             serverQueue: try c.decodeIfPresent(Int64.self, forKey: .serverQueue)
         )
-        errorType = try c.decodeIfPresent(String.self, forKey: .errorType)
+        errorType = try c.decodeIfPresent(StepErrorType.self, forKey: .errorType)
         httpStatus = try c.decodeIfPresent(Int.self, forKey: .httpStatus)
         reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
         observationHash = try c.decodeIfPresent(String.self, forKey: .observationHash)

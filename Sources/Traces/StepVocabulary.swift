@@ -78,45 +78,70 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     public var isGraded: Bool { self != .ungraded }
 }
 
-/// `error.type` values the harness writes; low-cardinality, as OpenTelemetry asks.
-public enum StepErrorType {
+/// `error.type` of a failed step or attempt: a low-cardinality set, as OpenTelemetry asks.
+///
+/// The values the harness writes are the static members; an imported trace may carry others
+/// (a source's own names), which are kept as written. Encoded as its raw string.
+public struct StepErrorType: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
     /// The connection could not be opened.
-    public static let connect = "connect_error"
+    public static let connect = StepErrorType(rawValue: "connect_error")
     /// The call's total deadline (or the attempt's) passed.
-    public static let timeout = "timeout"
+    public static let timeout = StepErrorType(rawValue: "timeout")
     /// No connection could be opened in time.
-    public static let connectTimeout = "connect_timeout"
+    public static let connectTimeout = StepErrorType(rawValue: "connect_timeout")
     /// The connection was closed or reset before a response arrived (a pooled keep-alive
     /// connection the server had already timed out, or a server that dropped it).
-    public static let connectionClosed = "connection_closed"
+    public static let connectionClosed = StepErrorType(rawValue: "connection_closed")
     /// The request was sent but no generated output arrived in time.
-    public static let firstTokenTimeout = "first_token_timeout"
+    public static let firstTokenTimeout = StepErrorType(rawValue: "first_token_timeout")
     /// The server sent an error event inside an otherwise successful stream.
-    public static let streamError = "stream_error"
+    public static let streamError = StepErrorType(rawValue: "stream_error")
     /// The model called a tool with arguments that are not valid JSON or do not fit the schema.
-    public static let invalidToolArguments = "invalid_tool_arguments"
+    public static let invalidToolArguments = StepErrorType(rawValue: "invalid_tool_arguments")
     /// The model called a tool the workload does not define.
-    public static let unknownTool = "unknown_tool"
-    /// The server answered with an HTTP error status; the status follows (`http_429`).
-    public static func http(_ status: Int) -> String { "http_\(status)" }
+    public static let unknownTool = StepErrorType(rawValue: "unknown_tool")
     /// The stream ended before its final event.
-    public static let truncatedStream = "truncated_stream"
+    public static let truncatedStream = StepErrorType(rawValue: "truncated_stream")
     /// An event could not be parsed.
-    public static let malformedEvent = "malformed_event"
+    public static let malformedEvent = StepErrorType(rawValue: "malformed_event")
     /// The step was cancelled (the attempt timed out or the run was interrupted).
-    public static let cancelled = "cancelled"
+    public static let cancelled = StepErrorType(rawValue: "cancelled")
     /// A tool exited non-zero or could not start.
-    public static let toolFailed = "tool_failed"
+    public static let toolFailed = StepErrorType(rawValue: "tool_failed")
     /// The attempt exceeded its time limit.
-    public static let attemptTimeout = "attempt_timeout"
+    public static let attemptTimeout = StepErrorType(rawValue: "attempt_timeout")
     /// The attempt's working directory could not be made (or its workspace copied).
-    public static let workspaceError = "workspace_error"
+    public static let workspaceError = StepErrorType(rawValue: "workspace_error")
     /// An imported tool call whose result never came (the session ended first).
-    public static let noResult = "no_result"
+    public static let noResult = StepErrorType(rawValue: "no_result")
     /// The tier has no backend for the call (no chat, embeddings or rerank API where one is needed).
-    public static let noBackend = "no_backend"
+    public static let noBackend = StepErrorType(rawValue: "no_backend")
     /// Any other failure of the transport.
-    public static let transport = "transport_error"
+    public static let transport = StepErrorType(rawValue: "transport_error")
+    /// The server answered with an HTTP error status; the status follows (`http_429`).
+    public static func http(_ status: Int) -> StepErrorType { StepErrorType(rawValue: "http_\(status)") }
+    /// An imported span or sample marked failed without a type of its own.
+    public static let spanError = StepErrorType(rawValue: "span_error")
+    public static let sampleError = StepErrorType(rawValue: "sample_error")
+
+    /// The HTTP status of an `http_NNN` value.
+    public var httpStatus: Int? {
+        rawValue.hasPrefix("http_") ? Int(rawValue.dropFirst(5)) : nil
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// Why a model-driven agent stopped (`stop_reason` on its attempt).

@@ -1,4 +1,5 @@
 public import SpecDecoding
+public import Traces
 
 /// The protocol a backend speaks.
 public enum BackendKind: String, Sendable, Hashable, CaseIterable, Codable {
@@ -46,8 +47,9 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Whether a call that failed with `errorType` on try `tried` (from 1) gets another.
-    public func retries(_ errorType: String, afterTry tried: Int) -> Bool {
+    public func retries(_ error: StepErrorType, afterTry tried: Int) -> Bool {
         guard tried < maxTries else { return false }
+        let errorType = error.rawValue
         return retryOn.contains { pattern in
             if pattern == errorType { return true }
             // http_5xx matches http_500…http_599.

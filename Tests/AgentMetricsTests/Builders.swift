@@ -8,7 +8,7 @@ enum Build {
     static func chat(
         _ attempt: String, _ id: String, scheduled: Int64, sent: Int64, first: Int64?, last: Int64?, end: Int64,
         serverQueue: Int64? = nil, usage: TokenUsage? = TokenUsage(uncachedInput: 100, output: 10), model: String = "m",
-        parent: String? = nil, agent: String = "main", error: String? = nil
+        parent: String? = nil, agent: String = "main", error: StepErrorType? = nil
     ) -> StepRecord {
         StepRecord(
             runID: "r", attemptID: attempt, stepID: id, parentStepID: parent, agentID: agent, index: 0, operation: .chat,

@@ -31,7 +31,7 @@ import WireFormats
     @Test("HTTP 429 keeps its status and the Retry-After it asked for, in seconds or milliseconds")
     func rateLimited() async throws {
         let seconds = try await Self.chat([.json(Self.errorBody, status: 429, headers: ["retry-after": "2"])])
-        #expect(seconds.errorType == "http_429" && seconds.httpStatus == 429 && seconds.errorMessage == "slow down")
+        #expect(seconds.errorType == StepErrorType.http(429) && seconds.httpStatus == 429 && seconds.errorMessage == "slow down")
         #expect(seconds.retryAfter == .seconds(2))
         let milliseconds = try await Self.chat([.json(Self.errorBody, status: 429, headers: ["retry-after-ms": "250"])])
         #expect(milliseconds.retryAfter == .milliseconds(250))
@@ -40,7 +40,7 @@ import WireFormats
     @Test("4xx and 5xx statuses are distinct error types", arguments: [400, 401, 404, 500, 502, 503])
     func statuses(status: Int) async throws {
         let result = try await Self.chat([.json(Self.errorBody, status: status)])
-        #expect(result.errorType == "http_\(status)" && result.httpStatus == status && result.usage == nil)
+        #expect(result.errorType == .http(status) && result.httpStatus == status && result.usage == nil)
     }
 
     @Test("a stream cut off mid-body is truncated_stream, and what arrived is kept")
@@ -92,7 +92,7 @@ import WireFormats
         // Output in time: no timeout, even though the whole call takes longer than the limit.
         let steady = ScriptedResponse.sse(body, pieceSize: 300, pause: .milliseconds(120))
         let c = try await Self.chat([steady], timeouts: timeouts)
-        #expect(c.succeeded, "\(c.errorType ?? "")")
+        #expect(c.succeeded, "\(c.errorType?.rawValue ?? "")")
     }
 
     @Test("a call still streaming at its total deadline is timeout")

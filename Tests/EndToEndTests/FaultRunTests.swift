@@ -88,8 +88,9 @@ import Workload
             .chatToolCall("multiply", arguments: #"{"a": 6, "b": "#),
             .chatAnswer("I could not compute it, maybe 41"),
         ]
-        let expected: [(Outcome, String?)] = [
-            (.passed, nil), (.error, "http_429"), (.error, "http_400"), (.error, "http_503"),
+        let expected: [(Outcome, StepErrorType?)] = [
+            (.passed, nil), (.error, StepErrorType.http(429)), (.error, StepErrorType.http(400)),
+            (.error, StepErrorType.http(503)),
             (.error, StepErrorType.truncatedStream), (.error, StepErrorType.malformedEvent),
             (.error, StepErrorType.firstTokenTimeout), (.error, StepErrorType.timeout), (.failed, nil),
         ]
@@ -109,7 +110,7 @@ import Workload
         }
         // The malformed tool call is answered, recorded, and the model's next reply ends it.
         let last = try #require(attempts.last)
-        #expect(last.steps.map(\.errorType) == [nil, StepErrorType.invalidToolArguments, nil] as [String?])
+        #expect(last.steps.map(\.errorType) == [nil, StepErrorType.invalidToolArguments, nil] as [StepErrorType?])
         // What arrived before the cut-off is kept on the step.
         let truncated = try #require(attempts[4].steps.first)
         #expect(truncated.timing.firstToken != nil)
@@ -119,7 +120,9 @@ import Workload
         let level = try #require(summary.levels.first)
         #expect(level.attempts.total == expected.count && level.attempts.passed == 1)
         #expect(level.passRate.trials == expected.count, "failed and errored attempts count in the denominator")
-        #expect(level.stepErrors["http_429"] == 1 && level.stepErrors[StepErrorType.invalidToolArguments] == 1)
+        #expect(
+            level.stepErrors[StepErrorType.http(429).rawValue] == 1
+                && level.stepErrors[StepErrorType.invalidToolArguments.rawValue] == 1)
     }
 
     @Test("retries follow the policy and are steps: Retry-After and backoff waits show as queue time, and all tries cost")
@@ -139,7 +142,7 @@ import Workload
         let attempt = try #require(log.attempts.first)
         #expect(attempt.record.outcome == .passed)
         let steps = attempt.steps
-        #expect(steps.map(\.errorType) == ["http_429", "http_502", nil])
+        #expect(steps.map(\.errorType) == [StepErrorType.http(429), StepErrorType.http(502), nil])
         #expect(steps.map(\.httpStatus) == [429, 502, 200])
         // Each retry is scheduled when the failed try ended; the wait before it is its queue time.
         #expect(steps[1].timing.scheduled == steps[0].timing.end && steps[2].timing.scheduled == steps[1].timing.end)
@@ -157,14 +160,14 @@ import Workload
             }
         }
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(log.attempts.first?.steps.map(\.errorType) == ["http_500", "http_500"])
+        #expect(log.attempts.first?.steps.map(\.errorType) == [StepErrorType.http(500), StepErrorType.http(500)])
         let (unretried, directory2) = try await Self.withKey {
             try await withScriptedServer(["/v1/chat/completions": [.json(Self.errorBody, status: 401)]]) { url, _ in
                 try await Self.run(Self.workload(baseURL: url, retry: "{max_tries: 5, backoff: 10ms}", attempts: 1))
             }
         }
         defer { try? FileManager.default.removeItem(at: directory2) }
-        #expect(unretried.attempts.first?.steps.map(\.errorType) == ["http_401"])
+        #expect(unretried.attempts.first?.steps.map(\.errorType) == [StepErrorType.http(401)])
     }
 
     @Test("nothing listening: connect_error on every try, attempts recorded, the run completes")
@@ -238,13 +241,16 @@ import Workload
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(log.attempts.count == 16)
         let errors = log.attempts.flatMap(\.steps).compactMap(\.errorType)
-        #expect(Set(errors).isSubset(of: ["http_429", "http_503", StepErrorType.truncatedStream, StepErrorType.malformedEvent]))
-        #expect(errors.contains("http_429") && errors.contains(StepErrorType.truncatedStream))
+        #expect(
+            Set(errors).isSubset(of: [
+                StepErrorType.http(429), StepErrorType.http(503), StepErrorType.truncatedStream, StepErrorType.malformedEvent,
+            ]))
+        #expect(errors.contains(StepErrorType.http(429)) && errors.contains(StepErrorType.truncatedStream))
         #expect(errors.contains(StepErrorType.malformedEvent))
         for attempt in log.attempts {
             let steps = attempt.steps
             // A 429 is retried (the policy allows 3 tries): a later try follows it.
-            for (n, step) in steps.enumerated() where step.errorType == "http_429" && n < 2 {
+            for (n, step) in steps.enumerated() where step.errorType == StepErrorType.http(429) && n < 2 {
                 #expect(n + 1 < steps.count, "\(attempt.record.attemptID)")
             }
             let last = try #require(steps.last)
@@ -284,7 +290,7 @@ import Workload
         defer { try? FileManager.default.removeItem(at: directory) }
         let steps = try #require(log.attempts.first).steps
         #expect(steps.map(\.operation) == [.embeddings, .embeddings, .chat])
-        #expect(steps.map(\.errorType) == ["http_503", nil, nil])
+        #expect(steps.map(\.errorType) == [StepErrorType.http(503), nil, nil])
         #expect(steps[1].timing.scheduled == steps[0].timing.end && steps[1].usage?.totalInput == 7)
         #expect(log.attempts.first?.record.outcome == .passed)
     }

@@ -79,7 +79,7 @@ import Workload
     /// What a step's outcome and tokens were, without its times.
     struct StepOutcome: Hashable {
         var stepID: String
-        var errorType: String?
+        var errorType: StepErrorType?
         var usage: TokenUsage?
         var outputHash: String?
     }
@@ -103,7 +103,9 @@ import Workload
         let (real, _, _) = try await Self.run(workload, timebase: .realTime)
         #expect(real.run?.clock == .continuous)
         let errors = Set(virtual.attempts.flatMap(\.steps).compactMap(\.errorType))
-        #expect(errors.isSuperset(of: ["http_429", StepErrorType.truncatedStream, StepErrorType.malformedEvent]), "\(errors)")
+        #expect(
+            errors.isSuperset(of: [StepErrorType.http(429), StepErrorType.truncatedStream, StepErrorType.malformedEvent]),
+            "\(errors)")
         #expect(Self.outcomes(virtual) == Self.outcomes(real))
         #expect(virtual.attempts.map(\.record.outcome) == real.attempts.map(\.record.outcome))
     }

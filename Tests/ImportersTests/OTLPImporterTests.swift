@@ -61,7 +61,7 @@ import Traces
         #expect(attempt.steps.map(\.operation) == [.chat, .executeTool, .invokeAgent, .chat])
         let sub = attempt.steps[3]
         #expect(sub.parentStepID == "bbbbbbbbbbbbbbbb" && sub.agentID == "bbbbbbbbbbbbbbbb" && sub.agentName == "researcher")
-        #expect(attempt.steps[1].errorType == "span_error" && attempt.steps[1].toolName == "web_search")
+        #expect(attempt.steps[1].errorType == .spanError && attempt.steps[1].toolName == "web_search")
     }
 
     @Test("new and old attribute names both give separate buckets; input_tokens includes the cache")
