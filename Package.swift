@@ -39,16 +39,18 @@ let package = Package(
         .target(name: "Traces"),
         .target(name: "Pricing", dependencies: ["Traces"]),
         /// Strict decoding helpers shared by the workload and fleet specs.
-        .target(name: "SpecDecoding"),
+        .target(name: "SpecDecoding", dependencies: [.product(name: "Yams", package: "Yams")]),
 
         // MARK: Workload → Scheduler → AgentLoop → Backends / Tools → Recorder
         .target(
             name: "Workload",
             dependencies: [
-                "Traces", "Pricing", "SimulatedFleet", "SpecDecoding", "WireFormats",
+                "Traces", "Pricing", "SpecDecoding", "WireFormats",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        /// Where a workload's calls go: backends, tier bindings, the endpoint, the simulated fleet.
+        .target(name: "RunTarget", dependencies: ["Workload", "SimulatedFleet", "SpecDecoding"]),
         .target(
             name: "Scheduler",
             dependencies: ["Workload", "AgentLoop", "Traces", "Timekeeping", "SpecDecoding"]
@@ -144,7 +146,8 @@ let package = Package(
         .target(
             name: "Harness",
             dependencies: [
-                "Workload", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces", "Pricing",
+                "Workload", "RunTarget", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces",
+                "Pricing",
                 "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping", "FleetBackend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -155,7 +158,7 @@ let package = Package(
         .target(
             name: "AgentPerfCLI",
             dependencies: [
-                "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "Pricing", "Importers",
+                "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "RunTarget", "Pricing", "Importers",
                 "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,7 +185,7 @@ let package = Package(
         .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(
-            name: "WorkloadTests", dependencies: ["Timekeeping", "Workload", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
+            name: "WorkloadTests", dependencies: ["Workload", "RunTarget", "Timekeeping", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
         .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
         .testTarget(
             name: "BackendsTests",
@@ -226,7 +229,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Timekeeping",
-                "Harness", "AgentMetrics", "Traces", "Workload", "Backends", "WireFormats", "Pricing",
+                "Harness", "AgentMetrics", "Traces", "Workload", "RunTarget", "Backends", "WireFormats", "Pricing",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Foundation
 import Harness
 import Importers
 import Pricing
+import SpecDecoding
 import Traces
 import Workload
 
@@ -51,7 +52,7 @@ public enum AgentPerfEntry {
     /// Exit code and message for an error: 2 for anything the user can fix in the input.
     static func exitStatus(for error: any Error) -> (Int32, String) {
         switch error {
-        case let error as WorkloadError: return (2, "error: \(error)")
+        case let error as SpecError: return (2, "error: \(error)")
         case let error as PricingError: return (2, "error: \(error)")
         case let error as TraceError: return (2, "error: \(error)")
         case let error as ImportError: return (2, "error: \(error)")

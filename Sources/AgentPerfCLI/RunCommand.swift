@@ -4,6 +4,7 @@ import Foundation
 import Harness
 import Logging
 import Recorder
+import RunTarget
 import ServiceLifecycle
 import SimulatedFleet
 import SpecDecoding
@@ -94,14 +95,14 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var workload =
-            try workload.map { try WorkloadLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? BundledWorkload.load()
-        try applyOverrides(to: &workload)
+        var spec = try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RunSpecLoader.bundled()
+        try applyOverrides(to: &spec)
+        let workload = spec.workload
         let logger = Self.makeLogger(level: logLevel)
 
         let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
         let benchmark = BenchmarkRun(
-            workload: workload, outputDirectory: directory, endpointOverride: endpoint,
+            spec: spec, outputDirectory: directory, endpointOverride: endpoint,
             timebase: virtualTime ? .virtualTime : .realTime, logger: logger)
         let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
         if !quiet {
@@ -138,16 +139,16 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private func applyOverrides(to workload: inout Workload) throws {
-        if let concurrency { workload.load.concurrency = try Self.levels(concurrency) }
-        if let duration { workload.load.length = .duration(DurationSpec(parsing: duration)!) }
-        if let attempts { workload.load.length = .attempts(attempts) }
+    private func applyOverrides(to spec: inout RunSpec) throws {
+        if let concurrency { spec.workload.load.concurrency = try Self.levels(concurrency) }
+        if let duration { spec.workload.load.length = .duration(DurationSpec(parsing: duration)!) }
+        if let attempts { spec.workload.load.length = .attempts(attempts) }
         if let warmup {
-            workload.load.warmup = DurationSpec(parsing: warmup)
-            workload.load.warmupAttempts = nil
+            spec.workload.load.warmup = DurationSpec(parsing: warmup)
+            spec.workload.load.warmupAttempts = nil
         }
-        if let seed { workload.seed = seed }
-        if zeroLatency { workload.fleet.timing = .zero }
+        if let seed { spec.workload.seed = seed }
+        if zeroLatency { spec.target.fleet.timing = .zero }
     }
 
     /// Runs the benchmark as a service so SIGINT/SIGTERM stop it gracefully: attempts in flight

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RunTarget
 import ServiceLifecycle
 import SimulatedFleet
 import SimulatedFleetServer
@@ -41,7 +42,7 @@ struct ServeSimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = try fleet.map { try WorkloadLoader.loadFleet(contentsOf: URL(fileURLWithPath: $0)) } ?? .default
+        var configuration = try fleet.map { try RunSpecLoader.loadFleet(contentsOf: URL(fileURLWithPath: $0)) } ?? .default
         if zeroLatency { configuration.timing = .zero }
         do { _ = try Fleet(configuration: configuration) } catch { throw CommandFailure.badInput("\(error)") }
         let logger = RunCommand.makeLogger(level: logLevel)

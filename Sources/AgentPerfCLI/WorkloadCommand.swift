@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunTarget
 import SimulatedFleet
 import SpecDecoding
 import Workload
@@ -20,11 +21,12 @@ struct WorkloadCommand: ParsableCommand {
     var resolved = false
 
     func run() throws {
-        let workload = try file.map { try WorkloadLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? BundledWorkload.load()
+        let spec = try file.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RunSpecLoader.bundled()
+        let workload = spec.workload
         if resolved {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Terminal.out(String(decoding: try encoder.encode(workload), as: UTF8.self) + "\n")
+            Terminal.out(String(decoding: try encoder.encode(spec), as: UTF8.self) + "\n")
         } else if file == nil {
             Terminal.out(BundledWorkload.yaml + "\n")
         } else {
@@ -37,9 +39,22 @@ struct WorkloadCommand: ParsableCommand {
                 """
                 \(workload.source): ok — workload \(workload.name), \(workload.tasks.count) tasks (\(workload.tasks.map(\.name).joined(separator: ", "))),
                 levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), \(length), seed \(workload.seed),
-                target \(workload.endpoint?.baseURL ?? "simulated fleet (\(workload.fleet.deployments.map(\.name).joined(separator: ", ")))").
+                target \(Self.describe(spec)).
 
                 """)
         }
+    }
+
+    /// Where the calls go: each backend the tiers use, the fleet with its deployments.
+    static func describe(_ spec: RunSpec) -> String {
+        let names = Set(spec.workload.models.keys.map { spec.target.backendName(forTier: $0) }).sorted()
+        return names.map { name in
+            switch name {
+            case TargetSpec.fleetBackend:
+                "simulated fleet (\(spec.target.fleet.deployments.map(\.name).joined(separator: ", ")))"
+            case TargetSpec.endpointBackend: spec.target.endpoint?.baseURL ?? name
+            default: "\(name) (\(spec.target.backends[name]?.baseURL ?? "?"))"
+            }
+        }.joined(separator: "; ")
     }
 }

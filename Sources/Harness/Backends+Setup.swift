@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Backends
 import Foundation
 import NIOCore
+import RunTarget
 import SpecDecoding
 import Timekeeping
 import Traces
@@ -13,25 +14,30 @@ import Workload
 struct ResolvedBackends: Sendable {
     /// Backend name → spec; `fleet` gets its base URL once the fleet listens.
     var specs: [String: BackendSpec]
+    /// Tier → the name of the backend serving it.
+    var tierBackends: [String: String]
 
-    /// `workload` with `--endpoint` in place of its `endpoint` (so tiers not bound to a named
-    /// backend go there instead of to the built-in fleet).
-    static func applying(endpointOverride: String?, to workload: Workload) throws(HarnessError) -> Workload {
-        guard let url = endpointOverride else { return workload }
+    /// `spec` with `--endpoint` in place of its target's `endpoint` (so tiers not bound to a
+    /// named backend go there instead of to the built-in fleet).
+    static func applying(endpointOverride: String?, to spec: RunSpec) throws(HarnessError) -> RunSpec {
+        guard let url = endpointOverride else { return spec }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url) != nil else {
             throw .invalidEndpoint(url)
         }
-        var workload = workload
-        workload.endpoint = EndpointSpec(baseURL: url)
-        return workload
+        var spec = spec
+        spec.target.endpoint = EndpointSpec(baseURL: url)
+        return spec
     }
 
-    /// The backends `workload`'s tiers use, with their API keys checked (not read) now so that a
+    /// The backends `spec`'s tiers use, with their API keys checked (not read) now so that a
     /// missing variable fails before anything starts.
-    static func resolve(_ workload: Workload) throws(HarnessError) -> ResolvedBackends {
+    static func resolve(_ spec: RunSpec) throws(HarnessError) -> ResolvedBackends {
+        let (workload, target) = (spec.workload, spec.target)
         var specs: [String: BackendSpec] = [:]
+        var tierBackends: [String: String] = [:]
         for tier in workload.models.keys {
-            let name = workload.backendName(forTier: tier)
+            let name = target.backendName(forTier: tier)
+            tierBackends[tier] = name
             guard specs[name] == nil else { continue }
             switch name {
             case "fleet":
@@ -39,12 +45,12 @@ struct ResolvedBackends: Sendable {
                 // output lengths (`ignore_eos`), which the fleet honours.
                 specs[name] = BackendSpec(kind: .openAIChat, baseURL: "", provider: "agentperf-simulated-fleet", ignoreEOS: true)
             case "endpoint":
-                let endpoint = workload.endpoint!
+                let endpoint = target.endpoint!
                 specs[name] = BackendSpec(
                     kind: .openAIChat, baseURL: endpoint.baseURL, provider: endpoint.provider,
                     apiKeyEnvironmentVariable: endpoint.apiKeyEnvironmentVariable, ignoreEOS: true)
             default:
-                specs[name] = workload.backends[name]!
+                specs[name] = target.backends[name]!
             }
         }
         for (name, spec) in specs.sorted(by: { $0.key < $1.key }) {
@@ -52,7 +58,7 @@ struct ResolvedBackends: Sendable {
                 throw .missingAPIKey(variable: variable, backend: name)
             }
         }
-        return ResolvedBackends(specs: specs)
+        return ResolvedBackends(specs: specs, tierBackends: tierBackends)
     }
 
     var usesFleet: Bool { specs["fleet"] != nil }
@@ -111,8 +117,7 @@ struct ResolvedBackends: Sendable {
     func routes(for workload: Workload, endpoints: [String: Endpoints]) -> ModelRoutes {
         var tiers: [String: TierRoute] = [:]
         for (tier, model) in workload.models {
-            let name = workload.backendName(forTier: tier)
-            guard let backend = endpoints[name], let spec = specs[name] else { continue }
+            guard let name = tierBackends[tier], let backend = endpoints[name], let spec = specs[name] else { continue }
             tiers[tier] = TierRoute(
                 model: model, chat: backend.chat, embeddings: backend.embeddings, rerank: backend.rerank, retry: spec.retry,
                 isSimulatedFleet: name == "fleet", recoversTextToolCalls: spec.textToolCalls)

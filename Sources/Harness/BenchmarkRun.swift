@@ -7,6 +7,7 @@ public import Logging
 import NIOCore
 import Pricing
 public import Recorder
+public import RunTarget
 import Scheduler
 import ServiceLifecycle
 import SimulatedFleet
@@ -49,7 +50,8 @@ public struct RunArtifacts: Sendable, Hashable {
 /// Cancelling the task (Ctrl-C) stops issuing attempts, abandons those in flight, writes the
 /// current level's window marked interrupted, and returns normally.
 public struct BenchmarkRun: Sendable {
-    public var workload: Workload
+    /// What to run and where.
+    public var spec: RunSpec
     public var outputDirectory: URL
     /// Overrides the workload's endpoint with a base URL (`…/v1`).
     public var endpointOverride: String?
@@ -78,10 +80,10 @@ public struct BenchmarkRun: Sendable {
     }
 
     public init(
-        workload: Workload, outputDirectory: URL, endpointOverride: String? = nil, timebase: Timebase = .realTime,
+        spec: RunSpec, outputDirectory: URL, endpointOverride: String? = nil, timebase: Timebase = .realTime,
         identity: RunIdentity? = nil, logger: Logger
     ) {
-        self.workload = workload
+        self.spec = spec
         self.outputDirectory = outputDirectory
         self.endpointOverride = endpointOverride
         self.timebase = timebase
@@ -94,10 +96,11 @@ public struct BenchmarkRun: Sendable {
     public static let tracesFileName = "traces.jsonl"
 
     public func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
-        let workload = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: workload)
-        let backends = try ResolvedBackends.resolve(workload)
+        let spec = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: spec)
+        let workload = spec.workload
+        let backends = try ResolvedBackends.resolve(spec)
         if timebase == .virtualTime { try VirtualTimeCheck.check(workload, backends: backends) }
-        let artifacts = try prepareOutput(workload)
+        let artifacts = try prepareOutput(spec)
         let run = RunRecord(
             runID: artifacts.runID, startedAt: identity?.startedAt ?? Date(), agentperfVersion: AgentPerfVersion.current,
             workload: workload.name, seed: workload.seed, concurrencyLevels: workload.load.concurrency,
@@ -110,8 +113,8 @@ public struct BenchmarkRun: Sendable {
         let interrupted: Bool
         do {
             switch timebase {
-            case .realTime: interrupted = try await runInRealTime(workload, backends: backends, artifacts, recorder)
-            case .virtualTime: interrupted = try await runInVirtualTime(workload, backends: backends, artifacts, recorder)
+            case .realTime: interrupted = try await runInRealTime(spec, backends: backends, artifacts, recorder)
+            case .virtualTime: interrupted = try await runInVirtualTime(spec, backends: backends, artifacts, recorder)
             }
         } catch let error as HarnessError {
             await writer.close()
@@ -128,14 +131,15 @@ public struct BenchmarkRun: Sendable {
 
     /// Real time: the fleet (if any tier uses it) on a loopback port, every call over HTTP.
     private func runInRealTime(
-        _ workload: Workload, backends: ResolvedBackends, _ artifacts: RunArtifacts, _ recorder: RunRecorder
+        _ spec: RunSpec, backends: ResolvedBackends, _ artifacts: RunArtifacts, _ recorder: RunRecorder
     ) async throws -> Bool {
+        let workload = spec.workload
         var backends = backends
         let clock = ContinuousRunClock()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             var fleet: ServiceGroup?
             if backends.usesFleet {
-                let (services, port) = try await startFleet(in: &group)
+                let (services, port) = try await startFleet(spec.target.fleet, in: &group)
                 fleet = services
                 backends.specs["fleet"]?.baseURL = "http://127.0.0.1:\(port)/v1"
             }
@@ -162,10 +166,11 @@ public struct BenchmarkRun: Sendable {
 
     /// Virtual time: everything on one `VirtualClock`, the fleet called in-process.
     private func runInVirtualTime(
-        _ workload: Workload, backends: ResolvedBackends, _ artifacts: RunArtifacts, _ recorder: RunRecorder
+        _ spec: RunSpec, backends: ResolvedBackends, _ artifacts: RunArtifacts, _ recorder: RunRecorder
     ) async throws -> Bool {
-        try await VirtualTime.run { clock async throws -> Bool in
-            let service = try FleetService(configuration: workload.fleet, clock: clock)
+        let workload = spec.workload
+        return try await VirtualTime.run { clock async throws -> Bool in
+            let service = try FleetService(configuration: spec.target.fleet, clock: clock)
             let fleet = InProcessFleetBackend(service: service, clock: clock)
             let routes = backends.routes(
                 for: workload, endpoints: ["fleet": .init(chat: fleet, embeddings: fleet, rerank: fleet)])
@@ -183,10 +188,12 @@ public struct BenchmarkRun: Sendable {
 
     /// Starts the simulated fleet in a service group run by a child task; returns the group
     /// (to shut it down gracefully) and the port it listens on.
-    private func startFleet(in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> (ServiceGroup, Int) {
+    private func startFleet(
+        _ fleet: FleetConfiguration, in group: inout ThrowingTaskGroup<Void, any Error>
+    ) async throws -> (ServiceGroup, Int) {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = FleetServer(
-            configuration: workload.fleet, host: "127.0.0.1", port: 0, logger: logger,
+            configuration: fleet, host: "127.0.0.1", port: 0, logger: logger,
             onListening: { port in
                 continuation.yield(port); continuation.finish()
             })
@@ -226,14 +233,14 @@ public struct BenchmarkRun: Sendable {
 
     // MARK: Setup
 
-    private func prepareOutput(_ workload: Workload) throws(HarnessError) -> RunArtifacts {
+    private func prepareOutput(_ spec: RunSpec) throws(HarnessError) -> RunArtifacts {
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(workload).write(to: outputDirectory.appendingPathComponent(Self.configFileName))
-            try workload.prices.write(to: outputDirectory.appendingPathComponent(Self.pricesFileName))
+            try encoder.encode(spec).write(to: outputDirectory.appendingPathComponent(Self.configFileName))
+            try spec.workload.prices.write(to: outputDirectory.appendingPathComponent(Self.pricesFileName))
         } catch {
             throw .cannotCreateOutput(path: outputDirectory.path, reason: error.localizedDescription)
         }

@@ -1,3 +1,5 @@
+public import SpecDecoding
+
 /// The workload `agentperf run` uses when given none.
 public enum BundledWorkload {
     /// How the bundled workload is named in messages and traces.
@@ -5,7 +7,7 @@ public enum BundledWorkload {
 
     /// Loads the bundled workload (it is checked by the test suite, so this cannot fail in a
     /// released build; an error here is a packaging bug and is reported as such).
-    public static func load() throws(WorkloadError) -> Workload {
+    public static func load() throws(SpecError) -> Workload {
         try WorkloadLoader.load(yaml: yaml, source: source)
     }
 

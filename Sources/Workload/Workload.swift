@@ -1,45 +1,10 @@
 import Foundation
 public import Pricing
-public import SimulatedFleet
 import SpecDecoding
 
-/// Where model calls go when not to the built-in simulated fleet.
-public struct EndpointSpec: Sendable, Hashable {
-    /// Up to and including `/v1`, e.g. `http://127.0.0.1:8000/v1`.
-    public var baseURL: String
-    /// `gen_ai.provider.name` to record (`openai`, `vllm`, …).
-    public var provider: String
-    /// Name of the environment variable holding the API key. The key itself is read at run
-    /// time and never written anywhere.
-    public var apiKeyEnvironmentVariable: String?
-
-    public init(baseURL: String, provider: String = "openai", apiKeyEnvironmentVariable: String? = nil) {
-        self.baseURL = baseURL
-        self.provider = provider
-        self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
-    }
-}
-
-extension EndpointSpec: Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case baseURL = "base_url", provider, apiKeyEnvironmentVariable = "api_key_env"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let url = try c.decode(String.self, forKey: .baseURL)
-        try c.require(
-            url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
-            "expected an http(s) URL up to /v1, like http://127.0.0.1:8000/v1")
-        self.init(
-            baseURL: url, provider: try c.decodeIfPresent(String.self, forKey: .provider) ?? "openai",
-            apiKeyEnvironmentVariable: try c.decodeIfPresent(String.self, forKey: .apiKeyEnvironmentVariable))
-    }
-}
-
-/// A benchmark workload: representative agent tasks, the models they run on, the load to put
-/// on them, and the prices to charge.
+/// A benchmark workload: representative agent tasks, the model of each tier they use, the load
+/// to put on them, and the prices to charge. It says what to run; where the calls go (backends,
+/// the endpoint, the built-in fleet) is the run's `TargetSpec`, read from the same file.
 public struct Workload: Sendable, Hashable {
     public var name: String
     public var description: String?
@@ -48,17 +13,8 @@ public struct Workload: Sendable, Hashable {
     public var load: LoadProfile
     /// Tier → served model name.
     public var models: [String: String]
-    /// Tier → the backend that serves it (absent: the endpoint if one is set, else the
-    /// simulated fleet).
-    public var modelBackends: [String: String]
-    /// Named model servers.
-    public var backends: [String: BackendSpec]
     /// MCP servers started once per run.
     public var mcpServers: [String: MCPServerSpec]
-    /// `nil`: the built-in simulated fleet, started in-process.
-    public var endpoint: EndpointSpec?
-    /// The simulated fleet to start when there is no endpoint.
-    public var fleet: FleetConfiguration
     /// Model and tool prices (defaults for the simulated models, merged with the file's).
     public var prices: PriceTable
     public var tools: [String: ToolSpec]
@@ -68,20 +24,15 @@ public struct Workload: Sendable, Hashable {
 
     public init(
         name: String, description: String? = nil, seed: UInt64 = 1, load: LoadProfile, models: [String: String],
-        modelBackends: [String: String] = [:], backends: [String: BackendSpec] = [:], mcpServers: [String: MCPServerSpec] = [:],
-        endpoint: EndpointSpec? = nil, fleet: FleetConfiguration = .default, prices: PriceTable,
-        tools: [String: ToolSpec], tasks: [TaskSpec], source: String
+        mcpServers: [String: MCPServerSpec] = [:], prices: PriceTable, tools: [String: ToolSpec], tasks: [TaskSpec],
+        source: String
     ) {
         self.name = name
         self.description = description
         self.seed = seed
         self.load = load
         self.models = models
-        self.modelBackends = modelBackends
-        self.backends = backends
         self.mcpServers = mcpServers
-        self.endpoint = endpoint
-        self.fleet = fleet
         self.prices = prices
         self.tools = tools
         self.tasks = tasks
@@ -90,12 +41,6 @@ public struct Workload: Sendable, Hashable {
 }
 
 extension Workload {
-    /// The backend name serving `tier`: its binding, else `endpoint` when one is set, else
-    /// `fleet` (the built-in simulated fleet).
-    public func backendName(forTier tier: String) -> String {
-        modelBackends[tier] ?? (endpoint != nil ? "endpoint" : "fleet")
-    }
-
     /// Makes the paths in the workload absolute, relative ones against `directory`.
     mutating func resolvePaths(against directory: URL) {
         func resolve(_ path: String) -> String {
@@ -117,26 +62,24 @@ extension Workload {
             mcpServers[name]?.directory = resolve(server.directory ?? ".")
         }
     }
-
-    /// Whether any tier runs on the built-in simulated fleet.
-    public var usesFleet: Bool {
-        models.keys.contains { backendName(forTier: $0) == "fleet" }
-    }
 }
 
 extension Workload: Codable {
+    /// The file's top-level keys. `backends`, `endpoint` and `fleet` (and the `backend` of a
+    /// model binding) are the run target's sections: the workload skips them and `TargetSpec`
+    /// reads them from the same file.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, seed, load, models, backends, mcpServers = "mcp_servers", endpoint, fleet, prices, tools
         case tasks
     }
 
     /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
-    struct ModelBinding: Decodable {
-        var model: String
-        var backend: String?
-        enum CodingKeys: String, CodingKey, CaseIterable { case model, backend }
+    public struct ModelBinding: Decodable, Sendable {
+        public var model: String
+        public var backend: String?
+        public enum CodingKeys: String, CodingKey, CaseIterable { case model, backend }
 
-        init(from decoder: any Decoder) throws {
+        public init(from decoder: any Decoder) throws {
             if let name = try? decoder.singleValueContainer().decode(String.self) {
                 model = name
                 return
@@ -155,24 +98,9 @@ extension Workload: Codable {
         description = try c.decodeIfPresent(String.self, forKey: .description)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 1
         load = try c.decode(LoadProfile.self, forKey: .load)
-        if let bindings = try c.decodeIfPresent([String: ModelBinding].self, forKey: .models) {
-            models = bindings.mapValues(\.model)
-            modelBackends = bindings.compactMapValues(\.backend)
-        } else {
-            models = SimulatedDefaults.models
-            modelBackends = [:]
-        }
-        backends = try c.decodeIfPresent([String: BackendSpec].self, forKey: .backends) ?? [:]
-        try c.require(backends["fleet"] == nil, .backends, "\"fleet\" names the built-in simulated fleet; choose another name")
-        for (tier, backend) in modelBackends where backend != "fleet" && backends[backend] == nil {
-            try c.require(
-                false, .models,
-                "tier \"\(tier)\" names backend \"\(backend)\", which backends: does not define (defined: \(backends.keys.sorted().joined(separator: ", ")); \"fleet\" is the simulated fleet)"
-            )
-        }
+        models =
+            try c.decodeIfPresent([String: ModelBinding].self, forKey: .models)?.mapValues(\.model) ?? SimulatedDefaults.models
         mcpServers = try c.decodeIfPresent([String: MCPServerSpec].self, forKey: .mcpServers) ?? [:]
-        endpoint = try c.decodeIfPresent(EndpointSpec.self, forKey: .endpoint)
-        fleet = try c.decodeIfPresent(FleetConfiguration.self, forKey: .fleet) ?? .default
         tools = try c.decodeIfPresent([String: ToolSpec].self, forKey: .tools) ?? [:]
         var prices = SimulatedDefaults.prices
         if c.contains(.prices) {
@@ -188,6 +116,12 @@ extension Workload: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try encode(to: encoder, backendBindings: [:])
+    }
+
+    /// Encodes the workload's sections; tiers in `backendBindings` are written as
+    /// `{model: NAME, backend: BACKEND}` (the target writes its own sections beside them).
+    package func encode(to encoder: any Encoder, backendBindings modelBackends: [String: String]) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encodeIfPresent(description, forKey: .description)
@@ -203,15 +137,7 @@ extension Workload: Codable {
                 try bindings.encode(model, forKey: AnyKey(stringValue: tier))
             }
         }
-        if !backends.isEmpty { try c.encode(backends, forKey: .backends) }
         if !mcpServers.isEmpty { try c.encode(mcpServers, forKey: .mcpServers) }
-        if let endpoint {
-            var e = c.nestedContainer(keyedBy: EndpointSpec.CodingKeys.self, forKey: .endpoint)
-            try e.encode(endpoint.baseURL, forKey: .baseURL)
-            try e.encode(endpoint.provider, forKey: .provider)
-            try e.encodeIfPresent(endpoint.apiKeyEnvironmentVariable, forKey: .apiKeyEnvironmentVariable)
-        }
-        if usesFleet { try c.encode(fleet, forKey: .fleet) }
         try c.encode(prices, forKey: .prices)
         try c.encode(tools, forKey: .tools)
         try c.encode(tasks, forKey: .tasks)

@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Logging
+import RunTarget
 import TestSupport
 import Testing
 import Traces
@@ -31,8 +32,8 @@ import Workload
               simulate: [{call: lookup, arguments: {key: answer}}, {answer: "The notes say 42."}]
         """
 
-    static func workload(_ tasks: String, attempts: Int = 2, concurrency: [Int] = [1, 2]) throws -> Workload {
-        try WorkloadLoader.load(
+    static func workload(_ tasks: String, attempts: Int = 2, concurrency: [Int] = [1, 2]) throws -> RunSpec {
+        try RunSpecLoader.load(
             yaml: """
                 name: driven
                 seed: 3
@@ -43,11 +44,11 @@ import Workload
                 """, source: "driven.yaml")
     }
 
-    static func run(_ workload: Workload) async throws -> TraceLog {
+    static func run(_ spec: RunSpec) async throws -> TraceLog {
         let directory = try TemporaryDirectory("agentperf-driven")
         defer { directory.remove() }
         let artifacts = try await BenchmarkRun(
-            workload: workload, outputDirectory: directory.url, logger: Logger(label: "driven") { _ in SwiftLogNoOpLogHandler() }
+            spec: spec, outputDirectory: directory.url, logger: Logger(label: "driven") { _ in SwiftLogNoOpLogHandler() }
         ).run()
         let log = try TraceLog.load(from: artifacts.traces)
         #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
@@ -202,7 +203,7 @@ import Workload
         try corpus.write("returns.md", "Unopened items may be returned within 30 days of delivery.")
         try corpus.write("shipping.md", "Orders above 75 euros ship free of charge within the Netherlands.")
         let server = Fixtures.packageRoot.appendingPathComponent("examples/tools/mcp_calculator.py").path
-        let workload = try WorkloadLoader.load(
+        let spec = try RunSpecLoader.load(
             yaml: """
                 name: services
                 seed: 2
@@ -223,7 +224,7 @@ import Workload
                       - {call: calculate, arguments: {expression: "30 * 2"}}
                       - {answer: "60"}
                 """, source: "services.yaml")
-        let log = try await DrivenAgentTests.run(workload)
+        let log = try await DrivenAgentTests.run(spec)
         #expect(log.attempts.count == 4)
         for attempt in log.attempts {
             #expect(attempt.record.outcome == .passed, "\(attempt.steps.map { ($0.stepID, $0.errorType) })")
@@ -248,7 +249,7 @@ import Workload
         try corpus.write("a.md", "Kettles boil water in four minutes.")
         try corpus.write("b.md", "Unopened items may be returned within 30 days.")
         try corpus.write("c.md", "Orders ship the same day before three.")
-        let workload = try WorkloadLoader.load(
+        let spec = try RunSpecLoader.load(
             yaml: """
                 name: rerank
                 load: {concurrency: [1], attempts: 2, warmup_attempts: 0}
@@ -262,7 +263,7 @@ import Workload
                     graders: [{contains: "30"}]
                     simulate: [{call: search, arguments: {query: "unopened items returned days"}}, {answer: "30 days"}]
                 """, source: "rerank.yaml")
-        let log = try await DrivenAgentTests.run(workload)
+        let log = try await DrivenAgentTests.run(spec)
         for attempt in log.attempts {
             #expect(attempt.record.outcome == .passed)
             #expect(attempt.steps.map(\.operation) == [.chat, .embeddings, .rerank, .executeTool, .chat])
@@ -276,7 +277,7 @@ import Workload
 
     @Test("an MCP server that does not start stops the run with an error naming it")
     func mcpStartFailure() async throws {
-        let workload = try WorkloadLoader.load(
+        let spec = try RunSpecLoader.load(
             yaml: """
                 name: broken
                 load: {concurrency: [1], attempts: 1}
@@ -291,7 +292,7 @@ import Workload
         defer { directory.remove() }
         await #expect {
             _ = try await BenchmarkRun(
-                workload: workload, outputDirectory: directory.url, logger: Logger(label: "x") { _ in SwiftLogNoOpLogHandler() }
+                spec: spec, outputDirectory: directory.url, logger: Logger(label: "x") { _ in SwiftLogNoOpLogHandler() }
             ).run()
         } throws: { error in
             "\(error)".contains("MCP server \"broken\"") && "\(error)".contains("missing config")

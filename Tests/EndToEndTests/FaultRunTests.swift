@@ -2,6 +2,7 @@ import AgentMetrics
 import Foundation
 import Harness
 import Logging
+import RunTarget
 import TestSupport
 import Testing
 import Traces
@@ -14,9 +15,9 @@ import Workload
     static func workload(
         baseURL: URL, retry: String, timeouts: String = "{first_token: 600ms, total: 1500ms}", attempts: Int
     )
-        throws -> Workload
+        throws -> RunSpec
     {
-        try WorkloadLoader.load(
+        try RunSpecLoader.load(
             yaml: """
                 name: faults
                 seed: 1
@@ -45,10 +46,10 @@ import Workload
                 """, source: "faults.yaml")
     }
 
-    static func run(_ workload: Workload) async throws -> (TraceLog, URL) {
+    static func run(_ spec: RunSpec) async throws -> (TraceLog, URL) {
         let directory = try TemporaryDirectory("agentperf-faults")
         let artifacts = try await BenchmarkRun(
-            workload: workload, outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() }
+            spec: spec, outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() }
         ).run()
         return (try TraceLog.load(from: artifacts.traces), directory.url)
     }
@@ -116,7 +117,7 @@ import Workload
         #expect(truncated.timing.firstToken != nil)
 
         let summary = RunSummary.compute(
-            from: log, prices: try Self.workload(baseURL: URL(string: "http://x")!, retry: "{}", attempts: 1).prices)
+            from: log, prices: try Self.workload(baseURL: URL(string: "http://x")!, retry: "{}", attempts: 1).workload.prices)
         let level = try #require(summary.levels.first)
         #expect(level.attempts.total == expected.count && level.attempts.passed == 1)
         #expect(level.passRate.trials == expected.count, "failed and errored attempts count in the denominator")
@@ -212,7 +213,7 @@ import Workload
         let directory = try TemporaryDirectory("agentperf-faults")
         defer { directory.remove() }
         let run = BenchmarkRun(
-            workload: try Self.workload(baseURL: URL(string: "http://127.0.0.1:9")!, retry: "{}", attempts: 1),
+            spec: try Self.workload(baseURL: URL(string: "http://127.0.0.1:9")!, retry: "{}", attempts: 1),
             outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() })
         await #expect {
             _ = try await run.run()
@@ -224,7 +225,7 @@ import Workload
 
     @Test("the built-in fleet injects faults on request: each recorded with its type, 429s retried, every attempt counted")
     func fleetFaults() async throws {
-        let workload = try WorkloadLoader.load(
+        let spec = try RunSpecLoader.load(
             yaml: """
                 name: fleet-faults
                 seed: 4
@@ -237,7 +238,7 @@ import Workload
                     graders: [{contains: done}]
                     simulate: [{answer: "done", output_tokens: 12}]
                 """, source: "fleet-faults.yaml")
-        let (log, directory) = try await Self.run(workload)
+        let (log, directory) = try await Self.run(spec)
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(log.attempts.count == 16)
         let errors = log.attempts.flatMap(\.steps).compactMap(\.errorType)
@@ -259,7 +260,7 @@ import Workload
             case let error?: #expect(attempt.record.outcome == .error && attempt.record.errorType == error)
             }
         }
-        let summary = RunSummary.compute(from: log, prices: workload.prices)
+        let summary = RunSummary.compute(from: log, prices: spec.workload.prices)
         let level = try #require(summary.levels.first)
         #expect(level.passRate.trials == 16 && level.attempts.passed + level.attempts.errored == 16)
     }
@@ -271,7 +272,7 @@ import Workload
         let (log, directory) = try await Self.withKey {
             try await withScriptedServer(["/v1/embeddings": [.json(Self.errorBody, status: 503), .json(embedding)]]) { url, _ in
                 try await Self.run(
-                    WorkloadLoader.load(
+                    RunSpecLoader.load(
                         yaml: """
                             name: embed-retry
                             load: {concurrency: [1], attempts: 1, warmup_attempts: 0}

@@ -3,6 +3,7 @@ import Foundation
 import Harness
 import Logging
 import Pricing
+import RunTarget
 import TestSupport
 import Testing
 import Traces
@@ -38,17 +39,17 @@ import Workload
     /// Steps each task takes: plan-and-act 1 + 2 × 2; delegate 1 embed + 1 delegation + 2 × 2 + 1.
     static let expectedSteps = ["plan-and-act": 5, "delegate": 7]
 
-    static func workload(seed: UInt64? = nil, concurrency: [Int]? = nil) throws -> Workload {
-        var workload = try WorkloadLoader.load(yaml: workloadYAML, source: "e2e.yaml")
-        if let seed { workload.seed = seed }
-        if let concurrency { workload.load.concurrency = concurrency }
-        return workload
+    static func workload(seed: UInt64? = nil, concurrency: [Int]? = nil) throws -> RunSpec {
+        var spec = try RunSpecLoader.load(yaml: workloadYAML, source: "e2e.yaml")
+        if let seed { spec.workload.seed = seed }
+        if let concurrency { spec.workload.load.concurrency = concurrency }
+        return spec
     }
 
-    static func run(_ workload: Workload, endpoint: String? = nil) async throws -> (TraceLog, RunArtifacts) {
+    static func run(_ spec: RunSpec, endpoint: String? = nil) async throws -> (TraceLog, RunArtifacts) {
         let directory = try TemporaryDirectory("agentperf-e2e")
         let run = BenchmarkRun(
-            workload: workload, outputDirectory: directory.url, endpointOverride: endpoint,
+            spec: spec, outputDirectory: directory.url, endpointOverride: endpoint,
             logger: Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() })
         let artifacts = try await run.run()
         let log = try TraceLog.load(from: artifacts.traces)
@@ -57,9 +58,9 @@ import Workload
 
     @Test("every step the agents scheduled is recorded once and matches what the server served")
     func stepsMatchServer() async throws {
-        let workload = try Self.workload()
+        let spec = try Self.workload()
         let (log, served) = try await withLoopbackFleet { url in
-            let (log, _) = try await Self.run(workload, endpoint: url.absoluteString)
+            let (log, _) = try await Self.run(spec, endpoint: url.absoluteString)
             let metrics = try await exchange("GET", url.deletingLastPathComponent().appendingPathComponent("metrics"))
             return (log, prometheusSamples(metrics.body))
         }
@@ -109,12 +110,12 @@ import Workload
 
     @Test("costs add up: level totals are the sum of the attempts, spread over the passed ones")
     func costsAddUp() async throws {
-        let workload = try Self.workload()
-        let (log, _) = try await Self.run(workload)
-        let summary = RunSummary.compute(from: log, prices: workload.prices)
+        let spec = try Self.workload()
+        let (log, _) = try await Self.run(spec)
+        let summary = RunSummary.compute(from: log, prices: spec.workload.prices)
         for level in summary.levels {
             let measured = log.attempts.filter { $0.record.concurrency == level.concurrency && !$0.record.isWarmup }
-            let total = measured.flatMap(\.steps).reduce(0.0) { $0 + workload.prices.price($1).cost.total }
+            let total = measured.flatMap(\.steps).reduce(0.0) { $0 + spec.workload.prices.price($1).cost.total }
             #expect(abs(level.cost.total.total - total) < 1e-12)
             let tools = Double(measured.flatMap(\.steps).filter { $0.operation == .executeTool }.count) * 0.001
             #expect(abs(level.cost.total.tool - tools) < 1e-12)

@@ -2,6 +2,7 @@ import AgentMetrics
 import Foundation
 import Harness
 import Logging
+import RunTarget
 import TestSupport
 import Testing
 import Traces
@@ -14,11 +15,11 @@ import Workload
         runID: "run-virtual-test", startedAt: Date(timeIntervalSince1970: 1_764_547_200))
 
     static func run(
-        _ workload: Workload, timebase: BenchmarkRun.Timebase = .virtualTime
+        _ spec: RunSpec, timebase: BenchmarkRun.Timebase = .virtualTime
     ) async throws -> (TraceLog, Data, TemporaryDirectory) {
         let directory = try TemporaryDirectory("agentperf-virtual")
         let artifacts = try await BenchmarkRun(
-            workload: workload, outputDirectory: directory.url, timebase: timebase,
+            spec: spec, outputDirectory: directory.url, timebase: timebase,
             identity: timebase == .virtualTime ? Self.identity : nil,
             logger: Logger(label: "virtual") { _ in SwiftLogNoOpLogHandler() }
         ).run()
@@ -27,9 +28,9 @@ import Workload
 
     @Test("the bundled default runs end to end in virtual time, and the same seed gives the same traces byte for byte")
     func bundledDefault() async throws {
-        let workload = try BundledWorkload.load()
-        let (log, bytes, _) = try await Self.run(workload)
-        let (_, again, _) = try await Self.run(workload)
+        let spec = try RunSpecLoader.bundled()
+        let (log, bytes, _) = try await Self.run(spec)
+        let (_, again, _) = try await Self.run(spec)
         #expect(bytes == again)
         #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
         #expect(log.run?.clock == .virtual)
@@ -39,7 +40,7 @@ import Workload
             #expect(window.start - window.levelStart == 2_000_000_000)
             #expect(window.length == 10_000_000_000)
         }
-        let summary = RunSummary.compute(from: log, prices: workload.prices)
+        let summary = RunSummary.compute(from: log, prices: spec.workload.prices)
         #expect(summary.levels.count == 3)
         for level in summary.levels {
             let concurrency = try #require(level.concurrency)
@@ -98,9 +99,9 @@ import Workload
 
     @Test("the in-process fleet and the HTTP fleet give the same steps: same tokens, cache hits, replies and faults")
     func sameAsOverHTTP() async throws {
-        let workload = try WorkloadLoader.load(yaml: Self.faultWorkload, source: "fleet-faults.yaml")
-        let (virtual, _, _) = try await Self.run(workload)
-        let (real, _, _) = try await Self.run(workload, timebase: .realTime)
+        let spec = try RunSpecLoader.load(yaml: Self.faultWorkload, source: "fleet-faults.yaml")
+        let (virtual, _, _) = try await Self.run(spec)
+        let (real, _, _) = try await Self.run(spec, timebase: .realTime)
         #expect(real.run?.clock == .continuous)
         let errors = Set(virtual.attempts.flatMap(\.steps).compactMap(\.errorType))
         #expect(
@@ -123,7 +124,7 @@ import Workload
             ),
         ])
     func refused(_ setup: String, _ steps: String, _ reason: String) async throws {
-        let workload = try WorkloadLoader.load(
+        let spec = try RunSpecLoader.load(
             yaml: """
                 name: real-things
                 load: {concurrency: [1], attempts: 1}
@@ -131,7 +132,7 @@ import Workload
                   - {name: t, pass_probability: {small: 1}, steps: \(steps)}
                 """, source: "real.yaml")
         await #expect {
-            _ = try await Self.run(workload)
+            _ = try await Self.run(spec)
         } throws: { error in
             guard let error = error as? HarnessError else { return false }
             return error.isBadInput && error.description.contains(reason) && error.description.contains("virtual time")
@@ -140,7 +141,7 @@ import Workload
 
     @Test("a model-driven task that calls an HTTP tool is refused in virtual time")
     func httpToolRefused() async throws {
-        let workload = try WorkloadLoader.load(
+        let spec = try RunSpecLoader.load(
             yaml: """
                 name: http-tool
                 load: {concurrency: [1], attempts: 1}
@@ -150,7 +151,7 @@ import Workload
                   - {name: t, prompt: Fetch it., model: small, tools: [get], graders: [{contains: x}]}
                 """, source: "http.yaml")
         await #expect {
-            _ = try await Self.run(workload)
+            _ = try await Self.run(spec)
         } throws: { error in
             "\(error)".contains("tool \"get\" calls a real HTTP server")
         }

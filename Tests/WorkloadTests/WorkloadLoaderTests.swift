@@ -1,5 +1,6 @@
 import Foundation
 import Pricing
+import RunTarget
 import SpecDecoding
 import TestSupport
 import Testing
@@ -22,11 +23,11 @@ import Workload
               - model: {tier: small, output_tokens: 8}
         """
 
-    static func load(_ yaml: String) throws(WorkloadError) -> Workload {
-        try WorkloadLoader.load(yaml: yaml, source: "w.yaml")
+    static func load(_ yaml: String) throws(SpecError) -> Workload {
+        try RunSpecLoader.load(yaml: yaml, source: "w.yaml").workload
     }
 
-    static func error(_ yaml: String) -> WorkloadError? {
+    static func error(_ yaml: String) -> SpecError? {
         do {
             _ = try load(yaml)
             return nil
@@ -37,10 +38,10 @@ import Workload
 
     @Test("the bundled default workload loads and covers the three default levels")
     func bundled() throws {
-        let workload = try BundledWorkload.load()
-        #expect(workload.load.concurrency == [1, 16, 64])
-        #expect((3...5).contains(workload.tasks.count))
-        #expect(workload.endpoint == nil)
+        let spec = try RunSpecLoader.bundled()
+        #expect(spec.workload.load.concurrency == [1, 16, 64])
+        #expect((3...5).contains(spec.workload.tasks.count))
+        #expect(spec.target.endpoint == nil && spec.usesFleet)
     }
 
     @Test(
@@ -49,7 +50,8 @@ import Workload
             .contentsOfDirectory(atPath: Fixtures.packageRoot.appendingPathComponent("examples").path)
             .filter { $0.hasSuffix(".yaml") }.sorted())
     func examples(file: String) throws {
-        let workload = try WorkloadLoader.load(contentsOf: Fixtures.packageRoot.appendingPathComponent("examples/\(file)"))
+        let workload = try RunSpecLoader.load(contentsOf: Fixtures.packageRoot.appendingPathComponent("examples/\(file)"))
+            .workload
         #expect((3...5).contains(workload.tasks.count), "\(file) has \(workload.tasks.count) tasks")
     }
 
@@ -69,15 +71,30 @@ import Workload
         #expect(workload.prices.models["sim-large"] != nil)
     }
 
-    @Test("the resolved workload, written as JSON, loads back to the same workload")
+    @Test("the resolved workload and target, written as JSON, load back to the same spec")
     func resolvedRoundTrip() throws {
-        for workload in [try Self.load(Self.minimal), try BundledWorkload.load()] {
+        let bound =
+            Self.minimal
+            + "\nmodels: {small: {model: m, backend: vllm}, large: sim-large}\nbackends: {vllm: {kind: openai-chat, base_url: \"http://127.0.0.1:9/v1\"}}\n"
+        for spec in [
+            try RunSpecLoader.load(yaml: Self.minimal, source: "w.yaml"), try RunSpecLoader.bundled(),
+            try RunSpecLoader.load(yaml: bound, source: "w.yaml"),
+        ] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let json = String(decoding: try encoder.encode(workload), as: UTF8.self)
-            var reloaded = try WorkloadLoader.load(yaml: json, source: "config.json")
-            reloaded.source = workload.source
-            #expect(reloaded == workload)
+            let json = String(decoding: try encoder.encode(spec), as: UTF8.self)
+            var reloaded = try RunSpecLoader.load(yaml: json, source: "config.json")
+            reloaded.workload.source = spec.workload.source
+            #expect(reloaded == spec)
+        }
+    }
+
+    @Test("a workload on its own is checked without a target: tiers and tools, not what a server serves")
+    func workloadAlone() throws {
+        let workload = try WorkloadLoader.load(yaml: Self.minimal + "\nmodels: {small: gpt-9}\n", source: "w.yaml")
+        #expect(workload.models["small"] == "gpt-9")
+        #expect(throws: SpecError.self) {
+            try RunSpecLoader.load(yaml: Self.minimal + "\nmodels: {small: gpt-9}\n", source: "w.yaml")
         }
     }
 
@@ -176,7 +193,7 @@ import Workload
 
     @Test("a missing file is an error naming the path")
     func missingFile() {
-        #expect(throws: WorkloadError.self) {
+        #expect(throws: SpecError.self) {
             try WorkloadLoader.load(contentsOf: URL(fileURLWithPath: "/nonexistent/w.yaml"))
         }
     }

@@ -1,5 +1,5 @@
-/// A problem with a workload file, located as precisely as the YAML allows.
-public struct WorkloadError: Error, Sendable, Hashable, CustomStringConvertible {
+/// A problem with a spec file (a workload, a fleet), located as precisely as the YAML allows.
+public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
     public var file: String
     /// 1-based.
     public var line: Int?

@@ -1,0 +1,141 @@
+public import Yams
+
+/// Decodes a YAML spec file, turning every syntax and decoding error into a `SpecError`
+/// with the file, line, column and field.
+public enum SpecFile {
+    /// Decodes `yaml` as `T`; returns the value and the composed node (for locating later
+    /// cross-field problems with `NodeLocator`).
+    public static func decode<T: Decodable>(
+        _ type: T.Type, yaml: String, source: String
+    ) throws(SpecError) -> (value: T, node: Node) {
+        let node: Node
+        do {
+            guard let composed = try Yams.compose(yaml: yaml) else {
+                throw SpecError(file: source, line: 1, message: "the file is empty")
+            }
+            node = composed
+        } catch let error as SpecError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error, source: source)
+        } catch {
+            throw SpecError(file: source, message: "cannot parse YAML: \(error)")
+        }
+        do {
+            return (try YAMLDecoder().decode(T.self, from: node), node)
+        } catch {
+            throw locate(error, in: node, source: source)
+        }
+    }
+
+    static func syntaxError(_ error: YamlError, source: String) -> SpecError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return SpecError(file: source, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
+        default:
+            return SpecError(file: source, message: "invalid YAML: \(error)")
+        }
+    }
+
+    static func locate(_ error: any Error, in node: Node, source: String) -> SpecError {
+        guard let error = error as? DecodingError else {
+            return SpecError(file: source, message: "\(error)")
+        }
+        let path: [any CodingKey]
+        let message: String
+        switch error {
+        case .keyNotFound(let missing, let context):
+            path = context.codingPath
+            message = "missing required field \"\(missing.stringValue)\""
+        case .typeMismatch(let type, let context):
+            path = context.codingPath
+            message = "expected \(typeName(type))" + found(at: path, in: node)
+        case .valueNotFound(let type, let context):
+            path = context.codingPath
+            message = "expected \(typeName(type)), found nothing"
+        case .dataCorrupted(let context):
+            path = context.codingPath
+            message = context.debugDescription
+        @unknown default:
+            return SpecError(file: source, message: "\(error)")
+        }
+        let (line, column) = NodeLocator.position(of: path, in: node)
+        return SpecError(file: source, line: line, column: column, field: NodeLocator.describe(path), message: message)
+    }
+
+    /// "a string", "a whole number", … (the trace reader has its own wording for JSON).
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is UInt64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "\(type)".hasPrefix("Array") ? "a list" : "\(type)".hasPrefix("Dictionary") ? "a mapping" : "\(type)"
+        }
+    }
+
+    private static func found(at path: [any CodingKey], in node: Node) -> String {
+        guard let target = NodeLocator.node(at: path, in: node) else { return "" }
+        switch target {
+        case .scalar(let scalar): return ", found \"\(scalar.string)\""
+        case .mapping: return ", found a mapping"
+        case .sequence: return ", found a list"
+        case .alias: return ""
+        }
+    }
+}
+
+/// Finds the YAML node a coding path points at, for line numbers.
+public enum NodeLocator {
+    public static func node(at path: [any CodingKey], in root: Node) -> Node? {
+        var current = root
+        for key in path {
+            switch current {
+            case .mapping(let mapping):
+                guard let value = mapping.first(where: { $0.key.string == key.stringValue })?.value else { return nil }
+                current = value
+            case .sequence(let sequence):
+                guard let index = key.intValue, index < sequence.count else { return nil }
+                current = sequence[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// Line and column of the deepest node on `path` that exists.
+    public static func position(of path: [any CodingKey], in root: Node) -> (Int?, Int?) {
+        var prefix = path
+        while true {
+            if let found = node(at: prefix, in: root), let mark = keyMark(of: prefix, in: root) ?? found.mark {
+                return (mark.line, mark.column)
+            }
+            if prefix.isEmpty { return (nil, nil) }
+            prefix.removeLast()
+        }
+    }
+
+    /// The mark of the key itself for mapping entries (where the field name is written).
+    private static func keyMark(of path: [any CodingKey], in root: Node) -> Mark? {
+        guard let last = path.last, last.intValue == nil, case .mapping(let parent)? = node(at: path.dropLast(), in: root) else {
+            return nil
+        }
+        return parent.first { $0.key.string == last.stringValue }?.key.mark
+    }
+
+    /// `tasks[2].steps[0].model.tier`.
+    public static func describe(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+}
