@@ -185,7 +185,8 @@ let package = Package(
         .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(
-            name: "WorkloadTests", dependencies: ["Workload", "RunTarget", "Timekeeping", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
+            name: "WorkloadTests",
+            dependencies: ["Workload", "RunTarget", "Timekeeping", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
         .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
         .testTarget(
             name: "BackendsTests",
