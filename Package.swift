@@ -37,6 +37,8 @@ let package = Package(
         /// The run clock: continuous for real runs, virtual (a discrete-event executor) for simulated ones.
         .target(name: "Timekeeping", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "Traces"),
+        /// Seeded random streams, the distributions drawn from them, and synthetic text.
+        .target(name: "Sampling"),
         .target(name: "Pricing", dependencies: ["Traces"]),
         /// Strict decoding helpers shared by the workload and fleet specs.
         .target(name: "SpecDecoding", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "Workload",
             dependencies: [
-                "Traces", "Pricing", "SpecDecoding", "WireFormats",
+                "Traces", "Pricing", "SpecDecoding", "WireFormats", "Sampling", "Timekeeping",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -53,11 +55,12 @@ let package = Package(
         .target(name: "RunTarget", dependencies: ["Workload", "SimulatedFleet", "SpecDecoding"]),
         .target(
             name: "Scheduler",
-            dependencies: ["Workload", "AgentLoop", "Traces", "Timekeeping", "SpecDecoding"]
+            dependencies: ["Sampling", "Workload", "AgentLoop", "Traces", "Timekeeping", "SpecDecoding"]
         ),
         .target(
             name: "AgentLoop",
             dependencies: [
+                "Sampling",
                 "Workload", "Backends", "Tools", "Graders", "Recorder", "Traces", "Pricing", "SpecDecoding", "WireFormats",
                 "Timekeeping",
             ]
@@ -74,6 +77,7 @@ let package = Package(
         .target(
             name: "Tools",
             dependencies: [
+                "Sampling",
                 "Workload", "Traces", "SpecDecoding", "WireFormats", "Backends", "Timekeeping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -186,7 +190,9 @@ let package = Package(
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(
             name: "WorkloadTests",
-            dependencies: ["Workload", "RunTarget", "Timekeeping", "SpecDecoding", "Pricing", "Traces", "TestSupport"]),
+            dependencies: [
+                "Sampling", "Workload", "RunTarget", "Timekeeping", "SpecDecoding", "Pricing", "Traces", "TestSupport",
+            ]),
         .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
         .testTarget(
             name: "BackendsTests",
@@ -220,6 +226,7 @@ let package = Package(
         .testTarget(
             name: "ToolsTests",
             dependencies: [
+                "Sampling",
                 "Timekeeping",
                 "Tools", "Workload", "Traces", "SpecDecoding", "WireFormats", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

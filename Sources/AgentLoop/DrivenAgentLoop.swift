@@ -3,6 +3,7 @@ import Foundation
 import Graders
 import Pricing
 import Recorder
+import Sampling
 import SpecDecoding
 public import Timekeeping
 public import Tools

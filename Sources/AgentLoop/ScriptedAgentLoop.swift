@@ -1,6 +1,7 @@
 import Backends
 import Foundation
 import Recorder
+public import Sampling
 import SpecDecoding
 public import Timekeeping
 public import Tools

@@ -1,4 +1,5 @@
 public import AgentLoop
+import Sampling
 import SpecDecoding
 public import Timekeeping
 public import Traces

@@ -13,7 +13,8 @@ public struct DurationSpec: Sendable, Hashable, Codable, CustomStringConvertible
         let units: [(String, Double)] = [("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
         for (unit, scale) in units where trimmed.hasSuffix(unit) {
             let number = trimmed.dropLast(unit.count).trimmingCharacters(in: " ")
-            guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+            // At most a year: anything longer is a typo, and Int64 nanoseconds end near 292 years.
+            guard let value = Double(number), value.isFinite, value >= 0, value * scale <= 366 * 86_400 else { return nil }
             self.duration = .nanoseconds(Int64((value * scale * 1e9).rounded()))
             return
         }
@@ -22,7 +23,7 @@ public struct DurationSpec: Sendable, Hashable, Codable, CustomStringConvertible
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let expectation = "expected a duration with a unit, like 250ms, 2s, 1.5m or 1h"
+        let expectation = "expected a duration with a unit, like 250ms, 2s, 1.5m or 1h, of at most 366 days"
         guard let text = try? container.decode(String.self) else {
             if let number = try? container.decode(Double.self) {
                 throw DecodingError.dataCorruptedError(

@@ -24,3 +24,17 @@ extension Int64 {
         return overflow ? (nanoseconds < 0 ? .min : .max) : sum
     }
 }
+
+extension Duration {
+    /// `seconds` as a duration, rounded to the nanosecond; saturates at `Int64` nanoseconds
+    /// (about ±292 years) and is zero for NaN, so no user number can trap the conversion.
+    public static func seconds(saturating seconds: Double) -> Duration {
+        let nanoseconds = (seconds * 1e9).rounded()
+        guard nanoseconds.isFinite else {
+            return nanoseconds.isNaN ? .zero : nanoseconds > 0 ? .nanoseconds(Int64.max) : .nanoseconds(Int64.min)
+        }
+        if nanoseconds >= 9.223_372_036_854_775e18 { return .nanoseconds(Int64.max) }
+        if nanoseconds <= -9.223_372_036_854_775e18 { return .nanoseconds(Int64.min) }
+        return .nanoseconds(Int64(nanoseconds))
+    }
+}

@@ -3,6 +3,7 @@ public import Backends
 public import Foundation
 import NIOCore
 import NIOHTTP1
+public import Sampling
 import SpecDecoding
 import Subprocess
 import SystemPackage

@@ -1,5 +1,7 @@
 import Foundation
+public import Sampling
 public import SpecDecoding
+import Timekeeping
 public import Traces
 public import WireFormats
 
@@ -11,21 +13,16 @@ public enum LatencyDistribution: Sendable, Hashable {
     /// Log-normal with the given median and 95th percentile.
     case lognormal(median: DurationSpec, p95: DurationSpec)
 
-    /// Draws one latency.
+    /// Draws one latency (a draw past `Int64.max` nanoseconds, some 292 years, saturates).
     public func sample(using generator: inout SeededGenerator) -> Duration {
-        let seconds: Double
-        switch self {
-        case .fixed(let value):
-            seconds = value.seconds
-        case .uniform(let low, let high):
-            seconds = low.seconds + (high.seconds - low.seconds) * generator.nextUnit()
-        case .exponential(let mean):
-            seconds = -mean.seconds * log1p(-generator.nextUnit())
-        case .lognormal(let median, let p95):
-            // p95 = median · e^(1.6449σ)
-            seconds = median.seconds * exp(Self.sigma(median: median, p95: p95) * Self.standardNormal(&generator))
-        }
-        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+        let seconds: Double =
+            switch self {
+            case .fixed(let value): value.seconds
+            case .uniform(let low, let high): generator.uniform(low.seconds, high.seconds)
+            case .exponential(let mean): generator.exponential(mean: mean.seconds)
+            case .lognormal(let median, let p95): generator.lognormal(median: median.seconds, p95: p95.seconds)
+            }
+        return .seconds(saturating: seconds)
     }
 
     /// The distribution's mean in seconds.
@@ -35,20 +32,8 @@ public enum LatencyDistribution: Sendable, Hashable {
         case .uniform(let low, let high): (low.seconds + high.seconds) / 2
         case .exponential(let mean): mean.seconds
         case .lognormal(let median, let p95):
-            median.seconds * exp(0.5 * Self.sigma(median: median, p95: p95) * Self.sigma(median: median, p95: p95))
+            median.seconds * exp(0.5 * pow(SeededGenerator.lognormalSigma(median: median.seconds, p95: p95.seconds), 2))
         }
-    }
-
-    /// σ of the underlying normal: p95 = median · e^(1.6449·σ).
-    private static func sigma(median: DurationSpec, p95: DurationSpec) -> Double {
-        log(p95.seconds / median.seconds) / 1.6448536269514722
-    }
-
-    /// Box–Muller.
-    private static func standardNormal(_ generator: inout SeededGenerator) -> Double {
-        let u1 = max(generator.nextUnit(), .leastNonzeroMagnitude)
-        let u2 = generator.nextUnit()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }
 

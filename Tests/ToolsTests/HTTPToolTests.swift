@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Sampling
 import SpecDecoding
 import TestSupport
 import Testing

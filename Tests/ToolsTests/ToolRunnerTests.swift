@@ -1,4 +1,5 @@
 import Foundation
+import Sampling
 import SpecDecoding
 import TestSupport
 import Testing

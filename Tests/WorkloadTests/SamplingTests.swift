@@ -1,4 +1,5 @@
 import Pricing
+import Sampling
 import SpecDecoding
 import Testing
 import Timekeeping
@@ -43,5 +44,20 @@ import Workload
     func syntheticText() {
         var generator = SeededGenerator(seed: 9)
         #expect(SyntheticText.words(250, using: &generator).split(separator: " ").count == 250)
+    }
+
+    @Test("no user number traps a duration: over a year is refused, huge draws saturate")
+    func checkedDurations() throws {
+        #expect(DurationSpec(parsing: "366d") == nil)
+        #expect(DurationSpec(parsing: "1e30s") == nil && DurationSpec(parsing: "9000000h") == nil)
+        #expect(DurationSpec(parsing: "8784h")?.duration == .seconds(366 * 86_400))
+        #expect(Duration.seconds(saturating: 1e300) == .nanoseconds(Int64.max))
+        #expect(Duration.seconds(saturating: -.infinity) == .nanoseconds(Int64.min))
+        #expect(Duration.seconds(saturating: .nan) == .zero)
+        #expect(Duration.seconds(saturating: 1.5) == .milliseconds(1500))
+        let year = try #require(DurationSpec(parsing: "8784h"))
+        var generator = SeededGenerator(seed: 3)
+        let draws = (0..<1000).map { _ in LatencyDistribution.exponential(mean: year).sample(using: &generator) }
+        #expect(draws.allSatisfy { $0 >= .zero })
     }
 }
