@@ -159,9 +159,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// The commands that read traces (`report`, `analyze`, `import`): no harness, no HTTP server.
+        .target(
+            name: "TraceCommands",
+            dependencies: [
+                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "AgentPerfCLI",
             dependencies: [
+                "TraceCommands",
                 "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "RunTarget", "Pricing", "Importers",
                 "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

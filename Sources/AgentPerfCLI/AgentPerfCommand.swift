@@ -4,6 +4,7 @@ import Harness
 import Importers
 import Pricing
 import SpecDecoding
+import TraceCommands
 import Traces
 import Workload
 
@@ -65,13 +66,4 @@ public enum AgentPerfEntry {
             return (code == 64 ? 2 : code, message)
         }
     }
-}
-
-/// An error that ends a command with a given code, after its message (if any) is printed.
-struct CommandFailure: Error {
-    var code: Int32
-    var message: String
-
-    static let interrupted = CommandFailure(code: 130, message: "")
-    static func badInput(_ message: String) -> CommandFailure { CommandFailure(code: 2, message: message) }
 }

@@ -8,6 +8,7 @@ import RunTarget
 import ServiceLifecycle
 import SimulatedFleet
 import SpecDecoding
+import TraceCommands
 import Traces
 import UnixSignals
 import Workload
@@ -35,20 +36,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Send model calls to this OpenAI-compatible base URL (…/v1) instead of the simulated fleet.")
     var endpoint: String?
 
-    @Option(help: "Concurrency levels, comma-separated, e.g. 1,16,64 (overrides the workload).")
-    var concurrency: String?
-
-    @Option(help: "Measured duration per level, e.g. 30s (overrides the workload).")
-    var duration: String?
-
-    @Option(help: "Measured attempts per level (overrides the workload).")
-    var attempts: Int?
-
-    @Option(help: "Warm-up per level, e.g. 2s (overrides the workload).")
-    var warmup: String?
-
-    @Option(help: "Seed for every random draw (overrides the workload).")
-    var seed: UInt64?
+    @OptionGroup var load: LoadOptions
 
     @Flag(help: "Run the simulated fleet with zero latency: measures the harness's own ceiling.")
     var zeroLatency = false
@@ -64,41 +52,18 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not print progress.")
     var quiet = false
 
-    @Option(help: "Level of diagnostic logs on standard error (trace, debug, info, notice, warning, error).")
-    var logLevel: String = "warning"
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
-        if Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical")
-        }
-        if duration != nil, attempts != nil { throw ValidationError("give --duration or --attempts, not both") }
         if virtualTime, endpoint != nil { throw ValidationError("--virtual-time runs the built-in fleet; drop --endpoint") }
-        if let attempts, attempts < 1 { throw ValidationError("--attempts: expected at least 1") }
-        if let duration, DurationSpec(parsing: duration) == nil {
-            throw ValidationError("--duration: expected a duration with a unit, like 30s")
-        }
-        if let warmup, DurationSpec(parsing: warmup) == nil {
-            throw ValidationError("--warmup: expected a duration with a unit, like 2s")
-        }
-        if let concurrency, (try? Self.levels(concurrency)) == nil {
-            throw ValidationError("--concurrency: expected distinct whole numbers from 1 to 4096, comma-separated, like 1,16,64")
-        }
-    }
-
-    static func levels(_ text: String) throws -> [Int] {
-        let levels = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !levels.isEmpty, levels.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }), Set(levels).count == levels.count
-        else {
-            throw ValidationError("bad levels")
-        }
-        return levels.map { $0! }
     }
 
     func run() async throws {
         var spec = try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RunSpecLoader.bundled()
-        try applyOverrides(to: &spec)
+        try load.apply(to: &spec.workload)
+        if zeroLatency { spec.target.fleet.timing = .zero }
         let workload = spec.workload
-        let logger = Self.makeLogger(level: logLevel)
+        let logger = log.makeLogger()
 
         let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
         let benchmark = BenchmarkRun(
@@ -128,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
             return artifacts!
         }
         let presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
-        try presented.writeSummary(to: directory.appendingPathComponent("summary.json"))
+        try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         presented.print(json: json)
         Terminal.err(
             "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
@@ -137,18 +102,6 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
             throw CommandFailure.interrupted
         }
-    }
-
-    private func applyOverrides(to spec: inout RunSpec) throws {
-        if let concurrency { spec.workload.load.concurrency = try Self.levels(concurrency) }
-        if let duration { spec.workload.load.length = .duration(DurationSpec(parsing: duration)!) }
-        if let attempts { spec.workload.load.length = .attempts(attempts) }
-        if let warmup {
-            spec.workload.load.warmup = DurationSpec(parsing: warmup)
-            spec.workload.load.warmupAttempts = nil
-        }
-        if let seed { spec.workload.seed = seed }
-        if zeroLatency { spec.target.fleet.timing = .zero }
     }
 
     /// Runs the benchmark as a service so SIGINT/SIGTERM stop it gracefully: attempts in flight
@@ -169,12 +122,6 @@ struct RunCommand: AsyncParsableCommand {
         try await group.run()
         guard let outcome = await box.outcome else { throw CommandFailure(code: 1, message: "the run ended without a result") }
         return try outcome.get()
-    }
-
-    static func makeLogger(level: String) -> Logger {
-        var logger = Logger(label: "agentperf") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = Logger.Level(rawValue: level) ?? .warning
-        return logger
     }
 
     static func timestamp() -> String {

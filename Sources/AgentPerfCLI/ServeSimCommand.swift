@@ -5,6 +5,7 @@ import RunTarget
 import ServiceLifecycle
 import SimulatedFleet
 import SimulatedFleetServer
+import TraceCommands
 import Traces
 import UnixSignals
 import Workload
@@ -31,21 +32,17 @@ struct ServeSimCommand: AsyncParsableCommand {
     @Flag(help: "Answer with zero latency (every engine iteration takes no time).")
     var zeroLatency = false
 
-    @Option(help: "Level of diagnostic logs on standard error.")
-    var logLevel: String = "warning"
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
-        if Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical")
-        }
     }
 
     func run() async throws {
         var configuration = try fleet.map { try RunSpecLoader.loadFleet(contentsOf: URL(fileURLWithPath: $0)) } ?? .default
         if zeroLatency { configuration.timing = .zero }
         do { _ = try Fleet(configuration: configuration) } catch { throw CommandFailure.badInput("\(error)") }
-        let logger = RunCommand.makeLogger(level: logLevel)
+        let logger = log.makeLogger()
         let host = self.host
         let models = configuration.deployments.map(\.name).joined(separator: ", ")
         let timing = configuration.timing

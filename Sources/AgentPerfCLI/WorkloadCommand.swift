@@ -3,6 +3,7 @@ import Foundation
 import RunTarget
 import SimulatedFleet
 import SpecDecoding
+import TraceCommands
 import Workload
 
 struct WorkloadCommand: ParsableCommand {

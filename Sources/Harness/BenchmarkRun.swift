@@ -91,10 +91,6 @@ public struct BenchmarkRun: Sendable {
         self.logger = logger
     }
 
-    public static let configFileName = "config.json"
-    public static let pricesFileName = "prices.json"
-    public static let tracesFileName = "traces.jsonl"
-
     public func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
         let spec = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: spec)
         let workload = spec.workload
@@ -239,17 +235,17 @@ public struct BenchmarkRun: Sendable {
             try manager.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(spec).write(to: outputDirectory.appendingPathComponent(Self.configFileName))
-            try spec.workload.prices.write(to: outputDirectory.appendingPathComponent(Self.pricesFileName))
+            try encoder.encode(spec).write(to: outputDirectory.appendingPathComponent(RunDirectory.config))
+            try spec.workload.prices.write(to: outputDirectory.appendingPathComponent(RunDirectory.prices))
         } catch {
             throw .cannotCreateOutput(path: outputDirectory.path, reason: error.localizedDescription)
         }
         let stamp = Date().formatted(
             .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
         return RunArtifacts(
-            directory: outputDirectory, traces: outputDirectory.appendingPathComponent(Self.tracesFileName),
-            config: outputDirectory.appendingPathComponent(Self.configFileName),
-            prices: outputDirectory.appendingPathComponent(Self.pricesFileName),
+            directory: outputDirectory, traces: outputDirectory.appendingPathComponent(RunDirectory.traces),
+            config: outputDirectory.appendingPathComponent(RunDirectory.config),
+            prices: outputDirectory.appendingPathComponent(RunDirectory.prices),
             runID: identity?.runID ?? "run-\(stamp)-\(UInt32.random(in: 0...UInt32.max) % 0xFFFF)", interrupted: false)
     }
 }

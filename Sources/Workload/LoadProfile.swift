@@ -30,6 +30,31 @@ public struct LoadProfile: Sendable, Hashable {
         self.warmupAttempts = warmupAttempts
         self.attemptTimeout = attemptTimeout
     }
+
+    /// Why a load profile cannot run: the field (as the workload file names it) and what it
+    /// should be.
+    public struct Invalid: Error, Sendable, Hashable {
+        public var field: String
+        public var message: String
+    }
+
+    /// Checks every rule of a load profile, wherever its values came from (a file, flags).
+    public func validate() throws(Invalid) {
+        func require(_ condition: Bool, _ field: CodingKeys, _ message: String) throws(Invalid) {
+            if !condition { throw Invalid(field: field.stringValue, message: message) }
+        }
+        try require(!concurrency.isEmpty, .concurrency, "expected at least one concurrency level")
+        try require(concurrency.allSatisfy { (1...4096).contains($0) }, .concurrency, "expected levels from 1 to 4096")
+        try require(Set(concurrency).count == concurrency.count, .concurrency, "expected each level once")
+        switch length {
+        case .duration(let d): try require(d.duration > .zero, .duration, "expected a duration above 0")
+        case .attempts(let n): try require(n >= 1, .attempts, "expected at least 1 attempt per level")
+        }
+        try require((warmupAttempts ?? 0) >= 0, .warmupAttempts, "expected 0 or more")
+        try require(
+            warmup == nil || warmupAttempts == nil, .warmupAttempts, "give warmup (a duration) or warmup_attempts, not both")
+        try require(attemptTimeout.duration > .zero, .attemptTimeout, "expected a duration above 0")
+    }
 }
 
 extension LoadProfile: Codable {
@@ -42,17 +67,12 @@ extension LoadProfile: Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         concurrency = try c.decodeIfPresent([Int].self, forKey: .concurrency) ?? [1, 16, 64]
-        try c.require(!concurrency.isEmpty, .concurrency, "expected at least one concurrency level")
-        try c.require(concurrency.allSatisfy { (1...4096).contains($0) }, .concurrency, "expected levels from 1 to 4096")
-        try c.require(Set(concurrency).count == concurrency.count, .concurrency, "expected each level once")
         let duration = try c.decodeIfPresent(DurationSpec.self, forKey: .duration)
         let attempts = try c.decodeIfPresent(Int.self, forKey: .attempts)
         switch (duration, attempts) {
         case (let d?, nil):
-            try c.require(d.duration > .zero, .duration, "expected a duration above 0")
             length = .duration(d)
         case (nil, let n?):
-            try c.require(n >= 1, .attempts, "expected at least 1 attempt per level")
             length = .attempts(n)
         default:
             throw DecodingError.dataCorrupted(
@@ -62,11 +82,11 @@ extension LoadProfile: Codable {
         }
         warmup = try c.decodeIfPresent(DurationSpec.self, forKey: .warmup)
         warmupAttempts = try c.decodeIfPresent(Int.self, forKey: .warmupAttempts)
-        try c.require((warmupAttempts ?? 0) >= 0, .warmupAttempts, "expected 0 or more")
-        try c.require(
-            warmup == nil || warmupAttempts == nil, .warmupAttempts, "give warmup (a duration) or warmup_attempts, not both")
         attemptTimeout = try c.decodeIfPresent(DurationSpec.self, forKey: .attemptTimeout) ?? DurationSpec(.seconds(300))
-        try c.require(attemptTimeout.duration > .zero, .attemptTimeout, "expected a duration above 0")
+        do throws(Invalid) { try validate() } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: CodingKeys(rawValue: error.field) ?? .concurrency, in: c, debugDescription: error.message)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -78,6 +78,20 @@ import Traces
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test(
+        "load flags obey the same rules as a workload file's load: and name the flag",
+        arguments: [
+            (["--duration", "0s"], "--duration: expected a duration above 0"),
+            (["--concurrency", "2,2"], "--concurrency: expected each level once"),
+            (["--attempts", "0"], "--attempts: expected at least 1 attempt per level"),
+            (["--duration", "400d"], "--duration"), (["--virtual-time", "--endpoint", "http://127.0.0.1:9/v1"], "--endpoint"),
+        ])
+    func loadFlags(arguments: [String], message: String) throws {
+        let result = try Self.agentperf(["run", "--quiet"] + arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test("tools that cannot be set up, or a key that is not set, stop the run with exit 2 and one clear line")
     func setupFailures() throws {
         let directory = try TemporaryDirectory()

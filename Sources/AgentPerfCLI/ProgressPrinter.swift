@@ -1,13 +1,7 @@
 import Foundation
 import Recorder
 import Reports
-
-/// Standard output and error for commands (libraries never print).
-enum Terminal {
-    static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
-    static func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
-    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
-}
+import TraceCommands
 
 /// Draws run progress on standard error: one rewritten status line on a terminal, or a plain
 /// status line every five seconds when standard error is a file or pipe.

@@ -1,11 +1,12 @@
-import ArgumentParser
+package import ArgumentParser
 import Foundation
-import Harness
 import Pricing
 import Traces
 
-struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ReportCommand: ParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Recompute a run's figures from its saved traces.",
         discussion: """
@@ -23,15 +24,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Price table to compute costs with (default: the run's prices.json).")
     var prices: String?
 
-    func run() throws {
+    package func run() throws {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CommandFailure.badInput("\(path) does not exist; expected a run directory or a traces .jsonl file")
         }
         let directory = isDirectory.boolValue ? url : url.deletingLastPathComponent()
-        let traces = isDirectory.boolValue ? url.appendingPathComponent(BenchmarkRun.tracesFileName) : url
-        let priceFile = prices.map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent(BenchmarkRun.pricesFileName)
+        let traces = isDirectory.boolValue ? url.appendingPathComponent(RunDirectory.traces) : url
+        let priceFile = prices.map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent(RunDirectory.prices)
         guard FileManager.default.fileExists(atPath: priceFile.path) else {
             throw CommandFailure.badInput("no price table at \(priceFile.path); pass one with --prices")
         }

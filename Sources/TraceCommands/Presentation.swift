@@ -1,26 +1,26 @@
-import AgentMetrics
-import Foundation
-import Pricing
+package import AgentMetrics
+package import Foundation
+package import Pricing
 import Reports
-import Traces
+package import Traces
 
 /// A run's traces turned into figures, and how commands show them.
-struct Presentation {
-    let log: TraceLog
-    let summary: RunSummary
+package struct Presentation {
+    package let log: TraceLog
+    package let summary: RunSummary
 
     /// Loads traces and computes every figure; prints the loader's diagnostics on standard error.
-    static func load(traces: URL, prices: PriceTable) throws -> Presentation {
+    package static func load(traces: URL, prices: PriceTable) throws -> Presentation {
         let log = try TraceLog.load(from: traces)
         for diagnostic in log.diagnostics { Terminal.err("\(diagnostic)\n") }
         return Presentation(log: log, summary: RunSummary.compute(from: log, prices: prices))
     }
 
-    func writeSummary(to url: URL) throws {
+    package func writeSummary(to url: URL) throws {
         try summary.jsonData().write(to: url)
     }
 
-    func print(json: Bool) {
+    package func print(json: Bool) {
         if json {
             Terminal.out(String(decoding: (try? summary.jsonData()) ?? Data(), as: UTF8.self) + "\n")
         } else {

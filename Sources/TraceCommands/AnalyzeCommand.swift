@@ -1,7 +1,6 @@
 import AgentMetrics
-import ArgumentParser
+package import ArgumentParser
 import Foundation
-import Harness
 import Importers
 import Pricing
 import Reports
@@ -17,8 +16,10 @@ func parseFormat(_ text: String?) throws -> TraceFormat? {
     return format
 }
 
-struct AnalyzeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct AnalyzeCommand: ParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract:
             "Compute the agent metric family from traces: AgentPerf runs, Claude Code, OTLP, Inspect, OpenHands, SWE-agent, tau-bench.",
@@ -51,7 +52,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Also write canonical traces (one .jsonl per source) and analysis.json into this directory.")
     var out: String?
 
-    func validate() throws {
+    package func validate() throws {
         if let k, k < 1 { throw ValidationError("--k: expected at least 1") }
         if FamilyAnalyzer.Grouping(rawValue: groupBy) == nil {
             throw ValidationError(
@@ -60,7 +61,7 @@ struct AnalyzeCommand: ParsableCommand {
         _ = try parseFormat(format)
     }
 
-    func run() throws {
+    package func run() throws {
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
@@ -68,7 +69,7 @@ struct AnalyzeCommand: ParsableCommand {
         var runPrices: Set<String> = []
         let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
             // An AgentPerf run directory prices its own models (unless --prices says otherwise).
-            let sibling = url.deletingLastPathComponent().appendingPathComponent(BenchmarkRun.pricesFileName)
+            let sibling = url.deletingLastPathComponent().appendingPathComponent(RunDirectory.prices)
             if prices == nil, format == .agentperf, FileManager.default.fileExists(atPath: sibling.path),
                 runPrices.insert(sibling.path).inserted
             {
@@ -106,8 +107,10 @@ struct AnalyzeCommand: ParsableCommand {
     }
 }
 
-struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ImportCommand: ParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Convert other tools' traces into AgentPerf's trace schema (one .jsonl per source).",
         discussion: "Formats and detection as for `agentperf analyze`; docs/IMPORTERS.md lists each format's mapping.")
@@ -121,9 +124,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Read every file as this format.")
     var format: String?
 
-    func validate() throws { _ = try parseFormat(format) }
+    package func validate() throws { _ = try parseFormat(format) }
 
-    func run() throws {
+    package func run() throws {
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var errors = false

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SpecDecoding
+import TraceCommands
+import Workload
+
+/// A duration flag, written with a unit (`30s`, `250ms`, `1.5m`), parsed as workload files are.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    let spec: DurationSpec
+
+    init?(argument: String) {
+        guard let spec = DurationSpec(parsing: argument) else { return nil }
+        self.spec = spec
+    }
+
+    static var defaultValueDescription: String { "a duration with a unit, like 30s" }
+}
+
+/// Concurrency levels, comma-separated (`1,16,64`). Which levels are allowed is the load
+/// profile's rule, checked once there.
+struct LevelsArgument: ExpressibleByArgument, Sendable {
+    let levels: [Int]
+
+    init?(argument: String) {
+        let levels = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !levels.isEmpty, levels.allSatisfy({ $0 != nil }) else { return nil }
+        self.levels = levels.compactMap { $0 }
+    }
+}
+
+/// A log level by name.
+struct LogLevelArgument: ExpressibleByArgument, Sendable {
+    let level: Logger.Level
+
+    init?(argument: String) {
+        guard let level = Logger.Level(rawValue: argument) else { return nil }
+        self.level = level
+    }
+
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+}
+
+/// `--log-level`, for the commands that run services.
+struct LogOptions: ParsableArguments {
+    @Option(help: "Level of diagnostic logs on standard error (trace, debug, info, notice, warning, error, critical).")
+    var logLevel = LogLevelArgument(argument: "warning")!
+
+    /// A logger to standard error at the chosen level; libraries log through it, never print.
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "agentperf") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel.level
+        return logger
+    }
+}
+
+/// The load flags that override a workload's `load:` and `seed:`.
+struct LoadOptions: ParsableArguments {
+    @Option(help: "Concurrency levels, comma-separated, e.g. 1,16,64 (overrides the workload).")
+    var concurrency: LevelsArgument?
+
+    @Option(help: "Measured duration per level, e.g. 30s (overrides the workload).")
+    var duration: DurationArgument?
+
+    @Option(help: "Measured attempts per level (overrides the workload).")
+    var attempts: Int?
+
+    @Option(help: "Warm-up per level, e.g. 2s (overrides the workload).")
+    var warmup: DurationArgument?
+
+    @Option(help: "Seed for every random draw (overrides the workload).")
+    var seed: UInt64?
+
+    func validate() throws {
+        if duration != nil, attempts != nil { throw ValidationError("give --duration or --attempts, not both") }
+    }
+
+    /// Maps the flags onto `workload`; the load profile's own rules then decide, as they do for
+    /// a file, and a broken one names the flag.
+    func apply(to workload: inout Workload) throws {
+        if let concurrency { workload.load.concurrency = concurrency.levels }
+        if let duration { workload.load.length = .duration(duration.spec) }
+        if let attempts { workload.load.length = .attempts(attempts) }
+        if let warmup {
+            workload.load.warmup = warmup.spec
+            workload.load.warmupAttempts = nil
+        }
+        if let seed { workload.seed = seed }
+        do throws(LoadProfile.Invalid) { try workload.load.validate() } catch {
+            let flag =
+                switch error.field {
+                case "concurrency": "--concurrency"
+                case "duration": "--duration"
+                case "attempts": "--attempts"
+                case "warmup", "warmup_attempts": "--warmup"
+                default: "load.\(error.field)"
+                }
+            throw CommandFailure.badInput("\(flag): \(error.message)")
+        }
+    }
+}
