@@ -195,6 +195,16 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
+        .testTarget(
+            name: "SchedulerTests", dependencies: ["Scheduler", "AgentLoop", "Workload", "SpecDecoding", "Timekeeping", "Traces"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Traces", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Recorder", "Traces"]),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: [
+                "Workload",
+                "Harness", "RunTarget", "Traces", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(
@@ -209,6 +219,15 @@ let package = Package(
                 "Timekeeping",
                 "Backends", "WireFormats", "Traces", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SimulatedFleetServerTests",
+            dependencies: [
+                "SimulatedFleet", "SimulatedFleetServer", "Timekeeping", "WireFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

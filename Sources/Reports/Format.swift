@@ -38,7 +38,7 @@ public enum Format {
         return significant(value)
     }
 
-    /// `1.2M`, `34.5k`, `812`.
+    /// `1.20M`, `34.5k`, `812`.
     public static func count(_ value: Int) -> String {
         let v = Double(value)
         if value >= 1_000_000 { return "\(significant(v / 1e6))M" }

@@ -1,4 +1,4 @@
-import Hummingbird
+package import Hummingbird
 public import Logging
 public import ServiceLifecycle
 public import SimulatedFleet
@@ -36,8 +36,7 @@ public struct FleetServer: Service {
 
     public func run() async throws {
         let service = try FleetService(configuration: configuration, clock: ContinuousRunClock())
-        let router = Router()
-        FleetRoutes(service: service).register(on: router)
+        let router = Self.router(service)
         let port = self.port
         let onListening = self.onListening
         let app = Application(
@@ -52,5 +51,12 @@ public struct FleetServer: Service {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// The fleet's routes over `service` (tests drive them in-process with HummingbirdTesting).
+    package static func router(_ service: FleetService) -> Router<BasicRequestContext> {
+        let router = Router()
+        FleetRoutes(service: service).register(on: router)
+        return router
     }
 }

@@ -1,0 +1,71 @@
+import AgentLoop
+import Scheduler
+import SpecDecoding
+import Testing
+import Timekeeping
+import Traces
+import Workload
+
+/// The closed loop in virtual time: what it issues, when, and the window it reports.
+@Suite struct ClosedLoopSchedulerTests {
+    actor Issued {
+        private(set) var plans: [AttemptPlan] = []
+        func add(_ plan: AttemptPlan) { plans.append(plan) }
+    }
+
+    /// Runs `level`, each attempt taking `work` of virtual time; returns what was issued.
+    func run(
+        _ level: LevelPlan, weights: [Double] = [1], seed: UInt64 = 7, work: Duration = .milliseconds(100)
+    ) async -> (LevelOutcome, [AttemptPlan]) {
+        await VirtualTime.run { clock in
+            let issued = Issued()
+            let scheduler = ClosedLoopScheduler(taskWeights: weights, seed: seed, clock: clock)
+            let outcome = await scheduler.run(level, runID: "r") { plan in
+                await issued.add(plan)
+                try? await clock.sleep(for: work)
+                return plan.isWarmup ? nil : clock.now()
+            }
+            return (outcome, await issued.plans)
+        }
+    }
+
+    @Test("by attempts: the warm-up attempts come first, then exactly the measured ones, in issue order")
+    func attempts() async {
+        let (outcome, plans) = await run(LevelPlan(concurrency: 3, length: .attempts(5), warmup: .attempts(2)))
+        #expect(plans.count == 7)
+        #expect(plans.map(\.sequence).sorted() == Array(0..<7))
+        #expect(plans.filter(\.isWarmup).map(\.sequence).sorted() == [0, 1])
+        #expect(plans.allSatisfy { $0.attemptID == "c3-\($0.sequence)" && $0.level == .concurrency(3) })
+        #expect(Set(plans.compactMap(\.worker)) == [0, 1, 2])
+        #expect(!outcome.interrupted && outcome.drainEnd >= outcome.windowEnd && outcome.windowEnd > outcome.windowStart)
+    }
+
+    @Test("by time: workers start spread over the warm-up, and the window runs from its end to the deadline")
+    func timed() async throws {
+        let warmup = try #require(DurationSpec(parsing: "400ms")), length = try #require(DurationSpec(parsing: "1s"))
+        let (outcome, plans) = await run(LevelPlan(concurrency: 4, length: .duration(length), warmup: .duration(warmup.duration)))
+        let ms: Int64 = 1_000_000
+        let firsts = (0..<4).map { worker in plans.filter { $0.worker == worker }.map(\.scheduled).min() }
+        #expect(firsts == [0, 100 * ms, 200 * ms, 300 * ms])
+        #expect(outcome.windowStart == 400 * ms && outcome.windowEnd == 1400 * ms)
+        #expect(plans.filter { !$0.isWarmup }.allSatisfy { $0.scheduled >= 400 * ms && $0.scheduled < 1400 * ms })
+        #expect(plans.filter(\.isWarmup).allSatisfy { $0.scheduled < 400 * ms })
+        // Back to back at 100 ms each: 4 workers × 10 attempts in the window.
+        #expect(plans.filter { !$0.isWarmup }.count == 40)
+        #expect(outcome.drainEnd == 1400 * ms)
+    }
+
+    @Test("tasks are drawn by weight, the same for a seed whatever the timing, another for another seed")
+    func taskPicks() async {
+        let level = LevelPlan(concurrency: 8, length: .attempts(4000), warmup: .none)
+        let (_, a) = await run(level, weights: [1, 3], work: .milliseconds(1))
+        let (_, b) = await run(level, weights: [1, 3], work: .milliseconds(7))
+        let (_, c) = await run(level, weights: [1, 3], seed: 8, work: .milliseconds(1))
+        let share = Double(a.filter { $0.taskIndex == 1 }.count) / Double(a.count)
+        #expect(abs(share - 0.75) < 0.03, "\(share)")
+        let bySequence = { (plans: [AttemptPlan]) in plans.sorted { $0.sequence < $1.sequence }.map(\.taskIndex) }
+        let same = bySequence(a) == bySequence(b), other = bySequence(a) == bySequence(c)
+        #expect(same, "the pick depends on the seed and the issue order, not on timing")
+        #expect(!other)
+    }
+}
