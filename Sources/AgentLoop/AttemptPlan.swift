@@ -1,22 +1,22 @@
-public import Traces
+package import Traces
 
 /// One attempt the scheduler wants run.
-public struct AttemptPlan: Sendable, Hashable {
-    public var runID: String
-    public var attemptID: String
+package struct AttemptPlan: Sendable, Hashable {
+    package var runID: String
+    package var attemptID: String
     /// Index into the workload's tasks.
-    public var taskIndex: Int
+    package var taskIndex: Int
     /// Issue order within the level, from 0; seeds the attempt's draws.
-    public var sequence: Int
+    package var sequence: Int
     /// The load level the attempt belongs to.
-    public var level: LevelID?
-    public var concurrency: Int?
-    public var worker: Int?
-    public var isWarmup: Bool
+    package var level: LevelID?
+    package var concurrency: Int?
+    package var worker: Int?
+    package var isWarmup: Bool
     /// Intended start on the run clock (ns); task latency counts from here.
-    public var scheduled: Int64
+    package var scheduled: Int64
 
-    public init(
+    package init(
         runID: String, attemptID: String, level: LevelID? = nil, taskIndex: Int, sequence: Int, concurrency: Int? = nil,
         worker: Int? = nil,
         isWarmup: Bool = false, scheduled: Int64
@@ -34,7 +34,7 @@ public struct AttemptPlan: Sendable, Hashable {
 }
 
 /// How an attempt run ended.
-public enum AttemptResult: Sendable {
+package enum AttemptResult: Sendable {
     /// The attempt ended (passed, failed, errored or timed out) and is ready to record.
     case finished(AttemptRecord, [StepRecord])
     /// The run was interrupted while the attempt ran; nothing of it is recorded.

@@ -1,22 +1,22 @@
-public import Timekeeping
-public import Tools
-public import Traces
-public import Workload
+package import Timekeeping
+package import Tools
+package import Traces
+package import Workload
 
 /// Runs any task's attempts: scripted tasks through `ScriptedAgentLoop`, model-driven ones
 /// through `DrivenAgentLoop`.
-public struct AttemptRunner: Sendable {
+package struct AttemptRunner: Sendable {
     private let workload: Workload
     private let scripted: ScriptedAgentLoop
     private let driven: DrivenAgentLoop
 
-    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
+    package init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
         self.workload = workload
         scripted = ScriptedAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)
         driven = DrivenAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)
     }
 
-    public func run(_ plan: AttemptPlan) async -> AttemptResult {
+    package func run(_ plan: AttemptPlan) async -> AttemptResult {
         switch workload.tasks[plan.taskIndex].behaviour {
         case .scripted: await scripted.run(plan)
         case .driven: await driven.run(plan)

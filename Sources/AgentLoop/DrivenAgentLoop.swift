@@ -5,11 +5,11 @@ import Pricing
 import Recorder
 import Sampling
 import SpecDecoding
-public import Timekeeping
-public import Tools
-public import Traces
+package import Timekeeping
+package import Tools
+package import Traces
 import WireFormats
-public import Workload
+package import Workload
 
 /// Runs a model-driven task: the model sees the task's tools and decides what to call; the loop
 /// runs the calls, feeds their results back, and stops on a final answer (a reply without tool
@@ -25,13 +25,13 @@ public import Workload
 /// When the attempt has a final answer its graders run: checks on the answer, commands in the
 /// attempt's working directory, and LLM judges whose calls are verify-class steps of the
 /// attempt (after its end: grading is not part of task latency).
-public struct DrivenAgentLoop: Sendable {
+package struct DrivenAgentLoop: Sendable {
     private let workload: Workload
     private let routes: ModelRoutes
     private let tools: ToolRunner
     private let clock: any RunClock
 
-    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
+    package init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
         self.workload = workload
         self.routes = routes
         self.tools = tools
@@ -40,7 +40,7 @@ public struct DrivenAgentLoop: Sendable {
 
     // MARK: Attempt
 
-    public func run(_ plan: AttemptPlan) async -> AttemptResult {
+    package func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         guard let driven = task.driven else { preconditionFailure("task \(task.name) is not model-driven") }
         let main = Agent(

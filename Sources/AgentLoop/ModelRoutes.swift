@@ -1,21 +1,21 @@
-public import Backends
+package import Backends
 import Timekeeping
 import Traces
-public import Workload
+package import Workload
 
 /// Where a tier's calls go: the backend instances, the model name, and the retry policy.
-public struct TierRoute: Sendable {
-    public var model: String
-    public var chat: (any ChatBackend)?
-    public var embeddings: (any EmbeddingBackend)?
-    public var rerank: (any RerankBackend)?
-    public var retry: RetryPolicy
+package struct TierRoute: Sendable {
+    package var model: String
+    package var chat: (any ChatBackend)?
+    package var embeddings: (any EmbeddingBackend)?
+    package var rerank: (any RerankBackend)?
+    package var retry: RetryPolicy
     /// The built-in simulated fleet serves this tier (it reads `simulate:` scripts).
-    public var isSimulatedFleet: Bool
+    package var isSimulatedFleet: Bool
     /// Replies that are only tool calls written as text count as tool calls (`TextToolCalls`).
-    public var recoversTextToolCalls: Bool
+    package var recoversTextToolCalls: Bool
 
-    public init(
+    package init(
         model: String, chat: (any ChatBackend)? = nil, embeddings: (any EmbeddingBackend)? = nil,
         rerank: (any RerankBackend)? = nil,
         retry: RetryPolicy = .never, isSimulatedFleet: Bool = false, recoversTextToolCalls: Bool = true
@@ -31,12 +31,12 @@ public struct TierRoute: Sendable {
 }
 
 /// Every tier's route.
-public struct ModelRoutes: Sendable {
-    public var tiers: [String: TierRoute]
+package struct ModelRoutes: Sendable {
+    package var tiers: [String: TierRoute]
 
-    public init(tiers: [String: TierRoute]) { self.tiers = tiers }
+    package init(tiers: [String: TierRoute]) { self.tiers = tiers }
 
-    public subscript(tier: String) -> TierRoute? { tiers[tier] }
+    package subscript(tier: String) -> TierRoute? { tiers[tier] }
 }
 
 /// Model calls with the tier's retry policy. Every try is returned (and so becomes a step

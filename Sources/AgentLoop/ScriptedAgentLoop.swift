@@ -1,12 +1,12 @@
 import Backends
 import Foundation
 import Recorder
-public import Sampling
+package import Sampling
 import SpecDecoding
-public import Timekeeping
-public import Tools
-public import Traces
-public import Workload
+package import Timekeeping
+package import Tools
+package import Traces
+package import Workload
 
 /// Runs a task's scripted agent against real backends and tools, one attempt at a time.
 ///
@@ -20,7 +20,7 @@ public import Workload
 ///
 /// The grader passes the attempt with the probability the task gives for the tier that
 /// produced the final answer, drawn from the attempt's own seeded stream.
-public struct ScriptedAgentLoop: Sendable {
+package struct ScriptedAgentLoop: Sendable {
     private let workload: Workload
     private let routes: ModelRoutes
     private let tools: ToolRunner
@@ -29,7 +29,7 @@ public struct ScriptedAgentLoop: Sendable {
     private let systemPrompts: [String: String]
     private let usesCommands: Bool
 
-    public init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
+    package init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
         self.workload = workload
         self.routes = routes
         self.tools = tools
@@ -50,7 +50,7 @@ public struct ScriptedAgentLoop: Sendable {
     }
 
     /// Runs one attempt to its end (or its timeout).
-    public func run(_ plan: AttemptPlan) async -> AttemptResult {
+    package func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         guard let scripted = task.scripted else { preconditionFailure("task \(task.name) is not scripted") }
         let lifecycle = AttemptLifecycle(workload: workload, clock: clock)

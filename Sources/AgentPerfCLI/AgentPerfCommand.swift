@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 import Foundation
 import Harness
 import Importers
@@ -9,8 +9,8 @@ import Traces
 import Workload
 
 /// `agentperf`: benchmark LLM agents by the work they finish.
-public struct AgentPerfCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct AgentPerfCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "agentperf",
         abstract: "Benchmark LLM agents by the work they finish: task latency, steps/s, cost per completed task.",
         discussion: """
@@ -26,12 +26,12 @@ public struct AgentPerfCommand: AsyncParsableCommand {
             WorkloadCommand.self,
         ])
 
-    public init() {}
+    package init() {}
 }
 
 /// The process entry point: parses, runs, and maps every error to an exit code and a message.
-public enum AgentPerfEntry {
-    public static func main(_ arguments: [String]? = nil) async -> Never {
+package enum AgentPerfEntry {
+    package static func main(_ arguments: [String]? = nil) async -> Never {
         do {
             var command = try AgentPerfCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-public import Traces
+package import Traces
 import WireFormats
 
 /// Anthropic's Messages API (`POST {base}/messages`, base e.g. `https://api.anthropic.com/v1`).
@@ -9,23 +9,23 @@ import WireFormats
 /// requires). With prompt caching on, breakpoints (`cache_control: ephemeral`) go on the last
 /// tool, the last system block and the last block of the conversation, so each call reads the
 /// previous call's prefix from the cache and writes its own growth.
-public struct AnthropicBackend: ChatBackend {
-    public let providerName: String
-    public let promptCaching: Bool
+package struct AnthropicBackend: ChatBackend {
+    package let providerName: String
+    package let promptCaching: Bool
     private let transport: HTTPTransport
 
     /// `anthropic-version` sent unless the workload sets its own.
-    public static let apiVersion = "2023-06-01"
+    package static let apiVersion = "2023-06-01"
     /// `max_tokens` is required by the API; this is sent when a call sets none.
-    public static let defaultMaxTokens = 1024
+    package static let defaultMaxTokens = 1024
 
-    public init(transport: HTTPTransport, providerName: String = "anthropic", promptCaching: Bool = true) {
+    package init(transport: HTTPTransport, providerName: String = "anthropic", promptCaching: Bool = true) {
         self.transport = transport.withDefaultHeader("anthropic-version", Self.apiVersion)
         self.providerName = providerName
         self.promptCaching = promptCaching
     }
 
-    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
+    package func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let body = Self.request(for: call, caching: promptCaching)
         var result: ModelCallResult
         if call.stream {

@@ -1,24 +1,24 @@
 import Foundation
-public import Traces
-public import WireFormats
+package import Traces
+package import WireFormats
 
 /// Folds a streamed OpenAI chat completion: content deltas, tool-call deltas (assembled by their
 /// `index`: the first piece carries the id and name, later ones pieces of the arguments), the
 /// finish reason, and the usage chunk that `stream_options.include_usage` adds before `[DONE]`.
-public struct ChatStreamAccumulator: StreamAccumulator {
-    public private(set) var content = ""
-    public private(set) var usage: TokenUsage?
-    public private(set) var finishReason: String?
+package struct ChatStreamAccumulator: StreamAccumulator {
+    package private(set) var content = ""
+    package private(set) var usage: TokenUsage?
+    package private(set) var finishReason: String?
     /// True once `data: [DONE]` arrived.
-    public private(set) var isComplete = false
+    package private(set) var isComplete = false
     private var calls: [Int: ToolCall] = [:]
     private let decoder = JSONDecoder()
 
-    public init() {}
+    package init() {}
 
-    public var toolCalls: [ToolCall] { calls.keys.sorted().compactMap { calls[$0] } }
+    package var toolCalls: [ToolCall] { calls.keys.sorted().compactMap { calls[$0] } }
 
-    public mutating func consume(_ event: ServerSentEvent) throws(StreamProblem) -> Bool {
+    package mutating func consume(_ event: ServerSentEvent) throws(StreamProblem) -> Bool {
         if event.data == "[DONE]" {
             isComplete = true
             return false
@@ -77,20 +77,20 @@ public struct ChatStreamAccumulator: StreamAccumulator {
 /// `response.output_item.added` (a function call's id and name) and
 /// `response.function_call_arguments.delta` / `.done`, and the usage of `response.completed`
 /// (also of `response.incomplete`, which ends a response cut by its output limit).
-public struct ResponsesStreamAccumulator: StreamAccumulator {
-    public private(set) var content = ""
-    public private(set) var usage: TokenUsage?
-    public private(set) var finishReason: String?
-    public private(set) var isComplete = false
+package struct ResponsesStreamAccumulator: StreamAccumulator {
+    package private(set) var content = ""
+    package private(set) var usage: TokenUsage?
+    package private(set) var finishReason: String?
+    package private(set) var isComplete = false
     private var calls: [Int: ToolCall] = [:]
     private var callIndexByItem: [String: Int] = [:]
     private let decoder = JSONDecoder()
 
-    public init() {}
+    package init() {}
 
-    public var toolCalls: [ToolCall] { calls.keys.sorted().compactMap { calls[$0] } }
+    package var toolCalls: [ToolCall] { calls.keys.sorted().compactMap { calls[$0] } }
 
-    public mutating func consume(_ event: ServerSentEvent) throws(StreamProblem) -> Bool {
+    package mutating func consume(_ event: ServerSentEvent) throws(StreamProblem) -> Bool {
         let decoded: OpenAIResponses.StreamEvent
         do {
             decoded = try decoder.decode(OpenAIResponses.StreamEvent.self, from: Data(event.data.utf8))
@@ -145,20 +145,20 @@ public struct ResponsesStreamAccumulator: StreamAccumulator {
 /// Folds a streamed Anthropic message: text and thinking deltas, tool_use blocks (id and name
 /// from `content_block_start`, the input from `input_json_delta` pieces), and usage from
 /// `message_start` updated by `message_delta`'s cumulative counts.
-public struct AnthropicStreamAccumulator: StreamAccumulator {
-    public private(set) var content = ""
-    public private(set) var finishReason: String?
-    public private(set) var isComplete = false
+package struct AnthropicStreamAccumulator: StreamAccumulator {
+    package private(set) var content = ""
+    package private(set) var finishReason: String?
+    package private(set) var isComplete = false
     private var rawUsage: AnthropicMessages.Usage?
     private var calls: [Int: ToolCall] = [:]
     private let decoder = JSONDecoder()
 
-    public init() {}
+    package init() {}
 
-    public var usage: TokenUsage? { rawUsage.map(UsageNormalization.anthropic) }
+    package var usage: TokenUsage? { rawUsage.map(UsageNormalization.anthropic) }
 
     /// Tool calls in block order. A tool_use block whose input never streamed has input `{}`.
-    public var toolCalls: [ToolCall] {
+    package var toolCalls: [ToolCall] {
         calls.keys.sorted().compactMap { calls[$0] }.map { call in
             var call = call
             if call.arguments.isEmpty { call.arguments = "{}" }
@@ -166,7 +166,7 @@ public struct AnthropicStreamAccumulator: StreamAccumulator {
         }
     }
 
-    public mutating func consume(_ event: ServerSentEvent) throws(StreamProblem) -> Bool {
+    package mutating func consume(_ event: ServerSentEvent) throws(StreamProblem) -> Bool {
         let decoded: AnthropicMessages.StreamEvent
         do {
             decoded = try decoder.decode(AnthropicMessages.StreamEvent.self, from: Data(event.data.utf8))

@@ -1,30 +1,30 @@
-public import AsyncHTTPClient
-public import Foundation
+package import AsyncHTTPClient
+package import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
-public import Timekeeping
-public import Traces
+package import Timekeeping
+package import Traces
 import WireFormats
 
 /// What every backend does with HTTP: POST a JSON body to a path under the base URL with the
 /// backend's headers, stamp `sent` just before the request goes to the connection pool, turn
 /// error statuses and transport failures into failed results (never thrown), and read a body
 /// either whole or as a stream of server-sent events folded by a `StreamAccumulator`.
-public struct HTTPTransport: Sendable {
-    public let baseURL: URL
+package struct HTTPTransport: Sendable {
+    package let baseURL: URL
     let client: HTTPClient
     let headers: [(String, String)]
     let clock: any RunClock
     let timeouts: Timeouts
 
     /// Per-call deadlines besides the attempt's: connecting is the client's own setting.
-    public struct Timeouts: Sendable, Hashable {
+    package struct Timeouts: Sendable, Hashable {
         /// Request sent → first byte of the body (for streams: the first event).
-        public var firstToken: Duration?
+        package var firstToken: Duration?
         /// Request sent → response complete.
-        public var total: Duration?
-        public init(firstToken: Duration? = nil, total: Duration? = nil) {
+        package var total: Duration?
+        package init(firstToken: Duration? = nil, total: Duration? = nil) {
             self.firstToken = firstToken
             self.total = total
         }
@@ -34,7 +34,7 @@ public struct HTTPTransport: Sendable {
     ///   - baseURL: up to and including the API version, e.g. `http://127.0.0.1:8000/v1`.
     ///   - headers: request headers, API keys included (read from the environment by the caller;
     ///     never written anywhere by AgentPerf).
-    public init(
+    package init(
         baseURL: URL, client: HTTPClient, headers: [(String, String)] = [], clock: any RunClock, timeouts: Timeouts = Timeouts()
     ) {
         self.baseURL = baseURL
@@ -242,14 +242,14 @@ public struct HTTPTransport: Sendable {
 extension HTTPTransport {
     /// The same server without the API-version suffix (`…/v1` → `…`), where vLLM and llama.cpp
     /// serve `/tokenize`.
-    public var serverRoot: HTTPTransport {
+    package var serverRoot: HTTPTransport {
         var root = baseURL
         if ["v1", "v2", "v3"].contains(root.lastPathComponent) { root = root.deletingLastPathComponent() }
         return HTTPTransport(baseURL: root, client: client, headers: headers, clock: clock, timeouts: timeouts)
     }
 
     /// A copy that also sends `name: value`, unless a header of that name is already set.
-    public func withDefaultHeader(_ name: String, _ value: String) -> HTTPTransport {
+    package func withDefaultHeader(_ name: String, _ value: String) -> HTTPTransport {
         guard !headers.contains(where: { $0.0.lowercased() == name.lowercased() }) else { return self }
         return HTTPTransport(
             baseURL: baseURL, client: client, headers: headers + [(name, value)], clock: clock, timeouts: timeouts)

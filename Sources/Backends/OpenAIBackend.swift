@@ -1,5 +1,5 @@
 import Foundation
-public import Traces
+package import Traces
 package import WireFormats
 
 /// OpenAI's Chat Completions, Embeddings and rerank as served by vLLM, SGLang, llama.cpp,
@@ -8,22 +8,22 @@ package import WireFormats
 /// Streams with `stream_options.include_usage`; tool calls are assembled from their deltas.
 /// When a server sends no usage, tokens are counted with its `/tokenize` endpoint if it has one,
 /// else estimated and marked so (`TokenCounter`).
-public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
-    public let providerName: String
-    public let options: Options
+package struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
+    package let providerName: String
+    package let options: Options
     private let transport: HTTPTransport
     private let tokenCounter: TokenCounter
 
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// Send `ignore_eos` when a call asks for an exact output length (vLLM, SGLang and the
         /// simulated fleet honour it; OpenAI's hosted API rejects it).
-        public var sendIgnoreEOS: Bool
+        package var sendIgnoreEOS: Bool
         /// Name the output limit `max_completion_tokens` (OpenAI's reasoning models require it)
         /// rather than `max_tokens`.
-        public var useMaxCompletionTokens: Bool
-        public var rerankDialect: RerankDialect
+        package var useMaxCompletionTokens: Bool
+        package var rerankDialect: RerankDialect
 
-        public init(sendIgnoreEOS: Bool = false, useMaxCompletionTokens: Bool = false, rerankDialect: RerankDialect = .jina) {
+        package init(sendIgnoreEOS: Bool = false, useMaxCompletionTokens: Bool = false, rerankDialect: RerankDialect = .jina) {
             self.sendIgnoreEOS = sendIgnoreEOS
             self.useMaxCompletionTokens = useMaxCompletionTokens
             self.rerankDialect = rerankDialect
@@ -32,9 +32,9 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
 
     /// `jina`: `POST {base}/rerank` with `documents` (vLLM, Jina, Cohere-style);
     /// `tei`: `POST {root}/rerank` with `texts` (Hugging Face Text Embeddings Inference).
-    public enum RerankDialect: String, Sendable, Hashable, CaseIterable { case jina, tei }
+    package enum RerankDialect: String, Sendable, Hashable, CaseIterable { case jina, tei }
 
-    public init(transport: HTTPTransport, providerName: String, options: Options = Options()) {
+    package init(transport: HTTPTransport, providerName: String, options: Options = Options()) {
         self.transport = transport
         self.providerName = providerName
         self.options = options
@@ -53,7 +53,7 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
             ignoreEOS: call.exactOutputLength && options.sendIgnoreEOS ? true : nil, simulation: call.simulation)
     }
 
-    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
+    package func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let body = Self.request(for: call, options: options)
         var result: ModelCallResult
         if call.stream {
@@ -92,7 +92,7 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
         }
     }
 
-    public func embed(_ call: EmbeddingCall, deadline: Int64) async -> ModelCallResult {
+    package func embed(_ call: EmbeddingCall, deadline: Int64) async -> ModelCallResult {
         await transport.postJSON(
             "embeddings", body: OpenAIEmbeddings.Request(model: call.model, input: call.inputs),
             as: OpenAIEmbeddings.Response.self, deadline: deadline
@@ -102,7 +102,7 @@ public struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
         }
     }
 
-    public func rerank(_ call: RerankCall, deadline: Int64) async -> ModelCallResult {
+    package func rerank(_ call: RerankCall, deadline: Int64) async -> ModelCallResult {
         switch options.rerankDialect {
         case .jina:
             await transport.postJSON(

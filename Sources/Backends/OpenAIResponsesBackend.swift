@@ -1,21 +1,21 @@
 import Foundation
-public import Traces
+package import Traces
 import WireFormats
 
 /// OpenAI's Responses API (`POST {base}/responses`): hosted OpenAI, and servers that implement it
 /// (vLLM, SGLang, Ollama). System messages become `instructions`; earlier tool calls and their
 /// results become `function_call` / `function_call_output` input items. Nothing is stored
 /// server-side (`store: false`).
-public struct OpenAIResponsesBackend: ChatBackend {
-    public let providerName: String
+package struct OpenAIResponsesBackend: ChatBackend {
+    package let providerName: String
     private let transport: HTTPTransport
 
-    public init(transport: HTTPTransport, providerName: String) {
+    package init(transport: HTTPTransport, providerName: String) {
         self.transport = transport
         self.providerName = providerName
     }
 
-    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
+    package func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let body = Self.request(for: call)
         var result: ModelCallResult
         if call.stream {

@@ -1,8 +1,8 @@
-public import Traces
-public import WireFormats
+package import Traces
+package import WireFormats
 
 /// Why a stream could not be read.
-public enum StreamProblem: Error, Sendable, Equatable {
+package enum StreamProblem: Error, Sendable, Equatable {
     /// An event's data was not what the protocol says it should be.
     case malformed(String)
     /// The server reported an error inside the stream.
@@ -14,7 +14,7 @@ public enum StreamProblem: Error, Sendable, Equatable {
 ///
 /// Pure and synchronous, fed one `ServerSentEvent` at a time, so recorded streams can be
 /// replayed through an accumulator in tests exactly as the network client feeds it.
-public protocol StreamAccumulator: Sendable {
+package protocol StreamAccumulator: Sendable {
     init()
     /// Consumes one event; returns true when it carried generated output (text, reasoning or a
     /// piece of a tool call), which is what TTFT and ITL are stamped on.

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-public import Traces
+package import Traces
 import WireFormats
 
 /// Counts tokens for servers that stream no usage, with the server's own tokenizer when it has
@@ -8,13 +8,13 @@ import WireFormats
 /// llama.cpp's `/apply-template` + `/tokenize`. Which one works is learnt on the first call and
 /// remembered; a server with neither gets the four-characters-per-token estimate, marked
 /// estimated in the trace.
-public final class TokenCounter: Sendable {
+package final class TokenCounter: Sendable {
     enum Dialect: Sendable { case unknown, vllm, llamaCpp, none }
     private let dialect = Mutex<Dialect>(.unknown)
     private let transport: HTTPTransport
 
     /// - Parameter transport: the backend's transport; the tokenizer lives at the server root.
-    public init(transport: HTTPTransport) {
+    package init(transport: HTTPTransport) {
         self.transport = transport.serverRoot
     }
 

@@ -1,6 +1,6 @@
-public import Backends
-public import SimulatedFleet
-public import Timekeeping
+package import Backends
+package import SimulatedFleet
+package import Timekeeping
 import Traces
 import WireFormats
 
@@ -15,8 +15,8 @@ import WireFormats
 /// an injected 429 or 503 is `http_429` / `http_503` with its `Retry-After`, a stream that
 /// breaks off is `truncated_stream` (usage estimated, as for an HTTP server without a
 /// tokenizer), an unparseable event is `malformed_event`.
-public struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBackend {
-    public let providerName = "agentperf-simulated-fleet"
+package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBackend {
+    package let providerName = "agentperf-simulated-fleet"
     private let service: FleetService
     private let clock: any RunClock
     private let options = OpenAIBackend.Options(sendIgnoreEOS: true)
@@ -24,12 +24,12 @@ public struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacken
     /// - Parameters:
     ///   - service: the fleet; its clock must be `clock` (run it with `service.run()`).
     ///   - clock: the run clock every timestamp is read from.
-    public init(service: FleetService, clock: any RunClock) {
+    package init(service: FleetService, clock: any RunClock) {
         self.service = service
         self.clock = clock
     }
 
-    public func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
+    package func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
         let request = OpenAIBackend.request(for: call, options: options)
         return await exchange(deadline: deadline) { result, firstOutput in
             switch await service.chat(request) {
@@ -39,7 +39,7 @@ public struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacken
         }
     }
 
-    public func embed(_ call: EmbeddingCall, deadline: Int64) async -> ModelCallResult {
+    package func embed(_ call: EmbeddingCall, deadline: Int64) async -> ModelCallResult {
         await exchange(deadline: deadline) { result, _ in
             switch await service.embed(OpenAIEmbeddings.Request(model: call.model, input: call.inputs)) {
             case .failure(let error): return Self.failed(result, error, clock: clock)
@@ -52,7 +52,7 @@ public struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacken
         }
     }
 
-    public func rerank(_ call: RerankCall, deadline: Int64) async -> ModelCallResult {
+    package func rerank(_ call: RerankCall, deadline: Int64) async -> ModelCallResult {
         let request = Rerank.Request(model: call.model, query: call.query, documents: call.documents, topN: call.topN)
         return await exchange(deadline: deadline) { result, _ in
             switch await service.rerank(request) {

@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 import SpecDecoding
 import Tools
 import WireFormats
-public import Workload
+package import Workload
 
 /// One grader's verdict.
-public struct GradeResult: Sendable, Hashable {
-    public var axis: String
-    public var passed: Bool
+package struct GradeResult: Sendable, Hashable {
+    package var axis: String
+    package var passed: Bool
     /// 0…1 (1 or 0 for pass/fail checks).
-    public var score: Double
-    public var decides: Bool
+    package var score: Double
+    package var decides: Bool
     /// Why, in a few words (for logs; never in traces).
-    public var detail: String
+    package var detail: String
 
-    public init(axis: String, passed: Bool, score: Double? = nil, decides: Bool, detail: String) {
+    package init(axis: String, passed: Bool, score: Double? = nil, decides: Bool, detail: String) {
         self.axis = axis
         self.passed = passed
         self.score = score ?? (passed ? 1 : 0)
@@ -26,9 +26,9 @@ public struct GradeResult: Sendable, Hashable {
 /// The checks that need no model: on the final answer, or a command in the attempt's working
 /// directory. The LLM judge is run by the agent loop (its tokens are steps of the attempt) and
 /// read back with `JudgePrompt`.
-public enum Grader {
+package enum Grader {
     /// Grades `answer` with a check other than `judge` (which returns `nil` here).
-    public static func grade(_ spec: GraderSpec, answer: String, workingDirectory: URL?) async -> GradeResult? {
+    package static func grade(_ spec: GraderSpec, answer: String, workingDirectory: URL?) async -> GradeResult? {
         func result(_ passed: Bool, _ detail: String) -> GradeResult {
             GradeResult(axis: spec.axis, passed: passed, decides: spec.decides, detail: detail)
         }
@@ -91,22 +91,22 @@ public enum Grader {
 }
 
 /// The LLM judge's prompt and how its verdict is read.
-public enum JudgePrompt {
+package enum JudgePrompt {
     /// How long one judge call may take, retries included.
-    public static let timeLimit: Duration = .seconds(300)
+    package static let timeLimit: Duration = .seconds(300)
 
-    public static let system = """
+    package static let system = """
         You grade an AI agent's final answer against a rubric. Think briefly, then end with a last \
         line that is exactly VERDICT: PASS or VERDICT: FAIL.
         """
 
-    public static func user(task: String, answer: String, rubric: String) -> String {
+    package static func user(task: String, answer: String, rubric: String) -> String {
         "Task given to the agent:\n\(task)\n\nRubric:\n\(rubric)\n\nThe agent's final answer:\n\(answer)"
     }
 
     /// PASS / FAIL from the judge's reply (the last `VERDICT:` line, else a lone PASS or FAIL);
     /// `nil` when it gave none, which grades as a fail.
-    public static func verdict(_ reply: String) -> Bool? {
+    package static func verdict(_ reply: String) -> Bool? {
         let upper = reply.uppercased()
         if let range = upper.range(of: "VERDICT:", options: .backwards) {
             let rest = upper[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)

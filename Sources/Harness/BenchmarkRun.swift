@@ -2,12 +2,12 @@ import AgentLoop
 import AsyncHTTPClient
 import Backends
 import FleetBackend
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 import NIOCore
 import Pricing
-public import Recorder
-public import RunTarget
+package import Recorder
+package import RunTarget
 import Scheduler
 import ServiceLifecycle
 import SimulatedFleet
@@ -17,22 +17,22 @@ import Timekeeping
 import ToolServices
 import Tools
 import Traces
-public import Workload
+package import Workload
 
 /// The version written into every run record.
-public enum AgentPerfVersion {
-    public static let current = "0.1.0"
+package enum AgentPerfVersion {
+    package static let current = "0.1.0"
 }
 
 /// Files a run leaves in its output directory.
-public struct RunArtifacts: Sendable, Hashable {
-    public var directory: URL
-    public var traces: URL
-    public var config: URL
-    public var prices: URL
-    public var runID: String
+package struct RunArtifacts: Sendable, Hashable {
+    package var directory: URL
+    package var traces: URL
+    package var config: URL
+    package var prices: URL
+    package var runID: String
     /// True when the run was stopped (Ctrl-C) before all levels finished.
-    public var interrupted: Bool
+    package var interrupted: Bool
 }
 
 /// One benchmark run: the workload at each concurrency level, against the built-in simulated
@@ -49,19 +49,19 @@ public struct RunArtifacts: Sendable, Hashable {
 /// `traces.jsonl` into the output directory. Each attempt is appended the moment it ends.
 /// Cancelling the task (Ctrl-C) stops issuing attempts, abandons those in flight, writes the
 /// current level's window marked interrupted, and returns normally.
-public struct BenchmarkRun: Sendable {
+package struct BenchmarkRun: Sendable {
     /// What to run and where.
-    public var spec: RunSpec
-    public var outputDirectory: URL
+    package var spec: RunSpec
+    package var outputDirectory: URL
     /// Overrides the workload's endpoint with a base URL (`…/v1`).
-    public var endpointOverride: String?
-    public var timebase: Timebase
+    package var endpointOverride: String?
+    package var timebase: Timebase
     /// The run's id and wall-clock anchor; `nil`: a fresh id and now.
-    public var identity: RunIdentity?
-    public var logger: Logger
+    package var identity: RunIdentity?
+    package var logger: Logger
 
     /// Which clock the run lives on.
-    public enum Timebase: Sendable, Hashable {
+    package enum Timebase: Sendable, Hashable {
         /// `ContinuousRunClock`: real latency over real sockets.
         case realTime
         /// `VirtualClock`: simulated time, the fleet in-process.
@@ -69,17 +69,17 @@ public struct BenchmarkRun: Sendable {
     }
 
     /// A run's id and the wall-clock time its clock's zero stands for.
-    public struct RunIdentity: Sendable, Hashable {
-        public var runID: String
-        public var startedAt: Date
+    package struct RunIdentity: Sendable, Hashable {
+        package var runID: String
+        package var startedAt: Date
 
-        public init(runID: String, startedAt: Date) {
+        package init(runID: String, startedAt: Date) {
             self.runID = runID
             self.startedAt = startedAt
         }
     }
 
-    public init(
+    package init(
         spec: RunSpec, outputDirectory: URL, endpointOverride: String? = nil, timebase: Timebase = .realTime,
         identity: RunIdentity? = nil, logger: Logger
     ) {
@@ -91,7 +91,7 @@ public struct BenchmarkRun: Sendable {
         self.logger = logger
     }
 
-    public func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
+    package func run(progress: AsyncStream<ProgressEvent>.Continuation? = nil) async throws(HarnessError) -> RunArtifacts {
         let spec = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: spec)
         let workload = spec.workload
         let backends = try ResolvedBackends.resolve(spec)

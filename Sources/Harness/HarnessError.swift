@@ -1,7 +1,7 @@
-public import Traces
+package import Traces
 
 /// Why a run could not start or finish.
-public struct HarnessError: Error, Sendable, CustomStringConvertible {
+package struct HarnessError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case cannotCreateOutput(path: String, reason: String)
         case traceWriteFailed(TraceError)
@@ -13,29 +13,29 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
     }
     private let code: Code
 
-    public static func cannotCreateOutput(path: String, reason: String) -> HarnessError {
+    package static func cannotCreateOutput(path: String, reason: String) -> HarnessError {
         HarnessError(code: .cannotCreateOutput(path: path, reason: reason))
     }
-    public static func traceWriteFailed(_ error: TraceError) -> HarnessError { HarnessError(code: .traceWriteFailed(error)) }
-    public static func missingAPIKey(variable: String, backend: String = "endpoint") -> HarnessError {
+    package static func traceWriteFailed(_ error: TraceError) -> HarnessError { HarnessError(code: .traceWriteFailed(error)) }
+    package static func missingAPIKey(variable: String, backend: String = "endpoint") -> HarnessError {
         HarnessError(code: .missingAPIKey(variable: variable, backend: backend))
     }
     /// An MCP server or a retrieval corpus could not be set up.
-    public static func toolsFailed(_ reason: String) -> HarnessError { HarnessError(code: .toolsFailed(reason)) }
-    public static func invalidEndpoint(_ url: String) -> HarnessError { HarnessError(code: .invalidEndpoint(url)) }
-    public static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
+    package static func toolsFailed(_ reason: String) -> HarnessError { HarnessError(code: .toolsFailed(reason)) }
+    package static func invalidEndpoint(_ url: String) -> HarnessError { HarnessError(code: .invalidEndpoint(url)) }
+    package static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
     /// The workload uses something real (a server, a process) that a virtual clock cannot time.
-    public static func notInVirtualTime(_ reason: String) -> HarnessError { HarnessError(code: .notInVirtualTime(reason)) }
+    package static func notInVirtualTime(_ reason: String) -> HarnessError { HarnessError(code: .notInVirtualTime(reason)) }
 
     /// True when the user can fix it by changing the input (exit code 2).
-    public var isBadInput: Bool {
+    package var isBadInput: Bool {
         switch code {
         case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime: true
         case .traceWriteFailed, .fleetFailed: false
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch code {
         case .cannotCreateOutput(let path, let reason): "cannot create the output directory \(path): \(reason)"
         case .traceWriteFailed(let error): "\(error); the attempts written before this point are intact"

@@ -1,15 +1,15 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// AgentPerf's own trace files (`traces.jsonl`), streamed line by line into a sink.
-public enum CanonicalImporter {
-    public static let format = "agentperf"
+package enum CanonicalImporter {
+    package static let format = "agentperf"
 
-    public static func sniff(_ head: String) -> Bool {
+    package static func sniff(_ head: String) -> Bool {
         head.contains("\"schema_version\"") && head.contains("\"record\"")
     }
 
-    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         var reader: LineReader
         do { reader = try LineReader(url: url) } catch {
             throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)

@@ -1,6 +1,6 @@
 import DequeModule
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// Claude Code session transcripts (`~/.claude/projects/*/<session>.jsonl`).
 ///
@@ -15,19 +15,19 @@ public import Traces
 /// Memory is bounded: messages are held in a window of the most recent 64 and emitted when they
 /// leave it (blocks of one message are written together), and up to 65,536 emitted keys are
 /// remembered to drop late duplicates.
-public struct ClaudeCodeImporter {
-    public static let format = "claude-code"
+package struct ClaudeCodeImporter {
+    package static let format = "claude-code"
     static let pendingWindow = 64
     static let rememberedKeys = 65_536
 
     /// A line looks like Claude Code's: a JSON object with `sessionId` and a `type`.
-    public static func sniff(_ head: String) -> Bool {
+    package static func sniff(_ head: String) -> Bool {
         head.contains("\"sessionId\"")
             && (head.contains("\"type\":\"user\"") || head.contains("\"type\":\"assistant\"")
                 || head.contains("\"type\":\"queue-operation\"") || head.contains("\"type\":\"summary\""))
     }
 
-    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         var reader: LineReader
         do { reader = try LineReader(url: url) } catch {
             throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)

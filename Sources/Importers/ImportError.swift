@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a source could not be imported at all (problems inside a readable source are
 /// diagnostics instead, and importing goes on).
-public struct ImportError: Error, Sendable, CustomStringConvertible {
+package struct ImportError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case cannotRead(path: String, reason: String)
         case unknownFormat(path: String, formats: [String])
@@ -10,17 +10,17 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
     }
     private let code: Code
 
-    public static func cannotRead(path: String, reason: String) -> ImportError {
+    package static func cannotRead(path: String, reason: String) -> ImportError {
         ImportError(code: .cannotRead(path: path, reason: reason))
     }
-    public static func unknownFormat(path: String, formats: [String]) -> ImportError {
+    package static func unknownFormat(path: String, formats: [String]) -> ImportError {
         ImportError(code: .unknownFormat(path: path, formats: formats))
     }
-    public static func notFormat(path: String, format: String, reason: String) -> ImportError {
+    package static func notFormat(path: String, format: String, reason: String) -> ImportError {
         ImportError(code: .notFormat(path: path, format: format, reason: reason))
     }
 
-    public var description: String {
+    package var description: String {
         switch code {
         case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
         case .unknownFormat(let path, let formats):

@@ -1,5 +1,5 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 import ZIPFoundation
 
 /// Inspect AI evaluation logs: `.json` logs and `.eval` archives (a ZIP of `header.json` and one
@@ -14,15 +14,15 @@ import ZIPFoundation
 /// - Scores may be letters (C/I/P/N), numbers or booleans; every scorer is a grader axis and the
 ///   first one decides passed/failed.
 /// - Times carry a zone offset; a model event's end is `completed`, else start + `output.time`.
-public enum InspectImporter {
-    public static let format = "inspect"
+package enum InspectImporter {
+    package static let format = "inspect"
 
-    public static func sniffJSON(_ head: String) -> Bool {
+    package static func sniffJSON(_ head: String) -> Bool {
         head.contains("\"eval\"") && head.contains("\"version\"") && (head.contains("\"samples\"") || head.contains("\"plan\""))
     }
 
     /// Reads a `.json` log (memory grows with the file: it is one JSON document).
-    public static func readJSON(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func readJSON(_ url: URL, into sink: inout some TraceSink) throws {
         let data = try ImportError.readWhole(url)
         let log: Log
         do { log = try JSONDecoder().decode(Log.self, from: data) } catch {
@@ -33,7 +33,7 @@ public enum InspectImporter {
     }
 
     /// Reads an `.eval` archive one sample entry at a time.
-    public static func readArchive(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func readArchive(_ url: URL, into sink: inout some TraceSink) throws {
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw ImportError.notFormat(path: url.path, format: "Inspect .eval", reason: "not a ZIP archive (\(error))")

@@ -1,5 +1,5 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// OpenTelemetry traces in OTLP/JSON: one `ExportTraceServiceRequest` document, or one per line
 /// (the collector's file exporter).
@@ -18,14 +18,14 @@ public import Traces
 ///   or names.
 /// JSON-lines files are streamed: a trace is emitted when its root span arrives (exporters send
 /// spans as they end, so the root comes last); traces without a root are emitted at the end.
-public enum OTLPImporter {
-    public static let format = "otlp"
+package enum OTLPImporter {
+    package static let format = "otlp"
 
-    public static func sniff(_ head: String) -> Bool {
+    package static func sniff(_ head: String) -> Bool {
         head.contains("\"resourceSpans\"")
     }
 
-    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         var state = State(path: url.path)
         var reader: LineReader
         do { reader = try LineReader(url: url) } catch {

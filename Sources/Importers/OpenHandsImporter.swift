@@ -1,5 +1,5 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// OpenHands trajectories: a JSON list of events (actions and observations).
 ///
@@ -13,14 +13,14 @@ public import Traces
 ///   `prompt_tokens_details.cached_tokens` for OpenAI): uncached = prompt − read − write.
 /// - Timestamps have no zone; they are read as UTC.
 /// - `llm_metrics.accumulated_cost`, when present, is kept as the attempt's reported cost.
-public enum OpenHandsImporter {
-    public static let format = "openhands"
+package enum OpenHandsImporter {
+    package static let format = "openhands"
 
-    public static func sniff(_ head: String) -> Bool {
+    package static func sniff(_ head: String) -> Bool {
         head.hasPrefix("[") && head.contains("\"source\"") && (head.contains("\"action\"") || head.contains("\"observation\""))
     }
 
-    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         let data = try ImportError.readWhole(url)
         let events: [Event]
         do { events = try JSONDecoder().decode([Event].self, from: data) } catch {

@@ -1,5 +1,5 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// SWE-agent trajectories (`<instance>.traj`).
 ///
@@ -12,17 +12,17 @@ public import Traces
 ///   shortcuts (`gpt4` → `gpt-4-1106-preview`, `gpt4o` → `gpt-4o-2024-05-13`, `gpt35` →
 ///   `gpt-3.5-turbo-1106`), or by `info.model` / `replay_config` when present.
 /// - Timestamps are absent; `execution_time` per entry (newer versions) gives tool time.
-public enum SWEAgentImporter {
-    public static let format = "swe-agent"
+package enum SWEAgentImporter {
+    package static let format = "swe-agent"
 
     /// SWE-agent's model shortcuts (sweagent/agent/models.py).
     static let shortcuts = ["gpt4": "gpt-4-1106-preview", "gpt4o": "gpt-4o-2024-05-13", "gpt35": "gpt-3.5-turbo-1106"]
 
-    public static func sniff(_ head: String) -> Bool {
+    package static func sniff(_ head: String) -> Bool {
         head.contains("\"trajectory\"") && (head.contains("\"history\"") || head.contains("\"info\""))
     }
 
-    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         let data = try ImportError.readWhole(url)
         let trajectory: Trajectory
         do { trajectory = try JSONDecoder().decode(Trajectory.self, from: data) } catch {

@@ -1,5 +1,5 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// tau-bench and tau2-bench results.
 ///
@@ -11,15 +11,15 @@ public import Traces
 /// usage or times, which are therefore unavailable.
 /// Traps: naive timestamps are UTC; `usage.prompt_tokens` includes cached tokens (LiteLLM);
 /// the per-message `cost` is kept as each step's reported cost.
-public enum TauBenchImporter {
-    public static let format = "tau-bench"
+package enum TauBenchImporter {
+    package static let format = "tau-bench"
 
-    public static func sniffTau2(_ head: String) -> Bool { head.contains("\"simulations\"") }
-    public static func sniffTau1(_ head: String) -> Bool {
+    package static func sniffTau2(_ head: String) -> Bool { head.contains("\"simulations\"") }
+    package static func sniffTau1(_ head: String) -> Bool {
         head.hasPrefix("[") && head.contains("\"task_id\"") && head.contains("\"reward\"") && head.contains("\"traj\"")
     }
 
-    public static func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         let data = try ImportError.readWhole(url)
         let runID = "import-\(url.lastPathComponent)"
         if let results = try? JSONDecoder().decode(Tau2Results.self, from: data) {

@@ -3,8 +3,8 @@
 /// Hand-written rather than `Date.ISO8601FormatStyle`, which is far too slow to call on every
 /// line of a gigabyte trace. Accepts `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`, and treats a
 /// timestamp without a zone as UTC (as Python's `datetime.isoformat()` writes naive times).
-public enum WallClock {
-    public static func nanoseconds(iso8601 text: some StringProtocol) -> Int64? {
+package enum WallClock {
+    package static func nanoseconds(iso8601 text: some StringProtocol) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 19 else { return nil }
         func number(_ range: Range<Int>) -> Int? {

@@ -1,8 +1,8 @@
-public import Foundation
-public import Traces
+package import Foundation
+package import Traces
 
 /// The trace formats AgentPerf reads, detected from a file's name and first bytes.
-public enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     case agentperf
     case claudeCode = "claude-code"
     case otlp
@@ -12,13 +12,13 @@ public enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible
     case sweAgent = "swe-agent"
     case tauBench = "tau-bench"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// Extensions worth opening when a directory is given.
-    public static let candidateExtensions: Set<String> = ["jsonl", "json", "eval", "traj"]
+    package static let candidateExtensions: Set<String> = ["jsonl", "json", "eval", "traj"]
 
     /// The format of `url`, or `nil` when nothing matches.
-    public static func detect(_ url: URL) -> TraceFormat? {
+    package static func detect(_ url: URL) -> TraceFormat? {
         switch url.pathExtension.lowercased() {
         case "eval": return .inspectEval
         case "traj": return .sweAgent
@@ -43,7 +43,7 @@ public enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible
     }
 
     /// Reads `url` as this format into `sink`.
-    public func read(_ url: URL, into sink: inout some TraceSink) throws {
+    package func read(_ url: URL, into sink: inout some TraceSink) throws {
         switch self {
         case .agentperf: try CanonicalImporter.read(url, into: &sink)
         case .claudeCode: try ClaudeCodeImporter.read(url, into: &sink)
@@ -57,7 +57,7 @@ public enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible
     }
 
     /// Files under `paths` (directories are walked; hidden files skipped), sorted.
-    public static func files(in paths: [URL]) throws -> [URL] {
+    package static func files(in paths: [URL]) throws -> [URL] {
         var found: [URL] = []
         for path in paths {
             var isDirectory: ObjCBool = false

@@ -1,8 +1,8 @@
-public import Traces
+package import Traces
 
 /// Guesses a step's use class from a tool's name (and command, for shells), for sources that do
 /// not record one. Heuristic by nature; the rules are listed in docs/IMPORTERS.md.
-public enum UseClassification {
+package enum UseClassification {
     private static let delegateNames = ["task", "agent", "delegate", "dispatch", "spawn"].map { Array($0.utf8) }
     private static let verifyWords = ["pytest", "test", "verify", "check", "lint", "validate", "assert"].map { Array($0.utf8) }
     private static let readWords = [
@@ -11,7 +11,7 @@ public enum UseClassification {
     ].map { Array($0.utf8) }
     private static let memory = Array("memory".utf8), todo = Array("todo".utf8), plan = Array("plan".utf8)
 
-    public static func forTool(named name: String, command: String? = nil) -> UseClass {
+    package static func forTool(named name: String, command: String? = nil) -> UseClass {
         let lower = Array(name.lowercased().utf8)
         let commandBytes = command.map { Array($0.lowercased().utf8) } ?? []
         if delegateNames.contains(where: { lower == $0 || lower.starts(with: $0 + [0x5F]) }) { return .delegate }

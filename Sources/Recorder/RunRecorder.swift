@@ -1,7 +1,7 @@
-public import Traces
+package import Traces
 
 /// Something the run reports while it goes, for live displays.
-public enum ProgressEvent: Sendable, Hashable {
+package enum ProgressEvent: Sendable, Hashable {
     /// A load level began (`index` of `count`, from 0): its warm-up, then a measured
     /// duration or number of attempts.
     case levelStarted(LevelAnnouncement)
@@ -12,16 +12,16 @@ public enum ProgressEvent: Sendable, Hashable {
 }
 
 /// What a level is about to do.
-public struct LevelAnnouncement: Sendable, Hashable {
-    public var level: LevelID
-    public var index: Int
-    public var count: Int
-    public var warmupSeconds: Double?
-    public var warmupAttempts: Int?
-    public var measuredSeconds: Double?
-    public var measuredAttempts: Int?
+package struct LevelAnnouncement: Sendable, Hashable {
+    package var level: LevelID
+    package var index: Int
+    package var count: Int
+    package var warmupSeconds: Double?
+    package var warmupAttempts: Int?
+    package var measuredSeconds: Double?
+    package var measuredAttempts: Int?
 
-    public init(
+    package init(
         level: LevelID, index: Int, count: Int, warmupSeconds: Double?, warmupAttempts: Int?, measuredSeconds: Double?,
         measuredAttempts: Int?
     ) {
@@ -36,15 +36,15 @@ public struct LevelAnnouncement: Sendable, Hashable {
 }
 
 /// The parts of a finished attempt a progress display needs.
-public struct AttemptSummary: Sendable, Hashable {
-    public var level: LevelID?
-    public var isWarmup: Bool
-    public var outcome: Outcome
-    public var steps: Int
+package struct AttemptSummary: Sendable, Hashable {
+    package var level: LevelID?
+    package var isWarmup: Bool
+    package var outcome: Outcome
+    package var steps: Int
     /// Task latency in seconds.
-    public var latency: Double
+    package var latency: Double
 
-    public init(level: LevelID?, isWarmup: Bool, outcome: Outcome, steps: Int, latency: Double) {
+    package init(level: LevelID?, isWarmup: Bool, outcome: Outcome, steps: Int, latency: Double) {
         self.level = level
         self.isWarmup = isWarmup
         self.outcome = outcome
@@ -55,18 +55,18 @@ public struct AttemptSummary: Sendable, Hashable {
 
 /// Writes each finished attempt to the trace file the moment it ends, and tells the progress
 /// display. The one place a run's results go, so nothing finished is lost on a crash.
-public actor RunRecorder {
+package actor RunRecorder {
     private let writer: TraceWriter
     private let progress: AsyncStream<ProgressEvent>.Continuation?
-    public private(set) var attemptsRecorded = 0
+    package private(set) var attemptsRecorded = 0
 
-    public init(writer: TraceWriter, progress: AsyncStream<ProgressEvent>.Continuation?) {
+    package init(writer: TraceWriter, progress: AsyncStream<ProgressEvent>.Continuation?) {
         self.writer = writer
         self.progress = progress
     }
 
     /// Appends a finished attempt and its steps.
-    public func record(_ attempt: AttemptRecord, steps: [StepRecord]) async throws(TraceError) {
+    package func record(_ attempt: AttemptRecord, steps: [StepRecord]) async throws(TraceError) {
         try await writer.append(attempt: attempt, steps: steps)
         attemptsRecorded += 1
         progress?.yield(
@@ -77,11 +77,11 @@ public actor RunRecorder {
     }
 
     /// Appends a level's measurement window.
-    public func record(_ window: WindowRecord) async throws(TraceError) {
+    package func record(_ window: WindowRecord) async throws(TraceError) {
         try await writer.append(window: window)
         progress?.yield(.levelFinished(level: window.level, interrupted: window.interrupted))
     }
 
     /// Passes an event to the display.
-    public func announce(_ event: ProgressEvent) { progress?.yield(event) }
+    package func announce(_ event: ProgressEvent) { progress?.yield(event) }
 }

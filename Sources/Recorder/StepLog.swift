@@ -1,17 +1,17 @@
-public import Traces
+package import Traces
 
 /// Collects the steps of one attempt as they complete.
 ///
 /// An actor because sub-agents of one attempt run concurrently; and a separate object from the
 /// agent loop so that steps finished before a timeout or cancellation are still there to
 /// record.
-public actor StepLog {
+package actor StepLog {
     private var steps: [StepRecord] = []
 
-    public init() {}
+    package init() {}
 
-    public func append(_ step: StepRecord) { steps.append(step) }
+    package func append(_ step: StepRecord) { steps.append(step) }
 
     /// The steps so far, in completion order.
-    public var recorded: [StepRecord] { steps }
+    package var recorded: [StepRecord] { steps }
 }

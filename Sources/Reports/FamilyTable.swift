@@ -1,11 +1,11 @@
-public import AgentMetrics
+package import AgentMetrics
 import Pricing
 
 /// The table of `agentperf analyze`: one row per figure, one column per group (the largest
 /// eight; `--json` has all). A figure a trace cannot support shows `n/a` and a numbered note
 /// with the reason.
-public enum FamilyTable {
-    public static let maxColumns = 8
+package enum FamilyTable {
+    package static let maxColumns = 8
     static let budgets = [10_000, 100_000, 1_000_000]
 
     /// The share of graded attempts that passed using at most `budget` tokens, read off the
@@ -18,7 +18,7 @@ public enum FamilyTable {
         return .value(group.budgetCurve.last { $0.tokens <= budget }?.successRate ?? 0)
     }
 
-    public static func render(_ report: FamilyReport) -> String {
+    package static func render(_ report: FamilyReport) -> String {
         let groups = Array(report.groups.sorted { $0.attempts > $1.attempts }.prefix(maxColumns))
         var reasons: [String] = []
         func cell(_ measure: Measure, _ format: (Double) -> String) -> String {

@@ -1,9 +1,9 @@
 import Foundation
 
 /// How figures are written in tables: units chosen per value, three significant digits.
-public enum Format {
+package enum Format {
     /// `850 µs`, `12.3 ms`, `2.41 s`, `3m 05s`, `∞`, `–` for no value.
-    public static func seconds(_ value: Double?) -> String {
+    package static func seconds(_ value: Double?) -> String {
         guard let value else { return "–" }
         if value.isInfinite { return "∞" }
         let magnitude = abs(value)
@@ -16,7 +16,7 @@ public enum Format {
     }
 
     /// `$0.0123`, `$1.25`, `$1,204`; `–` for no value.
-    public static func dollars(_ value: Double?) -> String {
+    package static func dollars(_ value: Double?) -> String {
         guard let value else { return "–" }
         if value == 0 { return "$0" }
         if abs(value) >= 1000 { return "$" + value.formatted(.number.precision(.fractionLength(0))) }
@@ -24,7 +24,7 @@ public enum Format {
     }
 
     /// `83%`, `4.5%`, `0.3%`.
-    public static func percent(_ value: Double?) -> String {
+    package static func percent(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "–" }
         let percent = value * 100
         if percent == 0 || percent >= 10 || percent <= -10 { return "\(Int(percent.rounded()))%" }
@@ -32,14 +32,14 @@ public enum Format {
     }
 
     /// `12.4`, `0.031`, `1,204`.
-    public static func rate(_ value: Double?) -> String {
+    package static func rate(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "–" }
         if abs(value) >= 1000 { return value.formatted(.number.precision(.fractionLength(0))) }
         return significant(value)
     }
 
     /// `1.20M`, `34.5k`, `812`.
-    public static func count(_ value: Int) -> String {
+    package static func count(_ value: Int) -> String {
         let v = Double(value)
         if value >= 1_000_000 { return "\(significant(v / 1e6))M" }
         if value >= 10_000 { return "\(significant(v / 1e3))k" }

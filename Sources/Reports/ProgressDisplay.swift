@@ -1,12 +1,12 @@
 import AgentMetrics
-public import Recorder
+package import Recorder
 import Timekeeping
 import Traces
 
 /// Live progress of a run, as text. Feed it events and ask for the current status line; the
 /// caller decides how often to draw it and where (a rewritten line on a terminal, a line every
 /// few seconds otherwise).
-public struct ProgressDisplay: Sendable {
+package struct ProgressDisplay: Sendable {
     private var level: LevelID?
     private var levelIndex = 0
     private var levelCount = 0
@@ -19,10 +19,10 @@ public struct ProgressDisplay: Sendable {
     private var problems = 0
     private var steps = 0
 
-    public init() {}
+    package init() {}
 
     /// Applies an event; returns a line worth printing on its own (level start and end).
-    public mutating func apply(_ event: ProgressEvent, at now: ContinuousClock.Instant = .now) -> String? {
+    package mutating func apply(_ event: ProgressEvent, at now: ContinuousClock.Instant = .now) -> String? {
         switch event {
         case .levelStarted(let level):
             self = ProgressDisplay()
@@ -58,7 +58,7 @@ public struct ProgressDisplay: Sendable {
     }
 
     /// The current status, one line.
-    public func statusLine(at now: ContinuousClock.Instant = .now) -> String? {
+    package func statusLine(at now: ContinuousClock.Instant = .now) -> String? {
         guard let level, let start = levelStartedAt else { return nil }
         let elapsed = (now - start).seconds
         var line = "\(level.label) [\(levelIndex + 1)/\(levelCount)] \(Format.seconds(elapsed))"

@@ -1,4 +1,4 @@
-public import AgentMetrics
+package import AgentMetrics
 import Pricing
 import Traces
 
@@ -6,8 +6,8 @@ import Traces
 ///
 /// Rows follow docs/METRICS.md, headline metrics first. Columns are levels in run order, so
 /// how a figure moves with concurrency reads across a row.
-public enum SummaryTable {
-    public static func render(_ summary: RunSummary) -> String {
+package enum SummaryTable {
+    package static func render(_ summary: RunSummary) -> String {
         let levels = summary.levels
         var rows: [Row] = []
         func add(_ label: String, _ value: (LevelSummary) -> String) { rows.append(.values(label, levels.map(value))) }

@@ -1,8 +1,8 @@
-public import SpecDecoding
-public import Workload
+package import SpecDecoding
+package import Workload
 
 /// The protocol a backend speaks.
-public enum BackendKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum BackendKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// `POST /chat/completions` (vLLM, SGLang, llama.cpp, Ollama, OpenAI and most hosted APIs),
     /// plus `/embeddings` and `/rerank` on the same server.
     case openAIChat = "openai-chat"
@@ -17,34 +17,34 @@ public enum BackendKind: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// A model server: its protocol, address, credentials (by environment variable name only),
 /// timeouts and retry policy.
-public struct BackendSpec: Sendable, Hashable {
-    public var kind: BackendKind
+package struct BackendSpec: Sendable, Hashable {
+    package var kind: BackendKind
     /// Up to and including the API version, e.g. `http://127.0.0.1:8000/v1`.
-    public var baseURL: String
+    package var baseURL: String
     /// `gen_ai.provider.name` to record.
-    public var provider: String
+    package var provider: String
     /// The environment variable holding the API key; sent as `Authorization: Bearer` (OpenAI
     /// kinds) or `x-api-key` (Anthropic). The key is read at run time and never written anywhere.
-    public var apiKeyEnvironmentVariable: String?
+    package var apiKeyEnvironmentVariable: String?
     /// Extra request headers; they are written to the run's config, so no secrets here.
-    public var headers: [String: String]
-    public var connectTimeout: DurationSpec
-    public var firstTokenTimeout: DurationSpec?
-    public var totalTimeout: DurationSpec?
-    public var retry: RetryPolicy
+    package var headers: [String: String]
+    package var connectTimeout: DurationSpec
+    package var firstTokenTimeout: DurationSpec?
+    package var totalTimeout: DurationSpec?
+    package var retry: RetryPolicy
     /// Send vLLM's `ignore_eos` when a scripted step asks for an exact output length.
-    public var ignoreEOS: Bool
+    package var ignoreEOS: Bool
     /// Name the output limit `max_completion_tokens` (OpenAI reasoning models).
-    public var maxCompletionTokens: Bool
+    package var maxCompletionTokens: Bool
     /// Anthropic prompt-cache breakpoints (`cache_control`).
-    public var promptCaching: Bool
+    package var promptCaching: Bool
     /// `jina` (vLLM, Jina, Cohere style, under the base URL) or `tei` (Hugging Face TEI).
-    public var rerankDialect: String
+    package var rerankDialect: String
     /// Count a reply that is only tool calls written as JSON text (a chat-template quirk of
     /// some open models and servers) as those tool calls, marking the step.
-    public var textToolCalls: Bool
+    package var textToolCalls: Bool
 
-    public init(
+    package init(
         kind: BackendKind, baseURL: String, provider: String? = nil, apiKeyEnvironmentVariable: String? = nil,
         headers: [String: String] = [:], connectTimeout: DurationSpec = DurationSpec(.seconds(10)),
         firstTokenTimeout: DurationSpec? = nil, totalTimeout: DurationSpec? = nil, retry: RetryPolicy = .default,
@@ -80,7 +80,7 @@ extension BackendSpec: Codable {
 
     enum TimeoutKeys: String, CodingKey, CaseIterable { case connect, firstToken = "first_token", total }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? BackendKind.openAIChat.rawValue
@@ -127,7 +127,7 @@ extension BackendSpec: Codable {
             textToolCalls: try c.decodeIfPresent(Bool.self, forKey: .textToolCalls) ?? true)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
         try c.encode(baseURL, forKey: .baseURL)

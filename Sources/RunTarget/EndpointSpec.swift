@@ -1,16 +1,16 @@
 import SpecDecoding
 
 /// Where model calls go when not to the built-in simulated fleet.
-public struct EndpointSpec: Sendable, Hashable {
+package struct EndpointSpec: Sendable, Hashable {
     /// Up to and including `/v1`, e.g. `http://127.0.0.1:8000/v1`.
-    public var baseURL: String
+    package var baseURL: String
     /// `gen_ai.provider.name` to record (`openai`, `vllm`, …).
-    public var provider: String
+    package var provider: String
     /// Name of the environment variable holding the API key. The key itself is read at run
     /// time and never written anywhere.
-    public var apiKeyEnvironmentVariable: String?
+    package var apiKeyEnvironmentVariable: String?
 
-    public init(baseURL: String, provider: String = "openai", apiKeyEnvironmentVariable: String? = nil) {
+    package init(baseURL: String, provider: String = "openai", apiKeyEnvironmentVariable: String? = nil) {
         self.baseURL = baseURL
         self.provider = provider
         self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
@@ -22,7 +22,7 @@ extension EndpointSpec: Codable {
         case baseURL = "base_url", provider, apiKeyEnvironmentVariable = "api_key_env"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let url = try c.decode(String.self, forKey: .baseURL)

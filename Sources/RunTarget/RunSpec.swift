@@ -1,30 +1,30 @@
-public import Foundation
-public import SimulatedFleet
-public import SpecDecoding
-public import Workload
+package import Foundation
+package import SimulatedFleet
+package import SpecDecoding
+package import Workload
 
 /// Everything a run needs: what to run (`Workload`) and where its calls go (`TargetSpec`),
 /// read from one workload file and written back as one (a run's `config.json`).
-public struct RunSpec: Sendable, Hashable {
-    public var workload: Workload
-    public var target: TargetSpec
+package struct RunSpec: Sendable, Hashable {
+    package var workload: Workload
+    package var target: TargetSpec
 
-    public init(workload: Workload, target: TargetSpec = TargetSpec()) {
+    package init(workload: Workload, target: TargetSpec = TargetSpec()) {
         self.workload = workload
         self.target = target
     }
 
     /// Whether any tier runs on the built-in fleet.
-    public var usesFleet: Bool { target.usesFleet(workload) }
+    package var usesFleet: Bool { target.usesFleet(workload) }
 }
 
 extension RunSpec: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         workload = try Workload(from: decoder)
         target = try TargetSpec(from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try workload.encode(to: encoder, backendBindings: target.modelBackends)
         try target.encodeSections(to: encoder, for: workload)
     }
@@ -33,9 +33,9 @@ extension RunSpec: Codable {
 /// Reads workload files with their run target and checks both, reporting every problem at its
 /// file, line and field: the workload's own checks (`WorkloadLoader`), then what only the
 /// target knows (the models the simulated fleet serves, and of which kind).
-public enum RunSpecLoader {
+package enum RunSpecLoader {
     /// Reads and validates the workload file at `url`.
-    public static func load(contentsOf url: URL) throws(SpecError) -> RunSpec {
+    package static func load(contentsOf url: URL) throws(SpecError) -> RunSpec {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw SpecError(file: url.path, message: "cannot read the workload file: \(error.localizedDescription)")
@@ -45,7 +45,7 @@ public enum RunSpecLoader {
 
     /// Parses and validates workload YAML (or JSON) text; `source` names it in errors, and
     /// relative paths resolve against `directory` (default: the current directory).
-    public static func load(yaml: String, source: String, directory: URL? = nil) throws(SpecError) -> RunSpec {
+    package static func load(yaml: String, source: String, directory: URL? = nil) throws(SpecError) -> RunSpec {
         let (workload, node) = try WorkloadLoader.decode(yaml: yaml, source: source, directory: directory)
         let target = try SpecFile.decode(TargetSpec.self, yaml: yaml, source: source).value
         let spec = RunSpec(workload: workload, target: target)
@@ -70,12 +70,12 @@ public enum RunSpecLoader {
     }
 
     /// The bundled default workload on the built-in fleet.
-    public static func bundled() throws(SpecError) -> RunSpec {
+    package static func bundled() throws(SpecError) -> RunSpec {
         try load(yaml: BundledWorkload.yaml, source: BundledWorkload.source)
     }
 
     /// Reads a simulated-fleet file (the `fleet:` section of a workload, on its own).
-    public static func loadFleet(contentsOf url: URL) throws(SpecError) -> FleetConfiguration {
+    package static func loadFleet(contentsOf url: URL) throws(SpecError) -> FleetConfiguration {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw SpecError(file: url.path, message: "cannot read the fleet file: \(error.localizedDescription)")

@@ -1,6 +1,6 @@
-public import SimulatedFleet
+package import SimulatedFleet
 import SpecDecoding
-public import Workload
+package import Workload
 
 /// Where a workload's model calls go: named backends, the backend each tier is bound to, the
 /// single `endpoint` of older files, and the built-in simulated fleet. The workload says what
@@ -8,17 +8,17 @@ public import Workload
 ///
 /// Read from the same file as the workload (`backends:`, `endpoint:`, `fleet:` and the
 /// `backend` of a `models:` binding).
-public struct TargetSpec: Sendable, Hashable {
+package struct TargetSpec: Sendable, Hashable {
     /// Tier → the backend that serves it (absent: the endpoint if one is set, else the fleet).
-    public var modelBackends: [String: String]
+    package var modelBackends: [String: String]
     /// Named model servers.
-    public var backends: [String: BackendSpec]
+    package var backends: [String: BackendSpec]
     /// One OpenAI-compatible server for every unbound tier (older files, and `--endpoint`).
-    public var endpoint: EndpointSpec?
+    package var endpoint: EndpointSpec?
     /// The simulated fleet that serves the tiers no backend does.
-    public var fleet: FleetConfiguration
+    package var fleet: FleetConfiguration
 
-    public init(
+    package init(
         modelBackends: [String: String] = [:], backends: [String: BackendSpec] = [:], endpoint: EndpointSpec? = nil,
         fleet: FleetConfiguration = .default
     ) {
@@ -29,18 +29,18 @@ public struct TargetSpec: Sendable, Hashable {
     }
 
     /// The name of the built-in fleet as a backend.
-    public static let fleetBackend = "fleet"
+    package static let fleetBackend = "fleet"
     /// The name of `endpoint` as a backend.
-    public static let endpointBackend = "endpoint"
+    package static let endpointBackend = "endpoint"
 
     /// The backend name serving `tier`: its binding, else `endpoint` when one is set, else
     /// `fleet` (the built-in simulated fleet).
-    public func backendName(forTier tier: String) -> String {
+    package func backendName(forTier tier: String) -> String {
         modelBackends[tier] ?? (endpoint != nil ? Self.endpointBackend : Self.fleetBackend)
     }
 
     /// Whether any of `workload`'s tiers runs on the built-in fleet.
-    public func usesFleet(_ workload: Workload) -> Bool {
+    package func usesFleet(_ workload: Workload) -> Bool {
         workload.models.keys.contains { backendName(forTier: $0) == Self.fleetBackend }
     }
 }
@@ -51,7 +51,7 @@ extension TargetSpec: Codable {
         case models, backends, endpoint, fleet
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         modelBackends =
             try c.decodeIfPresent([String: Workload.ModelBinding].self, forKey: .models)?.compactMapValues(\.backend) ?? [:]
@@ -78,7 +78,7 @@ extension TargetSpec: Codable {
         if usesFleet(workload) { try c.encode(fleet, forKey: .fleet) }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         if !modelBackends.isEmpty { try c.encode(modelBackends, forKey: .models) }
         if !backends.isEmpty { try c.encode(backends, forKey: .backends) }

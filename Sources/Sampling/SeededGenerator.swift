@@ -3,14 +3,14 @@ import Foundation
 /// A small, fast, seedable generator (SplitMix64), so that a seed reproduces a run's draws on
 /// every platform. Hand-written because the standard library's generator cannot be seeded and
 /// none of the project's packages provides one.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+package struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// A generator for one named stream derived from `seed` (for example one attempt), so that
     /// streams do not depend on the order in which they are used.
-    public init(seed: UInt64, stream: String) {
+    package init(seed: UInt64, stream: String) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in stream.utf8 {
             hash ^= UInt64(byte)
@@ -19,7 +19,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ hash)
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -28,34 +28,34 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform draw in [0, 1).
-    public mutating func nextUnit() -> Double {
+    package mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 }
 
 extension SeededGenerator {
     /// A uniform draw in [`low`, `high`).
-    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
+    package mutating func uniform(_ low: Double, _ high: Double) -> Double {
         low + (high - low) * nextUnit()
     }
 
     /// An exponential draw with mean `mean`.
-    public mutating func exponential(mean: Double) -> Double {
+    package mutating func exponential(mean: Double) -> Double {
         -mean * log1p(-nextUnit())
     }
 
     /// A log-normal draw with the given median and 95th percentile (p95 = median · e^(1.6449σ)).
-    public mutating func lognormal(median: Double, p95: Double) -> Double {
+    package mutating func lognormal(median: Double, p95: Double) -> Double {
         median * exp(Self.lognormalSigma(median: median, p95: p95) * standardNormal())
     }
 
     /// σ of the normal under a log-normal with this median and 95th percentile.
-    public static func lognormalSigma(median: Double, p95: Double) -> Double {
+    package static func lognormalSigma(median: Double, p95: Double) -> Double {
         log(p95 / median) / 1.6448536269514722
     }
 
     /// A standard normal draw (Box–Muller).
-    public mutating func standardNormal() -> Double {
+    package mutating func standardNormal() -> Double {
         let u1 = max(nextUnit(), .leastNonzeroMagnitude)
         let u2 = nextUnit()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)

@@ -3,9 +3,9 @@
 /// Each word is at most eight bytes, so the simulated fleet's tokenizer counts exactly one
 /// token per word; real servers count differently, which is why usage is always taken from
 /// the server's reply, never from the script.
-public enum SyntheticText {
+package enum SyntheticText {
     /// `count` words drawn from `generator`, joined by spaces.
-    public static func words(_ count: Int, using generator: inout SeededGenerator) -> String {
+    package static func words(_ count: Int, using generator: inout SeededGenerator) -> String {
         guard count > 0 else { return "" }
         var text = ""
         text.reserveCapacity(count * 6)

@@ -1,19 +1,19 @@
-public import AgentLoop
+package import AgentLoop
 import Sampling
 import SpecDecoding
-public import Timekeeping
-public import Traces
-public import Workload
+package import Timekeeping
+package import Traces
+package import Workload
 
 /// One concurrency level to run.
-public struct LevelPlan: Sendable, Hashable {
-    public var concurrency: Int
+package struct LevelPlan: Sendable, Hashable {
+    package var concurrency: Int
     /// The level's id in traces and summaries (`c16`).
-    public var id: LevelID { .concurrency(concurrency) }
-    public var length: LoadProfile.Length
-    public var warmup: Warmup
+    package var id: LevelID { .concurrency(concurrency) }
+    package var length: LoadProfile.Length
+    package var warmup: Warmup
 
-    public enum Warmup: Sendable, Hashable {
+    package enum Warmup: Sendable, Hashable {
         case none
         /// Attempts started before this much time has passed are warm-up.
         case duration(Duration)
@@ -21,14 +21,14 @@ public struct LevelPlan: Sendable, Hashable {
         case attempts(Int)
     }
 
-    public init(concurrency: Int, length: LoadProfile.Length, warmup: Warmup) {
+    package init(concurrency: Int, length: LoadProfile.Length, warmup: Warmup) {
         self.concurrency = concurrency
         self.length = length
         self.warmup = warmup
     }
 
     /// The plans of a load profile, one per level, in order.
-    public static func plans(for load: LoadProfile) -> [LevelPlan] {
+    package static func plans(for load: LoadProfile) -> [LevelPlan] {
         let warmup: Warmup =
             if let duration = load.warmup { .duration(duration.duration) } else if let attempts = load.warmupAttempts {
                 .attempts(attempts)
@@ -38,15 +38,15 @@ public struct LevelPlan: Sendable, Hashable {
 }
 
 /// What happened at one level: the measurement window on the run clock.
-public struct LevelOutcome: Sendable, Hashable {
-    public var levelStart: Int64
+package struct LevelOutcome: Sendable, Hashable {
+    package var levelStart: Int64
     /// End of warm-up.
-    public var windowStart: Int64
+    package var windowStart: Int64
     /// When the level stopped issuing attempts (steady state ends).
-    public var windowEnd: Int64
+    package var windowEnd: Int64
     /// End of the last measured attempt.
-    public var drainEnd: Int64
-    public var interrupted: Bool
+    package var drainEnd: Int64
+    package var interrupted: Bool
 }
 
 /// Closed-loop load: N workers, each running attempts back to back until the level's length
@@ -59,12 +59,12 @@ public struct LevelOutcome: Sendable, Hashable {
 /// Attempts are issued in a global order (their `sequence`); the task of each is a weighted
 /// draw seeded by that position, so a given seed produces the same task sequence whichever
 /// worker runs it.
-public struct ClosedLoopScheduler: Sendable {
+package struct ClosedLoopScheduler: Sendable {
     private let taskWeights: [Double]
     private let seed: UInt64
     private let clock: any RunClock
 
-    public init(taskWeights: [Double], seed: UInt64, clock: any RunClock) {
+    package init(taskWeights: [Double], seed: UInt64, clock: any RunClock) {
         precondition(!taskWeights.isEmpty && taskWeights.allSatisfy { $0 > 0 }, "validated by the workload loader")
         self.taskWeights = taskWeights
         self.seed = seed
@@ -73,7 +73,7 @@ public struct ClosedLoopScheduler: Sendable {
 
     /// Runs one level. `attempt` runs and records one attempt and returns its end time if it
     /// was a measured attempt that got recorded (`nil` for warm-up or interrupted ones).
-    public func run(
+    package func run(
         _ level: LevelPlan, runID: String, attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
     ) async -> LevelOutcome {
         let levelStart = clock.now()

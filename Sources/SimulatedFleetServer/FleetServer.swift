@@ -1,7 +1,7 @@
 package import Hummingbird
-public import Logging
-public import ServiceLifecycle
-public import SimulatedFleet
+package import Logging
+package import ServiceLifecycle
+package import SimulatedFleet
 import Timekeeping
 
 /// The simulated fleet as a real OpenAI-compatible HTTP server.
@@ -16,14 +16,14 @@ import Timekeeping
 ///
 /// Run it as a service (it stops on graceful shutdown); `onListening` receives the bound port,
 /// which is how callers learn an ephemeral one.
-public struct FleetServer: Service {
-    public let configuration: FleetConfiguration
-    public let host: String
-    public let port: Int
+package struct FleetServer: Service {
+    package let configuration: FleetConfiguration
+    package let host: String
+    package let port: Int
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
 
-    public init(
+    package init(
         configuration: FleetConfiguration, host: String = "127.0.0.1", port: Int = 0, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
@@ -34,7 +34,7 @@ public struct FleetServer: Service {
         self.onListening = onListening
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let service = try FleetService(configuration: configuration, clock: ContinuousRunClock())
         let router = Self.router(service)
         let port = self.port

@@ -1,12 +1,12 @@
 import Foundation
-public import Logging
+package import Logging
 import MCP
 import Subprocess
 import Synchronization
 import SystemPackage
 import Tools
-public import WireFormats
-public import Workload
+package import WireFormats
+package import Workload
 
 /// The workload's MCP servers, each started once per run over stdio and shared by every attempt
 /// (MCP multiplexes concurrent calls on one connection by request id).
@@ -14,11 +14,11 @@ public import Workload
 /// `run` starts them all, lists their tools, runs its body, and stops them when the body ends;
 /// a server that does not start, or does not answer `initialize` within the start timeout, stops
 /// the run before any attempt with an error naming it and the end of what it wrote to stderr.
-public struct MCPServers: Sendable {
+package struct MCPServers: Sendable {
     /// A tool a server offers: what the model sees when the workload does not override it.
-    public struct ToolInfo: Sendable, Hashable {
-        public var description: String?
-        public var inputSchema: JSONValue
+    package struct ToolInfo: Sendable, Hashable {
+        package var description: String?
+        package var inputSchema: JSONValue
     }
 
     struct Connection: Sendable {
@@ -29,7 +29,7 @@ public struct MCPServers: Sendable {
     private let connections: [String: Connection]
 
     /// Starts `specs`, runs `body` with them, and stops them.
-    public static func run<T: Sendable>(
+    package static func run<T: Sendable>(
         _ specs: [String: MCPServerSpec], logger: Logger, startTimeout: Duration = .seconds(30),
         _ body: @Sendable (MCPServers) async throws -> T
     ) async throws -> T {
@@ -60,10 +60,10 @@ public struct MCPServers: Sendable {
     }
 
     /// The tools server `server` offers.
-    public func tools(of server: String) -> [String: ToolInfo] { connections[server]?.tools ?? [:] }
+    package func tools(of server: String) -> [String: ToolInfo] { connections[server]?.tools ?? [:] }
 
     /// Calls `tool` on `server`; the text of its content, and whether the server flagged an error.
-    public func call(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool) {
+    package func call(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool) {
         guard let connection = connections[server] else {
             throw ToolServiceError.mcpCallFailed(server: server, reason: "no such server")
         }
@@ -251,12 +251,12 @@ actor StderrTail {
 }
 
 /// Why a run's tool services could not start or answer.
-public enum ToolServiceError: Error, CustomStringConvertible, Sendable {
+package enum ToolServiceError: Error, CustomStringConvertible, Sendable {
     case mcpStartFailed(server: String, reason: String)
     case mcpCallFailed(server: String, reason: String)
     case retrievalFailed(tool: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .mcpStartFailed(let server, let reason): "MCP server \"\(server)\" did not start: \(reason)"
         case .mcpCallFailed(let server, let reason): "MCP server \"\(server)\": \(reason)"

@@ -6,7 +6,7 @@ import Workload
 /// it names) cut into chunks of about `chunkWords` words, each embedded with the tool's
 /// embedding model. A query is embedded with the same model and answered with the `topK`
 /// chunks of highest cosine similarity.
-public struct RetrievalIndex: Sendable {
+package struct RetrievalIndex: Sendable {
     struct Chunk: Sendable {
         var source: String
         var text: String

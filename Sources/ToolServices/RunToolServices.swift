@@ -1,27 +1,27 @@
-public import Backends
+package import Backends
 import Foundation
-public import Logging
-public import Timekeeping
-public import Tools
+package import Logging
+package import Timekeeping
+package import Tools
 import Traces
-public import WireFormats
-public import Workload
+package import WireFormats
+package import Workload
 
 /// A model a retrieval tool calls: the tier's model name on the tier's backend.
-public struct TierModel<Backend: Sendable>: Sendable {
-    public var model: String
-    public var backend: Backend
+package struct TierModel<Backend: Sendable>: Sendable {
+    package var model: String
+    package var backend: Backend
 
-    public init(model: String, backend: Backend) {
+    package init(model: String, backend: Backend) {
         self.model = model
         self.backend = backend
     }
 }
 
 /// The embeddings model of a retrieval tool's tier.
-public typealias Embedder = TierModel<any EmbeddingBackend>
+package typealias Embedder = TierModel<any EmbeddingBackend>
 /// The reranker of a retrieval tool's rerank tier.
-public typealias Reranker = TierModel<any RerankBackend>
+package typealias Reranker = TierModel<any RerankBackend>
 
 /// One retrieval tool's index and the models it calls per query.
 struct RetrievalService: Sendable {
@@ -35,13 +35,13 @@ struct RetrievalService: Sendable {
 /// The tools that live for a whole run: MCP servers and retrieval indexes. `run` sets them up
 /// before any attempt (a failure stops the run with an error naming the server or tool) and
 /// stops them after the last.
-public struct RunToolServices: ExternalTools {
+package struct RunToolServices: ExternalTools {
     private let mcp: MCPServers
     private let retrieval: [String: RetrievalService]
 
     /// Sets up `workload`'s MCP servers and retrieval indexes (embedding with `embedders` and
     /// reranking with `rerankers`, by tier), runs `body` with them, and stops them.
-    public static func run<T: Sendable>(
+    package static func run<T: Sendable>(
         _ workload: Workload, embedders: [String: Embedder], rerankers: [String: Reranker] = [:], clock: any RunClock,
         logger: Logger, _ body: @Sendable (RunToolServices) async throws -> T
     ) async throws -> T {
@@ -72,15 +72,15 @@ public struct RunToolServices: ExternalTools {
         }
     }
 
-    public func callMCP(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool) {
+    package func callMCP(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool) {
         try await mcp.call(server: server, tool: tool, arguments: arguments)
     }
 
-    public func mcpTool(server: String, tool: String) -> (description: String?, parameters: JSONValue)? {
+    package func mcpTool(server: String, tool: String) -> (description: String?, parameters: JSONValue)? {
         mcp.tools(of: server)[tool].map { ($0.description, $0.inputSchema) }
     }
 
-    public func retrieve(
+    package func retrieve(
         tool name: String, query: String, deadline: Int64
     ) async throws -> (
         text: String, calls: [ToolModelCall]

@@ -1,31 +1,31 @@
-public import AsyncHTTPClient
-public import Backends
-public import Foundation
+package import AsyncHTTPClient
+package import Backends
+package import Foundation
 import NIOCore
 import NIOHTTP1
-public import Sampling
+package import Sampling
 import SpecDecoding
 import Subprocess
 import SystemPackage
-public import Timekeeping
-public import Traces
-public import WireFormats
-public import Workload
+package import Timekeeping
+package import Traces
+package import WireFormats
+package import Workload
 
 /// What a tool call produced.
-public struct ToolResult: Sendable, Hashable {
+package struct ToolResult: Sendable, Hashable {
     /// Text handed back to the agent.
-    public var output: String
+    package var output: String
     /// `sent` (start) and `end` on the run clock.
-    public var timing: StepTiming
-    public var errorType: StepErrorType?
+    package var timing: StepTiming
+    package var errorType: StepErrorType?
     /// Exit status of a command tool, HTTP status of an HTTP tool.
-    public var exitStatus: Int32?
+    package var exitStatus: Int32?
     /// The model calls the tool made, in order (a retrieval tool embeds its query, then may
     /// rerank the candidates).
-    public var modelCalls: [ToolModelCall]
+    package var modelCalls: [ToolModelCall]
 
-    public init(
+    package init(
         output: String, timing: StepTiming, errorType: StepErrorType? = nil, exitStatus: Int32? = nil,
         modelCalls: [ToolModelCall] = []
     ) {
@@ -39,14 +39,14 @@ public struct ToolResult: Sendable, Hashable {
 
 /// A model call made inside a tool call; the agent loop records it as a step of its own, so its
 /// tokens and time count.
-public struct ToolModelCall: Sendable, Hashable {
+package struct ToolModelCall: Sendable, Hashable {
     /// `embeddings` or `rerank`.
-    public var operation: OperationName
-    public var model: String
-    public var provider: String?
-    public var result: ModelCallResult
+    package var operation: OperationName
+    package var model: String
+    package var provider: String?
+    package var result: ModelCallResult
 
-    public init(operation: OperationName, model: String, provider: String?, result: ModelCallResult) {
+    package init(operation: OperationName, model: String, provider: String?, result: ModelCallResult) {
         self.operation = operation
         self.model = model
         self.provider = provider
@@ -55,7 +55,7 @@ public struct ToolModelCall: Sendable, Hashable {
 }
 
 /// Tools that live outside the runner: MCP servers and retrieval indexes, set up once per run.
-public protocol ExternalTools: Sendable {
+package protocol ExternalTools: Sendable {
     /// Calls `tool` on MCP server `server`; the text of its result, and whether it is an error.
     func callMCP(server: String, tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool)
     /// What MCP server `server` says of its tool `tool` (for the model, unless the workload says).
@@ -78,16 +78,16 @@ public protocol ExternalTools: Sendable {
 /// placeholders inside single argv elements or go to standard input as JSON. A non-zero exit
 /// is a result the agent sees, not an error; failing to start or running past the timeout is an
 /// error. HTTP tools send one request; MCP and retrieval tools go to `external`.
-public struct ToolRunner: Sendable {
+package struct ToolRunner: Sendable {
     /// Output kept from a command or an HTTP response, in bytes; the rest is read and dropped.
-    public static let outputCap = 64 * 1024
+    package static let outputCap = 64 * 1024
 
-    public let tools: [String: ToolSpec]
+    package let tools: [String: ToolSpec]
     private let clock: any RunClock
     private let http: HTTPClient?
     private let external: (any ExternalTools)?
 
-    public init(tools: [String: ToolSpec], clock: any RunClock, http: HTTPClient? = nil, external: (any ExternalTools)? = nil) {
+    package init(tools: [String: ToolSpec], clock: any RunClock, http: HTTPClient? = nil, external: (any ExternalTools)? = nil) {
         self.tools = tools
         self.clock = clock
         self.http = http
@@ -96,7 +96,7 @@ public struct ToolRunner: Sendable {
 
     /// Calls tool `name` with `arguments` (a JSON object; empty for scripted steps). Draws
     /// (latency, result size, failure) come from `generator`.
-    public func call(
+    package func call(
         _ name: String, arguments: JSONValue = [:], workingDirectory: URL?,
         deadline: Int64 = .max,
         generator: inout SeededGenerator
@@ -163,7 +163,7 @@ public struct ToolRunner: Sendable {
     /// A tool's description and parameter schema for the model: the workload's; for an MCP tool
     /// what its server lists where the workload says nothing; for a retrieval tool a `query`
     /// string; else an empty object.
-    public func definition(of name: String) -> (description: String?, parameters: JSONValue)? {
+    package func definition(of name: String) -> (description: String?, parameters: JSONValue)? {
         guard let spec = tools[name] else { return nil }
         var description = spec.description
         var parameters = spec.parameters
@@ -278,7 +278,7 @@ public struct ToolRunner: Sendable {
 
     /// Runs `argv` (output capped, stderr merged) with an optional standard input, stopping it at
     /// `timeout`.
-    public static func runCommand(
+    package static func runCommand(
         _ argv: [String], input: String? = nil, in directory: URL?, timeout: Duration
     ) async -> ToolResult {
         BrokenPipes.ignore()

@@ -5,60 +5,60 @@
 /// tool_use with `input_json_delta` pieces, thinking), `message_delta` (stop reason and
 /// **cumulative** usage), `message_stop`; `ping` and `error` may arrive at any point.
 /// `input_tokens` excludes cache reads and writes (unlike OpenAI's `prompt_tokens`).
-public enum AnthropicMessages {
+package enum AnthropicMessages {
     /// `{"type": "ephemeral"}`, optionally with `"ttl": "1h"`: a prompt-cache breakpoint.
-    public struct CacheControl: Codable, Sendable, Hashable {
-        public var type = "ephemeral"
-        public var ttl: String?
-        public init(ttl: String? = nil) { self.ttl = ttl }
+    package struct CacheControl: Codable, Sendable, Hashable {
+        package var type = "ephemeral"
+        package var ttl: String?
+        package init(ttl: String? = nil) { self.ttl = ttl }
     }
 
     /// A content block of a request message.
-    public struct Block: Codable, Sendable, Hashable {
-        public var type: String
-        public var text: String?
-        public var id: String?
-        public var name: String?
-        public var input: JSONValue?
-        public var toolUseID: String?
-        public var content: String?
-        public var isError: Bool?
-        public var cacheControl: CacheControl?
+    package struct Block: Codable, Sendable, Hashable {
+        package var type: String
+        package var text: String?
+        package var id: String?
+        package var name: String?
+        package var input: JSONValue?
+        package var toolUseID: String?
+        package var content: String?
+        package var isError: Bool?
+        package var cacheControl: CacheControl?
 
         enum CodingKeys: String, CodingKey {
             case type, text, id, name, input, toolUseID = "tool_use_id", content, isError = "is_error"
             case cacheControl = "cache_control"
         }
 
-        public static func text(_ text: String, cache: CacheControl? = nil) -> Block {
+        package static func text(_ text: String, cache: CacheControl? = nil) -> Block {
             Block(type: "text", text: text, cacheControl: cache)
         }
 
-        public static func toolUse(id: String, name: String, input: JSONValue) -> Block {
+        package static func toolUse(id: String, name: String, input: JSONValue) -> Block {
             Block(type: "tool_use", id: id, name: name, input: input)
         }
 
-        public static func toolResult(toolUseID: String, content: String, isError: Bool) -> Block {
+        package static func toolResult(toolUseID: String, content: String, isError: Bool) -> Block {
             Block(type: "tool_result", toolUseID: toolUseID, content: content, isError: isError ? true : nil)
         }
     }
 
-    public struct Message: Codable, Sendable, Hashable {
-        public var role: String
-        public var content: [Block]
-        public init(role: String, content: [Block]) {
+    package struct Message: Codable, Sendable, Hashable {
+        package var role: String
+        package var content: [Block]
+        package init(role: String, content: [Block]) {
             self.role = role
             self.content = content
         }
     }
 
-    public struct Tool: Codable, Sendable, Hashable {
-        public var name: String
-        public var description: String?
-        public var inputSchema: JSONValue
-        public var cacheControl: CacheControl?
+    package struct Tool: Codable, Sendable, Hashable {
+        package var name: String
+        package var description: String?
+        package var inputSchema: JSONValue
+        package var cacheControl: CacheControl?
 
-        public init(name: String, description: String?, inputSchema: JSONValue, cacheControl: CacheControl? = nil) {
+        package init(name: String, description: String?, inputSchema: JSONValue, cacheControl: CacheControl? = nil) {
             self.name = name
             self.description = description
             self.inputSchema = inputSchema
@@ -70,15 +70,15 @@ public enum AnthropicMessages {
         }
     }
 
-    public struct Request: Codable, Sendable, Hashable {
-        public var model: String
-        public var maxTokens: Int
-        public var system: [Block]?
-        public var messages: [Message]
-        public var tools: [Tool]?
-        public var stream: Bool?
+    package struct Request: Codable, Sendable, Hashable {
+        package var model: String
+        package var maxTokens: Int
+        package var system: [Block]?
+        package var messages: [Message]
+        package var tools: [Tool]?
+        package var stream: Bool?
 
-        public init(model: String, maxTokens: Int, system: [Block]?, messages: [Message], tools: [Tool]?, stream: Bool?) {
+        package init(model: String, maxTokens: Int, system: [Block]?, messages: [Message], tools: [Tool]?, stream: Bool?) {
             self.model = model
             self.maxTokens = maxTokens
             self.system = system
@@ -90,14 +90,14 @@ public enum AnthropicMessages {
         enum CodingKeys: String, CodingKey { case model, maxTokens = "max_tokens", system, messages, tools, stream }
     }
 
-    public struct Usage: Codable, Sendable, Hashable {
-        public var inputTokens: Int?
-        public var outputTokens: Int?
-        public var cacheCreationInputTokens: Int?
-        public var cacheReadInputTokens: Int?
-        public var cacheCreation: CacheCreation?
+    package struct Usage: Codable, Sendable, Hashable {
+        package var inputTokens: Int?
+        package var outputTokens: Int?
+        package var cacheCreationInputTokens: Int?
+        package var cacheReadInputTokens: Int?
+        package var cacheCreation: CacheCreation?
 
-        public init(
+        package init(
             inputTokens: Int?, outputTokens: Int?, cacheCreationInputTokens: Int? = nil, cacheReadInputTokens: Int? = nil,
             cacheCreation: CacheCreation? = nil
         ) {
@@ -108,10 +108,10 @@ public enum AnthropicMessages {
             self.cacheCreation = cacheCreation
         }
 
-        public struct CacheCreation: Codable, Sendable, Hashable {
-            public var ephemeral5m: Int?
-            public var ephemeral1h: Int?
-            public init(ephemeral5m: Int?, ephemeral1h: Int?) {
+        package struct CacheCreation: Codable, Sendable, Hashable {
+            package var ephemeral5m: Int?
+            package var ephemeral1h: Int?
+            package init(ephemeral5m: Int?, ephemeral1h: Int?) {
                 self.ephemeral5m = ephemeral5m
                 self.ephemeral1h = ephemeral1h
             }
@@ -128,7 +128,7 @@ public enum AnthropicMessages {
 
         /// `self` with the fields `later` reports replacing these (message_delta's usage is
         /// cumulative and may omit fields message_start gave).
-        public func updated(by later: Usage) -> Usage {
+        package func updated(by later: Usage) -> Usage {
             Usage(
                 inputTokens: later.inputTokens ?? inputTokens, outputTokens: later.outputTokens ?? outputTokens,
                 cacheCreationInputTokens: later.cacheCreationInputTokens ?? cacheCreationInputTokens,
@@ -138,57 +138,57 @@ public enum AnthropicMessages {
     }
 
     /// A response content block (non-streamed), or the block a `content_block_start` opens.
-    public struct ResponseBlock: Codable, Sendable, Hashable {
-        public var type: String
-        public var text: String?
-        public var id: String?
-        public var name: String?
-        public var input: JSONValue?
+    package struct ResponseBlock: Codable, Sendable, Hashable {
+        package var type: String
+        package var text: String?
+        package var id: String?
+        package var name: String?
+        package var input: JSONValue?
     }
 
-    public struct Delta: Codable, Sendable, Hashable {
-        public var type: String?
-        public var text: String?
-        public var partialJSON: String?
-        public var thinking: String?
-        public var stopReason: String?
+    package struct Delta: Codable, Sendable, Hashable {
+        package var type: String?
+        package var text: String?
+        package var partialJSON: String?
+        package var thinking: String?
+        package var stopReason: String?
 
         enum CodingKeys: String, CodingKey {
             case type, text, partialJSON = "partial_json", thinking, stopReason = "stop_reason"
         }
     }
 
-    public struct StreamMessage: Codable, Sendable, Hashable {
-        public var id: String?
-        public var model: String?
-        public var usage: Usage?
+    package struct StreamMessage: Codable, Sendable, Hashable {
+        package var id: String?
+        package var model: String?
+        package var usage: Usage?
     }
 
-    public struct ErrorDetail: Codable, Sendable, Hashable {
-        public var type: String?
-        public var message: String?
+    package struct ErrorDetail: Codable, Sendable, Hashable {
+        package var type: String?
+        package var message: String?
     }
 
     /// Any streamed event; which fields are set depends on `type`.
-    public struct StreamEvent: Codable, Sendable, Hashable {
-        public var type: String
-        public var index: Int?
-        public var message: StreamMessage?
-        public var contentBlock: ResponseBlock?
-        public var delta: Delta?
-        public var usage: Usage?
-        public var error: ErrorDetail?
+    package struct StreamEvent: Codable, Sendable, Hashable {
+        package var type: String
+        package var index: Int?
+        package var message: StreamMessage?
+        package var contentBlock: ResponseBlock?
+        package var delta: Delta?
+        package var usage: Usage?
+        package var error: ErrorDetail?
 
         enum CodingKeys: String, CodingKey { case type, index, message, contentBlock = "content_block", delta, usage, error }
     }
 
     /// A non-streamed response.
-    public struct Response: Codable, Sendable, Hashable {
-        public var id: String?
-        public var model: String?
-        public var content: [ResponseBlock]
-        public var stopReason: String?
-        public var usage: Usage?
+    package struct Response: Codable, Sendable, Hashable {
+        package var id: String?
+        package var model: String?
+        package var content: [ResponseBlock]
+        package var stopReason: String?
+        package var usage: Usage?
 
         enum CodingKeys: String, CodingKey { case id, model, content, stopReason = "stop_reason", usage }
     }

@@ -1,18 +1,18 @@
 /// OpenAI Chat Completions wire types (`POST /v1/chat/completions`), the subset AgentPerf
 /// sends and reads. Field names are the provider's snake_case.
-public enum OpenAIChat {
+package enum OpenAIChat {
     /// A message of the conversation. `content` may be a string or a list of text parts on the
     /// wire; it is read as the concatenated text.
-    public struct Message: Codable, Sendable, Hashable {
-        public var role: String
-        public var content: String?
-        public var name: String?
+    package struct Message: Codable, Sendable, Hashable {
+        package var role: String
+        package var content: String?
+        package var name: String?
         /// On a `tool` message: the call it answers.
-        public var toolCallID: String?
+        package var toolCallID: String?
         /// On an `assistant` message: the tools it called.
-        public var toolCalls: [ToolCall]?
+        package var toolCalls: [ToolCall]?
 
-        public init(
+        package init(
             role: String, content: String?, name: String? = nil, toolCallID: String? = nil, toolCalls: [ToolCall]? = nil
         ) {
             self.role = role
@@ -26,7 +26,7 @@ public enum OpenAIChat {
 
         private struct TextPart: Decodable { var type: String; var text: String? }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             role = try c.decode(String.self, forKey: .role)
             name = try c.decodeIfPresent(String.self, forKey: .name)
@@ -48,66 +48,66 @@ public enum OpenAIChat {
         }
     }
 
-    public struct StreamOptions: Codable, Sendable, Hashable {
-        public var includeUsage: Bool?
-        public init(includeUsage: Bool?) { self.includeUsage = includeUsage }
+    package struct StreamOptions: Codable, Sendable, Hashable {
+        package var includeUsage: Bool?
+        package init(includeUsage: Bool?) { self.includeUsage = includeUsage }
         enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
     }
 
     /// A function the model may call: `{"type": "function", "function": {name, description, parameters}}`.
-    public struct Tool: Codable, Sendable, Hashable {
-        public var type: String
-        public var function: FunctionDefinition
+    package struct Tool: Codable, Sendable, Hashable {
+        package var type: String
+        package var function: FunctionDefinition
 
-        public init(name: String, description: String?, parameters: JSONValue) {
+        package init(name: String, description: String?, parameters: JSONValue) {
             type = "function"
             function = FunctionDefinition(name: name, description: description, parameters: parameters)
         }
     }
 
-    public struct FunctionDefinition: Codable, Sendable, Hashable {
-        public var name: String
-        public var description: String?
+    package struct FunctionDefinition: Codable, Sendable, Hashable {
+        package var name: String
+        package var description: String?
         /// A JSON Schema object.
-        public var parameters: JSONValue
+        package var parameters: JSONValue
     }
 
     /// A complete tool call: on an assistant message, or assembled from stream deltas.
-    public struct ToolCall: Codable, Sendable, Hashable {
-        public var id: String
-        public var type: String
-        public var function: FunctionCall
+    package struct ToolCall: Codable, Sendable, Hashable {
+        package var id: String
+        package var type: String
+        package var function: FunctionCall
 
-        public init(id: String, name: String, arguments: String) {
+        package init(id: String, name: String, arguments: String) {
             self.id = id
             type = "function"
             function = FunctionCall(name: name, arguments: arguments)
         }
     }
 
-    public struct FunctionCall: Codable, Sendable, Hashable {
-        public var name: String
+    package struct FunctionCall: Codable, Sendable, Hashable {
+        package var name: String
         /// JSON text, as the model wrote it (it may not parse).
-        public var arguments: String
+        package var arguments: String
     }
 
-    public struct Request: Codable, Sendable, Hashable {
-        public var model: String
-        public var messages: [Message]
-        public var tools: [Tool]?
+    package struct Request: Codable, Sendable, Hashable {
+        package var model: String
+        package var messages: [Message]
+        package var tools: [Tool]?
         /// `"auto"`, `"none"`, `"required"`, or `{"type": "function", "function": {"name": …}}`.
-        public var toolChoice: JSONValue?
-        public var maxTokens: Int?
-        public var maxCompletionTokens: Int?
-        public var stream: Bool?
-        public var streamOptions: StreamOptions?
-        public var temperature: Double?
+        package var toolChoice: JSONValue?
+        package var maxTokens: Int?
+        package var maxCompletionTokens: Int?
+        package var stream: Bool?
+        package var streamOptions: StreamOptions?
+        package var temperature: Double?
         /// vLLM's extension: generate exactly `max_tokens`, ignoring end-of-sequence.
-        public var ignoreEOS: Bool?
+        package var ignoreEOS: Bool?
         /// AgentPerf's extension for the simulated fleet only (`agentperf_simulate`).
-        public var simulation: SimulationScript?
+        package var simulation: SimulationScript?
 
-        public init(
+        package init(
             model: String, messages: [Message], tools: [Tool]? = nil, toolChoice: JSONValue? = nil, maxTokens: Int? = nil,
             maxCompletionTokens: Int? = nil, stream: Bool? = nil, streamOptions: StreamOptions? = nil,
             temperature: Double? = nil, ignoreEOS: Bool? = nil, simulation: SimulationScript? = nil
@@ -133,14 +133,14 @@ public enum OpenAIChat {
         }
 
         /// The output limit the client asked for, whichever field it used.
-        public var outputLimit: Int? { maxCompletionTokens ?? maxTokens }
+        package var outputLimit: Int? { maxCompletionTokens ?? maxTokens }
     }
 
-    public struct PromptTokensDetails: Codable, Sendable, Hashable {
-        public var cachedTokens: Int?
+    package struct PromptTokensDetails: Codable, Sendable, Hashable {
+        package var cachedTokens: Int?
         /// Reported by some OpenAI-compatible services (and the simulated fleet).
-        public var cacheWriteTokens: Int?
-        public init(cachedTokens: Int?, cacheWriteTokens: Int? = nil) {
+        package var cacheWriteTokens: Int?
+        package init(cachedTokens: Int?, cacheWriteTokens: Int? = nil) {
             self.cachedTokens = cachedTokens
             self.cacheWriteTokens = cacheWriteTokens
         }
@@ -149,20 +149,20 @@ public enum OpenAIChat {
         }
     }
 
-    public struct CompletionTokensDetails: Codable, Sendable, Hashable {
-        public var reasoningTokens: Int?
-        public init(reasoningTokens: Int?) { self.reasoningTokens = reasoningTokens }
+    package struct CompletionTokensDetails: Codable, Sendable, Hashable {
+        package var reasoningTokens: Int?
+        package init(reasoningTokens: Int?) { self.reasoningTokens = reasoningTokens }
         enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
     }
 
-    public struct Usage: Codable, Sendable, Hashable {
-        public var promptTokens: Int
-        public var completionTokens: Int
-        public var totalTokens: Int?
-        public var promptTokensDetails: PromptTokensDetails?
-        public var completionTokensDetails: CompletionTokensDetails?
+    package struct Usage: Codable, Sendable, Hashable {
+        package var promptTokens: Int
+        package var completionTokens: Int
+        package var totalTokens: Int?
+        package var promptTokensDetails: PromptTokensDetails?
+        package var completionTokensDetails: CompletionTokensDetails?
 
-        public init(
+        package init(
             promptTokens: Int, completionTokens: Int, totalTokens: Int? = nil,
             promptTokensDetails: PromptTokensDetails? = nil, completionTokensDetails: CompletionTokensDetails? = nil
         ) {
@@ -180,14 +180,14 @@ public enum OpenAIChat {
         }
     }
 
-    public struct Delta: Codable, Sendable, Hashable {
-        public var role: String?
-        public var content: String?
+    package struct Delta: Codable, Sendable, Hashable {
+        package var role: String?
+        package var content: String?
         /// vLLM / DeepSeek style reasoning text.
-        public var reasoningContent: String?
-        public var toolCalls: [ToolCallDelta]?
+        package var reasoningContent: String?
+        package var toolCalls: [ToolCallDelta]?
 
-        public init(
+        package init(
             role: String? = nil, content: String? = nil, reasoningContent: String? = nil, toolCalls: [ToolCallDelta]? = nil
         ) {
             self.role = role
@@ -203,13 +203,13 @@ public enum OpenAIChat {
 
     /// A piece of a streamed tool call: the first carries `id` and `function.name`, later ones
     /// pieces of `function.arguments`, all with the call's `index`.
-    public struct ToolCallDelta: Codable, Sendable, Hashable {
-        public var index: Int?
-        public var id: String?
-        public var type: String?
-        public var function: FunctionDelta?
+    package struct ToolCallDelta: Codable, Sendable, Hashable {
+        package var index: Int?
+        package var id: String?
+        package var type: String?
+        package var function: FunctionDelta?
 
-        public init(index: Int?, id: String?, type: String? = nil, function: FunctionDelta? = nil) {
+        package init(index: Int?, id: String?, type: String? = nil, function: FunctionDelta? = nil) {
             self.index = index
             self.id = id
             self.type = type
@@ -217,21 +217,21 @@ public enum OpenAIChat {
         }
     }
 
-    public struct FunctionDelta: Codable, Sendable, Hashable {
-        public var name: String?
-        public var arguments: String?
-        public init(name: String? = nil, arguments: String? = nil) {
+    package struct FunctionDelta: Codable, Sendable, Hashable {
+        package var name: String?
+        package var arguments: String?
+        package init(name: String? = nil, arguments: String? = nil) {
             self.name = name
             self.arguments = arguments
         }
     }
 
-    public struct ChunkChoice: Codable, Sendable, Hashable {
-        public var index: Int
-        public var delta: Delta
-        public var finishReason: String?
+    package struct ChunkChoice: Codable, Sendable, Hashable {
+        package var index: Int
+        package var delta: Delta
+        package var finishReason: String?
 
-        public init(index: Int, delta: Delta, finishReason: String? = nil) {
+        package init(index: Int, delta: Delta, finishReason: String? = nil) {
             self.index = index
             self.delta = delta
             self.finishReason = finishReason
@@ -241,15 +241,15 @@ public enum OpenAIChat {
     }
 
     /// One `data:` event of a streamed completion.
-    public struct Chunk: Codable, Sendable, Hashable {
-        public var id: String
-        public var object: String
-        public var created: Int
-        public var model: String
-        public var choices: [ChunkChoice]
-        public var usage: Usage?
+    package struct Chunk: Codable, Sendable, Hashable {
+        package var id: String
+        package var object: String
+        package var created: Int
+        package var model: String
+        package var choices: [ChunkChoice]
+        package var usage: Usage?
 
-        public init(
+        package init(
             id: String, object: String = "chat.completion.chunk", created: Int, model: String, choices: [ChunkChoice],
             usage: Usage? = nil
         ) {
@@ -266,7 +266,7 @@ public enum OpenAIChat {
         /// Only `choices` is required: servers and proxies differ on the metadata fields (some
         /// omit `created` or `object`, some send `choices: null` with the usage chunk), and none
         /// of them changes what was generated.
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try c.decodeIfPresent(String.self, forKey: .id) ?? ""
             object = try c.decodeIfPresent(String.self, forKey: .object) ?? "chat.completion.chunk"
@@ -277,11 +277,11 @@ public enum OpenAIChat {
         }
     }
 
-    public struct ResponseMessage: Codable, Sendable, Hashable {
-        public var role: String
-        public var content: String?
-        public var toolCalls: [ToolCall]?
-        public init(role: String, content: String?, toolCalls: [ToolCall]? = nil) {
+    package struct ResponseMessage: Codable, Sendable, Hashable {
+        package var role: String
+        package var content: String?
+        package var toolCalls: [ToolCall]?
+        package init(role: String, content: String?, toolCalls: [ToolCall]? = nil) {
             self.role = role
             self.content = content
             self.toolCalls = toolCalls
@@ -289,12 +289,12 @@ public enum OpenAIChat {
         enum CodingKeys: String, CodingKey { case role, content, toolCalls = "tool_calls" }
     }
 
-    public struct Choice: Codable, Sendable, Hashable {
-        public var index: Int
-        public var message: ResponseMessage
-        public var finishReason: String?
+    package struct Choice: Codable, Sendable, Hashable {
+        package var index: Int
+        package var message: ResponseMessage
+        package var finishReason: String?
 
-        public init(index: Int, message: ResponseMessage, finishReason: String?) {
+        package init(index: Int, message: ResponseMessage, finishReason: String?) {
             self.index = index
             self.message = message
             self.finishReason = finishReason
@@ -304,15 +304,15 @@ public enum OpenAIChat {
     }
 
     /// A non-streamed completion.
-    public struct Response: Codable, Sendable, Hashable {
-        public var id: String
-        public var object: String
-        public var created: Int
-        public var model: String
-        public var choices: [Choice]
-        public var usage: Usage?
+    package struct Response: Codable, Sendable, Hashable {
+        package var id: String
+        package var object: String
+        package var created: Int
+        package var model: String
+        package var choices: [Choice]
+        package var usage: Usage?
 
-        public init(id: String, object: String = "chat.completion", created: Int, model: String, choices: [Choice], usage: Usage?)
+        package init(id: String, object: String = "chat.completion", created: Int, model: String, choices: [Choice], usage: Usage?)
         {
             self.id = id
             self.object = object

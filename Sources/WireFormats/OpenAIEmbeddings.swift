@@ -1,12 +1,12 @@
 /// OpenAI embeddings and models wire types, and the common error body.
-public enum OpenAIEmbeddings {
+package enum OpenAIEmbeddings {
     /// `input` is a string or a list of strings on the wire; read as a list.
-    public struct Request: Codable, Sendable, Hashable {
-        public var model: String
-        public var input: [String]
-        public var encodingFormat: String?
+    package struct Request: Codable, Sendable, Hashable {
+        package var model: String
+        package var input: [String]
+        package var encodingFormat: String?
 
-        public init(model: String, input: [String], encodingFormat: String? = nil) {
+        package init(model: String, input: [String], encodingFormat: String? = nil) {
             self.model = model
             self.input = input
             self.encodingFormat = encodingFormat
@@ -14,7 +14,7 @@ public enum OpenAIEmbeddings {
 
         enum CodingKeys: String, CodingKey { case model, input, encodingFormat = "encoding_format" }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             model = try c.decode(String.self, forKey: .model)
             encodingFormat = try c.decodeIfPresent(String.self, forKey: .encodingFormat)
@@ -26,33 +26,33 @@ public enum OpenAIEmbeddings {
         }
     }
 
-    public struct Embedding: Codable, Sendable, Hashable {
-        public var object: String
-        public var index: Int
-        public var embedding: [Float]
-        public init(index: Int, embedding: [Float]) {
+    package struct Embedding: Codable, Sendable, Hashable {
+        package var object: String
+        package var index: Int
+        package var embedding: [Float]
+        package init(index: Int, embedding: [Float]) {
             self.object = "embedding"
             self.index = index
             self.embedding = embedding
         }
     }
 
-    public struct Usage: Codable, Sendable, Hashable {
-        public var promptTokens: Int
-        public var totalTokens: Int
-        public init(promptTokens: Int, totalTokens: Int) {
+    package struct Usage: Codable, Sendable, Hashable {
+        package var promptTokens: Int
+        package var totalTokens: Int
+        package init(promptTokens: Int, totalTokens: Int) {
             self.promptTokens = promptTokens
             self.totalTokens = totalTokens
         }
         enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens", totalTokens = "total_tokens" }
     }
 
-    public struct Response: Codable, Sendable, Hashable {
-        public var object: String
-        public var data: [Embedding]
-        public var model: String
-        public var usage: Usage
-        public init(data: [Embedding], model: String, usage: Usage) {
+    package struct Response: Codable, Sendable, Hashable {
+        package var object: String
+        package var data: [Embedding]
+        package var model: String
+        package var usage: Usage
+        package init(data: [Embedding], model: String, usage: Usage) {
             self.object = "list"
             self.data = data
             self.model = model
@@ -62,13 +62,13 @@ public enum OpenAIEmbeddings {
 }
 
 /// `GET /v1/models`.
-public struct OpenAIModelList: Codable, Sendable, Hashable {
-    public struct Model: Codable, Sendable, Hashable {
-        public var id: String
-        public var object: String
-        public var created: Int
-        public var ownedBy: String
-        public init(id: String, created: Int = 0, ownedBy: String) {
+package struct OpenAIModelList: Codable, Sendable, Hashable {
+    package struct Model: Codable, Sendable, Hashable {
+        package var id: String
+        package var object: String
+        package var created: Int
+        package var ownedBy: String
+        package init(id: String, created: Int = 0, ownedBy: String) {
             self.id = id
             self.object = "model"
             self.created = created
@@ -77,22 +77,22 @@ public struct OpenAIModelList: Codable, Sendable, Hashable {
         enum CodingKeys: String, CodingKey { case id, object, created, ownedBy = "owned_by" }
     }
 
-    public var object: String
-    public var data: [Model]
-    public init(data: [Model]) {
+    package var object: String
+    package var data: [Model]
+    package init(data: [Model]) {
         self.object = "list"
         self.data = data
     }
 }
 
 /// The `{"error": {...}}` body OpenAI-compatible servers return with 4xx and 5xx statuses.
-public struct OpenAIErrorBody: Codable, Sendable, Hashable {
-    public struct Detail: Codable, Sendable, Hashable {
-        public var message: String
-        public var type: String?
-        public var param: String?
-        public var code: String?
-        public init(message: String, type: String?, param: String? = nil, code: String? = nil) {
+package struct OpenAIErrorBody: Codable, Sendable, Hashable {
+    package struct Detail: Codable, Sendable, Hashable {
+        package var message: String
+        package var type: String?
+        package var param: String?
+        package var code: String?
+        package init(message: String, type: String?, param: String? = nil, code: String? = nil) {
             self.message = message
             self.type = type
             self.param = param
@@ -103,7 +103,7 @@ public struct OpenAIErrorBody: Codable, Sendable, Hashable {
 
         /// `code` is a string at OpenAI and a number at llama.cpp (`"code": 503`); both are kept
         /// as text, and nothing but `message` is required.
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             message = try c.decode(String.self, forKey: .message)
             type = try? c.decodeIfPresent(String.self, forKey: .type)
@@ -118,19 +118,19 @@ public struct OpenAIErrorBody: Codable, Sendable, Hashable {
         }
     }
 
-    public var error: Detail
-    public init(error: Detail) { self.error = error }
+    package var error: Detail
+    package init(error: Detail) { self.error = error }
 }
 
 /// The `Server-Timing` header (W3C), with which the simulated fleet reports queueing.
-public enum ServerTiming {
+package enum ServerTiming {
     /// Formats metrics as `name;dur=milliseconds` entries.
-    public static func header(_ metrics: [(name: String, milliseconds: Double)]) -> String {
+    package static func header(_ metrics: [(name: String, milliseconds: Double)]) -> String {
         metrics.map { "\($0.name);dur=\(($0.milliseconds * 1000).rounded() / 1000)" }.joined(separator: ", ")
     }
 
     /// The `dur` of the metric `name`, in milliseconds, or `nil`.
-    public static func duration(named name: String, in header: String) -> Double? {
+    package static func duration(named name: String, in header: String) -> Double? {
         for entry in header.split(separator: ",") {
             let parts = entry.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
             guard parts.first == name else { continue }

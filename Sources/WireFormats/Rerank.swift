@@ -2,14 +2,14 @@
 /// - Jina/Cohere style, served by vLLM (`POST /v1/rerank`), Jina and Cohere: `{model, query,
 ///   documents, top_n}` → `{results: [{index, relevance_score}], usage: {total_tokens}}`;
 /// - Hugging Face TEI (`POST /rerank`): `{query, texts}` → `[{index, score}]`, no usage.
-public enum Rerank {
-    public struct Request: Codable, Sendable, Hashable {
-        public var model: String
-        public var query: String
-        public var documents: [String]
-        public var topN: Int?
+package enum Rerank {
+    package struct Request: Codable, Sendable, Hashable {
+        package var model: String
+        package var query: String
+        package var documents: [String]
+        package var topN: Int?
 
-        public init(model: String, query: String, documents: [String], topN: Int? = nil) {
+        package init(model: String, query: String, documents: [String], topN: Int? = nil) {
             self.model = model
             self.query = query
             self.documents = documents
@@ -19,46 +19,46 @@ public enum Rerank {
         enum CodingKeys: String, CodingKey { case model, query, documents, topN = "top_n" }
     }
 
-    public struct Result: Codable, Sendable, Hashable {
-        public var index: Int
-        public var relevanceScore: Double
-        public init(index: Int, relevanceScore: Double) {
+    package struct Result: Codable, Sendable, Hashable {
+        package var index: Int
+        package var relevanceScore: Double
+        package init(index: Int, relevanceScore: Double) {
             self.index = index
             self.relevanceScore = relevanceScore
         }
         enum CodingKeys: String, CodingKey { case index, relevanceScore = "relevance_score" }
     }
 
-    public struct Usage: Codable, Sendable, Hashable {
-        public var totalTokens: Int?
-        public var promptTokens: Int?
-        public init(totalTokens: Int?, promptTokens: Int?) {
+    package struct Usage: Codable, Sendable, Hashable {
+        package var totalTokens: Int?
+        package var promptTokens: Int?
+        package init(totalTokens: Int?, promptTokens: Int?) {
             self.totalTokens = totalTokens
             self.promptTokens = promptTokens
         }
         enum CodingKeys: String, CodingKey { case totalTokens = "total_tokens", promptTokens = "prompt_tokens" }
     }
 
-    public struct Response: Codable, Sendable, Hashable {
-        public var results: [Result]
-        public var usage: Usage?
-        public init(results: [Result], usage: Usage?) {
+    package struct Response: Codable, Sendable, Hashable {
+        package var results: [Result]
+        package var usage: Usage?
+        package init(results: [Result], usage: Usage?) {
             self.results = results
             self.usage = usage
         }
     }
 
-    public struct TEIRequest: Codable, Sendable, Hashable {
-        public var query: String
-        public var texts: [String]
-        public init(query: String, texts: [String]) {
+    package struct TEIRequest: Codable, Sendable, Hashable {
+        package var query: String
+        package var texts: [String]
+        package init(query: String, texts: [String]) {
             self.query = query
             self.texts = texts
         }
     }
 
-    public struct TEIResult: Codable, Sendable, Hashable {
-        public var index: Int
-        public var score: Double
+    package struct TEIResult: Codable, Sendable, Hashable {
+        package var index: Int
+        package var score: Double
     }
 }

@@ -1,15 +1,15 @@
 /// One server-sent event (WHATWG HTML "Server-sent events", §9.2).
-public struct ServerSentEvent: Sendable, Hashable {
+package struct ServerSentEvent: Sendable, Hashable {
     /// The `event:` field; `nil` means the default type, `message`.
-    public var event: String?
+    package var event: String?
     /// The `data:` lines joined with `\n`.
-    public var data: String
+    package var data: String
     /// The `id:` field, when the event set one.
-    public var id: String?
+    package var id: String?
     /// The `retry:` field in milliseconds, when the event set one.
-    public var retry: Int?
+    package var retry: Int?
 
-    public init(event: String? = nil, data: String, id: String? = nil, retry: Int? = nil) {
+    package init(event: String? = nil, data: String, id: String? = nil, retry: Int? = nil) {
         self.event = event
         self.data = data
         self.id = id
@@ -17,7 +17,7 @@ public struct ServerSentEvent: Sendable, Hashable {
     }
 
     /// The event in wire form, ending with the blank line that dispatches it.
-    public var encoded: String {
+    package var encoded: String {
         var text = ""
         if let event { text += "event: \(event)\n" }
         if let id { text += "id: \(id)\n" }
@@ -37,7 +37,7 @@ public struct ServerSentEvent: Sendable, Hashable {
 /// and LF line ends (also when split across buffers), comments, multi-line data, a leading
 /// byte-order mark, and the spec's rule that an event without a blank line after it is never
 /// dispatched.
-public struct ServerSentEventParser: Sendable {
+package struct ServerSentEventParser: Sendable {
     private enum LineState: Sendable {
         /// At the very start of the stream (a BOM may follow).
         case streamStart
@@ -55,10 +55,10 @@ public struct ServerSentEventParser: Sendable {
     private var retry: Int?
     private var bytesSinceDispatch = 0
 
-    public init() {}
+    package init() {}
 
     /// Feeds the next bytes of the stream; returns the events they complete, in order.
-    public mutating func parse(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
+    package mutating func parse(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
         for byte in bytes {
             bytesSinceDispatch += 1
@@ -92,7 +92,7 @@ public struct ServerSentEventParser: Sendable {
 
     /// True when bytes arrived after the last dispatched event that did not complete one: the
     /// stream ended in the middle of an event (which the spec says to discard).
-    public var hasIncompleteEvent: Bool {
+    package var hasIncompleteEvent: Bool {
         !line.isEmpty || hasData || eventType != nil
     }
 

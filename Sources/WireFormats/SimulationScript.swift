@@ -11,22 +11,22 @@
 /// or `{"answer": TEXT, "output_tokens": N}` (docs/BACKENDS.md). The in-process backend hands
 /// it over as this value. Real servers never see it: the agent loop sets it only on calls to
 /// tiers the fleet serves.
-public struct SimulationScript: Sendable, Hashable {
-    public var turns: [Turn]
+package struct SimulationScript: Sendable, Hashable {
+    package var turns: [Turn]
 
-    public init(turns: [Turn]) { self.turns = turns }
+    package init(turns: [Turn]) { self.turns = turns }
 
-    public struct Turn: Sendable, Hashable {
-        public enum Action: Sendable, Hashable {
+    package struct Turn: Sendable, Hashable {
+        package enum Action: Sendable, Hashable {
             case call(tool: String, arguments: JSONValue)
             case answer(String)
         }
 
-        public var action: Action
+        package var action: Action
         /// Words the simulated model generates before acting (so that turns cost something).
-        public var thinkingTokens: Int
+        package var thinkingTokens: Int
 
-        public init(_ action: Action, thinkingTokens: Int = 0) {
+        package init(_ action: Action, thinkingTokens: Int = 0) {
             self.action = action
             self.thinkingTokens = thinkingTokens
         }
@@ -34,11 +34,11 @@ public struct SimulationScript: Sendable, Hashable {
 }
 
 extension SimulationScript: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         turns = try [Turn](from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try turns.encode(to: encoder)
     }
 }
@@ -46,7 +46,7 @@ extension SimulationScript: Codable {
 extension SimulationScript.Turn: Codable {
     enum CodingKeys: String, CodingKey { case call, arguments, answer, outputTokens = "output_tokens" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         thinkingTokens = max(0, try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0)
         if let tool = try c.decodeIfPresent(String.self, forKey: .call) {
@@ -56,7 +56,7 @@ extension SimulationScript.Turn: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch action {
         case .call(let tool, let arguments):

@@ -1,19 +1,19 @@
-public import SpecDecoding
+package import SpecDecoding
 
 /// The workload `agentperf run` uses when given none.
-public enum BundledWorkload {
+package enum BundledWorkload {
     /// How the bundled workload is named in messages and traces.
-    public static let source = "<bundled default>"
+    package static let source = "<bundled default>"
 
     /// Loads the bundled workload (it is checked by the test suite, so this cannot fail in a
     /// released build; an error here is a packaging bug and is reported as such).
-    public static func load() throws(SpecError) -> Workload {
+    package static func load() throws(SpecError) -> Workload {
         try WorkloadLoader.load(yaml: yaml, source: source)
     }
 
     /// Four representative agent tasks on the built-in simulated fleet, sized to show all
     /// three concurrency levels in under a minute on a laptop. `agentperf workload` prints it.
-    public static let yaml = """
+    package static let yaml = """
         # AgentPerf's bundled default workload: four tasks that look like real agent work,
         # run on the built-in simulated fleet (sim-small: Llama-3.1-8B on one H100; sim-large:
         # Llama-3.1-70B on four H200s; sim-embed: bge-large on an L4).

@@ -1,21 +1,21 @@
-public import SpecDecoding
-public import WireFormats
+package import SpecDecoding
+package import WireFormats
 
 /// When a model-driven agent must stop, whatever the model wants. Each is recorded as the
 /// attempt's stop reason when it is what ended the attempt.
-public struct AgentLimits: Sendable, Hashable {
+package struct AgentLimits: Sendable, Hashable {
     /// Model calls (retries included).
-    public var steps: Int
+    package var steps: Int
     /// Tokens of every bucket, over all the agent's model calls.
-    public var tokens: Int?
+    package var tokens: Int?
     /// Cost in US dollars under the workload's prices.
-    public var dollars: Double?
+    package var dollars: Double?
     /// Wall-clock time from the attempt's start.
-    public var time: DurationSpec?
+    package var time: DurationSpec?
     /// Most tokens one reply may generate (`max_tokens` on each model call).
-    public var replyTokens: Int?
+    package var replyTokens: Int?
 
-    public init(steps: Int = 20, tokens: Int? = nil, dollars: Double? = nil, time: DurationSpec? = nil, replyTokens: Int? = nil) {
+    package init(steps: Int = 20, tokens: Int? = nil, dollars: Double? = nil, time: DurationSpec? = nil, replyTokens: Int? = nil) {
         self.replyTokens = replyTokens
         self.steps = steps
         self.tokens = tokens
@@ -27,7 +27,7 @@ public struct AgentLimits: Sendable, Hashable {
 extension AgentLimits: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case steps, tokens, dollars, time, replyTokens = "reply_tokens" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? 20
@@ -41,7 +41,7 @@ extension AgentLimits: Codable {
         try c.require((replyTokens ?? 1) > 0, .replyTokens, "expected at least 1 token per reply")
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(steps, forKey: .steps)
         try c.encodeIfPresent(tokens, forKey: .tokens)
@@ -54,17 +54,17 @@ extension AgentLimits: Codable {
 /// One turn of the simulated fleet's answer to a model-driven agent: call a tool, or answer.
 /// Real backends never see these; the built-in fleet reads them from a marker in the system
 /// prompt, so the model-driven loop runs end to end without a real model.
-public struct SimulatedTurn: Sendable, Hashable {
-    public enum Action: Sendable, Hashable {
+package struct SimulatedTurn: Sendable, Hashable {
+    package enum Action: Sendable, Hashable {
         case call(tool: String, arguments: JSONValue)
         case answer(String)
     }
 
-    public var action: Action
+    package var action: Action
     /// Extra tokens the simulated model "thinks" before acting (to make turns cost something).
-    public var outputTokens: Int?
+    package var outputTokens: Int?
 
-    public init(action: Action, outputTokens: Int? = nil) {
+    package init(action: Action, outputTokens: Int? = nil) {
         self.action = action
         self.outputTokens = outputTokens
     }
@@ -73,7 +73,7 @@ public struct SimulatedTurn: Sendable, Hashable {
 extension SimulatedTurn: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case call, arguments, answer, outputTokens = "output_tokens" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let tool = try c.decodeIfPresent(String.self, forKey: .call) {
@@ -91,7 +91,7 @@ extension SimulatedTurn: Codable {
         outputTokens = try c.decodeIfPresent(Int.self, forKey: .outputTokens)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch action {
         case .call(let tool, let arguments):
@@ -106,8 +106,8 @@ extension SimulatedTurn: Codable {
 
 /// A grader: how an attempt's final answer (or its working directory) is judged. Every grader
 /// is an axis of the capability vector; those that `decide` must all pass for the attempt to.
-public struct GraderSpec: Sendable, Hashable {
-    public enum Check: Sendable, Hashable {
+package struct GraderSpec: Sendable, Hashable {
+    package enum Check: Sendable, Hashable {
         case exact(String, caseSensitive: Bool)
         case contains(String, caseSensitive: Bool)
         case regex(String)
@@ -121,13 +121,13 @@ public struct GraderSpec: Sendable, Hashable {
         case judge(tier: String, rubric: String)
     }
 
-    public var check: Check
+    package var check: Check
     /// The capability axis this grader scores (default: the check's name).
-    public var axis: String
+    package var axis: String
     /// Whether the attempt must pass this grader to pass.
-    public var decides: Bool
+    package var decides: Bool
 
-    public init(check: Check, axis: String? = nil, decides: Bool = true) {
+    package init(check: Check, axis: String? = nil, decides: Bool = true) {
         self.check = check
         self.axis = axis ?? check.name
         self.decides = decides
@@ -156,7 +156,7 @@ extension GraderSpec: Codable {
 
     static let checks: [CodingKeys] = [.exact, .contains, .regex, .numeric, .jsonField, .command, .judge]
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let present = Self.checks.filter { c.contains($0) }
@@ -202,7 +202,7 @@ extension GraderSpec: Codable {
             decides: try c.decodeIfPresent(Bool.self, forKey: .decides) ?? true)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch check {
         case .exact(let text, let sensitive):
@@ -231,22 +231,22 @@ extension GraderSpec: Codable {
 }
 
 /// A task whose agent is driven by the model: it sees the tools and decides what to call.
-public struct DrivenTask: Sendable, Hashable {
-    public var systemPrompt: String
-    public var prompt: String
+package struct DrivenTask: Sendable, Hashable {
+    package var systemPrompt: String
+    package var prompt: String
     /// The model tier the agent runs on.
-    public var tier: String
+    package var tier: String
     /// Tool names, from the workload's tools.
-    public var tools: [String]
-    public var limits: AgentLimits
-    public var graders: [GraderSpec]
+    package var tools: [String]
+    package var limits: AgentLimits
+    package var graders: [GraderSpec]
     /// How the simulated fleet answers (ignored by real backends).
-    public var simulate: [SimulatedTurn]
+    package var simulate: [SimulatedTurn]
     /// A directory copied into each attempt's working directory before the agent starts (the
     /// repository a coding agent works on); command tools and graders run there.
-    public var workspace: String?
+    package var workspace: String?
 
-    public init(
+    package init(
         systemPrompt: String = "You are a careful assistant. Use the tools when they help; finish with a short final answer.",
         prompt: String, tier: String, tools: [String] = [], limits: AgentLimits = AgentLimits(), graders: [GraderSpec] = [],
         simulate: [SimulatedTurn] = [], workspace: String? = nil
@@ -263,15 +263,15 @@ public struct DrivenTask: Sendable, Hashable {
 }
 
 /// An MCP server a workload starts once per run, over stdio, and shares between attempts.
-public struct MCPServerSpec: Sendable, Hashable {
-    public var command: [String]
+package struct MCPServerSpec: Sendable, Hashable {
+    package var command: [String]
     /// Extra environment variables for the server (values are written to the run's config: no
     /// secrets; a value `$NAME` is read from AgentPerf's own environment at start).
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// Where the server starts: the workload file's directory unless given (relative to it).
-    public var directory: String?
+    package var directory: String?
 
-    public init(command: [String], environment: [String: String] = [:], directory: String? = nil) {
+    package init(command: [String], environment: [String: String] = [:], directory: String? = nil) {
         self.command = command
         self.environment = environment
         self.directory = directory
@@ -281,7 +281,7 @@ public struct MCPServerSpec: Sendable, Hashable {
 extension MCPServerSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case command, environment = "env", directory }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         command = try c.decode([String].self, forKey: .command)
@@ -291,7 +291,7 @@ extension MCPServerSpec: Codable {
         directory = try c.decodeIfPresent(String.self, forKey: .directory)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(command, forKey: .command)
         if !environment.isEmpty { try c.encode(environment, forKey: .environment) }

@@ -1,26 +1,26 @@
-public import SpecDecoding
+package import SpecDecoding
 
 /// How hard and how long to drive the agents: closed-loop concurrency levels.
 ///
 /// At each level N workers run attempts back to back. A level lasts `duration` (measured
 /// attempts are those started within it) or `attempts` measured attempts; attempts started
 /// during the warm-up are recorded but excluded from every metric.
-public struct LoadProfile: Sendable, Hashable {
-    public enum Length: Sendable, Hashable {
+package struct LoadProfile: Sendable, Hashable {
+    package enum Length: Sendable, Hashable {
         case duration(DurationSpec)
         case attempts(Int)
     }
 
-    public var concurrency: [Int]
-    public var length: Length
+    package var concurrency: [Int]
+    package var length: Length
     /// Warm-up at the start of each level, by time.
-    public var warmup: DurationSpec?
+    package var warmup: DurationSpec?
     /// Warm-up at the start of each level, by attempts.
-    public var warmupAttempts: Int?
+    package var warmupAttempts: Int?
     /// An attempt running longer than this is stopped and recorded as a timeout.
-    public var attemptTimeout: DurationSpec
+    package var attemptTimeout: DurationSpec
 
-    public init(
+    package init(
         concurrency: [Int] = [1, 16, 64], length: Length, warmup: DurationSpec? = nil, warmupAttempts: Int? = nil,
         attemptTimeout: DurationSpec = DurationSpec(.seconds(300))
     ) {
@@ -33,13 +33,13 @@ public struct LoadProfile: Sendable, Hashable {
 
     /// Why a load profile cannot run: the field (as the workload file names it) and what it
     /// should be.
-    public struct Invalid: Error, Sendable, Hashable {
-        public var field: String
-        public var message: String
+    package struct Invalid: Error, Sendable, Hashable {
+        package var field: String
+        package var message: String
     }
 
     /// Checks every rule of a load profile, wherever its values came from (a file, flags).
-    public func validate() throws(Invalid) {
+    package func validate() throws(Invalid) {
         func require(_ condition: Bool, _ field: CodingKeys, _ message: String) throws(Invalid) {
             if !condition { throw Invalid(field: field.stringValue, message: message) }
         }
@@ -63,7 +63,7 @@ extension LoadProfile: Codable {
         case attemptTimeout = "attempt_timeout"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         concurrency = try c.decodeIfPresent([Int].self, forKey: .concurrency) ?? [1, 16, 64]
@@ -89,7 +89,7 @@ extension LoadProfile: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(concurrency, forKey: .concurrency)
         switch length {

@@ -1,32 +1,32 @@
-public import Sampling
-public import SpecDecoding
+package import Sampling
+package import SpecDecoding
 
 /// A token count written as a number (`120`) or a uniform range (`{min: 80, max: 200}`).
-public struct TokenCount: Sendable, Hashable, CustomStringConvertible {
-    public var min: Int
-    public var max: Int
+package struct TokenCount: Sendable, Hashable, CustomStringConvertible {
+    package var min: Int
+    package var max: Int
 
-    public init(_ exactly: Int) { self.init(min: exactly, max: exactly) }
-    public init(min: Int, max: Int) {
+    package init(_ exactly: Int) { self.init(min: exactly, max: exactly) }
+    package init(min: Int, max: Int) {
         self.min = min
         self.max = max
     }
 
     /// Draws a count uniformly from `min...max`.
-    public func sample(using generator: inout SeededGenerator) -> Int {
+    package func sample(using generator: inout SeededGenerator) -> Int {
         min == max ? min : Int.random(in: min...max, using: &generator)
     }
 
     /// The midpoint, for estimates.
-    public var mean: Double { Double(min + max) / 2 }
+    package var mean: Double { Double(min + max) / 2 }
 
-    public var description: String { min == max ? "\(min)" : "\(min)–\(max)" }
+    package var description: String { min == max ? "\(min)" : "\(min)–\(max)" }
 }
 
 extension TokenCount: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case min, max }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer().decode(Int.self) {
             guard single >= 0 else {
                 throw DecodingError.dataCorrupted(
@@ -49,7 +49,7 @@ extension TokenCount: Codable {
         self.init(min: min, max: max)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         if min == max {
             var c = encoder.singleValueContainer()
             try c.encode(min)

@@ -1,30 +1,30 @@
-public import SpecDecoding
-public import Traces
+package import SpecDecoding
+package import Traces
 
 /// When a failed model call is tried again. Every try is a step in the trace (its tokens,
 /// latency and error count), so the cost of retrying shows.
-public struct RetryPolicy: Sendable, Hashable {
+package struct RetryPolicy: Sendable, Hashable {
     /// Tries in all, the first included (1: never retry).
-    public var maxTries: Int
+    package var maxTries: Int
     /// `error.type` values to retry: exact (`http_429`, `connect_error`, `timeout`,
     /// `first_token_timeout`, `truncated_stream`, …) or a class (`http_5xx`, `http_4xx`).
-    public var retryOn: [String]
+    package var retryOn: [String]
     /// Wait before the second try; doubled for each later one, up to `maxBackoff`.
-    public var backoff: DurationSpec
-    public var maxBackoff: DurationSpec
+    package var backoff: DurationSpec
+    package var maxBackoff: DurationSpec
     /// Wait what a 429 or 503's `Retry-After` asks (capped at `maxBackoff`) instead of the backoff.
-    public var honourRetryAfter: Bool
+    package var honourRetryAfter: Bool
 
     /// Three tries on rate limits, server errors and failed or dropped connections, as the
     /// OpenAI and Anthropic SDKs do by default; timeouts and broken streams are not retried.
-    public static let `default` = RetryPolicy(
+    package static let `default` = RetryPolicy(
         maxTries: 3, retryOn: ["http_429", "http_5xx", "connect_error", "connect_timeout", "connection_closed"],
         backoff: DurationSpec(.milliseconds(500)), maxBackoff: DurationSpec(.seconds(8)), honourRetryAfter: true)
 
-    public static let never = RetryPolicy(
+    package static let never = RetryPolicy(
         maxTries: 1, retryOn: [], backoff: DurationSpec(.zero), maxBackoff: DurationSpec(.zero), honourRetryAfter: false)
 
-    public init(maxTries: Int, retryOn: [String], backoff: DurationSpec, maxBackoff: DurationSpec, honourRetryAfter: Bool) {
+    package init(maxTries: Int, retryOn: [String], backoff: DurationSpec, maxBackoff: DurationSpec, honourRetryAfter: Bool) {
         self.maxTries = maxTries
         self.retryOn = retryOn
         self.backoff = backoff
@@ -33,7 +33,7 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Whether a call that failed with `errorType` on try `tried` (from 1) gets another.
-    public func retries(_ error: StepErrorType, afterTry tried: Int) -> Bool {
+    package func retries(_ error: StepErrorType, afterTry tried: Int) -> Bool {
         guard tried < maxTries else { return false }
         let errorType = error.rawValue
         return retryOn.contains { pattern in
@@ -49,7 +49,7 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// How long to wait after try `tried` (from 1) failed.
-    public func delay(afterTry tried: Int, retryAfter: Duration?) -> Duration {
+    package func delay(afterTry tried: Int, retryAfter: Duration?) -> Duration {
         if honourRetryAfter, let retryAfter { return min(retryAfter, maxBackoff.duration) }
         let exponential = backoff.duration * (1 << min(tried - 1, 20))
         return min(exponential, maxBackoff.duration)
@@ -62,7 +62,7 @@ extension RetryPolicy: Codable {
         case honourRetryAfter = "honour_retry_after"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = RetryPolicy.default
@@ -75,7 +75,7 @@ extension RetryPolicy: Codable {
         honourRetryAfter = try c.decodeIfPresent(Bool.self, forKey: .honourRetryAfter) ?? d.honourRetryAfter
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(maxTries, forKey: .maxTries)
         try c.encode(retryOn, forKey: .retryOn)

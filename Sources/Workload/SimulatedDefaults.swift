@@ -1,20 +1,20 @@
-public import Pricing
+package import Pricing
 
 /// Models and prices of the built-in simulated fleet (`FleetConfiguration.default`).
 ///
-/// Prices are modelled on public list prices of 2025–26 for models of the same class, so that
+/// Prices are modelled on package list prices of 2025–26 for models of the same class, so that
 /// costs have realistic magnitudes: `sim-small` like a small hosted model billed OpenAI-style
 /// (cached input at a tenth, no charge for cache writes), `sim-large` like a frontier model
 /// billed Anthropic-style (cache writes at 1.25× input, 2× for one-hour writes, reads at 0.1×),
 /// `sim-embed` like a small embedding model.
-public enum SimulatedDefaults {
+package enum SimulatedDefaults {
     /// Tier → model for workloads that name none.
-    public static let models: [String: String] = [
+    package static let models: [String: String] = [
         "small": "sim-small", "large": "sim-large", "embedding": "sim-embed",
     ]
 
     /// The price snapshot for the simulated models.
-    public static let prices = PriceTable(
+    package static let prices = PriceTable(
         version: "agentperf-sim-2026-11",
         models: [
             "sim-small": ModelPrice(

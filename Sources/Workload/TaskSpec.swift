@@ -1,8 +1,8 @@
 import SpecDecoding
-public import Traces
+package import Traces
 
 /// One step of a scripted agent.
-public indirect enum StepSpec: Sendable, Hashable {
+package indirect enum StepSpec: Sendable, Hashable {
     /// A model call on a tier; the reply is appended to the conversation.
     case model(ModelStep)
     /// A tool call; its result is appended to the conversation.
@@ -17,48 +17,48 @@ public indirect enum StepSpec: Sendable, Hashable {
     case fanout(FanoutBlock)
 }
 
-public struct ModelStep: Sendable, Hashable {
-    public var tier: String
-    public var use: UseClass
-    public var outputTokens: TokenCount
+package struct ModelStep: Sendable, Hashable {
+    package var tier: String
+    package var use: UseClass
+    package var outputTokens: TokenCount
 
-    public init(tier: String, use: UseClass = .act, outputTokens: TokenCount) {
+    package init(tier: String, use: UseClass = .act, outputTokens: TokenCount) {
         self.tier = tier
         self.use = use
         self.outputTokens = outputTokens
     }
 }
 
-public struct ToolStep: Sendable, Hashable {
-    public var tool: String
-    public var use: UseClass
+package struct ToolStep: Sendable, Hashable {
+    package var tool: String
+    package var use: UseClass
 
-    public init(tool: String, use: UseClass = .act) {
+    package init(tool: String, use: UseClass = .act) {
         self.tool = tool
         self.use = use
     }
 }
 
-public struct EmbedStep: Sendable, Hashable {
-    public var tier: String
-    public var use: UseClass
-    public var inputTokens: TokenCount
+package struct EmbedStep: Sendable, Hashable {
+    package var tier: String
+    package var use: UseClass
+    package var inputTokens: TokenCount
 
-    public init(tier: String = "embedding", use: UseClass = .read, inputTokens: TokenCount) {
+    package init(tier: String = "embedding", use: UseClass = .read, inputTokens: TokenCount) {
         self.tier = tier
         self.use = use
         self.inputTokens = inputTokens
     }
 }
 
-public struct RerankStep: Sendable, Hashable {
-    public var tier: String
-    public var use: UseClass
-    public var documents: TokenCount
-    public var queryTokens: TokenCount
-    public var documentTokens: TokenCount
+package struct RerankStep: Sendable, Hashable {
+    package var tier: String
+    package var use: UseClass
+    package var documents: TokenCount
+    package var queryTokens: TokenCount
+    package var documentTokens: TokenCount
 
-    public init(
+    package init(
         tier: String = "embedding", use: UseClass = .read, documents: TokenCount, queryTokens: TokenCount = TokenCount(20),
         documentTokens: TokenCount = TokenCount(150)
     ) {
@@ -70,22 +70,22 @@ public struct RerankStep: Sendable, Hashable {
     }
 }
 
-public struct RepeatBlock: Sendable, Hashable {
-    public var times: TokenCount
-    public var steps: [StepSpec]
+package struct RepeatBlock: Sendable, Hashable {
+    package var times: TokenCount
+    package var steps: [StepSpec]
 
-    public init(times: TokenCount, steps: [StepSpec]) {
+    package init(times: TokenCount, steps: [StepSpec]) {
         self.times = times
         self.steps = steps
     }
 }
 
-public struct FanoutBlock: Sendable, Hashable {
+package struct FanoutBlock: Sendable, Hashable {
     /// How many sub-agents run at once.
-    public var agents: Int
-    public var agent: AgentSpec
+    package var agents: Int
+    package var agent: AgentSpec
 
-    public init(agents: Int, agent: AgentSpec) {
+    package init(agents: Int, agent: AgentSpec) {
         self.agents = agents
         self.agent = agent
     }
@@ -93,14 +93,14 @@ public struct FanoutBlock: Sendable, Hashable {
 
 /// A scripted agent: a system prompt shared by every attempt (cacheable), a task prompt unique
 /// to each attempt, and the steps it takes.
-public struct AgentSpec: Sendable, Hashable {
+package struct AgentSpec: Sendable, Hashable {
     /// `gen_ai.agent.name`.
-    public var name: String
-    public var systemPromptTokens: TokenCount
-    public var taskPromptTokens: TokenCount
-    public var steps: [StepSpec]
+    package var name: String
+    package var systemPromptTokens: TokenCount
+    package var taskPromptTokens: TokenCount
+    package var steps: [StepSpec]
 
-    public init(name: String, systemPromptTokens: TokenCount, taskPromptTokens: TokenCount, steps: [StepSpec]) {
+    package init(name: String, systemPromptTokens: TokenCount, taskPromptTokens: TokenCount, steps: [StepSpec]) {
         self.name = name
         self.systemPromptTokens = systemPromptTokens
         self.taskPromptTokens = taskPromptTokens
@@ -109,7 +109,7 @@ public struct AgentSpec: Sendable, Hashable {
 
     /// Tier of the model step that produces the final answer (the last one the agent takes),
     /// or `nil` if the agent never calls a model.
-    public var finalTier: String? { Self.lastModelTier(in: steps) }
+    package var finalTier: String? { Self.lastModelTier(in: steps) }
 
     private static func lastModelTier(in steps: [StepSpec]) -> String? {
         for step in steps.reversed() {
@@ -126,21 +126,21 @@ public struct AgentSpec: Sendable, Hashable {
 
 /// A task: one unit of work with a grader, done by a scripted agent (steps the harness replays)
 /// or a model-driven one (the model chooses its tool calls).
-public struct TaskSpec: Sendable, Hashable {
-    public enum Behaviour: Sendable, Hashable {
+package struct TaskSpec: Sendable, Hashable {
+    package enum Behaviour: Sendable, Hashable {
         case scripted(ScriptedTask)
         case driven(DrivenTask)
     }
 
-    public var name: String
-    public var description: String?
+    package var name: String
+    package var description: String?
     /// Relative share of attempts.
-    public var weight: Double
+    package var weight: Double
     /// `gen_ai.agent.name` of the top-level agent.
-    public var agentName: String
-    public var behaviour: Behaviour
+    package var agentName: String
+    package var behaviour: Behaviour
 
-    public init(name: String, description: String? = nil, weight: Double = 1, agentName: String? = nil, behaviour: Behaviour) {
+    package init(name: String, description: String? = nil, weight: Double = 1, agentName: String? = nil, behaviour: Behaviour) {
         self.name = name
         self.description = description
         self.weight = weight
@@ -149,31 +149,31 @@ public struct TaskSpec: Sendable, Hashable {
     }
 
     /// A scripted task (the form every task had before model-driven agents).
-    public init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double])
+    package init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double])
     {
         self.init(
             name: name, description: description, weight: weight, agentName: agent.name,
             behaviour: .scripted(ScriptedTask(agent: agent, passProbability: passProbability)))
     }
 
-    public var scripted: ScriptedTask? {
+    package var scripted: ScriptedTask? {
         if case .scripted(let task) = behaviour { return task }
         return nil
     }
 
-    public var driven: DrivenTask? {
+    package var driven: DrivenTask? {
         if case .driven(let task) = behaviour { return task }
         return nil
     }
 }
 
 /// A scripted agent and its simulated grader.
-public struct ScriptedTask: Sendable, Hashable {
-    public var agent: AgentSpec
+package struct ScriptedTask: Sendable, Hashable {
+    package var agent: AgentSpec
     /// Chance the grader accepts the final answer, by the tier that produced it.
-    public var passProbability: [String: Double]
+    package var passProbability: [String: Double]
 
-    public init(agent: AgentSpec, passProbability: [String: Double]) {
+    package init(agent: AgentSpec, passProbability: [String: Double]) {
         self.agent = agent
         self.passProbability = passProbability
     }
@@ -186,7 +186,7 @@ extension StepSpec: Codable {
         case model, tool, embed, rerank, repeatBlock = "repeat", fanout
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard c.allKeys.count == 1, let key = c.allKeys.first else {
@@ -205,7 +205,7 @@ extension StepSpec: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .model(let step): try c.encode(step, forKey: .model)
@@ -233,7 +233,7 @@ func decodeUse<K>(_ c: KeyedDecodingContainer<K>, _ key: K, default value: UseCl
 extension ModelStep: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case tier, use, outputTokens = "output_tokens" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let output = try c.decode(TokenCount.self, forKey: .outputTokens)
@@ -242,7 +242,7 @@ extension ModelStep: Codable {
             tier: try c.decode(String.self, forKey: .tier), use: try decodeUse(c, .use, default: .act), outputTokens: output)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(tier, forKey: .tier)
         try c.encode(use.rawValue, forKey: .use)
@@ -253,13 +253,13 @@ extension ModelStep: Codable {
 extension ToolStep: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case name, use }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(tool: try c.decode(String.self, forKey: .name), use: try decodeUse(c, .use, default: .act))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(tool, forKey: .name)
         try c.encode(use.rawValue, forKey: .use)
@@ -269,7 +269,7 @@ extension ToolStep: Codable {
 extension EmbedStep: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case tier, use, inputTokens = "input_tokens" }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let input = try c.decode(TokenCount.self, forKey: .inputTokens)
@@ -279,7 +279,7 @@ extension EmbedStep: Codable {
             use: try decodeUse(c, .use, default: .read), inputTokens: input)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(tier, forKey: .tier)
         try c.encode(use.rawValue, forKey: .use)
@@ -292,7 +292,7 @@ extension RerankStep: Codable {
         case tier, use, documents, queryTokens = "query_tokens", documentTokens = "document_tokens"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let documents = try c.decode(TokenCount.self, forKey: .documents)
@@ -306,7 +306,7 @@ extension RerankStep: Codable {
             documents: documents, queryTokens: query, documentTokens: document)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(tier, forKey: .tier)
         try c.encode(use.rawValue, forKey: .use)
@@ -319,7 +319,7 @@ extension RerankStep: Codable {
 extension RepeatBlock: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case times, steps }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let steps = try c.decode([StepSpec].self, forKey: .steps)
@@ -333,7 +333,7 @@ extension FanoutBlock: Codable {
         case agents, name, systemPromptTokens = "system_prompt_tokens", taskPromptTokens = "task_prompt_tokens", steps
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let agents = try c.decode(Int.self, forKey: .agents)
@@ -350,7 +350,7 @@ extension FanoutBlock: Codable {
         try c.require(agent.finalTier != nil, .steps, "a sub-agent needs a model step to produce its reply")
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(agents, forKey: .agents)
         try c.encode(agent.name, forKey: .name)
@@ -370,7 +370,7 @@ extension TaskSpec: Codable {
     static let scriptedOnly: [CodingKeys] = [.systemPromptTokens, .taskPromptTokens, .passProbability, .steps]
     static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate, .workspace]
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let name = try c.decode(String.self, forKey: .name)
@@ -420,7 +420,7 @@ extension TaskSpec: Codable {
         self.init(name: name, description: description, weight: weight, agent: agent, passProbability: passProbability)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encodeIfPresent(description, forKey: .description)

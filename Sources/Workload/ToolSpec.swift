@@ -1,12 +1,12 @@
 import Foundation
-public import Sampling
-public import SpecDecoding
+package import Sampling
+package import SpecDecoding
 import Timekeeping
-public import Traces
-public import WireFormats
+package import Traces
+package import WireFormats
 
 /// How long a simulated tool takes.
-public enum LatencyDistribution: Sendable, Hashable {
+package enum LatencyDistribution: Sendable, Hashable {
     case fixed(DurationSpec)
     case uniform(DurationSpec, DurationSpec)
     case exponential(mean: DurationSpec)
@@ -14,7 +14,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     case lognormal(median: DurationSpec, p95: DurationSpec)
 
     /// Draws one latency (a draw past `Int64.max` nanoseconds, some 292 years, saturates).
-    public func sample(using generator: inout SeededGenerator) -> Duration {
+    package func sample(using generator: inout SeededGenerator) -> Duration {
         let seconds: Double =
             switch self {
             case .fixed(let value): value.seconds
@@ -26,7 +26,7 @@ public enum LatencyDistribution: Sendable, Hashable {
     }
 
     /// The distribution's mean in seconds.
-    public var meanSeconds: Double {
+    package var meanSeconds: Double {
         switch self {
         case .fixed(let value): value.seconds
         case .uniform(let low, let high): (low.seconds + high.seconds) / 2
@@ -42,7 +42,7 @@ extension LatencyDistribution: Codable {
     enum MeanKeys: String, CodingKey, CaseIterable { case mean }
     enum LognormalKeys: String, CodingKey, CaseIterable { case median, p95 }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         if let fixed = try? decoder.singleValueContainer().decode(DurationSpec.self) {
             self = .fixed(fixed)
             return
@@ -85,7 +85,7 @@ extension LatencyDistribution: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .fixed(let value): try c.encode(value, forKey: .fixed)
@@ -114,8 +114,8 @@ extension LatencyDistribution: Codable {
 /// - mcp: a tool of an MCP server the workload starts (`mcp_servers`);
 /// - retrieval: nearest chunks of a local corpus by the embedding backend;
 /// - agent: a sub-agent with its own prompt, model and tools (a delegation).
-public struct ToolSpec: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+package struct ToolSpec: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         case simulated(latency: LatencyDistribution, resultTokens: TokenCount)
         case command(CommandTool)
         case http(HTTPTool)
@@ -124,20 +124,20 @@ public struct ToolSpec: Sendable, Hashable {
         case agent(SubAgentTool)
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// What the model is told the tool does.
-    public var description: String?
+    package var description: String?
     /// JSON Schema of the arguments (an object schema). `nil`: no arguments, or (MCP) the
     /// server's own schema.
-    public var parameters: JSONValue?
+    package var parameters: JSONValue?
     /// The use class of its steps; default by kind (agent: delegate, retrieval: read, else act).
-    public var use: UseClass?
+    package var use: UseClass?
     /// Price of one call in US dollars, added to the attempt's cost.
-    public var costPerCall: Double?
+    package var costPerCall: Double?
     /// Simulated failure rate: the share of calls that fail (0…1).
-    public var failureRate: Double
+    package var failureRate: Double
 
-    public init(
+    package init(
         kind: Kind, description: String? = nil, parameters: JSONValue? = nil, use: UseClass? = nil, costPerCall: Double? = nil,
         failureRate: Double = 0
     ) {
@@ -150,7 +150,7 @@ public struct ToolSpec: Sendable, Hashable {
     }
 
     /// The use class its steps record.
-    public var useClass: UseClass {
+    package var useClass: UseClass {
         if let use { return use }
         switch kind {
         case .agent: return .delegate
@@ -161,26 +161,26 @@ public struct ToolSpec: Sendable, Hashable {
 }
 
 /// A real command. `argv[0]` is looked up on PATH.
-public struct CommandTool: Sendable, Hashable {
-    public var argv: [String]
-    public var timeout: DurationSpec
+package struct CommandTool: Sendable, Hashable {
+    package var argv: [String]
+    package var timeout: DurationSpec
     /// Write the call's arguments to standard input as JSON.
-    public var argumentsOnStdin: Bool
+    package var argumentsOnStdin: Bool
 
-    public init(argv: [String], timeout: DurationSpec = DurationSpec(.seconds(60)), argumentsOnStdin: Bool = false) {
+    package init(argv: [String], timeout: DurationSpec = DurationSpec(.seconds(60)), argumentsOnStdin: Bool = false) {
         self.argv = argv
         self.timeout = timeout
         self.argumentsOnStdin = argumentsOnStdin
     }
 }
 
-public struct HTTPTool: Sendable, Hashable {
-    public var method: String
-    public var url: String
-    public var headers: [String: String]
-    public var timeout: DurationSpec
+package struct HTTPTool: Sendable, Hashable {
+    package var method: String
+    package var url: String
+    package var headers: [String: String]
+    package var timeout: DurationSpec
 
-    public init(
+    package init(
         method: String = "GET", url: String, headers: [String: String] = [:], timeout: DurationSpec = DurationSpec(.seconds(30))
     ) {
         self.method = method
@@ -193,17 +193,17 @@ public struct HTTPTool: Sendable, Hashable {
 /// Retrieval over local text files: split into chunks of about `chunkWords` words, embedded once
 /// per run with the `tier`'s embedding model, searched by cosine similarity; with `rerankTier`,
 /// the best `candidates` chunks are reranked by that tier's reranker before the `topK` are kept.
-public struct RetrievalTool: Sendable, Hashable {
+package struct RetrievalTool: Sendable, Hashable {
     /// A file or directory (of .txt and .md files), relative to the workload file.
-    public var corpus: String
-    public var tier: String
-    public var topK: Int
-    public var chunkWords: Int
-    public var rerankTier: String?
+    package var corpus: String
+    package var tier: String
+    package var topK: Int
+    package var chunkWords: Int
+    package var rerankTier: String?
     /// Chunks passed to the reranker (at least `topK`).
-    public var candidates: Int
+    package var candidates: Int
 
-    public init(
+    package init(
         corpus: String, tier: String = "embedding", topK: Int = 3, chunkWords: Int = 120, rerankTier: String? = nil,
         candidates: Int? = nil
     ) {
@@ -217,15 +217,15 @@ public struct RetrievalTool: Sendable, Hashable {
 }
 
 /// A sub-agent the model can delegate to: it gets the call's `task` argument as its prompt.
-public struct SubAgentTool: Sendable, Hashable {
-    public var systemPrompt: String
-    public var tier: String
-    public var tools: [String]
-    public var limits: AgentLimits
+package struct SubAgentTool: Sendable, Hashable {
+    package var systemPrompt: String
+    package var tier: String
+    package var tools: [String]
+    package var limits: AgentLimits
     /// How the simulated fleet answers it (ignored by real backends).
-    public var simulate: [SimulatedTurn]
+    package var simulate: [SimulatedTurn]
 
-    public init(
+    package init(
         systemPrompt: String, tier: String, tools: [String] = [], limits: AgentLimits = AgentLimits(),
         simulate: [SimulatedTurn] = []
     ) {
@@ -251,7 +251,7 @@ extension ToolSpec: Codable {
 
     static let kinds: [CodingKeys] = [.latency, .command, .http, .mcp, .retrieval, .agent]
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let present = Self.kinds.filter { c.contains($0) }
@@ -346,7 +346,7 @@ extension ToolSpec: Codable {
         try c.require((0...1).contains(failureRate), .failureRate, "expected a fraction from 0 to 1")
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch kind {
         case .simulated(let latency, let tokens):

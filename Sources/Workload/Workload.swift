@@ -1,28 +1,28 @@
 import Foundation
-public import Pricing
+package import Pricing
 import SpecDecoding
 
 /// A benchmark workload: representative agent tasks, the model of each tier they use, the load
 /// to put on them, and the prices to charge. It says what to run; where the calls go (backends,
 /// the endpoint, the built-in fleet) is the run's `TargetSpec`, read from the same file.
-public struct Workload: Sendable, Hashable {
-    public var name: String
-    public var description: String?
+package struct Workload: Sendable, Hashable {
+    package var name: String
+    package var description: String?
     /// Seeds every random draw (prompt contents, step counts, tool latencies, grader verdicts).
-    public var seed: UInt64
-    public var load: LoadProfile
+    package var seed: UInt64
+    package var load: LoadProfile
     /// Tier → served model name.
-    public var models: [String: String]
+    package var models: [String: String]
     /// MCP servers started once per run.
-    public var mcpServers: [String: MCPServerSpec]
+    package var mcpServers: [String: MCPServerSpec]
     /// Model and tool prices (defaults for the simulated models, merged with the file's).
-    public var prices: PriceTable
-    public var tools: [String: ToolSpec]
-    public var tasks: [TaskSpec]
+    package var prices: PriceTable
+    package var tools: [String: ToolSpec]
+    package var tasks: [TaskSpec]
     /// Where the workload was read from (a path, or `<bundled default>`).
-    public var source: String
+    package var source: String
 
-    public init(
+    package init(
         name: String, description: String? = nil, seed: UInt64 = 1, load: LoadProfile, models: [String: String],
         mcpServers: [String: MCPServerSpec] = [:], prices: PriceTable, tools: [String: ToolSpec], tasks: [TaskSpec],
         source: String
@@ -74,12 +74,12 @@ extension Workload: Codable {
     }
 
     /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
-    public struct ModelBinding: Decodable, Sendable {
-        public var model: String
-        public var backend: String?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case model, backend }
+    package struct ModelBinding: Decodable, Sendable {
+        package var model: String
+        package var backend: String?
+        package enum CodingKeys: String, CodingKey, CaseIterable { case model, backend }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             if let name = try? decoder.singleValueContainer().decode(String.self) {
                 model = name
                 return
@@ -91,7 +91,7 @@ extension Workload: Codable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -115,7 +115,7 @@ extension Workload: Codable {
         source = ""
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try encode(to: encoder, backendBindings: [:])
     }
 

@@ -1,10 +1,10 @@
-public import Foundation
-public import SpecDecoding
+package import Foundation
+package import SpecDecoding
 import Traces
 package import Yams
 
 /// What a tier must serve where a workload uses it.
-public enum ModelRole: Sendable, Hashable {
+package enum ModelRole: Sendable, Hashable {
     /// Chat completions (model steps, model-driven agents, judges).
     case chat
     /// Embeddings or rerank (encoder models).
@@ -15,9 +15,9 @@ public enum ModelRole: Sendable, Hashable {
 ///
 /// This checks what the workload alone decides (tiers, tools, tasks); `RunSpecLoader` reads
 /// the same file with its run target and also checks what the target serves.
-public enum WorkloadLoader {
+package enum WorkloadLoader {
     /// Reads and validates the workload at `url`.
-    public static func load(contentsOf url: URL) throws(SpecError) -> Workload {
+    package static func load(contentsOf url: URL) throws(SpecError) -> Workload {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw SpecError(file: url.path, message: "cannot read the workload file: \(error.localizedDescription)")
@@ -29,7 +29,7 @@ public enum WorkloadLoader {
     /// paths in it (retrieval corpora, task workspaces, MCP server directories) are resolved
     /// against `directory` (default: the current directory), so the resolved workload written to
     /// a run's `config.json` runs the same from anywhere.
-    public static func load(yaml: String, source: String, directory: URL? = nil) throws(SpecError) -> Workload {
+    package static func load(yaml: String, source: String, directory: URL? = nil) throws(SpecError) -> Workload {
         let (workload, node) = try decode(yaml: yaml, source: source, directory: directory)
         try check(workload, node: node, source: source) { _ in nil }
         return workload

@@ -1,16 +1,16 @@
 import Foundation
-public import WireFormats
+package import WireFormats
 
 /// A chat completion the fleet has admitted: its pieces arrive, as the engine generates them,
 /// by iterating the reply (once). The HTTP front writes each piece as an SSE chunk; the
 /// in-process backend folds them as a client would.
-public struct ChatReply: AsyncSequence, Sendable {
-    public let id: String
-    public let model: String
+package struct ChatReply: AsyncSequence, Sendable {
+    package let id: String
+    package let model: String
     /// Unix seconds, as OpenAI's `created`.
-    public let created: Int
+    package let created: Int
     /// How long the request waited for admission, ns.
-    public let queueNanoseconds: Int64
+    package let queueNanoseconds: Int64
     let requestID: RequestID
     let fleet: ClockedFleet
     let events: AsyncStream<EngineEvent>
@@ -21,7 +21,7 @@ public struct ChatReply: AsyncSequence, Sendable {
     let reportsCacheWrites: Bool
 
     /// One piece of the reply.
-    public enum Piece: Sendable, Hashable {
+    package enum Piece: Sendable, Hashable {
         /// Generated text or a piece of a tool call.
         case delta(OpenAIChat.Delta)
         /// An injected fault: the stream breaks off here (`truncated`) or carries one unparseable
@@ -31,16 +31,16 @@ public struct ChatReply: AsyncSequence, Sendable {
         case finished(finishReason: String, usage: OpenAIChat.Usage)
     }
 
-    public func makeAsyncIterator() -> Iterator {
+    package func makeAsyncIterator() -> Iterator {
         Iterator(reply: self, events: events.makeAsyncIterator())
     }
 
-    public struct Iterator: AsyncIteratorProtocol {
+    package struct Iterator: AsyncIteratorProtocol {
         let reply: ChatReply
         var events: AsyncStream<EngineEvent>.Iterator
         var pendingDelta: OpenAIChat.Delta?
 
-        public mutating func next() async -> Piece? {
+        package mutating func next() async -> Piece? {
             if let delta = pendingDelta {
                 pendingDelta = nil
                 return .delta(delta)
@@ -66,10 +66,10 @@ public struct ChatReply: AsyncSequence, Sendable {
     }
 
     /// Abandons the request (its client went away): frees its KV blocks.
-    public func cancel() async { await fleet.cancel(requestID) }
+    package func cancel() async { await fleet.cancel(requestID) }
 
     /// The whole reply as one response (`stream: false`), or `nil` if the fleet stopped first.
-    public func collect() async -> OpenAIChat.Response? {
+    package func collect() async -> OpenAIChat.Response? {
         var words: [String] = []
         var ending: (String, OpenAIChat.Usage)?
         for await event in events {
@@ -86,13 +86,13 @@ public struct ChatReply: AsyncSequence, Sendable {
     }
 
     /// A chunk of this reply's stream carrying `delta`.
-    public func chunk(_ delta: OpenAIChat.Delta, finishReason: String? = nil) -> OpenAIChat.Chunk {
+    package func chunk(_ delta: OpenAIChat.Delta, finishReason: String? = nil) -> OpenAIChat.Chunk {
         OpenAIChat.Chunk(
             id: id, created: created, model: model, choices: [.init(index: 0, delta: delta, finishReason: finishReason)])
     }
 
     /// The usage chunk `stream_options.include_usage` asks for.
-    public func usageChunk(_ usage: OpenAIChat.Usage) -> OpenAIChat.Chunk {
+    package func usageChunk(_ usage: OpenAIChat.Usage) -> OpenAIChat.Chunk {
         OpenAIChat.Chunk(id: id, created: created, model: model, choices: [], usage: usage)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-public import Timekeeping
-public import WireFormats
+package import Timekeeping
+package import WireFormats
 
 /// The simulated fleet's answers to chat, embeddings and rerank requests, shared by its two
 /// fronts: the HTTP server (`SimulatedFleetServer`) and the in-process backend
@@ -10,24 +10,24 @@ public import WireFormats
 /// policy, scripted tool-call turns, injected faults, encoder passes and rerank scores. The same
 /// request therefore gets the same tokens, the same cache hits and the same reply through either
 /// front; only the transport differs.
-public struct FleetService: Sendable {
+package struct FleetService: Sendable {
     /// The engine, driven on the service's clock.
-    public let fleet: ClockedFleet
+    package let fleet: ClockedFleet
     private let faults: FaultInjector?
 
     /// Output length when the client gives no `max_tokens`.
-    public static let defaultOutputLimit = 256
+    package static let defaultOutputLimit = 256
 
-    public init(configuration: FleetConfiguration, clock: any RunClock) throws(FleetError) {
+    package init(configuration: FleetConfiguration, clock: any RunClock) throws(FleetError) {
         fleet = try ClockedFleet(configuration: configuration, clock: clock)
         faults = configuration.faults.map(FaultInjector.init)
     }
 
     /// Runs the replicas until the task is cancelled; requests are served only meanwhile.
-    public func run() async { await fleet.run() }
+    package func run() async { await fleet.run() }
 
     /// The served models, as `GET /v1/models` lists them.
-    public func modelList() async -> OpenAIModelList {
+    package func modelList() async -> OpenAIModelList {
         OpenAIModelList(
             data: await fleet.servedModels.map { OpenAIModelList.Model(id: $0.name, ownedBy: "agentperf-simulated-fleet") })
     }
@@ -37,7 +37,7 @@ public struct FleetService: Sendable {
     /// Places a chat completion on a replica and waits for its admission; the reply's tokens
     /// then arrive as the engine generates them. Fails without doing any work for an unknown
     /// model, an output limit that does not fit the context, or an injected 429 or 503.
-    public func chat(_ request: OpenAIChat.Request) async -> Result<ChatReply, FleetRequestError> {
+    package func chat(_ request: OpenAIChat.Request) async -> Result<ChatReply, FleetRequestError> {
         let served: ServedModel
         switch await model(request.model, kind: .generative) {
         case .success(let model): served = model
@@ -109,13 +109,13 @@ public struct FleetService: Sendable {
     // MARK: Encoders
 
     /// An encoder reply and how long its longest input waited for admission.
-    public struct EncoderReply<Body: Sendable>: Sendable {
-        public var body: Body
-        public var queueNanoseconds: Int64
+    package struct EncoderReply<Body: Sendable>: Sendable {
+        package var body: Body
+        package var queueNanoseconds: Int64
     }
 
     /// Embeds every input (one prefill-only pass each) with hashed bag-of-words vectors.
-    public func embed(
+    package func embed(
         _ request: OpenAIEmbeddings.Request
     ) async -> Result<EncoderReply<OpenAIEmbeddings.Response>, FleetRequestError> {
         let served: ServedModel
@@ -140,7 +140,7 @@ public struct FleetService: Sendable {
     /// Jina/vLLM-style rerank: each document is scored against the query as one encoder pass
     /// over query and document; the score is the cosine of their (hashed bag-of-words)
     /// embeddings, so documents sharing the query's words rank first.
-    public func rerank(_ request: Rerank.Request) async -> Result<EncoderReply<Rerank.Response>, FleetRequestError> {
+    package func rerank(_ request: Rerank.Request) async -> Result<EncoderReply<Rerank.Response>, FleetRequestError> {
         let served: ServedModel
         switch await model(request.model, kind: .encoder) {
         case .success(let model): served = model
@@ -208,17 +208,17 @@ public struct FleetService: Sendable {
 }
 
 /// Why the fleet refused a request, in the terms of an OpenAI error response.
-public struct FleetRequestError: Error, Sendable, Hashable {
+package struct FleetRequestError: Error, Sendable, Hashable {
     /// The HTTP status the server answers with (400, 404, 429, 503).
-    public var status: Int
-    public var message: String
+    package var status: Int
+    package var message: String
     /// OpenAI's `error.type`.
-    public var type: String
-    public var code: String?
+    package var type: String
+    package var code: String?
     /// For a 429: how long the client should wait, in whole milliseconds.
-    public var retryAfterMilliseconds: Int?
+    package var retryAfterMilliseconds: Int?
 
-    public init(
+    package init(
         status: Int, message: String, type: String = "invalid_request_error", code: String? = nil,
         retryAfterMilliseconds: Int? = nil
     ) {
