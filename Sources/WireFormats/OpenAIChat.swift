@@ -312,8 +312,9 @@ package enum OpenAIChat {
         package var choices: [Choice]
         package var usage: Usage?
 
-        package init(id: String, object: String = "chat.completion", created: Int, model: String, choices: [Choice], usage: Usage?)
-        {
+        package init(
+            id: String, object: String = "chat.completion", created: Int, model: String, choices: [Choice], usage: Usage?
+        ) {
             self.id = id
             self.object = object
             self.created = created

@@ -15,7 +15,8 @@ package struct AgentLimits: Sendable, Hashable {
     /// Most tokens one reply may generate (`max_tokens` on each model call).
     package var replyTokens: Int?
 
-    package init(steps: Int = 20, tokens: Int? = nil, dollars: Double? = nil, time: DurationSpec? = nil, replyTokens: Int? = nil) {
+    package init(steps: Int = 20, tokens: Int? = nil, dollars: Double? = nil, time: DurationSpec? = nil, replyTokens: Int? = nil)
+    {
         self.replyTokens = replyTokens
         self.steps = steps
         self.tokens = tokens

@@ -149,8 +149,9 @@ package struct TaskSpec: Sendable, Hashable {
     }
 
     /// A scripted task (the form every task had before model-driven agents).
-    package init(name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double])
-    {
+    package init(
+        name: String, description: String? = nil, weight: Double = 1, agent: AgentSpec, passProbability: [String: Double]
+    ) {
         self.init(
             name: name, description: description, weight: weight, agentName: agent.name,
             behaviour: .scripted(ScriptedTask(agent: agent, passProbability: passProbability)))
