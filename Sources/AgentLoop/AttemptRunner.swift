@@ -1,6 +1,6 @@
 package import Timekeeping
 package import Tools
-package import Traces
+import Traces
 package import Workload
 
 /// Runs any task's attempts: scripted tasks through `ScriptedAgentLoop`, model-driven ones

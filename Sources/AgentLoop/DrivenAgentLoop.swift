@@ -7,7 +7,7 @@ import Sampling
 import SpecDecoding
 package import Timekeeping
 package import Tools
-package import Traces
+import Traces
 import WireFormats
 package import Workload
 

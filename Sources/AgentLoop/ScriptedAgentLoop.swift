@@ -1,11 +1,11 @@
 import Backends
 import Foundation
 import Recorder
-package import Sampling
+import Sampling
 import SpecDecoding
 package import Timekeeping
 package import Tools
-package import Traces
+import Traces
 package import Workload
 
 /// Runs a task's scripted agent against real backends and tools, one attempt at a time.

@@ -1,5 +1,5 @@
 public import Pricing
-public import Traces
+import Traces
 
 /// A figure that may not be computable from a given trace: then `reason` says why.
 public struct Measure: Sendable, Hashable, Codable {

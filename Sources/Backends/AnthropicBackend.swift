@@ -1,5 +1,5 @@
 import Foundation
-package import Traces
+import Traces
 import WireFormats
 
 /// Anthropic's Messages API (`POST {base}/messages`, base e.g. `https://api.anthropic.com/v1`).

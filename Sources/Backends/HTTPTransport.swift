@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 package import Timekeeping
-package import Traces
+import Traces
 import WireFormats
 
 /// What every backend does with HTTP: POST a JSON body to a path under the base URL with the

@@ -1,5 +1,5 @@
 import Foundation
-package import Traces
+import Traces
 package import WireFormats
 
 /// OpenAI's Chat Completions, Embeddings and rerank as served by vLLM, SGLang, llama.cpp,

@@ -1,5 +1,5 @@
 import Foundation
-package import Traces
+import Traces
 import WireFormats
 
 /// OpenAI's Responses API (`POST {base}/responses`): hosted OpenAI, and servers that implement it

@@ -17,7 +17,7 @@ import Timekeeping
 import ToolServices
 import Tools
 import Traces
-package import Workload
+import Workload
 
 /// The version written into every run record.
 package enum AgentPerfVersion {

@@ -1,6 +1,6 @@
 package import Hummingbird
 package import Logging
-package import ServiceLifecycle
+import ServiceLifecycle
 package import SimulatedFleet
 import Timekeeping
 

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Any JSON value: tool parameter schemas, tool-call arguments and the provider fields AgentPerf
 /// passes through without interpreting. Written by hand: Foundation has no Codable JSON value,

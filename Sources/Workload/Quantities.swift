@@ -1,5 +1,5 @@
 package import Sampling
-package import SpecDecoding
+import SpecDecoding
 
 /// A token count written as a number (`120`) or a uniform range (`{min: 80, max: 200}`).
 package struct TokenCount: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import SpecDecoding
+import SpecDecoding
 
 /// Faults the simulated fleet's server injects into chat completions, each for a fraction of
 /// requests, so that retry policies and error handling can be rehearsed on the built-in fleet.
