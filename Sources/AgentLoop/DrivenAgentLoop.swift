@@ -116,7 +116,7 @@ package struct DrivenAgentLoop: Sendable {
         let started = clock.now()
         let simulation =
             route.isSimulatedFleet && !agent.simulate.isEmpty
-            ? SimulationScript(turns: agent.simulate.map(Self.scriptTurn)) : nil
+            ? SimulationScript(turns: agent.simulate.map(\.scriptTurn)) : nil
         var messages = [
             ChatMessage(role: .system, content: agent.systemPrompt), ChatMessage(role: .user, content: agent.prompt),
         ]
@@ -318,15 +318,6 @@ package struct DrivenAgentLoop: Sendable {
     static func modelCallsMade(by tool: ToolSpec?) -> Int {
         guard case .retrieval(let retrieval)? = tool?.kind else { return 0 }
         return retrieval.rerankTier == nil ? 1 : 2
-    }
-
-    static func scriptTurn(_ turn: SimulatedTurn) -> SimulationScript.Turn {
-        let action: SimulationScript.Turn.Action =
-            switch turn.action {
-            case .call(let tool, let arguments): .call(tool: tool, arguments: arguments)
-            case .answer(let text): .answer(text)
-            }
-        return SimulationScript.Turn(action, thinkingTokens: max(0, turn.outputTokens ?? 0))
     }
 
     /// The hash of what a reply generated: its text and its tool calls (names and arguments).

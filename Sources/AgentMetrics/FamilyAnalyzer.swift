@@ -20,6 +20,8 @@ public struct FamilyAnalyzer: TraceSink {
     public private(set) var sources = 0
     public private(set) var diagnostics = DiagnosticList()
 
+    /// An analyzer grouping attempts by `grouping` and pricing them with `prices`; `k` fixes the k of pass@k and pass^k
+    /// (nil: the fewest graded attempts of any task that has two or more).
     public init(grouping: Grouping, prices: PriceTable, k: Int? = nil) {
         self.grouping = grouping
         self.prices = prices
@@ -32,15 +34,18 @@ public struct FamilyAnalyzer: TraceSink {
         prices = prices.merged(with: table)
     }
 
+    /// Starts a source: counts it in `sources`; its workload name is the `session` key of the attempts that follow.
     public mutating func begin(_ run: RunRecord) {
         runID = run.workload
         sources += 1
     }
 
+    /// Adds the step to its attempt's running sums, priced with the prices in force now.
     public mutating func step(_ step: StepRecord) {
         inFlight[step.attemptID, default: AttemptProgress()].add(step, prices: prices)
     }
 
+    /// Ends the attempt: adds it, with its steps' sums, to its group; warm-up attempts are dropped.
     public mutating func attempt(_ attempt: AttemptRecord) {
         var progress = inFlight.removeValue(forKey: attempt.attemptID) ?? AttemptProgress()
         // Warm-up attempts of AgentPerf runs are load, not results, as in `run`'s figures.
@@ -59,6 +64,7 @@ public struct FamilyAnalyzer: TraceSink {
         groups[key, default: GroupAccumulator()].add(attempt, progress)
     }
 
+    /// Keeps the diagnostic in `diagnostics`.
     public mutating func diagnostic(_ diagnostic: TraceDiagnostic) { diagnostics.append(diagnostic) }
 
     /// The report so far.

@@ -13,12 +13,18 @@ public import Traces
 /// A delegation contributes the breakdown of its slowest sub-agent (the one that ends last),
 /// which is what the parent waited for.
 public struct LatencyBreakdown: Sendable, Hashable, Codable {
+    /// Seconds waiting: scheduled → sent on the client, plus the admission wait the server reports.
     public var queue: Double = 0
+    /// Seconds from sent to first token, less the admission wait; the whole call for calls without a first token.
     public var prefill: Double = 0
+    /// Seconds from first token to end.
     public var decode: Double = 0
+    /// Seconds of tool execution, sent → end.
     public var tool: Double = 0
+    /// Seconds in no step: the agent's own work, and a delegation's time outside its slowest sub-agent.
     public var orchestration: Double = 0
 
+    /// A breakdown with the given components, in seconds; those left out are 0.
     public init(queue: Double = 0, prefill: Double = 0, decode: Double = 0, tool: Double = 0, orchestration: Double = 0) {
         self.queue = queue
         self.prefill = prefill
@@ -27,6 +33,7 @@ public struct LatencyBreakdown: Sendable, Hashable, Codable {
         self.orchestration = orchestration
     }
 
+    /// Sum of the five components, in seconds: for one attempt, its task latency unless its steps overlapped.
     public var total: Double { queue + prefill + decode + tool + orchestration }
 
     /// Components in a fixed order, for tables and for choosing a bottleneck.
@@ -34,12 +41,14 @@ public struct LatencyBreakdown: Sendable, Hashable, Codable {
         [("queue", queue), ("prefill", prefill), ("decode", decode), ("tool", tool), ("orchestration", orchestration)]
     }
 
+    /// The two breakdowns added component by component.
     public static func + (lhs: LatencyBreakdown, rhs: LatencyBreakdown) -> LatencyBreakdown {
         LatencyBreakdown(
             queue: lhs.queue + rhs.queue, prefill: lhs.prefill + rhs.prefill, decode: lhs.decode + rhs.decode,
             tool: lhs.tool + rhs.tool, orchestration: lhs.orchestration + rhs.orchestration)
     }
 
+    /// Adds `rhs` to `lhs` component by component.
     public static func += (lhs: inout LatencyBreakdown, rhs: LatencyBreakdown) { lhs = lhs + rhs }
 
     /// The breakdown of one attempt, or `nil` if its timestamps are incomplete.

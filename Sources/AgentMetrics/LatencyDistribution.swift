@@ -5,13 +5,20 @@ import Histogram
 /// `nil` values mean there were no samples; `+∞` appears in error-adjusted distributions when
 /// the percentile falls among attempts that did not pass.
 public struct Percentiles: Sendable, Hashable, Codable {
+    /// Samples, infinite ones included.
     public var count: Int
+    /// Median in seconds; nil with no samples, +∞ when it falls among infinite samples.
     public var p50: Double?
+    /// 95th percentile in seconds; nil with no samples, +∞ when it falls among infinite samples.
     public var p95: Double?
+    /// 99th percentile in seconds; nil with no samples, +∞ when it falls among infinite samples.
     public var p99: Double?
+    /// Largest sample in seconds; nil with no samples, +∞ when any sample is infinite.
     public var max: Double?
+    /// Mean of the samples in seconds; nil with no samples, +∞ when any sample is infinite.
     public var mean: Double?
 
+    /// Percentiles as given, in seconds.
     public init(count: Int, p50: Double?, p95: Double?, p99: Double?, max: Double?, mean: Double?) {
         self.count = count
         self.p50 = p50
@@ -21,6 +28,7 @@ public struct Percentiles: Sendable, Hashable, Codable {
         self.mean = mean
     }
 
+    /// No samples: a count of 0 and every value nil.
     public static let empty = Percentiles(count: 0, p50: nil, p95: nil, p99: nil, max: nil, mean: nil)
 }
 
@@ -37,6 +45,7 @@ public struct LatencyDistribution: Sendable {
     private var infiniteCount = 0
     private var sum: Double = 0
 
+    /// An empty distribution, tracking up to one hour at first and growing past that when needed.
     public init() {
         histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
@@ -78,6 +87,7 @@ public struct LatencyDistribution: Sendable {
         return Double(value) / 1e6
     }
 
+    /// Count, p50, p95, p99, max and mean in seconds; `Percentiles.empty` with no samples.
     public var summary: Percentiles {
         guard count > 0 else { return .empty }
         let finite = Int(histogram.totalCount)
@@ -90,12 +100,15 @@ public struct LatencyDistribution: Sendable {
 
 /// A binomial proportion with its Wilson score interval.
 public struct Proportion: Sendable, Hashable, Codable {
+    /// Trials that succeeded (passed attempts).
     public var successes: Int
+    /// Trials counted (graded attempts); with none, `rate`, `low` and `high` are nil.
     public var trials: Int
     /// successes ÷ trials; `nil` with no trials.
     public var rate: Double?
     /// 95% Wilson score interval.
     public var low: Double?
+    /// Upper end of the interval, at most 1; nil with no trials.
     public var high: Double?
 
     /// The Wilson interval at z = 1.96 (95%):

@@ -3,16 +3,22 @@ public import Traces
 
 /// Attempts of a level by outcome (measured attempts only; warm-up counted apart).
 public struct AttemptCounts: Sendable, Hashable, Codable {
+    /// Measured attempts, warm-up excluded.
     public var total = 0
+    /// Measured attempts the grader accepted.
     public var passed = 0
+    /// Measured attempts that finished without passing: the grader rejected the answer, or the agent stopped at a limit.
     public var failed = 0
+    /// Measured attempts that an error stopped (a failed step, or a workspace that could not be made).
     public var errored = 0
+    /// Measured attempts that ran past `attempt_timeout`.
     public var timedOut = 0
     /// Attempts no grader judged (imported traces): left out of pass rates.
     public var ungraded = 0
     /// Warm-up attempts recorded but excluded from every figure.
     public var warmup = 0
 
+    /// All counts zero.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -22,15 +28,22 @@ public struct AttemptCounts: Sendable, Hashable, Codable {
 
 /// Completed steps in the measurement window, and their rate.
 public struct StepThroughput: Sendable, Hashable, Codable {
+    /// Steps of any attempt of the level, warm-up included, that ended inside the window.
     public var total = 0
+    /// Of `total`, model steps (chat, embeddings, rerank).
     public var model = 0
+    /// Of `total`, tool steps.
     public var tool = 0
+    /// Of `total`, delegations (they have no rate of their own).
     public var delegation = 0
     /// total ÷ window seconds.
     public var perSecond: Double?
+    /// `model` ÷ window seconds; nil when the window has no length.
     public var modelPerSecond: Double?
+    /// `tool` ÷ window seconds; nil when the window has no length.
     public var toolPerSecond: Double?
 
+    /// All counts zero and every rate nil.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -41,10 +54,15 @@ public struct StepThroughput: Sendable, Hashable, Codable {
 
 /// Token counts by bucket over the measured attempts.
 public struct TokenTotals: Sendable, Hashable, Codable {
+    /// Prompt tokens neither read from nor written to a prompt cache.
     public var uncachedInput = 0
+    /// Prompt tokens read from a prompt cache.
     public var cacheRead = 0
+    /// Prompt tokens written to a prompt cache, all TTLs.
     public var cacheWrite = 0
+    /// Generated tokens, reasoning included.
     public var output = 0
+    /// The reasoning part of `output`.
     public var reasoning = 0
     /// cache_read ÷ (uncached + cache_write + cache_read + output).
     public var cacheReadShare: Double?
@@ -53,6 +71,7 @@ public struct TokenTotals: Sendable, Hashable, Codable {
     /// Model steps with no token counts at all.
     public var stepsWithoutUsage = 0
 
+    /// All counts zero and `cacheReadShare` nil.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -88,9 +107,11 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var level: LevelID?
     /// Agents of a closed-loop level.
     public var concurrency: Int?
+    /// True when the level was cut short (Ctrl-C); its figures cover what finished.
     public var interrupted: Bool
     /// Measurement window length in seconds.
     public var windowSeconds: Double
+    /// Measured attempts by outcome, with the warm-up ones counted apart.
     public var attempts: AttemptCounts
     /// Passed ÷ graded measured attempts, with its 95% Wilson interval.
     public var passRate: Proportion
@@ -100,8 +121,11 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var taskLatencyErrorAdjusted: Percentiles
     /// Task latency of passed attempts only.
     public var qualityConditionedLatency: Percentiles
+    /// Steps that ended inside the window, and their rate per second.
     public var steps: StepThroughput
+    /// Cost of the measured attempts in US dollars: by bucket, per attempt and per completed task.
     public var cost: CostSummary
+    /// Token counts by bucket over the measured attempts' steps.
     public var tokens: TokenTotals
     /// Request sent → first generated delta, streamed model steps.
     public var ttft: Percentiles
@@ -136,9 +160,12 @@ public struct LevelSummary: Sendable, Hashable, Codable {
 
 /// One task's measured attempts in a level, and how many passed.
 public struct TaskOutcomes: Sendable, Hashable, Codable {
+    /// The task's measured attempts.
     public var measured = 0
+    /// Of `measured`, the attempts that passed.
     public var passed = 0
 
+    /// Counts as given (0 by default).
     public init(measured: Int = 0, passed: Int = 0) {
         self.measured = measured
         self.passed = passed

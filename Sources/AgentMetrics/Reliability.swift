@@ -13,6 +13,7 @@ public enum Reliability {
         return 1 - allFail
     }
 
+    /// pass^k of one task, 0…1; `nil` when k is below 1 or exceeds the attempts.
     public static func passHatK(attempts n: Int, passed c: Int, k: Int) -> Double? {
         guard k >= 1, k <= n, c >= 0, c <= n else { return nil }
         if c < k { return 0 }
@@ -27,8 +28,10 @@ public struct Regression: Sendable, Hashable, Codable {
     public private(set) var count = 0.0
     private var sumX = 0.0, sumY = 0.0, sumXY = 0.0, sumXX = 0.0, sumYY = 0.0
 
+    /// No points yet.
     public init() {}
 
+    /// Adds the point (x, y).
     public mutating func add(x: Double, y: Double) {
         count += 1
         sumX += x

@@ -5,10 +5,15 @@ public import Traces
 /// "The number that moves first": the latency component whose share of task latency grows
 /// most from the lowest to the highest concurrency level.
 public struct Bottleneck: Sendable, Hashable, Codable {
+    /// The component: `queue`, `prefill`, `decode`, `tool` or `orchestration`.
     public var component: String
+    /// Agents of the lowest closed-loop level that has attempts.
     public var fromConcurrency: Int
+    /// Agents of the highest closed-loop level that has attempts.
     public var toConcurrency: Int
+    /// The component's share (0…1) of task latency at the lowest level.
     public var fromShare: Double
+    /// The component's share (0…1) of task latency at the highest level.
     public var toShare: Double
     /// p95 task latency at the highest level ÷ at the lowest.
     public var p95Growth: Double?
@@ -21,13 +26,21 @@ public struct Bottleneck: Sendable, Hashable, Codable {
 
 /// The summary of a run: figures per concurrency level, computed from its traces only.
 public struct RunSummary: Sendable, Hashable, Codable {
+    /// `run_id` from the trace's run header; nil when the trace has none.
     public var runID: String?
+    /// The workload (or imported source) named in the run header; nil without one.
     public var workload: String?
+    /// Where the model calls went (the run header's `target`); nil when not recorded.
     public var target: String?
+    /// Wall-clock start of the run, ISO 8601; nil without a run header.
     public var startedAt: String?
+    /// Version of the AgentPerf that wrote the trace; nil without a run header.
     public var agentperfVersion: String?
+    /// Version label of the price table the costs use.
     public var priceTable: String
+    /// One summary per window record, in file order; a single one over every attempt when the trace has no windows.
     public var levels: [LevelSummary]
+    /// The component that moves first; nil with fewer than two closed-loop levels that have attempts.
     public var bottleneck: Bottleneck?
 
     enum CodingKeys: String, CodingKey {
@@ -72,6 +85,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         try Self.encoder.encode(self)
     }
 
+    /// Reads a summary written by `jsonData()`, taking "inf" back as an infinity.
     public static func decode(_ data: Data) throws -> RunSummary {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(

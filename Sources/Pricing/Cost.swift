@@ -2,14 +2,20 @@ public import Traces
 
 /// Money spent, in US dollars, kept apart by what it paid for.
 public struct Cost: Sendable, Hashable, Codable {
+    /// Paid for prompt tokens neither read from nor written to a prompt cache, at `input_cost_per_token`.
     public var uncachedInput: Double
+    /// Paid for prompt tokens read from a prompt cache, at `cache_read_input_token_cost` (or its assumed price).
     public var cacheRead: Double
+    /// Paid for prompt tokens written to a prompt cache, five-minute and one-hour writes together, each at its own price.
     public var cacheWrite: Double
     /// Generated tokens other than reasoning.
     public var output: Double
+    /// Paid for reasoning tokens, at `output_cost_per_reasoning_token`, or at the output price when the table lists none.
     public var reasoning: Double
+    /// Paid for tool calls, at each tool's `cost_per_call`.
     public var tool: Double
 
+    /// A cost made of the given parts, in US dollars; parts left out are zero.
     public init(
         uncachedInput: Double = 0, cacheRead: Double = 0, cacheWrite: Double = 0, output: Double = 0,
         reasoning: Double = 0, tool: Double = 0
@@ -22,11 +28,13 @@ public struct Cost: Sendable, Hashable, Codable {
         self.tool = tool
     }
 
+    /// Nothing spent: every part is zero.
     public static let zero = Cost()
 
     /// Sum of every part.
     public var total: Double { uncachedInput + cacheRead + cacheWrite + output + reasoning + tool }
 
+    /// The two costs added part by part.
     public static func + (lhs: Cost, rhs: Cost) -> Cost {
         Cost(
             uncachedInput: lhs.uncachedInput + rhs.uncachedInput, cacheRead: lhs.cacheRead + rhs.cacheRead,
@@ -34,6 +42,7 @@ public struct Cost: Sendable, Hashable, Codable {
             reasoning: lhs.reasoning + rhs.reasoning, tool: lhs.tool + rhs.tool)
     }
 
+    /// Adds `rhs` to `lhs` part by part.
     public static func += (lhs: inout Cost, rhs: Cost) { lhs = lhs + rhs }
 
     enum CodingKeys: String, CodingKey {
@@ -66,6 +75,7 @@ public struct Cost: Sendable, Hashable, Codable {
 
 /// A price the table did not give, filled in by a documented rule (SPEC §4), reported loudly.
 public struct PriceAssumption: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The price-table entry the price was assumed for (its name in the table, which may differ from the recorded model name).
     public var model: String
     /// The missing LiteLLM field.
     public var field: String
@@ -81,13 +91,16 @@ public struct PriceAssumption: Sendable, Hashable, Codable, Comparable, CustomSt
 
 /// The cost of some usage, with the price entries used and what had to be assumed.
 public struct PricedUsage: Sendable, Hashable {
+    /// What the priced tokens and tool calls cost, in US dollars; tokens of `unpricedModels` are not in it.
     public var cost: Cost
     /// Price-table entries used, by model name as recorded.
     public var entries: [String: String]
+    /// Prices the table did not give and that were filled in by rule; empty when nothing was assumed.
     public var assumptions: Set<PriceAssumption>
     /// Models with token usage but no price entry: their tokens are not in `cost`.
     public var unpricedModels: Set<String>
 
+    /// Priced usage made of the given parts; the defaults are no cost, no entries, no assumptions and no unpriced models.
     public init(
         cost: Cost = .zero, entries: [String: String] = [:], assumptions: Set<PriceAssumption> = [],
         unpricedModels: Set<String> = []
@@ -101,6 +114,7 @@ public struct PricedUsage: Sendable, Hashable {
     /// True when every token was priced.
     public var isComplete: Bool { unpricedModels.isEmpty }
 
+    /// Costs added; entries, assumptions and unpriced models merged (for a model name in both, the entry of `lhs` is kept).
     public static func + (lhs: PricedUsage, rhs: PricedUsage) -> PricedUsage {
         PricedUsage(
             cost: lhs.cost + rhs.cost, entries: lhs.entries.merging(rhs.entries) { old, _ in old },
@@ -108,6 +122,7 @@ public struct PricedUsage: Sendable, Hashable {
             unpricedModels: lhs.unpricedModels.union(rhs.unpricedModels))
     }
 
+    /// Adds `rhs` to `lhs` as `+` does.
     public static func += (lhs: inout PricedUsage, rhs: PricedUsage) { lhs = lhs + rhs }
 }
 
@@ -115,7 +130,9 @@ extension PriceTable {
     /// Multipliers of the input price used when a cache price is missing (SPEC §4). The one-hour
     /// write has no SPEC rule; it follows Anthropic's published 2× multiplier.
     public static let assumedCacheReadMultiplier = 0.1
+    /// Multiple of `input_cost_per_token` assumed when `cache_creation_input_token_cost` (five-minute write) is missing.
     public static let assumedCacheWriteMultiplier = 1.25
+    /// Multiple of `input_cost_per_token` assumed when `cache_creation_input_token_cost_above_1hr` is missing.
     public static let assumedCacheWrite1hMultiplier = 2.0
 
     /// Prices one step: its tokens by bucket, plus the tool's per-call price.

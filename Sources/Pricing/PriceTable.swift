@@ -3,22 +3,32 @@ public import Foundation
 /// Prices of one model, in US dollars per token, with LiteLLM's field names
 /// (`model_prices_and_context_window.json`), so LiteLLM's own file can be used as is.
 public struct ModelPrice: Sendable, Hashable, Codable {
+    /// US dollars per uncached prompt token; nil when the table lists none, and the model is then unpriced.
     public var inputCostPerToken: Double?
+    /// US dollars per generated token; nil when the table lists none, and the model is then unpriced unless it generated nothing.
     public var outputCostPerToken: Double?
+    /// US dollars per prompt token read from a cache; nil assumes 0.1 × the input price.
     public var cacheReadInputTokenCost: Double?
     /// Cache write with the default (five-minute) TTL.
     public var cacheCreationInputTokenCost: Double?
     /// Cache write with a one-hour TTL.
     public var cacheCreationInputTokenCostAbove1hr: Double?
+    /// US dollars per reasoning token; nil bills reasoning tokens at the output price.
     public var outputCostPerReasoningToken: Double?
     /// Long-context rates, used for every token of a request whose prompt exceeds 200k tokens.
     public var inputCostPerTokenAbove200k: Double?
+    /// Long-context price per generated token; nil keeps `outputCostPerToken`.
     public var outputCostPerTokenAbove200k: Double?
+    /// Long-context price per prompt token read from a cache; nil assumes 0.1 × the long-context input price.
     public var cacheReadInputTokenCostAbove200k: Double?
+    /// Long-context price per prompt token written with the five-minute TTL; nil assumes 1.25 × the long-context input price.
     public var cacheCreationInputTokenCostAbove200k: Double?
+    /// LiteLLM's `litellm_provider` (`anthropic`, `openai`, …), kept from the file; pricing does not use it.
     public var litellmProvider: String?
+    /// LiteLLM's `mode` (`chat`, `embedding`, …), kept from the file; pricing does not use it.
     public var mode: String?
 
+    /// A price with the given fields, in US dollars per token; fields left out are nil (not listed).
     public init(
         inputCostPerToken: Double? = nil, outputCostPerToken: Double? = nil,
         cacheReadInputTokenCost: Double? = nil, cacheCreationInputTokenCost: Double? = nil,
@@ -79,8 +89,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
 
 /// Price of one tool invocation, in US dollars.
 public struct ToolPrice: Sendable, Hashable, Codable {
+    /// US dollars charged for each call of the tool, added to the step's `tool` cost.
     public var costPerCall: Double
 
+    /// A price of `costPerCall` US dollars per call.
     public init(costPerCall: Double) { self.costPerCall = costPerCall }
 
     enum CodingKeys: String, CodingKey { case costPerCall = "cost_per_call" }
@@ -94,9 +106,12 @@ public struct ToolPrice: Sendable, Hashable, Codable {
 public struct PriceTable: Sendable, Hashable {
     /// A label saying which snapshot this is (for example `agentperf-sim-2026-11`).
     public var version: String
+    /// Model prices by model name as the table lists it; look a recorded name up with `price(for:)`.
     public var models: [String: ModelPrice]
+    /// Tool-call prices by tool name (`gen_ai.tool.name`); a tool without an entry costs nothing.
     public var tools: [String: ToolPrice]
 
+    /// A table labelled `version` with the given model and tool prices.
     public init(version: String, models: [String: ModelPrice] = [:], tools: [String: ToolPrice] = [:]) {
         self.version = version
         self.models = models
@@ -206,9 +221,11 @@ public struct PricingError: Error, Sendable, CustomStringConvertible {
     }
     private let code: Code
 
+    /// The price file at `path` could not be read; `reason` says why.
     public static func cannotRead(path: String, reason: String) -> PricingError {
         PricingError(code: .cannotRead(path: path, reason: reason))
     }
+    /// The file at `path` is neither a LiteLLM price map nor an AgentPerf price table; `reason` is the decoding error.
     public static func malformed(path: String, reason: String) -> PricingError {
         PricingError(code: .malformed(path: path, reason: reason))
     }

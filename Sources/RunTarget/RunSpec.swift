@@ -36,10 +36,7 @@ extension RunSpec: Codable {
 package enum RunSpecLoader {
     /// Reads and validates the workload file at `url`.
     package static func load(contentsOf url: URL) throws(SpecError) -> RunSpec {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SpecError(file: url.path, message: "cannot read the workload file: \(error.localizedDescription)")
-        }
+        let text = try SpecFile.read(contentsOf: url, what: "workload")
         return try load(yaml: text, source: url.path, directory: url.deletingLastPathComponent())
     }
 
@@ -76,10 +73,7 @@ package enum RunSpecLoader {
 
     /// Reads a simulated-fleet file (the `fleet:` section of a workload, on its own).
     package static func loadFleet(contentsOf url: URL) throws(SpecError) -> FleetConfiguration {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SpecError(file: url.path, message: "cannot read the fleet file: \(error.localizedDescription)")
-        }
+        let text = try SpecFile.read(contentsOf: url, what: "fleet")
         return try SpecFile.decode(FleetConfiguration.self, yaml: text, source: url.path).value
     }
 

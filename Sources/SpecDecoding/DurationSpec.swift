@@ -3,8 +3,10 @@
 /// A bare number is rejected: "2" could mean seconds or milliseconds, and a benchmark that
 /// guesses wrong by 1000× is worse than one that asks.
 public struct DurationSpec: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The length of time, to the nanosecond; one parsed from text is never negative and at most 366 days.
     public var duration: Duration
 
+    /// A spec of `duration`, taken as is (no range check).
     public init(_ duration: Duration) { self.duration = duration }
 
     /// Parses `text`; returns `nil` when it is not a number followed by a unit.

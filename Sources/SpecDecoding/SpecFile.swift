@@ -1,8 +1,16 @@
+public import Foundation
 public import Yams
 
 /// Decodes a YAML spec file, turning every syntax and decoding error into a `SpecError`
 /// with the file, line, column and field.
 public enum SpecFile {
+    /// The text of the spec file at `url`; `what` names it in the error ("workload", "fleet").
+    public static func read(contentsOf url: URL, what: String) throws(SpecError) -> String {
+        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+            throw SpecError(file: url.path, message: "cannot read the \(what) file: \(error.localizedDescription)")
+        }
+    }
+
     /// Decodes `yaml` as `T`; returns the value and the composed node (for locating later
     /// cross-field problems with `NodeLocator`).
     public static func decode<T: Decodable>(
@@ -89,6 +97,7 @@ public enum SpecFile {
 
 /// Finds the YAML node a coding path points at, for line numbers.
 public enum NodeLocator {
+    /// The node `path` leads to from `root` (mapping entries by key, list items by index); nil when the path leaves the document.
     public static func node(at path: [any CodingKey], in root: Node) -> Node? {
         var current = root
         for key in path {

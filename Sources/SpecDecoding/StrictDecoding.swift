@@ -3,9 +3,13 @@
 
 /// A coding key for any string, used to list the keys a mapping really has.
 public struct AnyKey: CodingKey, Hashable, Sendable {
+    /// The key as written, or a list index in decimal.
     public var stringValue: String
+    /// The index of a list position; nil for a mapping key.
     public var intValue: Int?
+    /// A mapping key.
     public init(stringValue: String) { self.stringValue = stringValue }
+    /// A list position; its string value is the index in decimal.
     public init(intValue: Int) {
         self.stringValue = "\(intValue)"
         self.intValue = intValue

@@ -37,12 +37,15 @@ public struct ContinuousRunClock: RunClock {
     /// The instant trace timestamps count from.
     public let origin: ContinuousClock.Instant
 
+    /// A clock that reads 0 at `origin` (by default, the moment it is made).
     public init(origin: ContinuousClock.Instant = .now) {
         self.origin = origin
     }
 
+    /// Nanoseconds of `ContinuousClock` time since `origin`, time the machine slept included.
     public func now() -> Int64 { (ContinuousClock.now - origin).nanoseconds }
 
+    /// Sleeps until `deadline` ns after `origin`; returns at once if that has passed, throws `CancellationError` if cancelled.
     public func sleep(until deadline: Int64) async throws {
         try Task.checkCancellation()
         guard deadline > now() else { return }

@@ -40,8 +40,10 @@ public enum VirtualTime {
 public struct VirtualClock: RunClock {
     fileprivate let executor: VirtualTimeExecutor
 
+    /// Simulated nanoseconds since `VirtualTime.run` began; it jumps forward only when every task is waiting.
     public func now() -> Int64 { executor.now }
 
+    /// Waits until simulated time reaches `deadline`; returns at once if it has, throws `CancellationError` if cancelled.
     public func sleep(until deadline: Int64) async throws {
         try Task.checkCancellation()
         guard deadline > executor.now else { return }

@@ -3,7 +3,9 @@
 /// Written right after its steps, as soon as the attempt ends, so a crash loses only attempts
 /// that had not finished.
 public struct AttemptRecord: Sendable, Hashable {
+    /// `run_id` of the run the attempt belongs to.
     public var runID: String
+    /// `attempt_id`, unique in its run; the attempt's step records carry the same id.
     public var attemptID: String
     /// The task's name in the workload.
     public var task: String
@@ -19,6 +21,7 @@ public struct AttemptRecord: Sendable, Hashable {
     public var worker: Int?
     /// Position of the attempt in its level's issue order, from 0 (harness runs only).
     public var sequence: Int?
+    /// How the attempt ended; `ungraded` attempts are left out of pass rates.
     public var outcome: Outcome
     /// Grader score for the success axis, 0...1.
     public var score: Double?
@@ -37,6 +40,7 @@ public struct AttemptRecord: Sendable, Hashable {
     /// Token totals the source gives only for the whole attempt, not per step (SWE-agent's
     /// model_stats), with the model they were spent on. Priced like a step's usage.
     public var unattributedUsage: TokenUsage?
+    /// The model `unattributedUsage` is priced under; nil when the source names none (its tokens are then unpriced).
     public var unattributedModel: String?
     /// Cost in US dollars the source itself recorded for the attempt (imported traces).
     public var reportedCost: Double?
@@ -46,6 +50,7 @@ public struct AttemptRecord: Sendable, Hashable {
     /// `dollar_budget`, `time_limit`, `model_error`, `attempt_timeout`.
     public var stopReason: String?
 
+    /// An attempt record; `level` is derived from `concurrency` (`c<concurrency>`) and `stopReason` starts nil.
     public init(
         runID: String, attemptID: String, task: String, agentName: String? = nil, concurrency: Int? = nil,
         isWarmup: Bool = false, worker: Int? = nil, sequence: Int? = nil, outcome: Outcome,

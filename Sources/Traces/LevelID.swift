@@ -4,8 +4,10 @@
 /// Written as `level` on window and attempt records. Files from before levels had ids carry
 /// only `concurrency`; their records get `c<concurrency>`, so every v1 file reads the same way.
 public struct LevelID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The id as written: `c16`, `r2.5`, or any other string a file carries.
     public let rawValue: String
 
+    /// The level with id `rawValue`, taken as written; an id of neither form has no concurrency and no rate.
     public init(rawValue: String) { self.rawValue = rawValue }
 
     /// A closed-loop level: `agents` workers running attempts back to back.

@@ -5,6 +5,7 @@ public import Foundation
 /// Hand-written because Foundation on Linux has no streaming line reader over a FileHandle and
 /// none of the project's packages provides one for plain files.
 public struct LineReader {
+    /// One line of the file: its number, its bytes, and whether a newline ended it.
     public struct Line {
         /// 1-based.
         public var number: Int
@@ -21,6 +22,7 @@ public struct LineReader {
     private var lineNumber = 0
     private var atEndOfFile = false
 
+    /// Opens the file at `url`, to be read `chunkSize` bytes at a time (1 MiB by default); throws if it cannot be opened.
     public init(url: URL, chunkSize: Int = 1 << 20) throws {
         handle = try FileHandle(forReadingFrom: url)
         self.chunkSize = chunkSize

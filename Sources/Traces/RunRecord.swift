@@ -5,6 +5,7 @@ public import Foundation
 /// Every `*_ns` timestamp in the file counts nanoseconds on a monotonic clock from this run's
 /// origin; `startedAt` is the wall-clock time at that origin.
 public struct RunRecord: Sendable, Hashable {
+    /// `run_id`, unique per run; every record of the file carries it.
     public var runID: String
     /// Wall-clock time at monotonic 0.
     public var startedAt: Date
@@ -12,6 +13,7 @@ public struct RunRecord: Sendable, Hashable {
     public var agentperfVersion: String
     /// Name of the workload, or of the imported source.
     public var workload: String
+    /// The workload's random seed; nil for imported traces.
     public var seed: UInt64?
     /// Concurrency levels the run planned, in order.
     public var concurrencyLevels: [Int]
@@ -21,6 +23,7 @@ public struct RunRecord: Sendable, Hashable {
     /// time).
     public var clock: TraceClock?
 
+    /// A run header; optional fields left out are absent from the file.
     public init(
         runID: String, startedAt: Date, agentperfVersion: String, workload: String, seed: UInt64? = nil,
         concurrencyLevels: [Int] = [], target: String? = nil, clock: TraceClock? = nil

@@ -17,6 +17,7 @@ public struct StepTiming: Sendable, Hashable {
     /// queue;dur=…`), a duration in nanoseconds. Part of `sent → firstToken`.
     public var serverQueue: Int64?
 
+    /// Timestamps in nanoseconds since the run's origin; those left out are nil (not recorded).
     public init(
         scheduled: Int64? = nil, sent: Int64? = nil, firstToken: Int64? = nil, lastToken: Int64? = nil,
         end: Int64? = nil, serverQueue: Int64? = nil
@@ -32,7 +33,9 @@ public struct StepTiming: Sendable, Hashable {
 
 /// One step of an attempt: a model call, tool call, embedding, or delegation to a sub-agent.
 public struct StepRecord: Sendable, Hashable {
+    /// `run_id` of the run the step belongs to.
     public var runID: String
+    /// `attempt_id` of the attempt the step is part of.
     public var attemptID: String
     /// Unique within the attempt. Sub-agent steps are named below their delegating step
     /// (`s3` delegates, `s3.a1.s2` is the second step of its first sub-agent).
@@ -47,6 +50,7 @@ public struct StepRecord: Sendable, Hashable {
     public var index: Int
     /// `gen_ai.operation.name`.
     public var operation: OperationName
+    /// What the step spends its tokens on (`use_class`).
     public var useClass: UseClass
     /// `gen_ai.request.model`.
     public var model: String?
@@ -58,6 +62,7 @@ public struct StepRecord: Sendable, Hashable {
     public var toolName: String?
     /// `nil` when the source recorded no token counts.
     public var usage: TokenUsage?
+    /// When the step was scheduled, sent, streamed and completed; instants the source did not record are nil.
     public var timing: StepTiming
     /// `error.type`; `nil` when the step succeeded.
     public var errorType: StepErrorType?
@@ -80,6 +85,7 @@ public struct StepRecord: Sendable, Hashable {
     /// seeing, since the calls' tokens were generated as content.
     public var toolCallsFromText: Bool?
 
+    /// A step record; `agentID` defaults to `main` and the other fields left out are nil (not recorded).
     public init(
         runID: String, attemptID: String, stepID: String, parentStepID: String? = nil,
         agentID: String = "main", agentName: String? = nil, index: Int, operation: OperationName,

@@ -1,16 +1,24 @@
 /// `gen_ai.operation.name` of a step. Open-ended: importers keep names they do not know.
 /// Encoded as its raw string (the standard library's `RawRepresentable` coding).
 public struct OperationName: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The name as written in `gen_ai.operation.name`.
     public var rawValue: String
+    /// The operation named `rawValue`, known or not; a source's own names are kept as written.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// A chat-completion call: a model step that generates tokens, so TTFT and ITL apply.
     public static let chat = OperationName(rawValue: "chat")
+    /// A text-completion call (OpenTelemetry `text_completion`): a model step that generates tokens.
     public static let textCompletion = OperationName(rawValue: "text_completion")
+    /// A content-generation call (OpenTelemetry `generate_content`, as Gemini's API): a model step that generates tokens.
     public static let generateContent = OperationName(rawValue: "generate_content")
+    /// An embeddings call: a model step that generates no tokens, so it has no TTFT or ITL.
     public static let embeddings = OperationName(rawValue: "embeddings")
     /// Not an OTel name (the conventions have none yet); used for /v1/rerank calls.
     public static let rerank = OperationName(rawValue: "rerank")
+    /// A tool call; counted in the tool family.
     public static let executeTool = OperationName(rawValue: "execute_tool")
+    /// A delegation to sub-agents, whose steps name it as their parent; counted in the delegation family.
     public static let invokeAgent = OperationName(rawValue: "invoke_agent")
 
     /// Which headline step family the operation belongs to.
@@ -37,15 +45,24 @@ public enum StepFamily: String, Sendable, Codable, CaseIterable {
 
 /// What a step spends its tokens on (SPEC §1). Every token is attributed to one use class.
 public struct UseClass: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The class as written in `use_class`; an imported trace may carry others.
     public var rawValue: String
+    /// The class named `rawValue`, taken as written; use `init(parsing:)` for text a user wrote.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Routing (SPEC §1); AgentPerf never assigns it on its own, only a workload's `use:` does.
     public static let route = UseClass(rawValue: "route")
+    /// Gathering context: retrieval, reading files, searching (the default use of retrieval tools).
     public static let read = UseClass(rawValue: "read")
+    /// Planning: to-do and thinking tools, and model steps whose first tool call delegates.
     public static let plan = UseClass(rawValue: "plan")
+    /// Doing the work: edits, commands, and model steps that answer; `edit` parses as this class.
     public static let act = UseClass(rawValue: "act")
+    /// Checking work: tests, linters, a grader's LLM-judge calls; the verification metrics count these steps.
     public static let verify = UseClass(rawValue: "verify")
+    /// Handing work to a sub-agent (the default use of agent tools).
     public static let delegate = UseClass(rawValue: "delegate")
+    /// Reading or writing an agent's memory (importers: tools whose name contains "memory").
     public static let memory = UseClass(rawValue: "memory")
 
     /// The classes SPEC §1 names, in its order.
@@ -83,7 +100,9 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
 /// The values the harness writes are the static members; an imported trace may carry others
 /// (a source's own names), which are kept as written. Encoded as its raw string.
 public struct StepErrorType: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The value as written in `error.type`.
     public var rawValue: String
+    /// The error type `rawValue`, known or not; a source's own values are kept as written.
     public init(rawValue: String) { self.rawValue = rawValue }
 
     /// The connection could not be opened.
@@ -125,6 +144,7 @@ public struct StepErrorType: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static func http(_ status: Int) -> StepErrorType { StepErrorType(rawValue: "http_\(status)") }
     /// An imported span or sample marked failed without a type of its own.
     public static let spanError = StepErrorType(rawValue: "span_error")
+    /// An imported Inspect sample that errored.
     public static let sampleError = StepErrorType(rawValue: "sample_error")
 
     /// The HTTP status of an `http_NNN` value.
@@ -148,11 +168,16 @@ public struct StepErrorType: RawRepresentable, Hashable, Sendable, Codable, Cust
 public enum StopReason {
     /// The model answered without calling a tool.
     public static let finalAnswer = "final_answer"
+    /// The agent made its `limits.steps` model calls (retries included).
     public static let stepLimit = "step_limit"
+    /// The agent's tokens (all buckets) reached its `limits.tokens` budget.
     public static let tokenBudget = "token_budget"
+    /// The agent's spend reached its `limits.dollars` budget, in US dollars under the workload's prices.
     public static let dollarBudget = "dollar_budget"
+    /// The agent had run for its `limits.time`.
     public static let timeLimit = "time_limit"
     /// A model call failed and its retries (if any) did too.
     public static let modelError = "model_error"
+    /// The attempt ran past the workload's `attempt_timeout` and was stopped.
     public static let attemptTimeout = "attempt_timeout"
 }

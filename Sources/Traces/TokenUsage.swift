@@ -24,6 +24,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// True when the counts were estimated (the server reported no usage), not reported.
     public var isEstimated: Bool
 
+    /// Usage with the given buckets, in tokens; buckets left out are 0. The invariants are not checked here (see `violation`).
     public init(
         uncachedInput: Int = 0, cacheRead: Int = 0, cacheWrite: Int = 0, cacheWrite1h: Int = 0,
         output: Int = 0, reasoning: Int = 0, isEstimated: Bool = false
@@ -57,6 +58,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         )
     }
 
+    /// Adds `rhs` to `lhs` bucket by bucket, as `+` does.
     public static func += (lhs: inout TokenUsage, rhs: TokenUsage) { lhs = lhs + rhs }
 
     /// Checks the bucket invariants; returns a description of the first violation.

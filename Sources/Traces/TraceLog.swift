@@ -2,10 +2,12 @@ public import Foundation
 
 /// An attempt with its steps, as loaded from a trace file.
 public struct LoggedAttempt: Sendable, Hashable {
+    /// The attempt record, which the file holds after its steps.
     public var record: AttemptRecord
     /// In the order they were written.
     public var steps: [StepRecord]
 
+    /// An attempt with its step records.
     public init(record: AttemptRecord, steps: [StepRecord]) {
         self.record = record
         self.steps = steps
@@ -18,11 +20,16 @@ public struct LoggedAttempt: Sendable, Hashable {
 /// read. A torn last line (the run was killed mid-write) and steps whose attempt never ended
 /// are warnings; anything else malformed is an error.
 public struct TraceLog: Sendable {
+    /// The run header; nil when the file has none.
     public var run: RunRecord?
+    /// Every attempt whose record was read, in file order, with its steps; steps of attempts that never finished are left out.
     public var attempts: [LoggedAttempt]
+    /// Measurement windows in file order, one per finished level of a harness run.
     public var windows: [WindowRecord]
+    /// Problems found while loading, warnings and errors, in the order they were found.
     public var diagnostics: [TraceDiagnostic]
 
+    /// A log made of the given parts; empty by default.
     public init(
         run: RunRecord? = nil, attempts: [LoggedAttempt] = [], windows: [WindowRecord] = [],
         diagnostics: [TraceDiagnostic] = []
@@ -123,6 +130,7 @@ public struct TraceLog: Sendable {
 
 /// Turns a `DecodingError` into one sentence naming the field and what was expected.
 public enum DecodingProblem {
+    /// One sentence for a `DecodingError`: the missing or mistyped field and what was expected; other errors as they print.
     public static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         func path(_ codingPath: [any CodingKey]) -> String {

@@ -6,6 +6,7 @@ public import Foundation
 /// kernel in one write, so a crash or SIGKILL loses only attempts still running; the reader
 /// ignores a torn last line. There is no user-space buffering to lose.
 public actor TraceWriter {
+    /// The trace file being written.
     public nonisolated let url: URL
     private let handle: FileHandle
     private let encoder: JSONEncoder

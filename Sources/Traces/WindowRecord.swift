@@ -5,6 +5,7 @@
 /// are those issued inside it; they may end after `end`, up to `drainEnd`. Throughput figures
 /// divide by `end − start`.
 public struct WindowRecord: Sendable, Hashable {
+    /// `run_id` of the run the window belongs to.
     public var runID: String
     /// The level this window measured.
     public var level: LevelID
@@ -21,6 +22,7 @@ public struct WindowRecord: Sendable, Hashable {
     /// True when the level was cut short (Ctrl-C); its figures cover what finished.
     public var interrupted: Bool
 
+    /// The window of `level`; `concurrency` comes from the level's id (nil for an open-loop level).
     public init(
         runID: String, level: LevelID, levelStart: Int64, start: Int64, end: Int64, drainEnd: Int64? = nil,
         interrupted: Bool = false

@@ -53,8 +53,9 @@ extension AgentLimits: Codable {
 }
 
 /// One turn of the simulated fleet's answer to a model-driven agent: call a tool, or answer.
-/// Real backends never see these; the built-in fleet reads them from a marker in the system
-/// prompt, so the model-driven loop runs end to end without a real model.
+/// Real backends never see these; calls to the built-in fleet carry them as the request's
+/// simulation script (`SimulationScript`), so the model-driven loop runs end to end without a
+/// real model.
 package struct SimulatedTurn: Sendable, Hashable {
     package enum Action: Sendable, Hashable {
         case call(tool: String, arguments: JSONValue)
@@ -68,6 +69,18 @@ package struct SimulatedTurn: Sendable, Hashable {
     package init(action: Action, outputTokens: Int? = nil) {
         self.action = action
         self.outputTokens = outputTokens
+    }
+}
+
+extension SimulatedTurn {
+    /// The turn as the fleet receives it.
+    package var scriptTurn: SimulationScript.Turn {
+        let action: SimulationScript.Turn.Action =
+            switch action {
+            case .call(let tool, let arguments): .call(tool: tool, arguments: arguments)
+            case .answer(let text): .answer(text)
+            }
+        return SimulationScript.Turn(action, thinkingTokens: max(0, outputTokens ?? 0))
     }
 }
 

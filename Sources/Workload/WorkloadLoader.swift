@@ -18,10 +18,7 @@ package enum ModelRole: Sendable, Hashable {
 package enum WorkloadLoader {
     /// Reads and validates the workload at `url`.
     package static func load(contentsOf url: URL) throws(SpecError) -> Workload {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SpecError(file: url.path, message: "cannot read the workload file: \(error.localizedDescription)")
-        }
+        let text = try SpecFile.read(contentsOf: url, what: "workload")
         return try load(yaml: text, source: url.path, directory: url.deletingLastPathComponent())
     }
 

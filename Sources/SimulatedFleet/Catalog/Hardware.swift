@@ -1,5 +1,6 @@
 /// An accelerator, as its vendor data sheet describes it.
 public struct Hardware: Sendable, Hashable {
+    /// Catalog id, as a deployment's `hardware` names it (`h100-sxm`).
     public var id: String
     /// Peak dense BF16 throughput, FLOP/s.
     public var peakFLOPS: Double
@@ -10,6 +11,7 @@ public struct Hardware: Sendable, Hashable {
     /// GPU-to-GPU bandwidth as the data sheet quotes it (NVLink total), for all-reduce, bytes/s.
     public var interconnectBandwidth: Double
 
+    /// An accelerator with the given figures: FLOP/s, bytes/s, bytes, and bytes/s between GPUs.
     public init(id: String, peakFLOPS: Double, memoryBandwidth: Double, memoryBytes: Double, interconnectBandwidth: Double) {
         self.id = id
         self.peakFLOPS = peakFLOPS

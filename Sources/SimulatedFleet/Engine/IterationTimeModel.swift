@@ -9,6 +9,7 @@ public struct IterationWork: Sendable, Hashable {
     /// Sequences that sample a token this iteration (each runs the LM head once).
     public var sampledSequences: Int = 0
 
+    /// An empty batch: every count zero.
     public init() {}
 
     /// Adds `queryTokens` new tokens of a sequence that already has `context` tokens in cache.
@@ -31,8 +32,11 @@ public struct IterationWork: Sendable, Hashable {
 /// the S sequences that sample. A first-order model: it ignores kernel choice, quantisation
 /// and communication overlap, and says so in docs/SIMULATOR.md.
 public struct IterationTimeModel: Sendable, Hashable {
+    /// The model whose iterations are timed.
     public var model: ModelArchitecture
+    /// The accelerator each of the `tensorParallel` GPUs is.
     public var hardware: Hardware
+    /// GPUs the model is split over (TP): memory and compute time divide by it, and above 1 all-reduces are added.
     public var tensorParallel: Int
     /// η_bw, achieved fraction of HBM bandwidth.
     public var bandwidthEfficiency: Double
@@ -45,6 +49,8 @@ public struct IterationTimeModel: Sendable, Hashable {
     /// Scheduling, sampling and HTTP work on the host per iteration, seconds.
     public var cpuOverhead: Double
 
+    /// A time model; the default efficiencies and overheads are the ones docs/SIMULATOR.md checks against Vidur,
+    /// except `cpuOverhead`, which defaults to 0 here (deployments default to 500 µs).
     public init(
         model: ModelArchitecture, hardware: Hardware, tensorParallel: Int = 1, bandwidthEfficiency: Double = 0.75,
         computeEfficiency: Double = 0.65, perLayerOverhead: Double = 25e-6, allReduceLatency: Double = 2e-6,

@@ -18,6 +18,7 @@ public actor ClockedFleet {
     private let wakeups: [ReplicaAddress: AsyncStream<Void>.Continuation]
     private let wakeupStreams: [ReplicaAddress: AsyncStream<Void>]
 
+    /// A fleet built from `configuration`, timed on `clock`; throws when a deployment names an unknown model or hardware.
     public init(configuration: FleetConfiguration, clock: any RunClock) throws(FleetError) {
         fleet = try Fleet(configuration: configuration)
         self.clock = clock
@@ -137,15 +138,24 @@ public actor ClockedFleet {
 
 /// Totals one served model has produced, for the server's `/metrics`.
 public struct ServedCounters: Sendable, Hashable {
+    /// Requests that finished.
     public var completed = 0
+    /// Requests the engine could never serve (too long for the model's context or the replica's KV cache).
     public var rejected = 0
+    /// Requests cancelled before they finished (their client went away).
     public var abandoned = 0
+    /// Prompt tokens of finished requests, cached ones included.
     public var promptTokens = 0
+    /// Prompt tokens of finished requests served from the prefix cache.
     public var cachedPromptTokens = 0
+    /// Prompt tokens finished requests newly wrote to the prefix cache.
     public var cacheWriteTokens = 0
+    /// Tokens generated for finished requests.
     public var generationTokens = 0
+    /// Times finished requests were preempted and recomputed.
     public var preemptions = 0
 
+    /// Every counter zero.
     public init() {}
 
     mutating func add(_ usage: RequestUsage) {

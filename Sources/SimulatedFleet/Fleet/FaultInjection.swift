@@ -20,8 +20,10 @@ public struct FaultInjection: Sendable, Hashable {
     public var truncated: Double
     /// A stream with one unparseable event about halfway through the reply.
     public var malformed: Double
+    /// Seed of the per-request draws: the same seed faults the same requests.
     public var seed: UInt64
 
+    /// Faults as given; by default none, a 1,000 ms retry-after and seed 1.
     public init(
         rateLimited: Double = 0, retryAfterMilliseconds: Int = 1000, serverError: Double = 0,
         truncated: Double = 0, malformed: Double = 0, seed: UInt64 = 1
@@ -34,6 +36,7 @@ public struct FaultInjection: Sendable, Hashable {
         self.seed = seed
     }
 
+    /// The fault a request gets; each case is drawn with the fraction of the same name.
     public enum Fault: Sendable, Hashable {
         case rateLimited, serverError, truncated, malformed
     }

@@ -2,7 +2,9 @@ import SpecDecoding
 
 /// Where a request runs: a deployment and one of its replicas.
 public struct ReplicaAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Index of the deployment in the configuration, from 0.
     public var deployment: Int
+    /// Index of the replica in its deployment, from 0.
     public var replica: Int
 
     public static func < (lhs: ReplicaAddress, rhs: ReplicaAddress) -> Bool {
@@ -14,7 +16,9 @@ public struct ReplicaAddress: Sendable, Hashable, Comparable, CustomStringConver
 
 /// A served model, as `/v1/models` lists it.
 public struct ServedModel: Sendable, Hashable {
+    /// The name clients send as `model`: the deployment's name (`sim-small`).
     public var name: String
+    /// The catalog model the deployment runs.
     public var architecture: ModelArchitecture
 }
 
@@ -31,8 +35,10 @@ public struct Fleet: Sendable {
 
     private var deployments: [Deployment]
     private var nextRequestID: RequestID = 1
+    /// How iterations spend time: the model's time (`realtime`) or none (`zero`).
     public let timing: TimingMode
 
+    /// Builds every deployment's replicas, idle; throws when a deployment names a model or hardware not in the catalogs.
     public init(configuration: FleetConfiguration) throws(FleetError) {
         timing = configuration.timing
         deployments = try configuration.deployments.map { deployment throws(FleetError) in
@@ -149,8 +155,12 @@ public struct Fleet: Sendable {
 
 /// A snapshot of one replica.
 public struct ReplicaStatus: Sendable, Hashable {
+    /// Requests in the running batch.
     public var running: Int
+    /// Requests queued, waiting for admission.
     public var waiting: Int
+    /// KV-cache blocks (16 tokens each) that running requests reference; unreferenced cached blocks do not count.
     public var usedBlocks: Int
+    /// KV-cache blocks the replica has in all.
     public var totalBlocks: Int
 }

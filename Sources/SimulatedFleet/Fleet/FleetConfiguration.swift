@@ -25,8 +25,11 @@ public struct DeploymentConfiguration: Sendable, Hashable {
     public var model: String
     /// Catalog hardware id (see `Hardware.catalog`).
     public var hardware: String
+    /// GPUs each replica is split over (a file may give 1, 2, 4 or 8).
     public var tensorParallel: Int = 1
+    /// Identical replicas of the model (a file may give 1 to 64), each with its own KV and prefix cache.
     public var replicas: Int = 1
+    /// How a request picks one of the replicas.
     public var placement: Placement = .leastLoaded
     /// vLLM `max_num_seqs`.
     public var maxNumSeqs: Int = 256
@@ -44,11 +47,13 @@ public struct DeploymentConfiguration: Sendable, Hashable {
     public var computeEfficiency: Double = 0.65
     /// Host-side work per iteration (scheduling, sampling, HTTP).
     public var cpuOverhead: DurationSpec = DurationSpec(.microseconds(500))
+    /// Whether replicas reuse cached prompt blocks; when false, every prompt is computed whole.
     public var prefixCaching: Bool = true
     /// Report newly cached prompt tokens as `cache_write_tokens` (as providers that bill cache
     /// writes do); otherwise they count as uncached input.
     public var reportsCacheWrites: Bool = false
 
+    /// A deployment serving catalog model `model` on catalog `hardware` as `name`, every other setting at its default.
     public init(name: String, model: String, hardware: String) {
         self.name = name
         self.model = model
@@ -144,11 +149,14 @@ extension DeploymentConfiguration: Codable {
 
 /// The whole simulated fleet: deployments and how time passes.
 public struct FleetConfiguration: Sendable, Hashable {
+    /// How iterations spend time; `realtime` unless a file says otherwise.
     public var timing: TimingMode
+    /// The served models; a decoded file has at least one, with distinct names, or the built-in ones when it lists none.
     public var deployments: [DeploymentConfiguration]
     /// Faults the HTTP server injects (none by default).
     public var faults: FaultInjection?
 
+    /// A fleet of `deployments`; `realtime` timing and no faults by default.
     public init(timing: TimingMode = .realtime, deployments: [DeploymentConfiguration], faults: FaultInjection? = nil) {
         self.timing = timing
         self.deployments = deployments
@@ -210,13 +218,17 @@ public struct FleetError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     private let code: Code
 
+    /// No deployment serves `name`; `served` lists the names that are served.
     public static func unknownModel(_ name: String, served: [String]) -> FleetError {
         FleetError(code: .unknownModel(name, served: served))
     }
+    /// `id` is not in the `kind` catalog (`model` or `hardware`); `known` lists the catalog's ids.
     public static func unknownCatalogEntry(kind: String, id: String, known: [String]) -> FleetError {
         FleetError(code: .unknownCatalogEntry(kind: kind, id: id, known: known))
     }
+    /// The engine can never serve the request (too long for the model's context or the KV cache); `reason` says why.
     public static func rejected(_ reason: String) -> FleetError { FleetError(code: .rejected(reason)) }
+    /// The served `model` is not of the kind the call needs; `expected` ends the message's sentence "is not …".
     public static func wrongKind(model: String, expected: String) -> FleetError {
         FleetError(code: .wrongKind(model: model, expected: expected))
     }

@@ -1,6 +1,8 @@
 /// An event the fleet produced, with the simulated time it happened.
 public struct TimedEvent: Sendable, Hashable {
+    /// Simulated time of the event, in nanoseconds since the fleet started.
     public var time: SimTime
+    /// What happened: an admission, a token, a finish or a rejection.
     public var event: EngineEvent
 }
 
@@ -14,6 +16,7 @@ public struct VirtualTimeFleet: Sendable {
     private var iterationEnds: [ReplicaAddress: SimTime] = [:]
     private var pending: [TimedEvent] = []
 
+    /// A fleet built from `configuration`, idle at time 0; throws when a deployment names an unknown model or hardware.
     public init(configuration: FleetConfiguration) throws(FleetError) {
         fleet = try Fleet(configuration: configuration)
     }
