@@ -353,7 +353,8 @@ enum ArgumentCheck {
             }
         }
         if case .object(let properties)? = schema["properties"] {
-            for (name, field) in fields {
+            // In name order, so the same call gets the same message (it goes back into the prompt).
+            for (name, field) in fields.sorted(by: { $0.key < $1.key }) {
                 guard let type = properties[name]?["type"]?.stringValue else { continue }
                 if !matches(field, type) { return .failure(Problem(message: "parameter \"\(name)\" should be of type \(type)")) }
             }

@@ -100,7 +100,7 @@ package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacke
     ) async -> ModelCallResult {
         var result = started
         result.httpStatus = 200
-        result.timing.serverQueue = reply.queueNanoseconds
+        result.timing.serverQueue = Self.asReported(reply.queueNanoseconds)
         var accumulator = ChatStreamAccumulator()
         func finish(_ error: StepErrorType? = nil, _ message: String? = nil) -> ModelCallResult {
             result.timing.end = clock.now()
@@ -113,7 +113,11 @@ package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacke
             return result
         }
         guard call.stream else {
-            guard let response = await reply.collect() else { return finish(StepErrorType.truncatedStream, "the fleet stopped") }
+            guard let response = await reply.collect() else {
+                await reply.cancel()
+                return finish(
+                    Task.isCancelled ? StepErrorType.cancelled : StepErrorType.truncatedStream, "the reply ended early")
+            }
             let message = response.choices.first?.message
             _ = accumulator.consume(
                 reply.chunk(
@@ -157,7 +161,10 @@ package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacke
         }
         if !accumulator.isComplete {
             await reply.cancel()
-            return finish(Task.isCancelled ? StepErrorType.cancelled : StepErrorType.truncatedStream, "the reply ended early")
+            if Task.isCancelled { return finish(StepErrorType.cancelled, "the call was cancelled") }
+            var broken = finish(StepErrorType.truncatedStream, "the reply ended early")
+            broken.usage = TokenCounter.estimate(for: call, output: broken.content, outputToolCalls: broken.toolCalls)
+            return broken
         }
         return finish()
     }
@@ -165,10 +172,16 @@ package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacke
     private static func answered(_ started: ModelCallResult, queue: Int64, clock: any RunClock) -> ModelCallResult {
         var result = started
         result.httpStatus = 200
-        result.timing.serverQueue = queue
+        result.timing.serverQueue = asReported(queue)
         result.timing.end = clock.now()
         result.timing.firstToken = result.timing.end
         return result
+    }
+
+    /// A queue time as the HTTP front reports it (`Server-Timing` in milliseconds with three
+    /// decimals: whole microseconds), so both fronts record the same figure.
+    static func asReported(_ nanoseconds: Int64) -> Int64 {
+        (nanoseconds + 500) / 1000 * 1000
     }
 
     private static func failed(_ started: ModelCallResult, _ error: FleetRequestError, clock: any RunClock) -> ModelCallResult {

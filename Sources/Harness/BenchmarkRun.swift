@@ -95,7 +95,7 @@ package struct BenchmarkRun: Sendable {
         let spec = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: spec)
         let workload = spec.workload
         let backends = try ResolvedBackends.resolve(spec)
-        if timebase == .virtualTime { try VirtualTimeCheck.check(workload, backends: backends) }
+        if timebase == .virtualTime { try VirtualTimeCheck.check(spec, backends: backends) }
         let artifacts = try prepareOutput(spec)
         let run = RunRecord(
             runID: artifacts.runID, startedAt: identity?.startedAt ?? Date(), agentperfVersion: AgentPerfVersion.current,

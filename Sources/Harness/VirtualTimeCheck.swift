@@ -1,3 +1,5 @@
+import RunTarget
+import SimulatedFleet
 import Workload
 
 /// What a workload needs that cannot run in virtual time, said before anything starts.
@@ -7,9 +9,17 @@ import Workload
 /// command would "time out" while still running, a remote model would answer in zero simulated
 /// seconds).
 enum VirtualTimeCheck {
-    static func check(_ workload: Workload, backends: ResolvedBackends) throws(HarnessError) {
-        if let other = backends.specs.keys.sorted().first(where: { $0 != "fleet" }) {
+    static func check(_ spec: RunSpec, backends: ResolvedBackends) throws(HarnessError) {
+        let workload = spec.workload
+        if let other = backends.specs.keys.sorted().first(where: { $0 != TargetSpec.fleetBackend }) {
             throw .notInVirtualTime("backend \"\(other)\" is a real server; only the built-in fleet runs in virtual time")
+        }
+        if spec.target.fleet.timing == .zero {
+            // Nothing would take simulated time, so a timed level would never reach its end.
+            throw .notInVirtualTime("a zero-latency fleet takes no simulated time; drop zero latency")
+        }
+        if let server = workload.mcpServers.keys.sorted().first {
+            throw .notInVirtualTime("MCP server \"\(server)\" is a real process")
         }
         for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
             switch tool.kind {

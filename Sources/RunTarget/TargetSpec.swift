@@ -45,7 +45,7 @@ package struct TargetSpec: Sendable, Hashable {
     }
 }
 
-extension TargetSpec: Codable {
+extension TargetSpec: Decodable {
     /// The target's sections of a workload file; the file's other keys are the workload's.
     enum CodingKeys: String, CodingKey {
         case models, backends, endpoint, fleet
@@ -70,19 +70,12 @@ extension TargetSpec: Codable {
     }
 
     /// Writes the target's sections except the bindings (`RunSpec` writes those with the
-    /// workload's models); the fleet only when a tier of `workload` uses it.
+    /// workload's models); the fleet only when a tier of `workload` uses it. A target is only
+    /// ever written beside its workload: its bindings need the workload's model names.
     func encodeSections(to encoder: any Encoder, for workload: Workload) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         if !backends.isEmpty { try c.encode(backends, forKey: .backends) }
         try c.encodeIfPresent(endpoint, forKey: .endpoint)
         if usesFleet(workload) { try c.encode(fleet, forKey: .fleet) }
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        if !modelBackends.isEmpty { try c.encode(modelBackends, forKey: .models) }
-        if !backends.isEmpty { try c.encode(backends, forKey: .backends) }
-        try c.encodeIfPresent(endpoint, forKey: .endpoint)
-        try c.encode(fleet, forKey: .fleet)
     }
 }

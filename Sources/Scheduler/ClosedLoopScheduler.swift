@@ -82,7 +82,8 @@ package struct ClosedLoopScheduler: Sendable {
             for worker in 0..<level.concurrency {
                 group.addTask {
                     if case .duration(let warmup) = level.warmup, worker > 0 {
-                        let offset = warmup.nanoseconds * Int64(worker) / Int64(level.concurrency)
+                        // Divided first: a long warm-up times thousands of workers overflows Int64.
+                        let offset = warmup.nanoseconds / Int64(level.concurrency) * Int64(worker)
                         try? await self.clock.sleep(until: levelStart + offset)
                     }
                     while !Task.isCancelled, let ticket = await dispenser.next() {

@@ -70,7 +70,9 @@ final class VirtualTimeExecutor: TaskExecutor, @unchecked Sendable {
     private var head = 0
     private var timers = Heap<Timer>()
     private var sleepers: [UInt64: CheckedContinuation<Void, any Error>] = [:]
-    /// Timers cancelled before their sleeper registered.
+    /// Timers handed out whose sleeper has not registered yet.
+    private var unscheduled: Set<UInt64> = []
+    /// Of those, the ones cancelled before their sleeper registered.
     private var cancelledEarly: Set<UInt64> = []
     private var nextID: UInt64 = 0
     private var time: Int64 = 0
@@ -97,13 +99,16 @@ final class VirtualTimeExecutor: TaskExecutor, @unchecked Sendable {
     func newTimerID() -> UInt64 {
         locked {
             nextID += 1
+            unscheduled.insert(nextID)
             return nextID
         }
     }
 
     func schedule(_ id: UInt64, at deadline: Int64, _ continuation: CheckedContinuation<Void, any Error>) {
         let cancelled: Bool = locked {
-            if cancelledEarly.remove(id) != nil { return true }
+            unscheduled.remove(id)
+            // After shutdown nothing would wake it: a sleeper outside the body's tasks.
+            if cancelledEarly.remove(id) != nil || stopping { return true }
             sleepers[id] = continuation
             timers.insert(Timer(deadline: deadline, id: id))
             condition.signal()
@@ -115,11 +120,10 @@ final class VirtualTimeExecutor: TaskExecutor, @unchecked Sendable {
     func cancel(_ id: UInt64) {
         // The timer stays in the heap; the loop skips ids without a sleeper.
         let sleeper: CheckedContinuation<Void, any Error>? = locked {
-            guard let sleeper = sleepers.removeValue(forKey: id) else {
-                cancelledEarly.insert(id)
-                return nil
-            }
-            return sleeper
+            if let sleeper = sleepers.removeValue(forKey: id) { return sleeper }
+            // Not yet registered: refuse it when it comes. Already woken: nothing to do.
+            if unscheduled.contains(id) { cancelledEarly.insert(id) }
+            return nil
         }
         sleeper?.resume(throwing: CancellationError())
     }

@@ -28,8 +28,13 @@ package struct SimulationScript: Sendable, Hashable {
 
         package init(_ action: Action, thinkingTokens: Int = 0) {
             self.action = action
-            self.thinkingTokens = thinkingTokens
+            self.thinkingTokens = Self.clamp(thinkingTokens)
         }
+
+        /// Most words a turn generates before acting: far above any context, far below overflow.
+        package static let maxThinkingTokens = 1 << 24
+
+        static func clamp(_ tokens: Int) -> Int { min(max(0, tokens), maxThinkingTokens) }
     }
 }
 
@@ -48,7 +53,7 @@ extension SimulationScript.Turn: Codable {
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        thinkingTokens = max(0, try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0)
+        thinkingTokens = Self.clamp(try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0)
         if let tool = try c.decodeIfPresent(String.self, forKey: .call) {
             action = .call(tool: tool, arguments: try c.decodeIfPresent(JSONValue.self, forKey: .arguments) ?? [:])
         } else {

@@ -103,6 +103,9 @@ extension SimulatedTurn: Codable {
             )
         }
         outputTokens = try c.decodeIfPresent(Int.self, forKey: .outputTokens)
+        try c.require(
+            (0...SimulationScript.Turn.maxThinkingTokens).contains(outputTokens ?? 0), .outputTokens,
+            "expected 0 to \(SimulationScript.Turn.maxThinkingTokens) tokens")
     }
 
     package func encode(to encoder: any Encoder) throws {

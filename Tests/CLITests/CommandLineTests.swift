@@ -42,6 +42,26 @@ import Traces
         try Subprocesses.run(AgentPerfBinary.url, arguments)
     }
 
+    @Test("two processes running the same workload in virtual time write the same traces, run ids aside")
+    func virtualTimeAcrossProcesses() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let arguments = ["run", "--virtual-time", "--quiet", "--concurrency", "1,8", "--duration", "3s", "--warmup", "1s"]
+        var traces: [[String]] = []
+        for name in ["a", "b"] {
+            let result = try Self.agentperf(arguments + ["--out", directory.file(name).path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let text = try String(contentsOf: directory.file("\(name)/traces.jsonl"), encoding: .utf8)
+            traces.append(
+                text.split(separator: "\n").filter { !$0.contains(#""record":"run""#) }.map {
+                    $0.replacingOccurrences(of: #""run_id":"[^"]*""#, with: "", options: .regularExpression)
+                })
+        }
+        #expect(traces[0].count > 20)
+        let same = traces[0] == traces[1]
+        #expect(same, "each process hashes dictionaries with its own seed; nothing may depend on that order")
+    }
+
     @Test("a workload with a YAML error exits 2 naming the file and line")
     func badYAML() throws {
         let directory = try TemporaryDirectory()

@@ -3,6 +3,7 @@ import Foundation
 import Harness
 import Logging
 import RunTarget
+import SimulatedFleet
 import TestSupport
 import Testing
 import Traces
@@ -155,5 +156,38 @@ import Workload
         } throws: { error in
             "\(error)".contains("tool \"get\" calls a real HTTP server")
         }
+    }
+
+    @Test("a timed level ends in virtual time even when every call is refused at once")
+    func refusalsTakeTime() async throws {
+        let spec = try RunSpecLoader.load(
+            yaml: """
+                name: refused
+                load: {concurrency: [2], duration: 200ms, attempt_timeout: 10s}
+                tasks:
+                  - {name: t, pass_probability: {small: 1}, steps: [{model: {tier: small, output_tokens: 900000}}]}
+                """, source: "refused.yaml")
+        let (log, _, _) = try await Self.run(spec)
+        let window = try #require(log.windows.first)
+        #expect(window.length == 200_000_000)
+        #expect(!log.attempts.isEmpty && log.attempts.allSatisfy { $0.record.errorType == .http(400) })
+        // Each refusal costs the fleet's 500 µs overhead: about 2 × 200 ms ÷ 500 µs attempts, not unbounded.
+        #expect(log.attempts.count <= 1000, "\(log.attempts.count)")
+    }
+
+    @Test("a zero-latency fleet and MCP servers are refused in virtual time")
+    func zeroLatencyAndMCP() async throws {
+        let base = """
+            name: z
+            load: {concurrency: [1], attempts: 1}
+            tasks:
+              - {name: t, pass_probability: {small: 1}, steps: [{model: {tier: small, output_tokens: 3}}]}
+            """
+        var zero = try RunSpecLoader.load(yaml: base, source: "z.yaml")
+        zero.target.fleet.timing = .zero
+        await #expect { _ = try await Self.run(zero) } throws: { "\($0)".contains("zero-latency") }
+        let mcp = try RunSpecLoader.load(
+            yaml: base + "\nmcp_servers: {calc: {command: [python3, calc.py]}}\n", source: "z.yaml")
+        await #expect { _ = try await Self.run(mcp) } throws: { "\($0)".contains("MCP server \"calc\"") }
     }
 }

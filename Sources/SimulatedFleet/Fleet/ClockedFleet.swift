@@ -17,6 +17,7 @@ public actor ClockedFleet {
     private var models: [RequestID: String] = [:]
     private let wakeups: [ReplicaAddress: AsyncStream<Void>.Continuation]
     private let wakeupStreams: [ReplicaAddress: AsyncStream<Void>]
+    private let replicaOrder: [ReplicaAddress]
 
     /// A fleet built from `configuration`, timed on `clock`; throws when a deployment names an unknown model or hardware.
     public init(configuration: FleetConfiguration, clock: any RunClock) throws(FleetError) {
@@ -31,6 +32,7 @@ public actor ClockedFleet {
         }
         wakeups = continuations
         wakeupStreams = streams
+        replicaOrder = fleet.replicaAddresses
     }
 
     /// The served models.
@@ -75,8 +77,11 @@ public actor ClockedFleet {
 
     /// Runs every replica until the task is cancelled.
     public nonisolated func run() async {
+        // In replica order, not the dictionary's (which differs from process to process), so
+        // that a virtual-time run interleaves the replicas the same way every time.
         await withDiscardingTaskGroup { group in
-            for (address, wakeup) in wakeupStreams {
+            for address in replicaOrder {
+                guard let wakeup = wakeupStreams[address] else { continue }
                 group.addTask { await self.runReplica(address, wakeups: wakeup) }
             }
         }
@@ -130,9 +135,9 @@ public actor ClockedFleet {
     }
 
     private func finishAll() {
-        for continuation in subscribers.values { continuation.finish() }
+        for id in subscribers.keys.sorted() { subscribers[id]?.finish() }
         subscribers.removeAll()
-        for continuation in wakeups.values { continuation.finish() }
+        for address in replicaOrder { wakeups[address]?.finish() }
     }
 }
 

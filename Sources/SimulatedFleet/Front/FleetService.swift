@@ -1,4 +1,5 @@
 import Foundation
+import SpecDecoding
 package import Timekeeping
 package import WireFormats
 
@@ -14,6 +15,11 @@ package struct FleetService: Sendable {
     /// The engine, driven on the service's clock.
     package let fleet: ClockedFleet
     private let faults: FaultInjector?
+    private let clock: any RunClock
+    /// How long a refusal takes (a real server spends its request overhead on one too): the
+    /// smallest deployment CPU overhead, at least 1 µs; zero in zero-latency mode. It also means
+    /// that no request takes zero simulated time, so a virtual-time level always reaches its end.
+    private let refusalTime: Duration
 
     /// Output length when the client gives no `max_tokens`.
     package static let defaultOutputLimit = 256
@@ -21,6 +27,9 @@ package struct FleetService: Sendable {
     package init(configuration: FleetConfiguration, clock: any RunClock) throws(FleetError) {
         fleet = try ClockedFleet(configuration: configuration, clock: clock)
         faults = configuration.faults.map(FaultInjector.init)
+        self.clock = clock
+        let overhead = configuration.deployments.map(\.cpuOverhead.duration).min() ?? .zero
+        refusalTime = configuration.timing == .zero ? .zero : max(overhead, .microseconds(1))
     }
 
     /// Runs the replicas until the task is cancelled; requests are served only meanwhile.
@@ -38,6 +47,12 @@ package struct FleetService: Sendable {
     /// then arrive as the engine generates them. Fails without doing any work for an unknown
     /// model, an output limit that does not fit the context, or an injected 429 or 503.
     package func chat(_ request: OpenAIChat.Request) async -> Result<ChatReply, FleetRequestError> {
+        let result = await admit(request)
+        if case .failure = result { try? await clock.sleep(for: refusalTime) }
+        return result
+    }
+
+    private func admit(_ request: OpenAIChat.Request) async -> Result<ChatReply, FleetRequestError> {
         let served: ServedModel
         switch await model(request.model, kind: .generative) {
         case .success(let model): served = model
@@ -61,7 +76,7 @@ package struct FleetService: Sendable {
         guard limit >= 1 else { return .failure(.invalidRequest("max_tokens must be at least 1")) }
         // As vLLM does, the requested limit must fit the context, whatever the reply's length.
         let context = served.architecture.maxContext
-        guard prompt.count + limit <= context else {
+        guard limit <= context - prompt.count else {
             return .failure(
                 .invalidRequest(
                     "This model's maximum context length is \(context) tokens. However, you requested \(prompt.count + limit) tokens (\(prompt.count) in the messages, \(limit) in the completion). Please reduce the length of the messages or completion."
@@ -80,7 +95,7 @@ package struct FleetService: Sendable {
             return .failure(.invalidRequest("\(error)"))
         }
         let (id, events) = submission
-        var queue: Int64 = 0
+        var queue: Int64?
         // Hold the reply until the engine admits (or rejects) the request.
         admission: for await event in events {
             switch event {
@@ -92,6 +107,11 @@ package struct FleetService: Sendable {
             case .token, .finished:
                 break
             }
+        }
+        guard let queue else {
+            // The client went away (cancelled) or the fleet stopped before admitting it.
+            await fleet.cancel(id)
+            return .failure(FleetRequestError(status: 503, message: "the fleet stopped", type: "server_error"))
         }
         let streamFault: FaultInjection.Fault? =
             switch fault {
@@ -118,6 +138,14 @@ package struct FleetService: Sendable {
     package func embed(
         _ request: OpenAIEmbeddings.Request
     ) async -> Result<EncoderReply<OpenAIEmbeddings.Response>, FleetRequestError> {
+        let result = await embedding(request)
+        if case .failure = result { try? await clock.sleep(for: refusalTime) }
+        return result
+    }
+
+    private func embedding(
+        _ request: OpenAIEmbeddings.Request
+    ) async -> Result<EncoderReply<OpenAIEmbeddings.Response>, FleetRequestError> {
         let served: ServedModel
         switch await model(request.model, kind: .encoder) {
         case .success(let model): served = model
@@ -141,6 +169,12 @@ package struct FleetService: Sendable {
     /// over query and document; the score is the cosine of their (hashed bag-of-words)
     /// embeddings, so documents sharing the query's words rank first.
     package func rerank(_ request: Rerank.Request) async -> Result<EncoderReply<Rerank.Response>, FleetRequestError> {
+        let result = await reranking(request)
+        if case .failure = result { try? await clock.sleep(for: refusalTime) }
+        return result
+    }
+
+    private func reranking(_ request: Rerank.Request) async -> Result<EncoderReply<Rerank.Response>, FleetRequestError> {
         let served: ServedModel
         switch await model(request.model, kind: .encoder) {
         case .success(let model): served = model
