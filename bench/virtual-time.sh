@@ -27,7 +27,7 @@ timed() { # output-directory, extra arguments…: prints "wall cpu"
   local out="$1"; shift
   local start end
   start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S" -o "$work/time" "$bin" run --quiet --out "$out" "$@" >/dev/null
+  /usr/bin/time -f "%U %S" -o "$work/time" "$bin" run --quiet --out "$out" "$@" >/dev/null 2>"$work/stderr"
   end=$(date +%s.%N)
   python3 -c "import sys; u,s=open('$work/time').read().split(); print(f'{$end-$start:.3f} {float(u)+float(s):.3f}')"
 }
