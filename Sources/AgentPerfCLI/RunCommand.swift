@@ -95,9 +95,12 @@ struct RunCommand: AsyncParsableCommand {
         let presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         presented.print(json: json)
-        Terminal.err(
-            "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
+        if !quiet {
+            Terminal.err(
+                "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
+        }
         if presented.log.hasErrors { throw CommandFailure.badInput("the trace file has unreadable lines (listed above)") }
+        if let failure = Self.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }
         if outcome.interrupted {
             Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
             throw CommandFailure.interrupted
@@ -122,6 +125,21 @@ struct RunCommand: AsyncParsableCommand {
         try await group.run()
         guard let outcome = await box.outcome else { throw CommandFailure(code: 1, message: "the run ended without a result") }
         return try outcome.get()
+    }
+
+    /// When no attempt of the run got an answer a grader could judge (every one errored or timed
+    /// out), the sentence to end with: the run measured the failure, not the agents.
+    static func everyAttemptFailed(_ log: TraceLog) -> String? {
+        let attempts = log.attempts
+        guard !attempts.isEmpty, attempts.allSatisfy({ $0.record.outcome == .error || $0.record.outcome == .timeout }) else {
+            return nil
+        }
+        let firstFailure = attempts.lazy.flatMap(\.steps).first { $0.errorType != nil }
+        let what =
+            firstFailure.map { step in
+                "\(step.errorType?.rawValue ?? "error")" + (step.errorMessage.map { ": \($0)" } ?? "")
+            } ?? attempts[0].record.errorType?.rawValue ?? "no answer"
+        return "every attempt of the run failed (\(attempts.count) attempts); the first failure: \(what)"
     }
 
     static func timestamp() -> String {

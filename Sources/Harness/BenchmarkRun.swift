@@ -231,6 +231,12 @@ package struct BenchmarkRun: Sendable {
 
     private func prepareOutput(_ spec: RunSpec) throws(HarnessError) -> RunArtifacts {
         let manager = FileManager.default
+        // A finished run is never overwritten: its traces are the only record of it.
+        if manager.fileExists(atPath: outputDirectory.appendingPathComponent(RunDirectory.traces).path) {
+            throw .cannotCreateOutput(
+                path: outputDirectory.path,
+                reason: "it already holds a run (\(RunDirectory.traces)); choose another --out, or remove that directory")
+        }
         do {
             try manager.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()

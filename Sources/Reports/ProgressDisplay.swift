@@ -37,7 +37,7 @@ package struct ProgressDisplay: Sendable {
                 ?? level.warmupAttempts.map { "\($0) warm-up attempts, then " } ?? ""
             let measured =
                 level.measuredSeconds.map { "\(Format.seconds($0)) measured" }
-                ?? level.measuredAttempts.map { "\($0) measured attempts" } ?? ""
+                ?? level.measuredAttempts.map { Self.count($0, "measured attempt") } ?? ""
             return "level \(level.index + 1)/\(level.count): \(Self.describe(level.level)), \(warmup)\(measured)"
         case .attemptRecorded(let attempt):
             steps += attempt.steps
@@ -51,7 +51,8 @@ package struct ProgressDisplay: Sendable {
             return nil
         case .levelFinished(let level, let interrupted):
             let elapsed = levelStartedAt.map { (now - $0).seconds } ?? 0
-            return "level \(levelIndex + 1)/\(levelCount) done: \(Self.describe(level)), \(measured) measured attempts"
+            return
+                "level \(levelIndex + 1)/\(levelCount) done: \(Self.describe(level)), \(Self.count(measured, "measured attempt"))"
                 + " (\(passed) passed, \(problems) errors or timeouts) in \(Format.seconds(elapsed))"
                 + (interrupted ? " — interrupted" : "")
         }
@@ -69,6 +70,9 @@ package struct ProgressDisplay: Sendable {
         line += " · passed \(passed) · errors \(problems) · steps \(steps)"
         return line
     }
+
+    /// `1 measured attempt`, `3 measured attempts`.
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     /// `concurrency 16`, `rate 2.5/s`.
     static func describe(_ level: LevelID) -> String {

@@ -62,6 +62,37 @@ import Traces
         #expect(same, "each process hashes dictionaries with its own seed; nothing may depend on that order")
     }
 
+    @Test("a run in which every attempt failed exits 1 with the first failure's message")
+    func everyAttemptFailed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write(
+            "failing.yaml",
+            Self.tinyWorkload.replacingOccurrences(
+                of: #"output_tokens: \d+"#, with: "output_tokens: 900000", options: .regularExpression))
+        let result = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--out", directory.file("out").path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("every attempt of the run failed"), "\(result.stderr)")
+        #expect(result.stderr.contains("http_400: This model's maximum context length"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Saved to"), "--quiet prints no closing line")
+        #expect(FileManager.default.fileExists(atPath: directory.file("out/traces.jsonl").path), "the failures are kept")
+    }
+
+    @Test("a run into a directory that holds a run is refused, and the earlier run is kept")
+    func existingRun() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("tiny.yaml", Self.tinyWorkload)
+        let out = directory.file("out").path
+        let first = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--out", out])
+        #expect(first.status == 0, "\(first.stderr)")
+        let traces = try Data(contentsOf: directory.file("out/traces.jsonl"))
+        let second = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--out", out])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("already holds a run"), "\(second.stderr)")
+        #expect(try Data(contentsOf: directory.file("out/traces.jsonl")) == traces)
+    }
+
     @Test("a workload with a YAML error exits 2 naming the file and line")
     func badYAML() throws {
         let directory = try TemporaryDirectory()
