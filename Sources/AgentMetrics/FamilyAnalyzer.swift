@@ -110,7 +110,8 @@ struct AttemptProgress {
     var verifyTokens = 0
     var verifySeconds = 0.0
     var verified = false
-    var contextGrowth = Regression()
+    /// Input tokens of each generating model call, by agent and step index.
+    var contextPoints: [(agentID: String, index: Int, input: Int)] = []
     var signals = 0
     var distinctSignals: Set<String> = []
     var reportedStepCost: Double?
@@ -134,6 +135,27 @@ struct AttemptProgress {
         }
     }
 
+    /// Input tokens per model call (SPEC §5): each agent's generating model calls numbered 0, 1,
+    /// 2… by step index (tool and other steps between them not counted; steps arrive in
+    /// completion order, hence the sort), and the least-squares slope within agents, each agent
+    /// with its own intercept, since a sub-agent's context starts afresh: Σ Sxy ÷ Σ Sxx over the
+    /// agents. `nil` with fewer than two calls in every agent.
+    var contextGrowthSlope: Double? {
+        var byAgent: [String: [(index: Int, input: Int)]] = [:]
+        for point in contextPoints { byAgent[point.agentID, default: []].append((point.index, point.input)) }
+        var sxy = 0.0, sxx = 0.0
+        for calls in byAgent.values where calls.count >= 2 {
+            let inputs = calls.sorted { $0.index < $1.index }.map { Double($0.input) }
+            let n = Double(inputs.count)
+            let meanX = (n - 1) / 2, meanY = inputs.reduce(0, +) / n
+            for (x, y) in inputs.enumerated() {
+                sxy += (Double(x) - meanX) * (y - meanY)
+                sxx += (Double(x) - meanX) * (Double(x) - meanX)
+            }
+        }
+        return sxx > 0 ? sxy / sxx : nil
+    }
+
     mutating func add(_ step: StepRecord, prices: PriceTable) {
         priced += prices.price(step)
         if step.parentStepID != nil || step.operation == .invokeAgent { isMultiAgent = true }
@@ -155,7 +177,7 @@ struct AttemptProgress {
                 if u.isEstimated { estimatedSteps += 1 }
                 if let model = step.model { tokensByModel[model, default: 0] += u.total }
                 if step.agentID == "main" { mainAgentTokens += u.total }
-                if step.operation.generatesTokens { contextGrowth.add(x: Double(step.index), y: Double(u.totalInput)) }
+                if step.operation.generatesTokens { contextPoints.append((step.agentID, step.index, u.totalInput)) }
                 if step.useClass == .verify { verifyTokens += u.total }
             } else {
                 modelStepsWithoutUsage += 1

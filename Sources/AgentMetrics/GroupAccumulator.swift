@@ -75,7 +75,7 @@ struct GroupAccumulator {
         verifyTokens += p.verifyTokens
         verifySeconds += p.verifySeconds
         if p.verified { verifiedAttempts += 1 }
-        if let slope = p.contextGrowth.slope {
+        if let slope = p.contextGrowthSlope {
             slopeSum += slope
             slopeCount += 1
         }

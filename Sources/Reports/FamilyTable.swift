@@ -52,7 +52,7 @@ package enum FamilyTable {
         }
         section("Context and verification")
         add("passed per 1M input tokens") { cell($0.contextEfficiency, Format.rate) }
-        add("input growth per model step") { cell($0.contextGrowth, { Format.rate($0) + " tok" }) }
+        add("input growth per model call") { cell($0.contextGrowth, { Format.rate($0) + " tok" }) }
         add("verification tokens / artifact") { cell($0.verificationTokensPerArtifact, Format.rate) }
         add("verification seconds / artifact") { cell($0.verificationSecondsPerArtifact, Format.seconds) }
         add("verification coverage") { cell($0.verificationCoverage, Format.percent) }

@@ -104,6 +104,36 @@ import Traces
         #expect(abs((group.contextEfficiency.value ?? 0) - 1 / (6800 / 1e6)) < 1e-9)
     }
 
+    @Test("context growth counts model calls, not steps: tools between calls and completion order change nothing")
+    func growthPerModelCall() throws {
+        // main: chat 1000, tool, chat 1600, tool, tool, chat 2200 (steps 0, 2, 5): +600 per model call,
+        // not +240 per step; a sub-agent's own calls start its own count.
+        let chats = [(0, 1000), (2, 1600), (5, 2200)].map { index, input in
+            StepRecord(
+                runID: "r", attemptID: "x", stepID: "s\(index)", index: index, operation: .chat, useClass: .act, model: "m",
+                usage: TokenUsage(uncachedInput: input, output: 10))
+        }
+        let tools = [1, 3, 4].map { index in
+            StepRecord(
+                runID: "r", attemptID: "x", stepID: "s\(index)", index: index, operation: .executeTool, useClass: .act,
+                toolName: "t", timing: StepTiming(sent: 0, end: 1))
+        }
+        let sub = [(0, 300), (1, 900)].map { index, input in
+            StepRecord(
+                runID: "r", attemptID: "x", stepID: "s6.a1.s\(index)", parentStepID: "s6", agentID: "s6.a1", index: index,
+                operation: .chat, useClass: .act, model: "m", usage: TokenUsage(uncachedInput: input, output: 10))
+        }
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        // Completion order, not index order.
+        for step in [chats[2], tools[0], sub[1], chats[0], tools[2], sub[0], chats[1], tools[1]] { analyzer.step(step) }
+        analyzer.attempt(
+            AttemptRecord(
+                runID: "r", attemptID: "x", task: "t", outcome: .passed, scheduled: 0, end: 1, stepCount: 8))
+        let group = try #require(analyzer.report().groups.first)
+        // Points: main (0, 1000), (1, 1600), (2, 2200); sub (0, 300), (1, 900). Pooled slope: 600.
+        #expect(abs((group.contextGrowth.value ?? 0) - 600) < 1e-9, "\(String(describing: group.contextGrowth.value))")
+    }
+
     @Test("verification cost per artifact and coverage")
     func verification() throws {
         var analyzer = FamilyAnalyzer(grouping: .all, prices: Self.prices)
