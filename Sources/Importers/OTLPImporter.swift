@@ -290,7 +290,8 @@ package enum OTLPImporter {
                     "llm.token_count.prompt_details.cache_read") ?? 0
             let write =
                 int(
-                    "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens",
+                    "gen_ai.usage.cache_write.input_tokens", "gen_ai.usage.cache_creation.input_tokens",
+                    "gen_ai.usage.cache_creation_input_tokens",
                     "llm.token_count.prompt_details.cache_write") ?? 0
             let reasoning = int("gen_ai.usage.reasoning.output_tokens", "llm.token_count.completion_details.reasoning") ?? 0
             var uncached = input - read - write

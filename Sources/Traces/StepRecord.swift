@@ -135,6 +135,9 @@ extension StepRecord: Codable {
         case toolName = "gen_ai.tool.name"
         case inputTokens = "gen_ai.usage.input_tokens", outputTokens = "gen_ai.usage.output_tokens"
         case cacheReadTokens = "gen_ai.usage.cache_read.input_tokens"
+        /// The current OpenTelemetry GenAI name (semantic-conventions-genai) …
+        case cacheWriteTokens = "gen_ai.usage.cache_write.input_tokens"
+        /// … and the one before the 2026 rename, still written beside it so v1 readers keep working.
         case cacheCreationTokens = "gen_ai.usage.cache_creation.input_tokens"
         case cacheCreation1hTokens = "cache_creation_1h_input_tokens"
         case reasoningTokens = "gen_ai.usage.reasoning.output_tokens"
@@ -145,6 +148,20 @@ extension StepRecord: Codable {
             "cost_usd_reported"
         case observationHash = "observation_hash", outputHash = "output_hash"
         case toolCallsFromText = "tool_calls_from_text"
+    }
+
+    /// Most tokens one step may count: far above any context, far below where sums of many
+    /// steps could overflow.
+    static let maxTokens = 1_000_000_000_000
+
+    /// A token count at `key`, checked to be 0 ... `maxTokens`.
+    static func tokens(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Int? {
+        guard let value = try c.decodeIfPresent(Int.self, forKey: key) else { return nil }
+        guard (0...maxTokens).contains(value) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c, debugDescription: "expected a token count from 0 to \(maxTokens), found \(value)")
+        }
+        return value
     }
 
     public init(from decoder: any Decoder) throws {
@@ -163,16 +180,29 @@ extension StepRecord: Codable {
         tier = try c.decodeIfPresent(String.self, forKey: .tier)
         provider = try c.decodeIfPresent(String.self, forKey: .provider)
         toolName = try c.decodeIfPresent(String.self, forKey: .toolName)
-        if let input = try c.decodeIfPresent(Int.self, forKey: .inputTokens) {
-            let cacheRead = try c.decodeIfPresent(Int.self, forKey: .cacheReadTokens) ?? 0
-            let cacheWrite = try c.decodeIfPresent(Int.self, forKey: .cacheCreationTokens) ?? 0
+        if let input = try Self.tokens(c, .inputTokens) {
+            let cacheRead = try Self.tokens(c, .cacheReadTokens) ?? 0
+            let written = try Self.tokens(c, .cacheWriteTokens)
+            let created = try Self.tokens(c, .cacheCreationTokens)
+            if let written, let created, written != created {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .cacheWriteTokens, in: c,
+                    debugDescription:
+                        "gen_ai.usage.cache_write.input_tokens (\(written)) and its old name cache_creation (\(created)) disagree"
+                )
+            }
+            let cacheWrite = written ?? created ?? 0
+            guard try c.decodeIfPresent(Int.self, forKey: .outputTokens) != nil else {
+                throw DecodingError.keyNotFound(
+                    CodingKeys.outputTokens, .init(codingPath: c.codingPath, debugDescription: "usage needs output tokens"))
+            }
             let usage = TokenUsage(
                 uncachedInput: input - cacheRead - cacheWrite,
                 cacheRead: cacheRead,
                 cacheWrite: cacheWrite,
-                cacheWrite1h: try c.decodeIfPresent(Int.self, forKey: .cacheCreation1hTokens) ?? 0,
-                output: try c.decode(Int.self, forKey: .outputTokens),
-                reasoning: try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? 0,
+                cacheWrite1h: try Self.tokens(c, .cacheCreation1hTokens) ?? 0,
+                output: try Self.tokens(c, .outputTokens) ?? 0,
+                reasoning: try Self.tokens(c, .reasoningTokens) ?? 0,
                 isEstimated: try c.decodeIfPresent(Bool.self, forKey: .usageEstimated) ?? false
             )
             if let problem = usage.violation {
@@ -222,6 +252,7 @@ extension StepRecord: Codable {
             try c.encode(usage.totalInput, forKey: .inputTokens)
             try c.encode(usage.output, forKey: .outputTokens)
             try c.encode(usage.cacheRead, forKey: .cacheReadTokens)
+            try c.encode(usage.cacheWrite, forKey: .cacheWriteTokens)
             try c.encode(usage.cacheWrite, forKey: .cacheCreationTokens)
             if usage.cacheWrite1h > 0 { try c.encode(usage.cacheWrite1h, forKey: .cacheCreation1hTokens) }
             try c.encode(usage.reasoning, forKey: .reasoningTokens)

@@ -50,3 +50,39 @@ struct LevelIDTests {
         }
     }
 }
+
+@Suite("Cache-write names and token bounds")
+struct CacheWriteNameTests {
+    static func step(_ usage: String) -> String {
+        #"{"record":"step","schema_version":1,"run_id":"r","attempt_id":"a","step_id":"s0","step_index":0,"gen_ai.operation.name":"chat","use_class":"act","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":10"#
+            + usage + "}"
+    }
+
+    static func decode(_ usage: String) throws -> StepRecord {
+        try JSONDecoder().decode(StepRecord.self, from: Data(step(usage).utf8))
+    }
+
+    @Test("the current name, the old one, or both agreeing, read the same")
+    func names() throws {
+        for usage in [
+            #","gen_ai.usage.cache_write.input_tokens":300"#, #","gen_ai.usage.cache_creation.input_tokens":300"#,
+            #","gen_ai.usage.cache_write.input_tokens":300,"gen_ai.usage.cache_creation.input_tokens":300"#,
+        ] {
+            let usage = try #require(try Self.decode(usage).usage)
+            #expect(usage.cacheWrite == 300 && usage.uncachedInput == 700)
+        }
+    }
+
+    @Test("names that disagree, and counts no step could have, are errors naming the field")
+    func errors() {
+        #expect {
+            try Self.decode(#","gen_ai.usage.cache_write.input_tokens":300,"gen_ai.usage.cache_creation.input_tokens":200"#)
+        } throws: { "\($0)".contains("disagree") }
+        #expect {
+            try JSONDecoder().decode(
+                StepRecord.self,
+                from: Data(
+                    Self.step("").replacingOccurrences(of: ":1000,", with: ":9223372036854775807,").utf8))
+        } throws: { "\($0)".contains("gen_ai.usage.input_tokens") && "\($0)".contains("expected a token count") }
+    }
+}

@@ -56,7 +56,8 @@ import Traces
         let line = String(decoding: try JSONEncoder().encode(Self.step("a", "s0", usage: usage)), as: UTF8.self)
         for fragment in [
             "\"gen_ai.usage.input_tokens\":1050", "\"gen_ai.usage.cache_read.input_tokens\":900",
-            "\"gen_ai.usage.cache_creation.input_tokens\":50", "\"gen_ai.usage.output_tokens\":30",
+            "\"gen_ai.usage.cache_write.input_tokens\":50", "\"gen_ai.usage.cache_creation.input_tokens\":50",
+            "\"gen_ai.usage.output_tokens\":30",
             "\"gen_ai.usage.reasoning.output_tokens\":10", "\"gen_ai.operation.name\":\"chat\"",
             "\"gen_ai.request.model\":\"sim-large\"", "\"schema_version\":1", "\"record\":\"step\"",
         ] {
