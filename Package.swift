@@ -264,6 +264,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "Reports",
                 "Timekeeping",
                 "Harness", "AgentMetrics", "Traces", "Workload", "RunTarget", "Backends", "WireFormats", "Pricing",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",

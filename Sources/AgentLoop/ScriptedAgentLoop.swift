@@ -65,6 +65,7 @@ package struct ScriptedAgentLoop: Sendable {
                 record.outcome = passed ? .passed : .failed
                 record.score = passed ? 1 : 0
                 record.graderAxes = ["success": passed ? 1 : 0]
+                record.gradeSimulated = true
                 record.finalTier = finalTier
             case .failed(let errorType):
                 record.outcome = .error

@@ -44,6 +44,9 @@ public struct GroupReport: Sendable, Hashable, Codable {
     public var passed: Int
     /// Attempts that ended in `error` or `timeout`.
     public var errored: Int
+    /// Graded attempts whose pass or fail was a seeded draw (AgentPerf's scripted tasks), not a
+    /// grader's verdict: simulated quality.
+    public var simulatedGrades = 0
     /// `passed` ÷ `graded`, with its 95% Wilson interval; no rate when nothing was graded.
     public var passRate: Proportion
     /// Task latency (scheduled → end) in seconds, over the attempts that carry both times.
@@ -117,7 +120,8 @@ public struct GroupReport: Sendable, Hashable, Codable {
     public var treeRolloutDiversity: Measure
 
     enum CodingKeys: String, CodingKey {
-        case key, attempts, graded, passed, errored, passRate = "pass_rate", taskLatency = "task_latency"
+        case key, attempts, graded, passed, errored, simulatedGrades = "simulated_grades", passRate = "pass_rate"
+        case taskLatency = "task_latency"
         case modelSteps = "model_steps", toolSteps = "tool_steps", delegations, tokens, cost
         case unpricedModels = "unpriced_models", priceAssumptions = "price_assumptions", priceEntries = "price_entries"
         case reportedCost = "reported_cost", computedCostOfReported = "computed_cost_of_reported"

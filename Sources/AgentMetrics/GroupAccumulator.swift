@@ -6,6 +6,7 @@ import Traces
 struct GroupAccumulator {
     var attempts = 0
     var graded = 0
+    var simulatedGrades = 0
     var passed = 0
     var errored = 0
     var latency = LatencyDistribution()
@@ -49,6 +50,7 @@ struct GroupAccumulator {
         attempts += 1
         let outcome = attempt.outcome
         if outcome.isGraded { graded += 1 }
+        if attempt.gradeSimulated { simulatedGrades += 1 }
         if outcome == .passed { passed += 1 }
         if outcome == .error || outcome == .timeout { errored += 1 }
         if let nanoseconds = attempt.latency, p.hasTimes || attempt.scheduled != nil { latency.record(nanoseconds: nanoseconds) }
@@ -190,7 +192,7 @@ struct GroupAccumulator {
             ? .value(Double(multiAgentMainTokens) / Double(multiAgentTokens))
             : .unavailable(delegations == 0 ? "no attempt delegated to sub-agents" : noUsage)
 
-        return GroupReport(
+        var report = GroupReport(
             key: key, attempts: attempts, graded: graded, passed: passed, errored: errored,
             passRate: Proportion(successes: passed, trials: graded), taskLatency: latency.summary, modelSteps: modelSteps,
             toolSteps: toolSteps, delegations: delegations, tokens: totals, cost: priced.cost,
@@ -228,5 +230,7 @@ struct GroupAccumulator {
             signalsPer1kTokens: signalTokens > 0
                 ? .value(Double(signals) / (Double(signalTokens) / 1000)) : .unavailable(noUsage),
             treeRolloutDiversity: rollouts.diversity)
+        report.simulatedGrades = simulatedGrades
+        return report
     }
 }

@@ -147,6 +147,10 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var toolCallsFromText = 0
     /// Task name → its measured and passed attempts.
     public var tasks: [String: TaskOutcomes] = [:]
+    /// Measured attempts whose pass or fail was a seeded draw (scripted tasks' `pass_probability`)
+    /// rather than a grader's verdict: pass rates and everything conditioned on them are
+    /// simulated to that extent.
+    public var simulatedGrades = 0
 
     enum CodingKeys: String, CodingKey {
         case level, concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
@@ -155,6 +159,7 @@ public struct LevelSummary: Sendable, Hashable, Codable {
         case achievedConcurrency = "achieved_concurrency", breakdown = "latency_breakdown"
         case breakdownShare = "latency_breakdown_share", stepErrors = "step_errors"
         case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text", tasks
+        case simulatedGrades = "simulated_grades"
     }
 }
 

@@ -131,9 +131,11 @@ struct LevelCalculator {
         var stopReasons: [String: Int] = [:]
         var toolCallsFromText = 0
         var tasks: [String: TaskOutcomes] = [:]
+        var simulatedGrades = 0
 
         for attempt in measured {
             counts.total += 1
+            if attempt.record.gradeSimulated { simulatedGrades += 1 }
             tasks[attempt.record.task, default: TaskOutcomes()].measured += 1
             if attempt.record.outcome == .passed { tasks[attempt.record.task, default: TaskOutcomes()].passed += 1 }
             if let reason = attempt.record.stopReason { stopReasons[reason, default: 0] += 1 }
@@ -223,7 +225,7 @@ struct LevelCalculator {
             ttft: ttft.summary, itl: itl.summary, queue: queue.summary,
             achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
             breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors,
-            stopReasons: stopReasons, toolCallsFromText: toolCallsFromText, tasks: tasks)
+            stopReasons: stopReasons, toolCallsFromText: toolCallsFromText, tasks: tasks, simulatedGrades: simulatedGrades)
     }
 
     /// The level's window, or (for traces without one) first scheduled start → last end.

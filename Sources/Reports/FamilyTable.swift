@@ -102,6 +102,11 @@ package enum FamilyTable {
         for flip in report.rankFlips.prefix(10) {
             text += "Rank flip: \(flip.first) leads on \(flip.axisFirstLeads), \(flip.second) on \(flip.axisSecondLeads).\n"
         }
+        let simulated = report.groups.reduce(0) { $0 + $1.simulatedGrades }
+        if simulated > 0 {
+            text +=
+                "Note: quality is simulated for \(simulated) graded attempts (AgentPerf's scripted tasks pass by a seeded draw from pass_probability); figures conditioned on passing follow from those draws.\n"
+        }
         let unpriced = Set(report.groups.flatMap(\.unpricedModels)).sorted()
         if !unpriced.isEmpty { text += "Note: no price for \(unpriced.joined(separator: ", ")) (add them with --prices).\n" }
         for assumption in Set(report.groups.flatMap(\.priceAssumptions)).sorted() {

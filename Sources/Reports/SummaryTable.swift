@@ -13,7 +13,8 @@ package enum SummaryTable {
         func add(_ label: String, _ value: (LevelSummary) -> String) { rows.append(.values(label, levels.map(value))) }
         func section(_ title: String) { rows.append(.section(title)) }
 
-        section("Outcome")
+        let quality = qualityLabel(levels)
+        section("Outcome" + quality)
         add("attempts (passed / measured)") { "\($0.attempts.passed) / \($0.attempts.total)" }
         add("pass rate [95% CI]") { level in
             guard let rate = level.passRate.rate else { return "–" }
@@ -33,7 +34,7 @@ package enum SummaryTable {
         add("  p50 / p95 with failures as ∞") {
             "\(Format.seconds($0.taskLatencyErrorAdjusted.p50)) / \(Format.seconds($0.taskLatencyErrorAdjusted.p95))"
         }
-        section("Quality-conditioned latency (passed only)")
+        section("Quality-conditioned latency (passed only)" + quality)
         percentileRows(&rows, levels, \.qualityConditionedLatency)
 
         section("Throughput")
@@ -128,8 +129,23 @@ package enum SummaryTable {
         return text
     }
 
+    /// ` — quality simulated` when every measured attempt's grade was a seeded draw, ` — quality
+    /// partly simulated` when some were, else nothing.
+    static func qualityLabel(_ levels: [LevelSummary]) -> String {
+        let simulated = levels.reduce(0) { $0 + $1.simulatedGrades }
+        guard simulated > 0 else { return "" }
+        return simulated == levels.reduce(0) { $0 + $1.attempts.total } ? " — quality simulated" : " — quality partly simulated"
+    }
+
     static func notes(_ summary: RunSummary) -> [String] {
         var notes: [String] = []
+        let simulated = summary.levels.reduce(0) { $0 + $1.simulatedGrades }
+        if simulated > 0 {
+            let measured = summary.levels.reduce(0) { $0 + $1.attempts.total }
+            notes.append(
+                "quality is simulated for \(simulated) of \(measured) measured attempts: scripted tasks pass by a seeded draw from their pass_probability, not by a grader, so pass rates, quality-conditioned latency and cost per completed task follow from those draws (model-driven tasks with graders measure quality)."
+            )
+        }
         let warmup = summary.levels.reduce(0) { $0 + $1.attempts.warmup }
         if warmup > 0 { notes.append("\(warmup) warm-up attempts were recorded and left out of every figure.") }
         let unpriced = Set(summary.levels.flatMap(\.cost.unpricedModels)).sorted()

@@ -46,6 +46,9 @@ public struct AttemptRecord: Sendable, Hashable {
     public var reportedCost: Double?
     /// Messages from the user (or a simulated user) after the first one.
     public var userTurns: Int?
+    /// True when the outcome is a seeded draw (a scripted task's `pass_probability`), not a
+    /// grader's verdict on a real answer: simulated quality, reported as such.
+    public var gradeSimulated = false
     /// Why a model-driven agent stopped: `final_answer`, `step_limit`, `token_budget`,
     /// `dollar_budget`, `time_limit`, `model_error`, `attempt_timeout`.
     public var stopReason: String?
@@ -101,6 +104,7 @@ extension AttemptRecord: Codable {
         case unattributedOutput = "unattributed_output_tokens", unattributedCacheRead = "unattributed_cache_read_tokens"
         case unattributedCacheWrite = "unattributed_cache_creation_tokens"
         case reportedCost = "cost_usd_reported", userTurns = "user_turns", stopReason = "stop_reason"
+        case gradeSimulated = "grade_simulated"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -136,6 +140,7 @@ extension AttemptRecord: Codable {
         reportedCost = try c.decodeIfPresent(Double.self, forKey: .reportedCost)
         userTurns = try c.decodeIfPresent(Int.self, forKey: .userTurns)
         stopReason = try c.decodeIfPresent(String.self, forKey: .stopReason)
+        gradeSimulated = try c.decodeIfPresent(Bool.self, forKey: .gradeSimulated) ?? false
         if let scheduled, let end, end < scheduled {
             throw DecodingError.dataCorruptedError(
                 forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before scheduled_ns (\(scheduled))")
@@ -178,6 +183,7 @@ extension AttemptRecord: Codable {
         try c.encodeIfPresent(reportedCost, forKey: .reportedCost)
         try c.encodeIfPresent(userTurns, forKey: .userTurns)
         try c.encodeIfPresent(stopReason, forKey: .stopReason)
+        if gradeSimulated { try c.encode(true, forKey: .gradeSimulated) }
     }
 }
 

@@ -2,6 +2,7 @@ import AgentMetrics
 import Foundation
 import Harness
 import Logging
+import Reports
 import RunTarget
 import SimulatedFleet
 import TestSupport
@@ -49,7 +50,10 @@ import Workload
             #expect(level.attempts.errored == 0 && level.attempts.timedOut == 0, "level \(concurrency)")
             let achieved = try #require(level.achievedConcurrency)
             #expect(achieved > 0.9 * Double(concurrency), "level \(concurrency): \(achieved)")
+            #expect(level.simulatedGrades == level.attempts.total, "scripted tasks only: every grade is a draw")
         }
+        let table = SummaryTable.render(summary)
+        #expect(table.contains("Outcome — quality simulated") && table.contains("Note: quality is simulated for"))
         let steps = log.attempts.flatMap(\.steps)
         #expect(steps.contains { $0.operation == .embeddings } && steps.contains { $0.operation == .invokeAgent })
         #expect(steps.filter { $0.operation == .chat }.allSatisfy { $0.usage != nil && $0.timing.firstToken != nil })
@@ -110,6 +114,14 @@ import Workload
             "\(errors)")
         #expect(Self.outcomes(virtual) == Self.outcomes(real))
         #expect(virtual.attempts.map(\.record.outcome) == real.attempts.map(\.record.outcome))
+        // The model-driven task is graded for real; the scripted one by a draw.
+        #expect(
+            virtual.attempts.allSatisfy {
+                $0.record.gradeSimulated
+                    == ($0.record.task == "scripted" && $0.record.outcome.isGraded && $0.record.outcome != .error)
+            })
+        let summary = RunSummary.compute(from: virtual, prices: spec.workload.prices)
+        #expect(SummaryTable.render(summary).contains("quality partly simulated"))
     }
 
     @Test(
