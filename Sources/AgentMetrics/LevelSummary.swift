@@ -131,8 +131,12 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var ttft: Percentiles
     /// (last token − first token) ÷ (output tokens − 1), per streamed model step.
     public var itl: Percentiles
-    /// Client scheduled → sent plus server-reported admission wait, per step.
+    /// Client scheduled → sent plus server-reported admission wait, per model step (chat,
+    /// embeddings, rerank).
     public var queue: Percentiles
+    /// Scheduled → sent of tool steps: the wait before a tool started (tools report no server
+    /// queue), apart from the model calls' queue.
+    public var toolQueue: Percentiles
     /// Σ task latency inside the window ÷ window: the time-average number of attempts in flight.
     public var achievedConcurrency: Double?
     /// Mean seconds per attempt in each latency component.
@@ -156,6 +160,7 @@ public struct LevelSummary: Sendable, Hashable, Codable {
         case level, concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
         case taskLatency = "task_latency", taskLatencyErrorAdjusted = "task_latency_error_adjusted"
         case qualityConditionedLatency = "quality_conditioned_latency", steps, cost, tokens, ttft, itl, queue
+        case toolQueue = "tool_queue"
         case achievedConcurrency = "achieved_concurrency", breakdown = "latency_breakdown"
         case breakdownShare = "latency_breakdown_share", stepErrors = "step_errors"
         case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text", tasks

@@ -124,6 +124,7 @@ struct LevelCalculator {
         var ttft = LatencyDistribution()
         var itl = LatencyDistribution()
         var queue = LatencyDistribution()
+        var toolQueue = LatencyDistribution()
         var priced = PricedUsage()
         var tokens = TokenTotals()
         var breakdown = LatencyBreakdown()
@@ -169,7 +170,11 @@ struct LevelCalculator {
                 record(step, tokens: &tokens)
                 let timing = step.timing
                 if let scheduled = timing.scheduled, let sent = timing.sent {
-                    queue.record(nanoseconds: sent - scheduled + (timing.serverQueue ?? 0))
+                    switch step.operation.family {
+                    case .model: queue.record(nanoseconds: sent - scheduled + (timing.serverQueue ?? 0))
+                    case .tool: toolQueue.record(nanoseconds: sent - scheduled)
+                    case .delegation: break
+                    }
                 }
                 guard step.operation.generatesTokens, step.errorType == nil,
                     let sent = timing.sent, let first = timing.firstToken
@@ -222,7 +227,7 @@ struct LevelCalculator {
             attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total - counts.ungraded),
             taskLatency: latency.summary, taskLatencyErrorAdjusted: errorAdjusted.summary,
             qualityConditionedLatency: passedLatency.summary, steps: steps, cost: cost, tokens: tokens,
-            ttft: ttft.summary, itl: itl.summary, queue: queue.summary,
+            ttft: ttft.summary, itl: itl.summary, queue: queue.summary, toolQueue: toolQueue.summary,
             achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
             breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors,
             stopReasons: stopReasons, toolCallsFromText: toolCallsFromText, tasks: tasks, simulatedGrades: simulatedGrades)

@@ -60,6 +60,9 @@ package enum SummaryTable {
         add("ITL p50 / p95") { "\(Format.seconds($0.itl.p50)) / \(Format.seconds($0.itl.p95))" }
         add("queue p50 / p95") { "\(Format.seconds($0.queue.p50)) / \(Format.seconds($0.queue.p95))" }
 
+        section("Tool calls")
+        add("queue p50 / p95") { "\(Format.seconds($0.toolQueue.p50)) / \(Format.seconds($0.toolQueue.p95))" }
+
         section("Where task time goes (share)")
         for (index, name) in ["queue", "prefill", "decode", "tool", "orchestration"].enumerated() {
             add("  \(name)") { level in

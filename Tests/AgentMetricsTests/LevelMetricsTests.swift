@@ -112,6 +112,22 @@ import Traces
         #expect(DistributionTests.close(level.queue.max, 0.010))
     }
 
+    @Test("model calls' queue and tool calls' queue are apart")
+    func queuesApart() throws {
+        let log = TraceLog(
+            attempts: [
+                Build.attempt(
+                    "q", .passed, scheduled: 0, end: 500, concurrency: 1,
+                    steps: [
+                        Build.chat("q", "s0", scheduled: 0, sent: 5, first: 20, last: 30, end: 30),
+                        Build.tool("q", "s1", scheduled: 30, sent: 130, end: 200),
+                    ])
+            ], windows: [WindowRecord(runID: "r", concurrency: 1, levelStart: 0, start: 0, end: 500_000_000)])
+        let level = try #require(RunSummary.compute(from: log, prices: Self.prices).levels.first)
+        #expect(level.queue.count == 1 && DistributionTests.close(level.queue.max, 0.005))
+        #expect(level.toolQueue.count == 1 && DistributionTests.close(level.toolQueue.max, 0.100))
+    }
+
     @Test("tokens by bucket and the cache-read share")
     func tokens() throws {
         let level = Self.level
