@@ -142,6 +142,10 @@ struct ResolvedBackends: Sendable {
         configuration.connectionPool = .init(
             idleTimeout: .seconds(4),
             concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
+        // A refused connection fails the call at once (connect_error): the backend's retry policy
+        // is the one place retries happen, each a step with its wait, instead of the pool retrying
+        // unseen until the connect timeout (10 s recorded as one slow call).
+        configuration.connectionPool.retryConnectionEstablishment = false
         let connect = specs.values.map(\.connectTimeout.duration).max() ?? .seconds(10)
         configuration.timeout = .init(
             connect: .nanoseconds(
