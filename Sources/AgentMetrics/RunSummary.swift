@@ -17,10 +17,18 @@ public struct Bottleneck: Sendable, Hashable, Codable {
     public var toShare: Double
     /// p95 task latency at the highest level ÷ at the lowest.
     public var p95Growth: Double?
+    /// Whether the change is beyond noise (`isBeyondNoise`); when it is not, reports say "no clear
+    /// bottleneck" and show the largest change only as such.
+    public var clear = true
+
+    /// The smallest change of share, in points of task latency, that names a bottleneck.
+    public static let minimumShareChange = 0.05
+    /// The fewest measured attempts each end must have for its shares to count.
+    public static let minimumAttempts = 3
 
     enum CodingKeys: String, CodingKey {
         case component, fromConcurrency = "from_concurrency", toConcurrency = "to_concurrency"
-        case fromShare = "from_share", toShare = "to_share", p95Growth = "p95_growth"
+        case fromShare = "from_share", toShare = "to_share", p95Growth = "p95_growth", clear
     }
 }
 
@@ -75,9 +83,15 @@ public struct RunSummary: Sendable, Hashable, Codable {
         }
         guard let top = growth.max(by: { ($0.to - $0.from) < ($1.to - $1.from) }) else { return nil }
         let p95Growth = zip(low.taskLatency.p95, high.taskLatency.p95).map { $1 / $0 }
-        return Bottleneck(
+        var bottleneck = Bottleneck(
             component: top.name, fromConcurrency: low.concurrency!, toConcurrency: high.concurrency!,
             fromShare: top.from, toShare: top.to, p95Growth: p95Growth)
+        // Beyond noise: the share moved by 5 points or more, with 3 measured attempts or more at
+        // both ends. Smaller moves are within what a few attempts of another mix would give.
+        bottleneck.clear =
+            top.to - top.from >= Bottleneck.minimumShareChange
+            && min(low.attempts.total, high.attempts.total) >= Bottleneck.minimumAttempts
+        return bottleneck
     }
 
     /// JSON with stable key order; infinities as "inf".

@@ -73,7 +73,12 @@ package enum SummaryTable {
         }
 
         var text = header(summary) + "\n" + layout(rows, levels: levels)
-        if let bottleneck = summary.bottleneck {
+        if let bottleneck = summary.bottleneck, !bottleneck.clear {
+            text += "\nBottleneck: none clear — the largest change is \(bottleneck.component)'s share of task latency,"
+            text += " \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
+            text += " to \(Format.percent(bottleneck.toShare)) at c=\(bottleneck.toConcurrency)"
+            text += " (a bottleneck needs a change of 5 points or more, with 3 measured attempts or more at both ends).\n"
+        } else if let bottleneck = summary.bottleneck {
             text += "\nBottleneck (the number that moves first): \(bottleneck.component)"
             text +=
                 " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
@@ -147,6 +152,12 @@ package enum SummaryTable {
             let measured = summary.levels.reduce(0) { $0 + $1.attempts.total }
             notes.append(
                 "quality is simulated for \(simulated) of \(measured) measured attempts: scripted tasks pass by a seeded draw from their pass_probability, not by a grader, so pass rates, quality-conditioned latency and cost per completed task follow from those draws (model-driven tasks with graders measure quality)."
+            )
+        }
+        for level in summary.levels where level.attempts.total < 10 {
+            let label = level.level?.label ?? "the run"
+            notes.append(
+                "\(label) has \(level.attempts.total) measured attempt\(level.attempts.total == 1 ? "" : "s"): too few for stable percentiles and rates (fewer than 10); run it longer (--duration, --attempts)."
             )
         }
         let warmup = summary.levels.reduce(0) { $0 + $1.attempts.warmup }

@@ -186,6 +186,30 @@ import Traces
         #expect(bottleneck.p95Growth.map { abs($0 - 4) < 0.01 } == true)
     }
 
+    @Test("a bottleneck is named only beyond noise: a share change of 5 points, 3 attempts at both ends")
+    func bottleneckNoise() throws {
+        func level(_ c: Int, serverQueue: Int64, attempts: Int) -> [LoggedAttempt] {
+            (0..<attempts).map { n in
+                Build.attempt(
+                    "c\(c)-\(n)", .passed, scheduled: 0, end: 1000 + serverQueue, concurrency: c,
+                    steps: [
+                        Build.chat(
+                            "c\(c)-\(n)", "s0", scheduled: 0, sent: 0, first: 100 + serverQueue, last: 900 + serverQueue,
+                            end: 1000 + serverQueue, serverQueue: serverQueue)
+                    ])
+            }
+        }
+        func bottleneck(queue: Int64, attempts: Int) throws -> Bottleneck {
+            let log = TraceLog(
+                attempts: level(1, serverQueue: 0, attempts: attempts) + level(8, serverQueue: queue, attempts: attempts),
+                windows: [Build.window(1, start: 0, end: 1000), Build.window(8, start: 0, end: 4000)])
+            return try #require(RunSummary.compute(from: log, prices: Self.prices).bottleneck)
+        }
+        #expect(try bottleneck(queue: 3000, attempts: 3).clear)
+        #expect(try !bottleneck(queue: 3000, attempts: 2).clear, "too few attempts at each end")
+        #expect(try !bottleneck(queue: 20, attempts: 5).clear, "a 2-point change is noise")
+    }
+
     @Test("an unpriced model leaves cost incomplete and says which model")
     func unpriced() {
         var log = Self.log

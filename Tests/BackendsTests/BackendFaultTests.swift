@@ -89,9 +89,11 @@ import WireFormats
         let lateEvents = ScriptedResponse.sse(body, pieceSize: 4096, pause: .seconds(1))
         let b = try await Self.chat([lateEvents], timeouts: timeouts)
         #expect(b.errorType == StepErrorType.firstTokenTimeout && b.httpStatus == nil)
-        // Output in time: no timeout, even though the whole call takes longer than the limit.
-        let steady = ScriptedResponse.sse(body, pieceSize: 300, pause: .milliseconds(120))
-        let c = try await Self.chat([steady], timeouts: timeouts)
+        // Output in time: no timeout, even though the whole call takes longer than the limit. The
+        // limit here leaves room for a loaded machine: the first delta comes within a few
+        // 100-byte pieces (a few hundred ms), the whole body after about 2 s.
+        let steady = ScriptedResponse.sse(body, pieceSize: 100, pause: .milliseconds(50))
+        let c = try await Self.chat([steady], timeouts: HTTPTransport.Timeouts(firstToken: .seconds(1)))
         #expect(c.succeeded, "\(c.errorType?.rawValue ?? "")")
     }
 
