@@ -34,7 +34,7 @@ package struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "Trace files or directories.")
     var paths: [String]
 
-    @Option(help: "Group attempts by: all, model, task, session (source file), agent, all.")
+    @Option(help: "Group attempts by: model, task, session (source file), agent, or all.")
     var groupBy: String = "model"
 
     @Option(help: "Read every file as this format: \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")).")

@@ -36,7 +36,15 @@ package struct ReportCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: priceFile.path) else {
             throw CommandFailure.badInput("no price table at \(priceFile.path); pass one with --prices")
         }
-        let table = try PriceTable.load(from: priceFile)
+        var table = try PriceTable.load(from: priceFile)
+        // Re-pricing with another table keeps what only the run knows, its tool prices (a model
+        // price table such as LiteLLM's has none); models are priced by the new table alone, and
+        // one it lacks is reported unpriced, never $0.
+        let runPrices = directory.appendingPathComponent(RunDirectory.prices)
+        if prices != nil, FileManager.default.fileExists(atPath: runPrices.path) {
+            let run = try PriceTable.load(from: runPrices)
+            for (tool, price) in run.tools where table.tools[tool] == nil { table.tools[tool] = price }
+        }
         let presentation = try Presentation.load(traces: traces, prices: table)
         presentation.print(json: json)
         if presentation.log.hasErrors {

@@ -93,6 +93,37 @@ import Traces
         #expect(try Data(contentsOf: directory.file("out/traces.jsonl")) == traces)
     }
 
+    @Test("report --prices re-prices the models and keeps the run's tool prices")
+    func repriceKeepsTools() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write(
+            "tiny.yaml",
+            Self.tinyWorkload.replacingOccurrences(
+                of: "lookup: {latency: 3ms, result_tokens: 20}",
+                with: "lookup: {latency: 3ms, result_tokens: 20, cost_per_call: 0.01}"))
+        let out = directory.file("out").path
+        let run = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--json", "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let prices = try directory.write(
+            "litellm.json",
+            #"{"sim-small": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}, "sim-large": {"input_cost_per_token": 1e-5, "output_cost_per_token": 2e-5}}"#
+        )
+        let report = try Self.agentperf(["report", out, "--prices", prices.path, "--json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        func costs(_ json: String) throws -> [(tool: Double, total: Double)] {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let levels = try #require(object["levels"] as? [[String: Any]])
+            return try levels.map { level in
+                let total = try #require((level["cost"] as? [String: Any])?["total"] as? [String: Any])
+                return (try #require(total["tool"] as? Double), try #require(total["total"] as? Double))
+            }
+        }
+        let before = try costs(run.stdout), after = try costs(report.stdout)
+        #expect(before.map(\.tool) == after.map(\.tool) && after.allSatisfy { $0.tool > 0 })
+        #expect(before.map(\.total) != after.map(\.total), "the models were re-priced")
+    }
+
     @Test("a workload with a YAML error exits 2 naming the file and line")
     func badYAML() throws {
         let directory = try TemporaryDirectory()
