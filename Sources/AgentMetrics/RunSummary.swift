@@ -69,7 +69,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         let levels = groups.map { LevelCalculator(level: $0.0, attempts: $0.1, window: $0.2, prices: prices).summary() }
         return RunSummary(
             runID: log.run?.runID, workload: log.run?.workload, target: log.run?.target,
-            startedAt: log.run.map { $0.startedAt.formatted(.iso8601) }, agentperfVersion: log.run?.agentperfVersion,
+            startedAt: log.run?.startedAt.map { $0.formatted(.iso8601) }, agentperfVersion: log.run?.agentperfVersion,
             priceTable: prices.version, levels: levels, bottleneck: bottleneck(of: levels))
     }
 

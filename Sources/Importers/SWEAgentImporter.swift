@@ -33,7 +33,7 @@ package enum SWEAgentImporter {
         let model = trajectory.info?.model ?? modelFromDirectory(url)
         try sink.begin(
             RunRecord(
-                runID: runID, startedAt: Date(timeIntervalSince1970: 0), agentperfVersion: "import",
+                runID: runID, startedAt: nil, agentperfVersion: "import",
                 workload: "\(format): \(instance)"))
         var index = 0
         for entry in trajectory.trajectory {

@@ -30,7 +30,7 @@ package enum TauBenchImporter {
             let runs = try JSONDecoder().decode([Tau1Run].self, from: data)
             try sink.begin(
                 RunRecord(
-                    runID: runID, startedAt: Date(timeIntervalSince1970: 0), agentperfVersion: "import",
+                    runID: runID, startedAt: nil, agentperfVersion: "import",
                     workload: "tau-bench: \(url.lastPathComponent)"))
             for run in runs { try emitTau1(run, runID: runID, into: &sink) }
         } catch {

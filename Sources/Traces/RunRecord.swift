@@ -7,8 +7,9 @@ public import Foundation
 public struct RunRecord: Sendable, Hashable {
     /// `run_id`, unique per run; every record of the file carries it.
     public var runID: String
-    /// Wall-clock time at monotonic 0.
-    public var startedAt: Date
+    /// Wall-clock time at monotonic 0; `nil` when the source recorded no wall-clock time (some
+    /// imported traces), never a made-up 1970.
+    public var startedAt: Date?
     /// Version of the tool that wrote the file.
     public var agentperfVersion: String
     /// Name of the workload, or of the imported source.
@@ -25,7 +26,7 @@ public struct RunRecord: Sendable, Hashable {
 
     /// A run header; optional fields left out are absent from the file.
     public init(
-        runID: String, startedAt: Date, agentperfVersion: String, workload: String, seed: UInt64? = nil,
+        runID: String, startedAt: Date?, agentperfVersion: String, workload: String, seed: UInt64? = nil,
         concurrencyLevels: [Int] = [], target: String? = nil, clock: TraceClock? = nil
     ) {
         self.clock = clock
@@ -50,13 +51,16 @@ extension RunRecord: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try SchemaCheck.expect(.run, in: c, record: .record, version: .schemaVersion)
         runID = try c.decode(String.self, forKey: .runID)
-        let stamp = try c.decode(String.self, forKey: .startedAt)
-        guard let date = Timestamps.parse(stamp) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .startedAt, in: c,
-                debugDescription: "expected an ISO 8601 timestamp like 2026-11-21T10:00:00.000Z, found \"\(stamp)\"")
+        if let stamp = try c.decodeIfPresent(String.self, forKey: .startedAt) {
+            guard let date = Timestamps.parse(stamp) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .startedAt, in: c,
+                    debugDescription: "expected an ISO 8601 timestamp like 2026-11-21T10:00:00.000Z, found \"\(stamp)\"")
+            }
+            startedAt = date
+        } else {
+            startedAt = nil
         }
-        startedAt = date
         agentperfVersion = try c.decode(String.self, forKey: .agentperfVersion)
         workload = try c.decode(String.self, forKey: .workload)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
@@ -70,7 +74,7 @@ extension RunRecord: Codable {
         try c.encode(RecordKind.run, forKey: .record)
         try c.encode(TraceSchema.version, forKey: .schemaVersion)
         try c.encode(runID, forKey: .runID)
-        try c.encode(Timestamps.format(startedAt), forKey: .startedAt)
+        try c.encodeIfPresent(startedAt.map(Timestamps.format), forKey: .startedAt)
         try c.encode(agentperfVersion, forKey: .agentperfVersion)
         try c.encode(workload, forKey: .workload)
         try c.encodeIfPresent(seed, forKey: .seed)

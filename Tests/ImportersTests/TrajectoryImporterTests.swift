@@ -93,6 +93,8 @@ import Traces
         #expect(attempt.steps.filter { $0.operation == .executeTool }.count == 12)
         #expect(attempt.record.unattributedUsage == TokenUsage(uncachedInput: 122_612, output: 1369))
         #expect(attempt.record.unattributedModel == "gpt-4-1106-preview")
+        // The trajectory records no wall-clock time: none is made up.
+        #expect(log.run != nil && log.run?.startedAt == nil)
         let cost = PriceTable.bundled.price(try #require(attempt.record.unattributedUsage), model: "gpt-4-1106-preview").cost
             .total
         let reported = try #require(attempt.record.reportedCost)

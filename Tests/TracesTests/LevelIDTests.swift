@@ -86,3 +86,14 @@ struct CacheWriteNameTests {
         } throws: { "\($0)".contains("gen_ai.usage.input_tokens") && "\($0)".contains("expected a token count") }
     }
 }
+
+@Suite("Run records")
+struct RunRecordTests {
+    @Test("a run without a wall-clock time is written and read without one, never as 1970")
+    func noStartTime() throws {
+        let run = RunRecord(runID: "r", startedAt: nil, agentperfVersion: "import", workload: "w")
+        let line = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        #expect(!line.contains("started_at"))
+        #expect(try JSONDecoder().decode(RunRecord.self, from: Data(line.utf8)).startedAt == nil)
+    }
+}
