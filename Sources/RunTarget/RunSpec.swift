@@ -43,8 +43,9 @@ package enum RunSpecLoader {
     /// Parses and validates workload YAML (or JSON) text; `source` names it in errors, and
     /// relative paths resolve against `directory` (default: the current directory).
     package static func load(yaml: String, source: String, directory: URL? = nil) throws(SpecError) -> RunSpec {
-        let (workload, node) = try WorkloadLoader.decode(yaml: yaml, source: source, directory: directory)
-        let target = try SpecFile.decode(TargetSpec.self, yaml: yaml, source: source).value
+        // One parse: `RunSpec` decodes the workload's and the target's sections from the same node.
+        let (decoded, node) = try SpecFile.decode(RunSpec.self, yaml: yaml, source: source)
+        let (workload, target) = (WorkloadLoader.located(decoded.workload, source: source, directory: directory), decoded.target)
         let spec = RunSpec(workload: workload, target: target)
         let served = spec.usesFleet ? servedRoles(of: target.fleet) : [:]
         if spec.usesFleet {

@@ -128,12 +128,16 @@ extension AttemptRecord: Codable {
         stepCount = try c.decode(Int.self, forKey: .stepCount)
         finalTier = try c.decodeIfPresent(String.self, forKey: .finalTier)
         unattributedModel = try c.decodeIfPresent(String.self, forKey: .unattributedModel)
-        if let input = try c.decodeIfPresent(Int.self, forKey: .unattributedInput) {
-            let cacheRead = try c.decodeIfPresent(Int.self, forKey: .unattributedCacheRead) ?? 0
-            let cacheWrite = try c.decodeIfPresent(Int.self, forKey: .unattributedCacheWrite) ?? 0
-            unattributedUsage = TokenUsage(
+        if let input = try c.decodeTokenCount(forKey: .unattributedInput) {
+            let cacheRead = try c.decodeTokenCount(forKey: .unattributedCacheRead) ?? 0
+            let cacheWrite = try c.decodeTokenCount(forKey: .unattributedCacheWrite) ?? 0
+            let usage = TokenUsage(
                 uncachedInput: input - cacheRead - cacheWrite, cacheRead: cacheRead, cacheWrite: cacheWrite,
-                output: try c.decodeIfPresent(Int.self, forKey: .unattributedOutput) ?? 0)
+                output: try c.decodeTokenCount(forKey: .unattributedOutput) ?? 0)
+            if let problem = usage.violation {
+                throw DecodingError.dataCorruptedError(forKey: .unattributedInput, in: c, debugDescription: problem)
+            }
+            unattributedUsage = usage
         } else {
             unattributedUsage = nil
         }

@@ -150,20 +150,6 @@ extension StepRecord: Codable {
         case toolCallsFromText = "tool_calls_from_text"
     }
 
-    /// Most tokens one step may count: far above any context, far below where sums of many
-    /// steps could overflow.
-    static let maxTokens = 1_000_000_000_000
-
-    /// A token count at `key`, checked to be 0 ... `maxTokens`.
-    static func tokens(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Int? {
-        guard let value = try c.decodeIfPresent(Int.self, forKey: key) else { return nil }
-        guard (0...maxTokens).contains(value) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: c, debugDescription: "expected a token count from 0 to \(maxTokens), found \(value)")
-        }
-        return value
-    }
-
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try SchemaCheck.expect(.step, in: c, record: .record, version: .schemaVersion)
@@ -180,10 +166,10 @@ extension StepRecord: Codable {
         tier = try c.decodeIfPresent(String.self, forKey: .tier)
         provider = try c.decodeIfPresent(String.self, forKey: .provider)
         toolName = try c.decodeIfPresent(String.self, forKey: .toolName)
-        if let input = try Self.tokens(c, .inputTokens) {
-            let cacheRead = try Self.tokens(c, .cacheReadTokens) ?? 0
-            let written = try Self.tokens(c, .cacheWriteTokens)
-            let created = try Self.tokens(c, .cacheCreationTokens)
+        if let input = try c.decodeTokenCount(forKey: .inputTokens) {
+            let cacheRead = try c.decodeTokenCount(forKey: .cacheReadTokens) ?? 0
+            let written = try c.decodeTokenCount(forKey: .cacheWriteTokens)
+            let created = try c.decodeTokenCount(forKey: .cacheCreationTokens)
             if let written, let created, written != created {
                 throw DecodingError.dataCorruptedError(
                     forKey: .cacheWriteTokens, in: c,
@@ -200,9 +186,9 @@ extension StepRecord: Codable {
                 uncachedInput: input - cacheRead - cacheWrite,
                 cacheRead: cacheRead,
                 cacheWrite: cacheWrite,
-                cacheWrite1h: try Self.tokens(c, .cacheCreation1hTokens) ?? 0,
-                output: try Self.tokens(c, .outputTokens) ?? 0,
-                reasoning: try Self.tokens(c, .reasoningTokens) ?? 0,
+                cacheWrite1h: try c.decodeTokenCount(forKey: .cacheCreation1hTokens) ?? 0,
+                output: try c.decodeTokenCount(forKey: .outputTokens) ?? 0,
+                reasoning: try c.decodeTokenCount(forKey: .reasoningTokens) ?? 0,
                 isEstimated: try c.decodeIfPresent(Bool.self, forKey: .usageEstimated) ?? false
             )
             if let problem = usage.violation {

@@ -104,3 +104,23 @@ extension TokenUsage {
             output: output, reasoning: min(reasoning, output))
     }
 }
+
+extension TokenUsage {
+    /// Most tokens one record (a step, or an attempt's unattributed totals) may count: far above
+    /// any context or session, far below where sums of many records could overflow.
+    public static let maxTokensPerRecord = 1_000_000_000_000
+}
+
+extension KeyedDecodingContainer {
+    /// A token count at `key`, checked to be 0 … `TokenUsage.maxTokensPerRecord`; `nil` when absent.
+    /// Every reader of token counts goes through here, so no count in a file can trap a sum.
+    func decodeTokenCount(forKey key: Key) throws -> Int? {
+        guard let value = try decodeIfPresent(Int.self, forKey: key) else { return nil }
+        guard (0...TokenUsage.maxTokensPerRecord).contains(value) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self,
+                debugDescription: "expected a token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(value)")
+        }
+        return value
+    }
+}

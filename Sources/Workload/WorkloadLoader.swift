@@ -35,11 +35,17 @@ package enum WorkloadLoader {
     /// Reads a workload file's sections (without checking them against each other).
     package static func decode(yaml: String, source: String, directory: URL?) throws(SpecError) -> (Workload, Node) {
         let (decoded, node) = try SpecFile.decode(Workload.self, yaml: yaml, source: source)
-        var workload = decoded
+        return (located(decoded, source: source, directory: directory), node)
+    }
+
+    /// `workload` as read from `source`: named after it, its relative paths made absolute against
+    /// `directory` (default: the current directory).
+    package static func located(_ workload: Workload, source: String, directory: URL?) -> Workload {
+        var workload = workload
         workload.source = source
         workload.resolvePaths(
             against: directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
-        return (workload, node)
+        return workload
     }
 
     /// Runs the cross-field checks, throwing the first problem at its place in the file.

@@ -97,3 +97,23 @@ struct RunRecordTests {
         #expect(try JSONDecoder().decode(RunRecord.self, from: Data(line.utf8)).startedAt == nil)
     }
 }
+
+@Suite("Attempt token totals")
+struct AttemptTokenTests {
+    @Test("an attempt's unattributed totals are bounded and checked like a step's")
+    func bounded() {
+        let base =
+            #"{"record":"attempt","schema_version":1,"run_id":"r","attempt_id":"a","task":"t","outcome":"passed","step_count":0"#
+        #expect {
+            try JSONDecoder().decode(
+                AttemptRecord.self,
+                from: Data(
+                    (base + #","unattributed_input_tokens":9223372036854775807,"unattributed_cache_read_tokens":-1}"#).utf8))
+        } throws: { "\($0)".contains("unattributed_input_tokens") && "\($0)".contains("expected a token count") }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(
+                AttemptRecord.self,
+                from: Data((base + #","unattributed_input_tokens":10,"unattributed_cache_read_tokens":20}"#).utf8))
+        }
+    }
+}

@@ -47,7 +47,11 @@ package struct FleetService: Sendable {
     /// then arrive as the engine generates them. Fails without doing any work for an unknown
     /// model, an output limit that does not fit the context, or an injected 429 or 503.
     package func chat(_ request: OpenAIChat.Request) async -> Result<ChatReply, FleetRequestError> {
-        let result = await admit(request)
+        await chargingRefusals(await admit(request))
+    }
+
+    /// `result`, after the refusal time when it is a refusal.
+    private func chargingRefusals<T>(_ result: Result<T, FleetRequestError>) async -> Result<T, FleetRequestError> {
         if case .failure = result { try? await clock.sleep(for: refusalTime) }
         return result
     }
@@ -138,9 +142,7 @@ package struct FleetService: Sendable {
     package func embed(
         _ request: OpenAIEmbeddings.Request
     ) async -> Result<EncoderReply<OpenAIEmbeddings.Response>, FleetRequestError> {
-        let result = await embedding(request)
-        if case .failure = result { try? await clock.sleep(for: refusalTime) }
-        return result
+        await chargingRefusals(await embedding(request))
     }
 
     private func embedding(
@@ -169,9 +171,7 @@ package struct FleetService: Sendable {
     /// over query and document; the score is the cosine of their (hashed bag-of-words)
     /// embeddings, so documents sharing the query's words rank first.
     package func rerank(_ request: Rerank.Request) async -> Result<EncoderReply<Rerank.Response>, FleetRequestError> {
-        let result = await reranking(request)
-        if case .failure = result { try? await clock.sleep(for: refusalTime) }
-        return result
+        await chargingRefusals(await reranking(request))
     }
 
     private func reranking(_ request: Rerank.Request) async -> Result<EncoderReply<Rerank.Response>, FleetRequestError> {
