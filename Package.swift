@@ -109,6 +109,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        /// Router evaluation over logged outcomes of the same items under each model or variant (RouterBench, RouteLLM).
+        .target(name: "Routing", dependencies: ["AgentMetrics", "Pricing", "Traces"]),
         .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping"]),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
@@ -163,7 +165,7 @@ let package = Package(
         .target(
             name: "TraceCommands",
             dependencies: [
-                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers",
+                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -232,6 +234,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet", "SpecDecoding"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "Pricing", "Traces", "TestSupport"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
             name: "ImportersTests",

@@ -52,6 +52,11 @@ public struct AttemptRecord: Sendable, Hashable {
     /// Why a model-driven agent stopped: `final_answer`, `step_limit`, `token_budget`,
     /// `dollar_budget`, `time_limit`, `model_error`, `attempt_timeout`.
     public var stopReason: String?
+    /// The workload variant the attempt ran under (`agentperf run --variants`); nil outside variant runs.
+    public var variant: String?
+    /// Which repeat of its task the attempt is, from 0, in variant runs: the same task and repeat
+    /// under two variants had the same seeds, so the two attempts are a pair.
+    public var repeatIndex: Int?
 
     /// An attempt record; `level` is derived from `concurrency` (`c<concurrency>`) and `stopReason` starts nil.
     public init(
@@ -104,7 +109,7 @@ extension AttemptRecord: Codable {
         case unattributedOutput = "unattributed_output_tokens", unattributedCacheRead = "unattributed_cache_read_tokens"
         case unattributedCacheWrite = "unattributed_cache_creation_tokens"
         case reportedCost = "cost_usd_reported", userTurns = "user_turns", stopReason = "stop_reason"
-        case gradeSimulated = "grade_simulated"
+        case gradeSimulated = "grade_simulated", variant, repeatIndex = "repeat"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -145,6 +150,11 @@ extension AttemptRecord: Codable {
         userTurns = try c.decodeIfPresent(Int.self, forKey: .userTurns)
         stopReason = try c.decodeIfPresent(String.self, forKey: .stopReason)
         gradeSimulated = try c.decodeIfPresent(Bool.self, forKey: .gradeSimulated) ?? false
+        variant = try c.decodeIfPresent(String.self, forKey: .variant)
+        repeatIndex = try c.decodeIfPresent(Int.self, forKey: .repeatIndex)
+        if let repeatIndex, repeatIndex < 0 {
+            throw DecodingError.dataCorruptedError(forKey: .repeatIndex, in: c, debugDescription: "expected a repeat ≥ 0")
+        }
         if let scheduled, let end, end < scheduled {
             throw DecodingError.dataCorruptedError(
                 forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before scheduled_ns (\(scheduled))")
@@ -188,6 +198,8 @@ extension AttemptRecord: Codable {
         try c.encodeIfPresent(userTurns, forKey: .userTurns)
         try c.encodeIfPresent(stopReason, forKey: .stopReason)
         if gradeSimulated { try c.encode(true, forKey: .gradeSimulated) }
+        try c.encodeIfPresent(variant, forKey: .variant)
+        try c.encodeIfPresent(repeatIndex, forKey: .repeatIndex)
     }
 }
 

@@ -17,15 +17,28 @@ public struct LineReader {
 
     private let handle: FileHandle
     private let chunkSize: Int
+    private let maxLineBytes: Int
     private var buffer: [UInt8] = []
     private var start = 0
     private var lineNumber = 0
     private var atEndOfFile = false
 
-    /// Opens the file at `url`, to be read `chunkSize` bytes at a time (1 MiB by default); throws if it cannot be opened.
-    public init(url: URL, chunkSize: Int = 1 << 20) throws {
+    /// A line longer than the reader's limit: reading stops there instead of buffering it.
+    public struct LineTooLong: Error, CustomStringConvertible {
+        /// 1-based number of the line.
+        public var line: Int
+        /// The limit, in bytes.
+        public var limit: Int
+        /// "line N is longer than M MiB".
+        public var description: String { "line \(line) is longer than \(limit >> 20) MiB" }
+    }
+
+    /// Opens the file at `url`, to be read `chunkSize` bytes at a time (1 MiB by default), with
+    /// lines of at most `maxLineBytes` (256 MiB by default); throws if it cannot be opened.
+    public init(url: URL, chunkSize: Int = 1 << 20, maxLineBytes: Int = 256 << 20) throws {
         handle = try FileHandle(forReadingFrom: url)
         self.chunkSize = chunkSize
+        self.maxLineBytes = maxLineBytes
     }
 
     /// The next line, or `nil` at the end of the file.
@@ -48,6 +61,10 @@ public struct LineReader {
             }
             buffer.removeFirst(start)
             start = 0
+            if buffer.count > maxLineBytes {
+                try? handle.close()
+                throw LineTooLong(line: lineNumber + 1, limit: maxLineBytes)
+            }
             if let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
                 buffer.append(contentsOf: chunk)
             } else {

@@ -1,0 +1,223 @@
+public import AgentMetrics
+public import Pricing
+
+/// What `agentperf route` evaluates, beyond the table itself.
+public struct RoutingSettings: Sendable {
+    /// Quality at or above which an item counts as completed (pass rate, cost per completed task,
+    /// and the cascades' stand-in verifier).
+    public var passThreshold = 0.5
+    /// V and λ for regret.
+    public var prices = MarginalPrices.defaults
+    /// The strong model of the pair; nil: the one of the highest quality.
+    public var strong: String?
+    /// The weak model of the pair; nil: the cheapest (the lowest quality when cost is not logged).
+    public var weak: String?
+    /// Cascades to evaluate, each an order of models; weak → strong is always added.
+    public var cascades: [[String]] = []
+    /// Per-item router scores (higher: more in need of the strong model), by router name.
+    public var routerScores: [(name: String, scores: [String: Double])] = []
+
+    /// The defaults: pass threshold 0.5, `MarginalPrices.defaults`, pair and cascades detected.
+    public init() {}
+}
+
+/// The strong/weak analysis of a table (RouteLLM's figures, cascades and small-by-default).
+public struct PairReport: Sendable, Hashable, Codable {
+    /// The strong model.
+    public var strong: String
+    /// The weak model.
+    public var weak: String
+    /// Random, optimal and any given routers' sweeps.
+    public var curves: [PairRouterCurve]
+    /// Weak first, escalating to strong when the weak model's outcome misses the pass threshold.
+    public var smallByDefault: SmallByDefault
+
+    enum CodingKeys: String, CodingKey { case strong, weak, curves, smallByDefault = "small_by_default" }
+}
+
+/// Small by default, large on escalation, against all-large.
+public struct SmallByDefault: Sendable, Hashable, Codable {
+    /// Share of items the small (weak) model completes on its own.
+    public var smallShare: Double
+    /// Cost per item of all-large minus that of the cascade, US dollars.
+    public var costSavedPerItem: Measure
+    /// `costSavedPerItem` ÷ all-large's cost per item.
+    public var costSavedShare: Measure
+    /// All-large's mean quality minus the cascade's (negative: the cascade is better).
+    public var qualityLost: Double
+    /// The cascade's p50 latency minus all-large's, seconds (the sequential calls' price).
+    public var latencyAddedP50: Measure
+
+    enum CodingKeys: String, CodingKey {
+        case smallShare = "small_share", costSavedPerItem = "cost_saved_per_item", costSavedShare = "cost_saved_share"
+        case qualityLost = "quality_lost", latencyAddedP50 = "latency_added_p50_s"
+    }
+}
+
+/// Every routing figure of one outcome table (docs/ROUTING.md).
+public struct RouteReport: Sendable, Hashable, Codable {
+    /// Items evaluated (complete rows).
+    public var items: Int
+    /// The table's models or variants.
+    public var models: [String]
+    /// The pass threshold in force.
+    public var passThreshold: Double
+    /// V and λ in force.
+    public var prices: MarginalPrices
+    /// The regret objective's terms in force.
+    public var regretFormula: String
+    /// Models first, then oracle, hindsight-best, random and cascades.
+    public var routers: [RouterSummary]
+    /// The models' non-decreasing convex hull, when cost is logged.
+    public var frontier: Frontier?
+    /// Why there is no frontier.
+    public var frontierUnavailable: String?
+    /// The strong/weak analysis, when the table has a pair to route between.
+    public var pair: PairReport?
+    /// Why there is no pair analysis.
+    public var pairUnavailable: String?
+    /// Problems with the settings (unknown model names, items without router scores).
+    public var problems: [String]
+
+    /// Evaluates `table` under `settings`.
+    public init(table: OutcomeTable, settings: RoutingSettings) {
+        items = table.items.count
+        models = table.models
+        passThreshold = settings.passThreshold
+        prices = settings.prices
+        var problems: [String] = []
+        let objective = RegretObjective(
+            valuePerSuccess: settings.prices.valuePerSuccess,
+            pricePerSecond: table.hasLatency ? settings.prices.pricePerSecond : nil, includesCost: table.hasCost)
+        regretFormula = objective.formula
+        let best = table.items.indices.map { item in
+            table.models.indices.map { objective.value(table.outcome(item: item, model: $0)) }.min() ?? 0
+        }
+        func summary(_ name: String, _ kind: RouterSummary.Kind, _ routed: RoutedItems) -> RouterSummary {
+            RouterSummary(
+                name: name, kind: kind, routed: routed, passThreshold: settings.passThreshold, objective: objective, best: best)
+        }
+        var routers = table.models.indices.map { summary(table.models[$0], .model, RoutedItems.model($0, of: table)) }
+        let modelSummaries = routers
+        routers.append(summary("oracle", .oracle, RoutedItems.oracle(table)))
+        routers.append(summary("hindsight-best", .hindsight, RoutedItems.hindsight(table, objective: objective)))
+        routers.append(summary("random", .random, RoutedItems.random(table)))
+
+        if table.hasCost, !table.models.isEmpty {
+            frontier = Frontier(points: modelSummaries.compactMap(\.point))
+        } else {
+            frontierUnavailable = table.models.isEmpty ? "no model has outcomes" : "cost is not logged for every outcome"
+        }
+
+        let pair = Self.pair(table, settings: settings, models: modelSummaries, problems: &problems)
+        var cascades = settings.cascades.compactMap { names -> [Int]? in
+            let order = names.compactMap(table.modelIndex)
+            guard order.count == names.count, !order.isEmpty else {
+                problems.append("cascade \(names.joined(separator: ",")): names a model the table does not have")
+                return nil
+            }
+            return order
+        }
+        if let (strong, weak) = pair.models, !cascades.contains([weak, strong]) { cascades.insert([weak, strong], at: 0) }
+        var cascadeSummaries: [RouterSummary] = []
+        for order in cascades {
+            let name = "cascade " + order.map { table.models[$0] }.joined(separator: "→")
+            let routed = RoutedItems.cascade(order, of: table, passThreshold: settings.passThreshold)
+            cascadeSummaries.append(summary(name, .cascade, routed))
+        }
+        routers += cascadeSummaries
+        self.routers = routers
+        if let (strong, weak) = pair.models, let cascade = cascadeSummaries.first {
+            let large = modelSummaries[strong]
+            let saved = zipMeasures(large.costPerItem, cascade.costPerItem) { $0 - $1 }
+            self.pair = PairReport(
+                strong: table.models[strong], weak: table.models[weak],
+                curves: Self.curves(table, strong: strong, weak: weak, settings: settings, problems: &problems),
+                smallByDefault: SmallByDefault(
+                    smallShare: modelSummaries[weak].passRate, costSavedPerItem: saved,
+                    costSavedShare: zipMeasures(saved, large.costPerItem) { $1 > 0 ? $0 / $1 : 0 },
+                    qualityLost: large.quality - cascade.quality,
+                    latencyAddedP50: zipMeasures(cascade.latencyP50, large.latencyP50) { $0 - $1 }))
+        } else {
+            pairUnavailable = pair.reason
+        }
+        self.problems = problems
+    }
+
+    private static func pair(
+        _ table: OutcomeTable, settings: RoutingSettings, models: [RouterSummary], problems: inout [String]
+    ) -> (models: (strong: Int, weak: Int)?, reason: String?) {
+        func named(_ name: String?, flag: String) -> Int?? {
+            guard let name else { return .some(nil) }
+            guard let index = table.modelIndex(name) else {
+                problems.append("\(flag) \(name): no such model (the table has \(table.models.joined(separator: ", ")))")
+                return nil
+            }
+            return index
+        }
+        guard table.models.count >= 2 else { return (nil, "a pair needs two models; the table has \(table.models.count)") }
+        guard let strongChoice = named(settings.strong, flag: "--strong"), let weakChoice = named(settings.weak, flag: "--weak")
+        else { return (nil, "--strong or --weak names no model of the table") }
+        let strong =
+            strongChoice
+            ?? models.indices.max {
+                (models[$0].quality, models[$0].costPerItem.value ?? 0) < (models[$1].quality, models[$1].costPerItem.value ?? 0)
+            }!
+        let weak =
+            weakChoice
+            ?? models.indices.filter { $0 != strong }.min {
+                table.hasCost
+                    ? (models[$0].costPerItem.value ?? 0, -models[$0].quality) < (
+                        models[$1].costPerItem.value ?? 0, -models[$1].quality
+                    )
+                    : models[$0].quality < models[$1].quality
+            }!
+        guard strong != weak else { return (nil, "the strong and weak models are the same") }
+        guard models[strong].quality != models[weak].quality else {
+            return (nil, "\(table.models[strong]) and \(table.models[weak]) have the same quality: no gap to recover")
+        }
+        return ((strong, weak), nil)
+    }
+
+    private static func curves(
+        _ table: OutcomeTable, strong: Int, weak: Int, settings: RoutingSettings, problems: inout [String]
+    ) -> [PairRouterCurve] {
+        let all = Array(table.items.indices)
+        func sweep(_ rows: [Int], score: (Int) -> Double) -> PairSweep {
+            PairSweep(
+                strong: rows.map { table.outcome(item: $0, model: strong) },
+                weak: rows.map { table.outcome(item: $0, model: weak) },
+                score: rows.map(score))
+        }
+        // Random: every item the same score, so the sweep is the straight line of the expectation.
+        var curves = [sweep(all) { _ in 0 }.curve(router: "random", hasCost: table.hasCost)]
+        let optimal = sweep(all) { table.outcome(item: $0, model: strong).quality - table.outcome(item: $0, model: weak).quality }
+        curves.append(optimal.curve(router: "optimal", hasCost: table.hasCost))
+        for (name, scores) in settings.routerScores {
+            let rows = all.filter { scores[table.items[$0]] != nil }
+            if rows.count < all.count {
+                problems.append(
+                    "\(name): \(all.count - rows.count) of \(all.count) items have no score; its figures cover the rest")
+            }
+            let scored = sweep(rows) { scores[table.items[$0]] ?? 0 }
+            guard !rows.isEmpty, scored.strongQuality != scored.weakQuality else {
+                problems.append("\(name): no gap between the models on its scored items; no curve")
+                continue
+            }
+            curves.append(scored.curve(router: name, hasCost: table.hasCost))
+        }
+        return curves
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items, models, passThreshold = "pass_threshold", prices, regretFormula = "regret_formula", routers, frontier
+        case frontierUnavailable = "frontier_unavailable", pair, pairUnavailable = "pair_unavailable", problems
+    }
+}
+
+/// `combine` of two measures' values, or the first one's reason.
+func zipMeasures(_ a: Measure, _ b: Measure, _ combine: (Double, Double) -> Double) -> Measure {
+    guard let x = a.value else { return a }
+    guard let y = b.value else { return b }
+    return .value(combine(x, y))
+}
