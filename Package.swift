@@ -111,7 +111,7 @@ let package = Package(
         ),
         /// Router evaluation over logged outcomes of the same items under each model or variant (RouterBench, RouteLLM).
         .target(name: "Routing", dependencies: ["AgentMetrics", "Pricing", "Traces"]),
-        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping"]),
+        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping", "Routing"]),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
             name: "Importers",

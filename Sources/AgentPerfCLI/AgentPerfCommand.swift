@@ -22,7 +22,7 @@ package struct AgentPerfCommand: AsyncParsableCommand {
             """,
         version: AgentPerfVersion.current,
         subcommands: [
-            RunCommand.self, ReportCommand.self, AnalyzeCommand.self, ImportCommand.self, ServeSimCommand.self,
+            RunCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self, ImportCommand.self, ServeSimCommand.self,
             WorkloadCommand.self,
         ])
 

@@ -23,9 +23,12 @@ struct CSVReader {
             return bytes[start..<ends[index]]
         }
 
-        /// Field `index` as a string, whitespace around it trimmed.
+        /// Field `index` as a string, spaces and tabs around it trimmed.
         func string(_ index: Int) -> String {
-            String(decoding: field(index), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            var bytes = field(index)
+            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+            return String(decoding: bytes, as: UTF8.self)
         }
 
         mutating func reset(line: Int) {

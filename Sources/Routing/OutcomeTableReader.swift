@@ -239,12 +239,11 @@ struct CellReader {
 
     /// A score: `True`/`False` (any case), or a number in 0…1.
     static func parseQuality(_ text: String) -> Double? {
-        switch text.lowercased() {
-        case "true": return 1
-        case "false": return 0
-        default:
-            guard let value = Double(text), value.isFinite, (0...1).contains(value) else { return nil }
-            return value
+        if let value = Double(text) { return value.isFinite && (0...1).contains(value) ? value : nil }
+        switch text.count {
+        case 4 where text.lowercased() == "true": return 1
+        case 5 where text.lowercased() == "false": return 0
+        default: return nil
         }
     }
 

@@ -101,7 +101,7 @@ public struct RouteReport: Sendable, Hashable, Codable {
         let modelSummaries = routers
         routers.append(summary("oracle", .oracle, RoutedItems.oracle(table)))
         routers.append(summary("hindsight-best", .hindsight, RoutedItems.hindsight(table, objective: objective)))
-        routers.append(summary("random", .random, RoutedItems.random(table)))
+        routers.append(summary("random", .random, RoutedItems.random(table, passThreshold: settings.passThreshold)))
 
         if table.hasCost, !table.models.isEmpty {
             frontier = Frontier(points: modelSummaries.compactMap(\.point))

@@ -13,6 +13,8 @@ struct RoutedItems: Sendable {
     var tokens: [Double]?
     /// Items that tried more than one model (cascades); nil for single-choice routers.
     var escalated: Int?
+    /// Expected passes per item, for routers scored by expectation (random); nil: quality ≥ the threshold.
+    var expectedPasses: [Double]?
 
     /// A model's own outcomes, item by item.
     static func model(_ m: Int, of table: OutcomeTable) -> RoutedItems {
@@ -48,8 +50,9 @@ struct RoutedItems: Sendable {
         }
     }
 
-    /// The uniform random router's expectation: per item the mean of every model's outcome.
-    static func random(_ table: OutcomeTable) -> RoutedItems {
+    /// The uniform random router's expectation: per item the mean of every model's outcome
+    /// (and of its passes, so that the pass rate is the expected one).
+    static func random(_ table: OutcomeTable, passThreshold: Double) -> RoutedItems {
         let n = Double(table.models.count)
         func mean(_ item: Int, _ value: (Outcome) -> Double) -> Double {
             table.models.indices.reduce(0) { $0 + value(table.outcome(item: item, model: $1)) } / n
@@ -57,7 +60,8 @@ struct RoutedItems: Sendable {
         let items = table.items.indices
         return RoutedItems(
             quality: items.map { mean($0, \.quality) }, cost: table.hasCost ? items.map { mean($0) { $0.cost ?? 0 } } : nil,
-            latency: nil, tokens: table.hasTokens ? items.map { mean($0) { $0.tokens ?? 0 } } : nil)
+            latency: nil, tokens: table.hasTokens ? items.map { mean($0) { $0.tokens ?? 0 } } : nil,
+            expectedPasses: items.map { mean($0) { $0.quality >= passThreshold ? 1 : 0 } })
     }
 
     /// A cascade: `order` tried in turn until one's quality reaches `passThreshold` (the logged
@@ -160,13 +164,13 @@ public struct RouterSummary: Sendable, Hashable, Codable {
         let n = routed.quality.count
         items = n
         quality = n == 0 ? 0 : routed.quality.reduce(0, +) / Double(n)
-        let passed = routed.quality.filter { $0 >= passThreshold }.count
-        passRate = n == 0 ? 0 : Double(passed) / Double(n)
+        let passed = routed.expectedPasses?.reduce(0, +) ?? Double(routed.quality.filter { $0 >= passThreshold }.count)
+        passRate = n == 0 ? 0 : passed / Double(n)
         let noCost = "cost is not logged for every outcome"
         costPerItem = routed.cost.map { .value($0.reduce(0, +) / Double(max(n, 1))) } ?? .unavailable(noCost)
         if let cost = routed.cost {
             costPerCompleted =
-                passed == 0 ? .unavailable("no item reached the pass threshold") : .value(cost.reduce(0, +) / Double(passed))
+                passed == 0 ? .unavailable("no item reached the pass threshold") : .value(cost.reduce(0, +) / passed)
         } else {
             costPerCompleted = .unavailable(noCost)
         }

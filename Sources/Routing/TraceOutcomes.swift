@@ -15,8 +15,8 @@ public struct TraceOutcomes: TraceSink {
     private var source: String
     private var inFlight: [String: (cost: Double, unpriced: Bool, tokens: Int)] = [:]
     private var ordinals: [String: Int] = [:]
-    /// The outcomes gathered.
-    public private(set) var builder: OutcomeTableBuilder
+    /// The outcomes gathered; outcome tables can be read into it too, beside the traces.
+    public var builder: OutcomeTableBuilder
     /// Attempts left out because nothing graded them.
     public private(set) var ungraded = 0
     /// Diagnostics the importers raised.
