@@ -269,7 +269,7 @@ let package = Package(
             dependencies: [
                 "Reports",
                 "Timekeeping",
-                "Harness", "AgentMetrics", "Traces", "Workload", "RunTarget", "Backends", "WireFormats", "Pricing",
+                "Harness", "AgentMetrics", "Traces", "Workload", "RunTarget", "Backends", "WireFormats", "Pricing", "Routing",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -100,6 +100,8 @@ struct AttemptLifecycle: Sendable {
             concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
             outcome: .error, scheduled: plan.scheduled, end: end, stepCount: 0)
         record.level = plan.level
+        record.variant = plan.variant?.name
+        record.repeatIndex = plan.repeatIndex
         return record
     }
 

@@ -1,4 +1,6 @@
+import Sampling
 package import Traces
+package import Workload
 
 /// One attempt the scheduler wants run.
 package struct AttemptPlan: Sendable, Hashable {
@@ -15,6 +17,17 @@ package struct AttemptPlan: Sendable, Hashable {
     package var isWarmup: Bool
     /// Intended start on the run clock (ns); task latency counts from here.
     package var scheduled: Int64
+    /// The variant the attempt runs under (variant runs only).
+    package var variant: Variant?
+    /// Which repeat of its task the attempt is (variant runs only).
+    package var repeatIndex: Int?
+
+    /// What the attempt's seeded streams are keyed by: the task and repeat in variant runs (so
+    /// the same task and repeat draw the same under every variant), else the level and position.
+    package var drawKey: String {
+        if let repeatIndex { return "task\(taskIndex)/repeat\(repeatIndex)" }
+        return "\(concurrency ?? 0)/\(sequence)"
+    }
 
     package init(
         runID: String, attemptID: String, level: LevelID? = nil, taskIndex: Int, sequence: Int, concurrency: Int? = nil,
@@ -39,4 +52,22 @@ package enum AttemptResult: Sendable {
     case finished(AttemptRecord, [StepRecord])
     /// The run was interrupted while the attempt ran; nothing of it is recorded.
     case interrupted
+}
+
+extension AttemptPlan {
+    /// Words that open every system prompt of a variant run's attempt, the same for every attempt
+    /// of the variant and different between variants: without them, the variant run second
+    /// would find the first one's identical prompts in the server's prefix cache (same seeds,
+    /// same text) and pay for reads where a lone run pays for writes. Four words under every
+    /// variant, so prompt lengths barely differ. Nil outside variant runs.
+    package func variantTag(seed: UInt64) -> String? {
+        guard let variant else { return nil }
+        var generator = SeededGenerator(seed: seed, stream: "variant-tag/\(variant.name)")
+        return SyntheticText.words(4, using: &generator)
+    }
+
+    /// `systemPrompt` opened by the variant tag, if any.
+    package func tagged(_ systemPrompt: String, seed: UInt64) -> String {
+        variantTag(seed: seed).map { $0 + "\n" + systemPrompt } ?? systemPrompt
+    }
 }

@@ -43,15 +43,18 @@ package struct DrivenAgentLoop: Sendable {
     package func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         guard let driven = task.driven else { preconditionFailure("task \(task.name) is not model-driven") }
+        // A variant moves the agent's calls (use class act: a driven agent's calls are not classed further).
+        let tier = plan.variant?.tier(for: driven.tier, use: .act) ?? driven.tier
         let main = Agent(
-            identity: .main(task.agentName), tier: driven.tier, systemPrompt: driven.systemPrompt, prompt: driven.prompt,
+            identity: .main(task.agentName), tier: tier, systemPrompt: plan.tagged(driven.systemPrompt, seed: workload.seed),
+            prompt: driven.prompt,
             tools: driven.tools, limits: driven.limits, simulate: driven.simulate)
         let lifecycle = AttemptLifecycle(workload: workload, clock: clock)
         return await lifecycle.run(plan, directory: .copy(of: driven.workspace)) { scope in
-            var generator = SeededGenerator(seed: workload.seed, stream: "attempt/\(plan.concurrency ?? 0)/\(plan.sequence)")
+            var generator = SeededGenerator(seed: workload.seed, stream: "attempt/\(plan.drawKey)")
             return await self.run(main, context: scope, generator: &generator)
         } finish: { ending, scope, record in
-            record.finalTier = driven.tier
+            record.finalTier = tier
             switch ending {
             case .timedOut:
                 record.stopReason = StopReason.attemptTimeout
@@ -241,7 +244,9 @@ package struct DrivenAgentLoop: Sendable {
             let prompt = arguments["task"]?.stringValue ?? arguments["prompt"]?.stringValue ?? arguments.jsonText
             let child = Agent(
                 identity: agent.identity.child(1, of: stepID, name: call.name),
-                tier: sub.tier, systemPrompt: sub.systemPrompt, prompt: prompt, tools: sub.tools, limits: sub.limits,
+                tier: context.plan.variant?.tier(for: sub.tier, use: .act) ?? sub.tier,
+                systemPrompt: context.plan.tagged(sub.systemPrompt, seed: workload.seed),
+                prompt: prompt, tools: sub.tools, limits: sub.limits,
                 simulate: sub.simulate)
             var generator = SeededGenerator(seed: seed)
             let end = await run(child, context: context, generator: &generator)

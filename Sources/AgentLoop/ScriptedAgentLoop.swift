@@ -60,8 +60,9 @@ package struct ScriptedAgentLoop: Sendable {
             guard case .returned(let outcome) = ending else { return }
             switch outcome {
             case .completed(let finalTier):
-                var grader = SeededGenerator(seed: workload.seed, stream: "grade/\(plan.concurrency ?? 0)/\(plan.sequence)")
-                let passed = grader.nextUnit() < (scripted.passProbability[finalTier] ?? 0)
+                var grader = SeededGenerator(seed: workload.seed, stream: "grade/\(plan.drawKey)")
+                let verified = plan.variant?.verification ?? true
+                let passed = grader.nextUnit() < (scripted.passProbability(verified: verified)[finalTier] ?? 0)
                 record.outcome = passed ? .passed : .failed
                 record.score = passed ? 1 : 0
                 record.graderAxes = ["success": passed ? 1 : 0]
@@ -109,9 +110,10 @@ package struct ScriptedAgentLoop: Sendable {
 
     private func runMainAgent(_ context: AttemptContext) async -> AgentOutcome {
         var generator = SeededGenerator(
-            seed: workload.seed, stream: "attempt/\(context.plan.concurrency ?? 0)/\(context.plan.sequence)")
+            seed: workload.seed, stream: "attempt/\(context.plan.drawKey)")
         let identity = AgentIdentity.main(context.scripted.agent.name)
-        var state = openConversation(for: context.scripted.agent, task: context.task, generator: &generator)
+        var state = openConversation(
+            for: context.scripted.agent, task: context.task, plan: context.plan, generator: &generator)
         do {
             try await perform(context.scripted.agent.steps, as: identity, state: &state, context: context)
         } catch {
@@ -121,8 +123,10 @@ package struct ScriptedAgentLoop: Sendable {
         return .completed(finalTier: tier)
     }
 
-    private func openConversation(for agent: AgentSpec, task: String, generator: inout SeededGenerator) -> AgentState {
-        let system = systemPrompts["\(task)/\(agent.name)"] ?? ""
+    private func openConversation(
+        for agent: AgentSpec, task: String, plan: AttemptPlan, generator: inout SeededGenerator
+    ) -> AgentState {
+        let system = plan.tagged(systemPrompts["\(task)/\(agent.name)"] ?? "", seed: workload.seed)
         let taskTokens = agent.taskPromptTokens.sample(using: &generator)
         let taskText = SyntheticText.words(taskTokens, using: &generator)
         return AgentState(
@@ -133,8 +137,13 @@ package struct ScriptedAgentLoop: Sendable {
     private func perform(
         _ steps: [StepSpec], as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
+        let variant = context.plan.variant
         for step in steps {
+            if variant?.verification == false, step.use == .verify { continue }
             switch step {
+            case .fanout(let block) where variant?.subagents == false:
+                // The single-agent baseline: the parent does each sub-agent's work itself, in turn.
+                for _ in 0..<block.agents { try await perform(block.agent.steps, as: agent, state: &state, context: context) }
             case .model(let model):
                 try await callModel(model, as: agent, state: &state, context: context)
             case .tool(let tool):
@@ -157,13 +166,14 @@ package struct ScriptedAgentLoop: Sendable {
         _ step: ModelStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
-        guard let route = routes[step.tier] else { throw AgentStop(errorType: StepErrorType.noBackend) }
+        let tier = context.plan.variant?.tier(for: step.tier, use: step.use) ?? step.tier
+        guard let route = routes[tier] else { throw AgentStop(errorType: StepErrorType.noBackend) }
         let output = step.outputTokens.sample(using: &state.generator)
         let tries = await RetryingCaller.chat(
             ChatCall(model: route.model, messages: state.messages, maxTokens: output, exactOutputLength: true), route: route,
             deadline: context.deadline, clock: clock)
         await context.scope.steps.appendTries(
-            tries, scheduled: scheduled, of: agent, .chat, use: step.use, model: route.model, tier: step.tier,
+            tries, scheduled: scheduled, of: agent, .chat, use: step.use, model: route.model, tier: tier,
             provider: route.chat?.providerName, nextIndex: { state.takeIndex() }
         ) { n, record in
             record.outputHash = tries[n].succeeded ? ContentHash.of(tries[n].content) : nil
@@ -171,7 +181,7 @@ package struct ScriptedAgentLoop: Sendable {
         guard let result = tries.last else { throw AgentStop(errorType: StepErrorType.noBackend) }
         if let error = result.errorType { throw AgentStop(errorType: error) }
         state.messages.append(ChatMessage(role: .assistant, content: result.content))
-        state.lastTier = step.tier
+        state.lastTier = tier
         state.lastReply = result.content
     }
 
@@ -251,7 +261,8 @@ package struct ScriptedAgentLoop: Sendable {
                 group.addTask {
                     let identity = agent.child(k + 1, of: stepID, name: block.agent.name)
                     var generator = SeededGenerator(seed: seed)
-                    var child = self.openConversation(for: block.agent, task: task, generator: &generator)
+                    var child = self.openConversation(
+                        for: block.agent, task: task, plan: context.plan, generator: &generator)
                     do throws(AgentStop) {
                         try await self.perform(block.agent.steps, as: identity, state: &child, context: context)
                         return (k, .success(child.lastReply))

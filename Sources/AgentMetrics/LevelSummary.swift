@@ -155,9 +155,17 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     /// rather than a grader's verdict: pass rates and everything conditioned on them are
     /// simulated to that extent.
     public var simulatedGrades = 0
+    /// The variant the figures are of (variant runs: one summary per variant and level).
+    public var variant: String?
+
+    /// "c16", or "large c16" in a variant run.
+    public var label: String {
+        let level = self.level?.label ?? "all"
+        return variant.map { "\($0) \(level)" } ?? level
+    }
 
     enum CodingKeys: String, CodingKey {
-        case level, concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
+        case variant, level, concurrency, interrupted, windowSeconds = "window_seconds", attempts, passRate = "pass_rate"
         case taskLatency = "task_latency", taskLatencyErrorAdjusted = "task_latency_error_adjusted"
         case qualityConditionedLatency = "quality_conditioned_latency", steps, cost, tokens, ttft, itl, queue
         case toolQueue = "tool_queue"

@@ -63,18 +63,28 @@ public struct RunSummary: Sendable, Hashable, Codable {
             groups = [(nil, log.attempts, nil)]
         } else {
             for window in log.windows {
-                groups.append((window.level, log.attempts.filter { $0.record.level == window.level }, window))
+                groups.append(
+                    (
+                        window.level,
+                        log.attempts.filter { $0.record.level == window.level && $0.record.variant == window.variant }, window
+                    ))
             }
         }
-        let levels = groups.map { LevelCalculator(level: $0.0, attempts: $0.1, window: $0.2, prices: prices).summary() }
+        let levels = groups.map { group in
+            var summary = LevelCalculator(level: group.0, attempts: group.1, window: group.2, prices: prices).summary()
+            summary.variant = group.2?.variant
+            return summary
+        }
         return RunSummary(
             runID: log.run?.runID, workload: log.run?.workload, target: log.run?.target,
             startedAt: log.run?.startedAt.map { $0.formatted(.iso8601) }, agentperfVersion: log.run?.agentperfVersion,
             priceTable: prices.version, levels: levels, bottleneck: bottleneck(of: levels))
     }
 
+    /// Across the levels of one variant (the first one's, in a variant run).
     static func bottleneck(of levels: [LevelSummary]) -> Bottleneck? {
-        let ordered = levels.filter { $0.concurrency != nil && $0.attempts.total > 0 }.sorted {
+        let variant = levels.first?.variant
+        let ordered = levels.filter { $0.concurrency != nil && $0.attempts.total > 0 && $0.variant == variant }.sorted {
             $0.concurrency! < $1.concurrency!
         }
         guard let low = ordered.first, let high = ordered.last, low.concurrency != high.concurrency else { return nil }

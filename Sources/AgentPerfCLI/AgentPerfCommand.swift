@@ -33,6 +33,7 @@ package struct AgentPerfCommand: AsyncParsableCommand {
 package enum AgentPerfEntry {
     package static func main(_ arguments: [String]? = nil) async -> Never {
         do {
+            let arguments = expandingBareVariants(arguments ?? Array(CommandLine.arguments.dropFirst()))
             var command = try AgentPerfCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -48,6 +49,25 @@ package enum AgentPerfEntry {
             }
             exit(code)
         }
+    }
+
+    /// `run --variants` may come without names (every variant): ArgumentParser options need a
+    /// value, so a bare `--variants` (last, or before another option or a workload file) becomes
+    /// `--variants=*`.
+    static func expandingBareVariants(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            guard argument == "--variants" else {
+                result.append(argument)
+                continue
+            }
+            let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+            let isNames =
+                next.map { !$0.hasPrefix("-") && !$0.hasSuffix(".yaml") && !$0.hasSuffix(".yml") && !$0.hasSuffix(".json") }
+                ?? false
+            result.append(isNames ? argument : "--variants=\(RunCommand.allVariants)")
+        }
+        return result
     }
 
     /// Exit code and message for an error: 2 for anything the user can fix in the input.

@@ -49,6 +49,13 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var virtualTime = false
 
+    @Option(
+        help: """
+            Run every task under the workload's variants, each task repeated load.repeats times (default 10) per \
+            variant and level, with the same seeds under every variant: --variants for all, --variants a,b for some.
+            """)
+    var variants: String?
+
     @Flag(help: "Do not print progress.")
     var quiet = false
 
@@ -66,14 +73,19 @@ struct RunCommand: AsyncParsableCommand {
         let logger = log.makeLogger()
 
         let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
+        let variantNames = variants.map { $0 == Self.allVariants ? [] : $0.split(separator: ",").map(String.init) }
         let benchmark = BenchmarkRun(
             spec: spec, outputDirectory: directory, endpointOverride: endpoint,
-            timebase: virtualTime ? .virtualTime : .realTime, logger: logger)
+            timebase: virtualTime ? .virtualTime : .realTime, variants: variantNames, logger: logger)
+        let selected = try benchmark.selectedVariants(workload)
         let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
         if !quiet {
             Terminal.err(
-                "agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), output \(directory.path)\n"
-            )
+                "agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.concurrency.map(String.init).joined(separator: ", "))"
+                    + (selected.isEmpty
+                        ? ""
+                        : ", variants \(selected.map(\.name).joined(separator: ", ")) × \(workload.load.variantRepeats) repeats")
+                    + ", output \(directory.path)\n")
         }
         let outcome = try await withThrowingTaskGroup(of: RunArtifacts?.self) { group in
             group.addTask {
@@ -95,9 +107,14 @@ struct RunCommand: AsyncParsableCommand {
         let presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         presented.print(json: json)
+        if out == nil { Self.pointLatest(at: directory) }
         if !quiet {
             Terminal.err(
                 "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
+            if !selected.isEmpty {
+                Terminal.err(
+                    "Variants are paired by task and repeat: `agentperf route \(directory.path)` compares them as routers.\n")
+            }
         }
         if presented.log.hasErrors { throw CommandFailure.badInput("the trace file has unreadable lines (listed above)") }
         if let failure = Self.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }
@@ -140,6 +157,16 @@ struct RunCommand: AsyncParsableCommand {
                 "\(step.errorType?.rawValue ?? "error")" + (step.errorMessage.map { ": \($0)" } ?? "")
             } ?? attempts[0].record.errorType?.rawValue ?? "no answer"
         return "every attempt of the run failed (\(attempts.count) attempts); the first failure: \(what)"
+    }
+
+    /// `--variants` given without names (rewritten by `AgentPerfEntry`): every variant.
+    static let allVariants = "*"
+
+    /// Points `runs/LATEST` at the run just saved (a symlink; the runs themselves are never touched).
+    static func pointLatest(at directory: URL) {
+        let latest = directory.deletingLastPathComponent().appendingPathComponent("LATEST")
+        try? FileManager.default.removeItem(at: latest)
+        try? FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: directory.lastPathComponent)
     }
 
     static func timestamp() -> String {

@@ -17,7 +17,7 @@ import Timekeeping
 import ToolServices
 import Tools
 import Traces
-import Workload
+package import Workload
 
 /// The version written into every run record.
 package enum AgentPerfVersion {
@@ -58,6 +58,8 @@ package struct BenchmarkRun: Sendable {
     package var timebase: Timebase
     /// The run's id and wall-clock anchor; `nil`: a fresh id and now.
     package var identity: RunIdentity?
+    /// Variants to run every task under (`run --variants`): nil, none (a plain run); empty, all the workload declares.
+    package var variants: [String]?
     package var logger: Logger
 
     /// Which clock the run lives on.
@@ -81,8 +83,9 @@ package struct BenchmarkRun: Sendable {
 
     package init(
         spec: RunSpec, outputDirectory: URL, endpointOverride: String? = nil, timebase: Timebase = .realTime,
-        identity: RunIdentity? = nil, logger: Logger
+        identity: RunIdentity? = nil, variants: [String]? = nil, logger: Logger
     ) {
+        self.variants = variants
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.endpointOverride = endpointOverride
@@ -95,6 +98,7 @@ package struct BenchmarkRun: Sendable {
         let spec = try ResolvedBackends.applying(endpointOverride: endpointOverride, to: spec)
         let workload = spec.workload
         let backends = try ResolvedBackends.resolve(spec)
+        _ = try selectedVariants(workload)
         if timebase == .virtualTime { try VirtualTimeCheck.check(spec, backends: backends) }
         let artifacts = try prepareOutput(spec)
         let run = RunRecord(
@@ -219,8 +223,8 @@ package struct BenchmarkRun: Sendable {
             ) {
                 services in
                 try await runLevels(
-                    workload, routes: routes, client: client, services: services, clock: clock, runID: runID,
-                    recorder: recorder)
+                    workload, variants: try selectedVariants(workload), routes: routes, client: client, services: services,
+                    clock: clock, runID: runID, recorder: recorder)
             }
         } catch let error as ToolServiceError {
             throw HarnessError.toolsFailed(error.description)
@@ -228,6 +232,18 @@ package struct BenchmarkRun: Sendable {
     }
 
     // MARK: Setup
+
+    /// The variants `variants` names, in the workload's order (all of them for an empty list).
+    package func selectedVariants(_ workload: Workload) throws(HarnessError) -> [Variant] {
+        guard let names = variants else { return [] }
+        let known = workload.variants.map(\.name)
+        if names.isEmpty {
+            guard !known.isEmpty else { throw .unknownVariant("", known: []) }
+            return workload.variants
+        }
+        for name in names where !known.contains(name) { throw .unknownVariant(name, known: known) }
+        return workload.variants.filter { names.contains($0.name) }
+    }
 
     private func prepareOutput(_ spec: RunSpec) throws(HarnessError) -> RunArtifacts {
         let manager = FileManager.default

@@ -10,6 +10,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case invalidEndpoint(String)
         case fleetFailed(String)
         case notInVirtualTime(String)
+        case unknownVariant(name: String, known: [String])
     }
     private let code: Code
 
@@ -26,11 +27,14 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     package static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
     /// The workload uses something real (a server, a process) that a virtual clock cannot time.
     package static func notInVirtualTime(_ reason: String) -> HarnessError { HarnessError(code: .notInVirtualTime(reason)) }
+    package static func unknownVariant(_ name: String, known: [String]) -> HarnessError {
+        HarnessError(code: .unknownVariant(name: name, known: known))
+    }
 
     /// True when the user can fix it by changing the input (exit code 2).
     package var isBadInput: Bool {
         switch code {
-        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime: true
+        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime, .unknownVariant: true
         case .traceWriteFailed, .fleetFailed: false
         }
     }
@@ -45,6 +49,10 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case .invalidEndpoint(let url): "\"\(url)\" is not an http(s) base URL like http://127.0.0.1:8000/v1"
         case .fleetFailed(let reason): "the simulated fleet failed: \(reason)"
         case .notInVirtualTime(let reason): "this workload cannot run in virtual time: \(reason)"
+        case .unknownVariant(let name, let known):
+            known.isEmpty
+                ? "--variants: the workload declares no variants (add a variants: section; docs/ROUTING.md)"
+                : "--variants: no variant \"\(name)\"; the workload declares \(known.joined(separator: ", "))"
         }
     }
 }

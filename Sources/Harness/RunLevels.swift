@@ -11,19 +11,26 @@ import Workload
 
 extension BenchmarkRun {
     func runLevels(
-        _ workload: Workload, routes: ModelRoutes, client: HTTPClient?, services: RunToolServices, clock: any RunClock,
-        runID: String, recorder: RunRecorder
+        _ workload: Workload, variants: [Variant], routes: ModelRoutes, client: HTTPClient?, services: RunToolServices,
+        clock: any RunClock, runID: String, recorder: RunRecorder
     ) async throws -> Bool {
         let loop = AttemptRunner(
             workload: workload, routes: routes,
             tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock)
         let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
-        let plans = LevelPlan.plans(for: workload.load)
         let writeFailure = WriteFailure()
-        for (index, level) in plans.enumerated() {
+        // A variant run: each variant in turn, at each level, every task `repeats` times.
+        let sweeps: [TaskSweep?] =
+            variants.isEmpty
+            ? [nil]
+            : variants.map { TaskSweep(variant: $0, taskCount: workload.tasks.count, repeats: workload.load.variantRepeats) }
+        let plans = sweeps.flatMap { sweep in
+            LevelPlan.plans(for: workload.load).map { level in (sweep?.level(concurrency: level.concurrency) ?? level, sweep) }
+        }
+        for (index, (level, sweep)) in plans.enumerated() {
             if Task.isCancelled { return true }
             var announcement = LevelAnnouncement(
-                level: level.id, index: index, count: plans.count, warmupSeconds: nil,
+                level: level.id, variant: sweep?.variant.name, index: index, count: plans.count, warmupSeconds: nil,
                 warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
             switch level.length {
             case .duration(let d): announcement.measuredSeconds = d.seconds
@@ -35,7 +42,7 @@ extension BenchmarkRun {
             case .attempts(let n): announcement.warmupAttempts = n
             }
             await recorder.announce(.levelStarted(announcement))
-            let outcome = await scheduler.run(level, runID: runID) { plan in
+            let outcome = await scheduler.run(level, runID: runID, sweep: sweep) { plan in
                 guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
                 do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
                     await writeFailure.set(error)
@@ -44,13 +51,11 @@ extension BenchmarkRun {
                 return plan.isWarmup ? nil : record.end
             }
             if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
-            do throws(TraceError) {
-                try await recorder.record(
-                    WindowRecord(
-                        runID: runID, level: level.id, levelStart: outcome.levelStart,
-                        start: outcome.windowStart, end: outcome.windowEnd, drainEnd: outcome.drainEnd,
-                        interrupted: outcome.interrupted))
-            } catch { throw HarnessError.traceWriteFailed(error) }
+            var window = WindowRecord(
+                runID: runID, level: level.id, levelStart: outcome.levelStart, start: outcome.windowStart,
+                end: outcome.windowEnd, drainEnd: outcome.drainEnd, interrupted: outcome.interrupted)
+            window.variant = sweep?.variant.name
+            do throws(TraceError) { try await recorder.record(window) } catch { throw HarnessError.traceWriteFailed(error) }
             if outcome.interrupted { return true }
         }
         return false

@@ -14,6 +14,8 @@ package enum ProgressEvent: Sendable, Hashable {
 /// What a level is about to do.
 package struct LevelAnnouncement: Sendable, Hashable {
     package var level: LevelID
+    /// The variant the level runs (variant runs).
+    package var variant: String?
     package var index: Int
     package var count: Int
     package var warmupSeconds: Double?
@@ -22,10 +24,11 @@ package struct LevelAnnouncement: Sendable, Hashable {
     package var measuredAttempts: Int?
 
     package init(
-        level: LevelID, index: Int, count: Int, warmupSeconds: Double?, warmupAttempts: Int?, measuredSeconds: Double?,
-        measuredAttempts: Int?
+        level: LevelID, variant: String? = nil, index: Int, count: Int, warmupSeconds: Double?, warmupAttempts: Int?,
+        measuredSeconds: Double?, measuredAttempts: Int?
     ) {
         self.level = level
+        self.variant = variant
         self.index = index
         self.count = count
         self.warmupSeconds = warmupSeconds

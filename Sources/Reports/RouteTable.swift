@@ -43,6 +43,17 @@ package enum RouteTable {
         } else if let reason = report.frontierUnavailable {
             out += "\nfrontier: n/a: \(reason)\n"
         }
+        if !report.tasks.isEmpty {
+            out += "\nby task: quality and cost per item under each configuration; best = cheapest of the top quality\n"
+            var byTask = TextColumns(["task", "items"] + report.models + ["best"])
+            for task in report.tasks {
+                let cells = task.cells.map { cell in
+                    Format.rate(cell.quality) + (cell.costPerItem.map { " " + Format.dollars($0) } ?? "")
+                }
+                byTask.add([task.task, "\(task.items)"] + cells + [task.best])
+            }
+            out += byTask.render(indent: "  ")
+        }
         if let pair = report.pair {
             out += pairSection(pair)
         } else if let reason = report.pairUnavailable {
@@ -51,6 +62,11 @@ package enum RouteTable {
         for reason in reasons { out += "n/a: \(reason)\n" }
         for problem in report.problems { out += "problem: \(problem)\n" }
         return out
+    }
+
+    static func qualityChange(_ lost: Double) -> String {
+        if lost == 0 { return "quality unchanged" }
+        return lost > 0 ? "quality lost \(Format.rate(lost))" : "quality gained \(Format.rate(-lost))"
     }
 
     /// `parts` joined by `separator`, broken into lines of at most `width` columns.
@@ -66,7 +82,8 @@ package enum RouteTable {
             line += piece
         }
         lines.append(line)
-        return lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
+        return lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }.joined(separator: "\n")
+            + "\n"
     }
 
     private static func pairSection(_ pair: PairReport) -> String {
@@ -89,7 +106,7 @@ package enum RouteTable {
         out += """
 
             small by default: \(pair.weak) completes \(Format.percent(small.smallShare)) of items alone;
-              escalating the rest to \(pair.strong) saves \(saved)\(savedShare) against all-\(pair.strong), \(small.qualityLost > 0 ? "quality lost \(Format.rate(small.qualityLost))" : "quality gained \(Format.rate(-small.qualityLost))")\(latency)
+              escalating the rest to \(pair.strong) saves \(saved)\(savedShare) against all-\(pair.strong), \(qualityChange(small.qualityLost))\(latency)
 
             """
         return out

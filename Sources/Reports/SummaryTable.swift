@@ -114,7 +114,7 @@ package enum SummaryTable {
 
     private static func layout(_ rows: [Row], levels: [LevelSummary]) -> String {
         let titles = levels.map { level in
-            (level.level?.label ?? "all") + (level.interrupted ? " (cut)" : "")
+            level.label + (level.interrupted ? " (cut)" : "")
         }
         var labelWidth = 0
         var widths = titles.map(\.count)
@@ -155,7 +155,7 @@ package enum SummaryTable {
             )
         }
         for level in summary.levels where level.attempts.total < 10 {
-            let label = level.level?.label ?? "the run"
+            let label = level.level == nil && level.variant == nil ? "the run" : level.label
             notes.append(
                 "\(label) has \(level.attempts.total) measured attempt\(level.attempts.total == 1 ? "" : "s"): too few for stable percentiles and rates (fewer than 10); run it longer (--duration, --attempts)."
             )

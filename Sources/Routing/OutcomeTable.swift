@@ -59,14 +59,18 @@ public struct OutcomeTable: Sendable {
     public let models: [String]
     /// Item names, in the order they were first seen.
     public let items: [String]
+    /// The task each item is a repeat of, when the outcomes came from traces (nil for tables).
+    public let tasks: [String]?
     /// Row-major: `cells[item * models.count + model]`.
     let cells: [Outcome]
 
     /// A table of `cells` in row-major order (`items.count × models.count` of them).
-    public init(models: [String], items: [String], cells: [Outcome]) {
+    public init(models: [String], items: [String], tasks: [String]? = nil, cells: [Outcome]) {
         precondition(cells.count == models.count * items.count, "one outcome per item and model")
+        precondition(tasks == nil || tasks?.count == items.count, "one task per item")
         self.models = models
         self.items = items
+        self.tasks = tasks
         self.cells = cells
     }
 
@@ -93,6 +97,7 @@ public struct OutcomeTableBuilder: Sendable {
     private var itemIndex: [String: Int] = [:]
     private var rows: [[Outcome?]] = []
     private var origins: [String] = []
+    private var tasks: [String?] = []
     /// Problems met so far (duplicates); `build()` adds the incomplete items.
     public private(set) var problems: [InputProblem] = []
 
@@ -108,7 +113,7 @@ public struct OutcomeTableBuilder: Sendable {
     public mutating func declare(model: String) { _ = index(ofModel: model) }
 
     /// Adds `outcome` of `model` on `item`, read at `file:line`.
-    public mutating func add(_ outcome: Outcome, item: String, model: String, file: String, line: Int?) {
+    public mutating func add(_ outcome: Outcome, item: String, model: String, file: String, line: Int?, task: String? = nil) {
         let m = index(ofModel: model)
         let row: Int
         if let known = itemIndex[item] {
@@ -119,6 +124,7 @@ public struct OutcomeTableBuilder: Sendable {
             items.append(item)
             rows.append([])
             origins.append(line.map { "\(file):\($0)" } ?? file)
+            tasks.append(task)
         }
         if rows[row].count <= m { rows[row].append(contentsOf: repeatElement(nil, count: m + 1 - rows[row].count)) }
         if rows[row][m] != nil {
@@ -138,6 +144,7 @@ public struct OutcomeTableBuilder: Sendable {
         var cells: [Outcome] = []
         cells.reserveCapacity(items.count * models.count)
         var kept: [String] = []
+        var keptTasks: [String] = []
         var problems = problems
         for (row, item) in items.enumerated() {
             let outcomes = rows[row] + repeatElement(nil, count: models.count - rows[row].count)
@@ -152,9 +159,11 @@ public struct OutcomeTableBuilder: Sendable {
                 continue
             }
             kept.append(item)
+            keptTasks.append(tasks[row] ?? "")
             cells.append(contentsOf: outcomes.compactMap { $0 })
         }
-        return (OutcomeTable(models: models, items: kept, cells: cells), problems)
+        let byTask = tasks.allSatisfy { $0 != nil } && !tasks.isEmpty
+        return (OutcomeTable(models: models, items: kept, tasks: byTask ? keptTasks : nil, cells: cells), problems)
     }
 
     private mutating func index(ofModel model: String) -> Int {

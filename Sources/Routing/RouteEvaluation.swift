@@ -76,6 +76,8 @@ public struct RouteReport: Sendable, Hashable, Codable {
     public var pair: PairReport?
     /// Why there is no pair analysis.
     public var pairUnavailable: String?
+    /// Per task, each configuration's quality and cost (traces only).
+    public var tasks: [TaskRouting]
     /// Problems with the settings (unknown model names, items without router scores).
     public var problems: [String]
 
@@ -90,6 +92,7 @@ public struct RouteReport: Sendable, Hashable, Codable {
             valuePerSuccess: settings.prices.valuePerSuccess,
             pricePerSecond: table.hasLatency ? settings.prices.pricePerSecond : nil, includesCost: table.hasCost)
         regretFormula = objective.formula
+        tasks = TaskRouting.all(table)
         let best = table.items.indices.map { item in
             table.models.indices.map { objective.value(table.outcome(item: item, model: $0)) }.min() ?? 0
         }
@@ -211,7 +214,7 @@ public struct RouteReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case items, models, passThreshold = "pass_threshold", prices, regretFormula = "regret_formula", routers, frontier
-        case frontierUnavailable = "frontier_unavailable", pair, pairUnavailable = "pair_unavailable", problems
+        case frontierUnavailable = "frontier_unavailable", pair, pairUnavailable = "pair_unavailable", tasks, problems
     }
 }
 
@@ -220,4 +223,53 @@ func zipMeasures(_ a: Measure, _ b: Measure, _ combine: (Double, Double) -> Doub
     guard let x = a.value else { return a }
     guard let y = b.value else { return b }
     return .value(combine(x, y))
+}
+
+/// One task's figures under each configuration (traces only: items are a task's repeats).
+public struct TaskRouting: Sendable, Hashable, Codable {
+    /// One configuration's figures on the task.
+    public struct Cell: Sendable, Hashable, Codable {
+        /// Mean quality over the task's items.
+        public var quality: Double
+        /// Mean cost per item, when logged.
+        public var costPerItem: Double?
+
+        enum CodingKeys: String, CodingKey { case quality, costPerItem = "cost_per_item" }
+    }
+
+    /// The task.
+    public var task: String
+    /// Its items (repeats).
+    public var items: Int
+    /// Per configuration, in the table's order.
+    public var cells: [Cell]
+    /// The cheapest configuration of the best quality on this task (ties: the first listed).
+    public var best: String
+
+    /// Per task of `table`, in first-seen order; empty for tables without tasks.
+    static func all(_ table: OutcomeTable) -> [TaskRouting] {
+        guard let tasks = table.tasks else { return [] }
+        var order: [String] = []
+        var rows: [String: [Int]] = [:]
+        for (item, task) in tasks.enumerated() {
+            if rows[task] == nil { order.append(task) }
+            rows[task, default: []].append(item)
+        }
+        return order.map { task in
+            let items = rows[task] ?? []
+            let cells = table.models.indices.map { m -> Cell in
+                let outcomes = items.map { table.outcome(item: $0, model: m) }
+                let n = Double(outcomes.count)
+                return Cell(
+                    quality: outcomes.reduce(0) { $0 + $1.quality } / n,
+                    costPerItem: table.hasCost ? outcomes.reduce(0) { $0 + ($1.cost ?? 0) } / n : nil)
+            }
+            let best =
+                cells.indices.min { a, b in
+                    (-cells[a].quality, cells[a].costPerItem ?? 0) < (-cells[b].quality, cells[b].costPerItem ?? 0)
+                }
+                ?? 0
+            return TaskRouting(task: task, items: items.count, cells: cells, best: table.models[best])
+        }
+    }
 }

@@ -82,7 +82,7 @@ public struct TraceOutcomes: TraceSink {
         let outcome = Outcome(
             quality: attempt.outcome == .passed ? 1 : 0, cost: cost,
             latency: attempt.latency.map { Double($0) / 1e9 }, tokens: Double(sums.tokens))
-        builder.add(outcome, item: item, model: configuration, file: source, line: nil)
+        builder.add(outcome, item: item, model: configuration, file: source, line: nil, task: attempt.task)
     }
 
     /// Keeps the diagnostic.

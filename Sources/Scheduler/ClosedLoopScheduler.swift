@@ -37,6 +37,34 @@ package struct LevelPlan: Sendable, Hashable {
     }
 }
 
+/// A variant run's attempts at one level: every task, each repeat, under one variant, issued
+/// repeat by repeat (every task's repeat 0, then every task's repeat 1, …).
+package struct TaskSweep: Sendable, Hashable {
+    package var variant: Variant
+    package var taskCount: Int
+    package var repeats: Int
+
+    package init(variant: Variant, taskCount: Int, repeats: Int) {
+        self.variant = variant
+        self.taskCount = taskCount
+        self.repeats = repeats
+    }
+
+    /// Attempts in the sweep.
+    package var count: Int { taskCount * repeats }
+
+    /// The task and repeat of the attempt issued `sequence`-th.
+    package func attempt(_ sequence: Int) -> (task: Int, repeatIndex: Int) {
+        (sequence % taskCount, sequence / taskCount)
+    }
+
+    /// The level plan that issues the sweep's attempts, once each, at `concurrency` (no warm-up:
+    /// every attempt is one of the pairs).
+    package func level(concurrency: Int) -> LevelPlan {
+        LevelPlan(concurrency: concurrency, length: .attempts(count), warmup: .none)
+    }
+}
+
 /// What happened at one level: the measurement window on the run clock.
 package struct LevelOutcome: Sendable, Hashable {
     package var levelStart: Int64
@@ -72,9 +100,11 @@ package struct ClosedLoopScheduler: Sendable {
     }
 
     /// Runs one level. `attempt` runs and records one attempt and returns its end time if it
-    /// was a measured attempt that got recorded (`nil` for warm-up or interrupted ones).
+    /// was a measured attempt that got recorded (`nil` for warm-up or interrupted ones). With a
+    /// `sweep`, the level issues the sweep's attempts in order instead of drawing tasks.
     package func run(
-        _ level: LevelPlan, runID: String, attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
+        _ level: LevelPlan, runID: String, sweep: TaskSweep? = nil,
+        attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
     ) async -> LevelOutcome {
         let levelStart = clock.now()
         let dispenser = TicketDispenser(level: level, levelStart: levelStart, clock: clock)
@@ -87,11 +117,16 @@ package struct ClosedLoopScheduler: Sendable {
                         try? await self.clock.sleep(until: levelStart + offset)
                     }
                     while !Task.isCancelled, let ticket = await dispenser.next() {
-                        let plan = AttemptPlan(
-                            runID: runID, attemptID: "\(level.id)-\(ticket.sequence)", level: level.id,
-                            taskIndex: self.pickTask(level: level.concurrency, sequence: ticket.sequence),
+                        let listed = sweep?.attempt(ticket.sequence)
+                        var plan = AttemptPlan(
+                            runID: runID,
+                            attemptID: (sweep.map { "\($0.variant.name)-" } ?? "") + "\(level.id)-\(ticket.sequence)",
+                            level: level.id,
+                            taskIndex: listed?.task ?? self.pickTask(level: level.concurrency, sequence: ticket.sequence),
                             sequence: ticket.sequence, concurrency: level.concurrency, worker: worker,
                             isWarmup: ticket.isWarmup, scheduled: ticket.scheduled)
+                        plan.variant = sweep?.variant
+                        plan.repeatIndex = listed?.repeatIndex
                         if let end = await attempt(plan) { await dispenser.measuredAttemptEnded(at: end) }
                     }
                 }

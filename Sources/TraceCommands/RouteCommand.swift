@@ -165,7 +165,8 @@ struct RouteInputs {
                 let name = url.resolvingSymlinksInPath().lastPathComponent
                 url = url.appendingPathComponent(RunDirectory.traces)
                 guard FileManager.default.fileExists(atPath: url.path) else {
-                    problems.append(InputProblem(file: path, message: "not a run directory: expected \(RunDirectory.traces) in it"))
+                    problems.append(
+                        InputProblem(file: path, message: "not a run directory: expected \(RunDirectory.traces) in it"))
                     continue
                 }
                 try readTraces(url, name: name, format: .agentperf, into: &traces)

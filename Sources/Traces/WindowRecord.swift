@@ -21,6 +21,8 @@ public struct WindowRecord: Sendable, Hashable {
     public var drainEnd: Int64?
     /// True when the level was cut short (Ctrl-C); its figures cover what finished.
     public var interrupted: Bool
+    /// The variant the window measured (variant runs: one window per variant and level).
+    public var variant: String?
 
     /// The window of `level`; `concurrency` comes from the level's id (nil for an open-loop level).
     public init(
@@ -55,6 +57,7 @@ extension WindowRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case record, schemaVersion = "schema_version", runID = "run_id", level, concurrency
         case levelStart = "level_start_ns", start = "start_ns", end = "end_ns", drainEnd = "drain_end_ns", interrupted
+        case variant
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +75,7 @@ extension WindowRecord: Codable {
         end = try c.decode(Int64.self, forKey: .end)
         drainEnd = try c.decodeIfPresent(Int64.self, forKey: .drainEnd)
         interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false
+        variant = try c.decodeIfPresent(String.self, forKey: .variant)
         guard end >= start else {
             throw DecodingError.dataCorruptedError(
                 forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before start_ns (\(start))")
@@ -90,5 +94,6 @@ extension WindowRecord: Codable {
         try c.encode(end, forKey: .end)
         try c.encodeIfPresent(drainEnd, forKey: .drainEnd)
         if interrupted { try c.encode(true, forKey: .interrupted) }
+        try c.encodeIfPresent(variant, forKey: .variant)
     }
 }

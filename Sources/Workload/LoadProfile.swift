@@ -19,6 +19,11 @@ package struct LoadProfile: Sendable, Hashable {
     package var warmupAttempts: Int?
     /// An attempt running longer than this is stopped and recorded as a timeout.
     package var attemptTimeout: DurationSpec
+    /// Variant runs only: attempts of each task under each variant at each level (default 10).
+    package var repeats: Int?
+
+    /// Attempts per task and variant in a variant run.
+    package var variantRepeats: Int { repeats ?? 10 }
 
     package init(
         concurrency: [Int] = [1, 16, 64], length: Length, warmup: DurationSpec? = nil, warmupAttempts: Int? = nil,
@@ -54,13 +59,14 @@ package struct LoadProfile: Sendable, Hashable {
         try require(
             warmup == nil || warmupAttempts == nil, .warmupAttempts, "give warmup (a duration) or warmup_attempts, not both")
         try require(attemptTimeout.duration > .zero, .attemptTimeout, "expected a duration above 0")
+        try require((1...100_000).contains(repeats ?? 1), .repeats, "expected 1 to 100000 repeats")
     }
 }
 
 extension LoadProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case concurrency, duration, attempts, warmup, warmupAttempts = "warmup_attempts"
-        case attemptTimeout = "attempt_timeout"
+        case attemptTimeout = "attempt_timeout", repeats
     }
 
     package init(from decoder: any Decoder) throws {
@@ -83,6 +89,7 @@ extension LoadProfile: Codable {
         warmup = try c.decodeIfPresent(DurationSpec.self, forKey: .warmup)
         warmupAttempts = try c.decodeIfPresent(Int.self, forKey: .warmupAttempts)
         attemptTimeout = try c.decodeIfPresent(DurationSpec.self, forKey: .attemptTimeout) ?? DurationSpec(.seconds(300))
+        repeats = try c.decodeIfPresent(Int.self, forKey: .repeats)
         do throws(Invalid) { try validate() } catch {
             throw DecodingError.dataCorruptedError(
                 forKey: CodingKeys(rawValue: error.field) ?? .concurrency, in: c, debugDescription: error.message)
@@ -98,6 +105,7 @@ extension LoadProfile: Codable {
         }
         try c.encodeIfPresent(warmup, forKey: .warmup)
         try c.encodeIfPresent(warmupAttempts, forKey: .warmupAttempts)
+        try c.encodeIfPresent(repeats, forKey: .repeats)
         try c.encode(attemptTimeout, forKey: .attemptTimeout)
     }
 }

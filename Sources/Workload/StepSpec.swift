@@ -91,6 +91,19 @@ package struct FanoutBlock: Sendable, Hashable {
     }
 }
 
+extension StepSpec {
+    /// The step's use class; nil for blocks (repeat, fanout), whose steps have their own.
+    package var use: UseClass? {
+        switch self {
+        case .model(let step): step.use
+        case .tool(let step): step.use
+        case .embed(let step): step.use
+        case .rerank(let step): step.use
+        case .repeatBlock, .fanout: nil
+        }
+    }
+}
+
 // MARK: - Decoding
 
 extension StepSpec: Codable {

@@ -19,14 +19,20 @@ package struct AgentSpec: Sendable, Hashable {
 
     /// Tier of the model step that produces the final answer (the last one the agent takes),
     /// or `nil` if the agent never calls a model.
-    package var finalTier: String? { Self.lastModelTier(in: steps) }
+    package var finalTier: String? { finalModelStep()?.tier }
 
-    private static func lastModelTier(in steps: [StepSpec]) -> String? {
+    /// The model step that produces the final answer; with `skippingVerify`, the last one that
+    /// is not a verify step (what runs when a variant turns verification off).
+    package func finalModelStep(skippingVerify: Bool = false) -> ModelStep? {
+        Self.lastModelStep(in: steps, skippingVerify: skippingVerify)
+    }
+
+    private static func lastModelStep(in steps: [StepSpec], skippingVerify: Bool) -> ModelStep? {
         for step in steps.reversed() {
             switch step {
-            case .model(let model): return model.tier
+            case .model(let model) where !(skippingVerify && model.use == .verify): return model
             case .repeatBlock(let block) where block.times.min > 0:
-                if let tier = lastModelTier(in: block.steps) { return tier }
+                if let model = lastModelStep(in: block.steps, skippingVerify: skippingVerify) { return model }
             default: continue
             }
         }
@@ -83,10 +89,19 @@ package struct ScriptedTask: Sendable, Hashable {
     package var agent: AgentSpec
     /// Chance the grader accepts the final answer, by the tier that produced it.
     package var passProbability: [String: Double]
+    /// The same when a variant turns verification off (default: `passProbability`, so that
+    /// skipping verification changes only cost and latency).
+    package var unverifiedPassProbability: [String: Double]?
 
-    package init(agent: AgentSpec, passProbability: [String: Double]) {
+    package init(agent: AgentSpec, passProbability: [String: Double], unverifiedPassProbability: [String: Double]? = nil) {
         self.agent = agent
         self.passProbability = passProbability
+        self.unverifiedPassProbability = unverifiedPassProbability
+    }
+
+    /// The pass probabilities in force with verification on or off.
+    package func passProbability(verified: Bool) -> [String: Double] {
+        verified ? passProbability : unverifiedPassProbability ?? passProbability
     }
 }
 
@@ -96,10 +111,13 @@ extension TaskSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
         case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
+        case unverifiedPassProbability = "unverified_pass_probability"
         case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace
     }
 
-    static let scriptedOnly: [CodingKeys] = [.systemPromptTokens, .taskPromptTokens, .passProbability, .steps]
+    static let scriptedOnly: [CodingKeys] = [
+        .systemPromptTokens, .taskPromptTokens, .passProbability, .unverifiedPassProbability, .steps,
+    ]
     static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate, .workspace]
 
     package init(from decoder: any Decoder) throws {
@@ -139,9 +157,11 @@ extension TaskSpec: Codable {
         let steps = try c.decode([StepSpec].self, forKey: .steps)
         try c.require(!steps.isEmpty, .steps, "a task needs at least one step")
         let passProbability = try c.decode([String: Double].self, forKey: .passProbability)
-        for (tier, p) in passProbability {
-            try c.require(
-                (0...1).contains(p), .passProbability, "pass probability of tier \"\(tier)\" must be in 0...1, found \(p)")
+        let unverified = try c.decodeIfPresent([String: Double].self, forKey: .unverifiedPassProbability)
+        for (key, table) in [(CodingKeys.passProbability, passProbability), (.unverifiedPassProbability, unverified ?? [:])] {
+            for (tier, p) in table {
+                try c.require((0...1).contains(p), key, "pass probability of tier \"\(tier)\" must be in 0...1, found \(p)")
+            }
         }
         let agent = AgentSpec(
             name: agentName,
@@ -150,6 +170,10 @@ extension TaskSpec: Codable {
             steps: steps)
         try c.require(agent.finalTier != nil, .steps, "a task needs a model step to produce its final answer")
         self.init(name: name, description: description, weight: weight, agent: agent, passProbability: passProbability)
+        if case .scripted(var scripted) = behaviour {
+            scripted.unverifiedPassProbability = unverified
+            behaviour = .scripted(scripted)
+        }
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -163,6 +187,7 @@ extension TaskSpec: Codable {
             try c.encode(task.agent.systemPromptTokens, forKey: .systemPromptTokens)
             try c.encode(task.agent.taskPromptTokens, forKey: .taskPromptTokens)
             try c.encode(task.passProbability, forKey: .passProbability)
+            try c.encodeIfPresent(task.unverifiedPassProbability, forKey: .unverifiedPassProbability)
             try c.encode(task.agent.steps, forKey: .steps)
         case .driven(let task):
             try c.encode(task.systemPrompt, forKey: .systemPrompt)

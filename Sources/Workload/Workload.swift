@@ -19,6 +19,8 @@ package struct Workload: Sendable, Hashable {
     package var prices: PriceTable
     package var tools: [String: ToolSpec]
     package var tasks: [TaskSpec]
+    /// Named configurations of the same tasks (`agentperf run --variants`), by name in name order.
+    package var variants: [Variant] = []
     /// Where the workload was read from (a path, or `<bundled default>`).
     package var source: String
 
@@ -70,7 +72,7 @@ extension Workload: Codable {
     /// reads them from the same file.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, seed, load, models, backends, mcpServers = "mcp_servers", endpoint, fleet, prices, tools
-        case tasks
+        case tasks, variants
     }
 
     /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
@@ -112,6 +114,17 @@ extension Workload: Codable {
         self.prices = prices
         tasks = try c.decode([TaskSpec].self, forKey: .tasks)
         try c.require(!tasks.isEmpty, .tasks, "expected at least one task")
+        let variantSpecs = try c.decodeIfPresent([String: Variant].self, forKey: .variants) ?? [:]
+        for name in variantSpecs.keys {
+            try c.require(
+                !name.isEmpty && !name.contains(",") && !name.contains("*") && !name.contains(" "), .variants,
+                "variant name \"\(name)\": use letters, digits, - and _ (no commas, spaces or *)")
+        }
+        variants = variantSpecs.sorted { $0.key < $1.key }.map {
+            var variant = $0.value
+            variant.name = $0.key
+            return variant
+        }
         source = ""
     }
 
@@ -141,6 +154,9 @@ extension Workload: Codable {
         try c.encode(prices, forKey: .prices)
         try c.encode(tools, forKey: .tools)
         try c.encode(tasks, forKey: .tasks)
+        if !variants.isEmpty {
+            try c.encode(Dictionary(uniqueKeysWithValues: variants.map { ($0.name, $0) }), forKey: .variants)
+        }
     }
 }
 

@@ -78,6 +78,7 @@ package enum WorkloadLoader {
 
     /// Checks what no single field can: tiers, tools and models that must exist elsewhere.
     static func crossCheck(_ workload: Workload, servedKinds: (String) -> ModelRole?) -> Problem? {
+        if let problem = variantProblem(workload) { return problem }
         for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
             if let problem = checkTool(name, tool, workload: workload, servedKinds: servedKinds) { return problem }
         }
@@ -130,6 +131,46 @@ package enum WorkloadLoader {
                             servedKinds: servedKinds)
                     {
                         return p
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Variants name known tiers, and every scripted task has a pass probability for the tier
+    /// each variant (and each cascade stage) makes it end on.
+    static func variantProblem(_ workload: Workload) -> Problem? {
+        let known = workload.models.keys.sorted().joined(separator: ", ")
+        for variant in workload.variants {
+            let base: [any CodingKey] = [key("variants"), key(variant.name)]
+            for tier in variant.namedTiers where workload.models[tier] == nil {
+                return Problem(path: base, message: "unknown tier \"\(tier)\"; the workload's models define \(known)")
+            }
+            let stages = variant.cascade.isEmpty ? [variant] : variant.cascade.map(variant.stage)
+            for (t, task) in workload.tasks.enumerated() {
+                guard let scripted = task.scripted else {
+                    if !variant.verification || !variant.subagents {
+                        return Problem(
+                            path: base,
+                            message:
+                                "verification and subagents switch scripted tasks' steps; task \"\(task.name)\" is model-driven")
+                    }
+                    continue
+                }
+                let probabilities = scripted.passProbability(verified: variant.verification)
+                guard let last = scripted.agent.finalModelStep(skippingVerify: !variant.verification) else { continue }
+                for stage in stages {
+                    let tier = stage.tier(for: last.tier, use: last.use)
+                    if probabilities[tier] == nil {
+                        return Problem(
+                            path: [
+                                key("tasks"), AnyKey(intValue: t),
+                                key(variant.verification ? "pass_probability" : "unverified_pass_probability"),
+                            ],
+                            message:
+                                "variant \"\(variant.name)\" makes the final answer come from tier \"\(tier)\"; give its pass probability"
+                        )
                     }
                 }
             }
