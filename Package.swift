@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "agentperf", targets: ["agentperf"]),
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "AgentMetrics", targets: ["AgentMetrics"]),
+        .library(name: "Routing", targets: ["Routing"]),
         .library(name: "SimulatedFleet", targets: ["SimulatedFleet"]),
     ],
     dependencies: [
@@ -234,7 +235,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet", "SpecDecoding"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "Pricing", "Traces", "TestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "TestSupport"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
             name: "ImportersTests",
