@@ -251,7 +251,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentLoopTests", dependencies: ["AgentLoop", "Backends", "WireFormats"]),
+        .testTarget(
+            name: "AgentLoopTests",
+            dependencies: [
+                "AgentLoop", "Backends", "WireFormats", "Workload", "Timekeeping",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(
             name: "GradersTests",
             dependencies: ["Graders", "Workload", "WireFormats", "SpecDecoding", "TestSupport"]),

@@ -29,7 +29,8 @@ package struct AttemptRunner: Sendable {
         }
     }
 
-    /// A cascade: the attempt runs with every call on the first tier; if its grade does not pass,
+    /// A cascade: the attempt runs with every call on the first tier; if its grade does not pass
+    /// (or, with `escalate_on`, that grader axis scores below 1),
     /// again on the next, from when the try before ended, and so on. The tries make one attempt
     /// record (scheduled at the first try, ended at the last, graded by the last); the steps of
     /// try k > 0 get ids prefixed `c<k>.` and indices after the earlier tries', so they stay unique.
@@ -56,7 +57,9 @@ package struct AttemptRunner: Sendable {
                 record.stepCount += first.stepCount
             }
             merged = record
-            guard record.outcome != .passed, let end = record.end else { break }
+            let accepted =
+                variant.escalateOn.map { (record.graderAxes[$0] ?? 0) >= 1 } ?? (record.outcome == .passed)
+            guard !accepted, let end = record.end else { break }
             stagePlan.scheduled = end
         }
         guard let merged else { return .interrupted }

@@ -48,7 +48,7 @@ package struct DrivenAgentLoop: Sendable {
         let main = Agent(
             identity: .main(task.agentName), tier: tier, systemPrompt: plan.tagged(driven.systemPrompt, seed: workload.seed),
             prompt: driven.prompt,
-            tools: driven.tools, limits: driven.limits, simulate: driven.simulate)
+            tools: driven.tools, limits: driven.limits.capped(by: plan.variant), simulate: driven.simulate)
         let lifecycle = AttemptLifecycle(workload: workload, clock: clock)
         return await lifecycle.run(plan, directory: .copy(of: driven.workspace)) { scope in
             var generator = SeededGenerator(seed: workload.seed, stream: "attempt/\(plan.drawKey)")
@@ -142,11 +142,13 @@ package struct DrivenAgentLoop: Sendable {
                 return .stopped(StopReason.timeLimit, spend)
             }
             let scheduled = clock.now()
-            var tries = await RetryingCaller.chat(
-                ChatCall(
-                    model: route.model, messages: messages, tools: definitions, maxTokens: agent.limits.replyTokens,
-                    simulation: simulation),
-                route: route, deadline: context.deadline, clock: clock)
+            var call = ChatCall(
+                model: route.model, messages: messages, tools: definitions, maxTokens: agent.limits.replyTokens,
+                simulation: simulation)
+            PromptCaching.apply(
+                context.plan.variant, to: &call, route: route, seed: workload.seed,
+                salt: "\(context.plan.drawKey)/\(agent.identity.id)/\(spend.modelCalls)")
+            var tries = await RetryingCaller.chat(call, route: route, deadline: context.deadline, clock: clock)
             var fromText = false
             if route.recoversTextToolCalls, let last = tries.last, last.succeeded, last.toolCalls.isEmpty,
                 let recovered = TextToolCalls.parse(last.content, offered: Set(agent.tools))

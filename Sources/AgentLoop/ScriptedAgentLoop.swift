@@ -1,5 +1,6 @@
 import Backends
 import Foundation
+import Pricing
 import Recorder
 import Sampling
 import SpecDecoding
@@ -71,6 +72,12 @@ package struct ScriptedAgentLoop: Sendable {
             case .failed(let errorType):
                 record.outcome = .error
                 record.errorType = errorType
+            case .stopped(let reason):
+                // A variant's budget ran out before the final answer: a failure, not an error.
+                record.outcome = .failed
+                record.score = 0
+                record.graderAxes = ["success": 0]
+                record.stopReason = reason
             }
         }
     }
@@ -80,6 +87,8 @@ package struct ScriptedAgentLoop: Sendable {
     private enum AgentOutcome: Sendable {
         case completed(finalTier: String)
         case failed(StepErrorType)
+        /// The variant's token or dollar budget ran out (`StopReason.tokenBudget`, `.dollarBudget`).
+        case stopped(String)
     }
 
     private struct AttemptContext: Sendable {
@@ -97,6 +106,9 @@ package struct ScriptedAgentLoop: Sendable {
         var nextIndex = 0
         var lastTier: String?
         var lastReply = ""
+        /// Tokens (all buckets) and dollars spent by this agent and the sub-agents it waited for.
+        var spentTokens = 0
+        var spentDollars = 0.0
 
         mutating func takeIndex() -> Int {
             defer { nextIndex += 1 }
@@ -106,6 +118,16 @@ package struct ScriptedAgentLoop: Sendable {
 
     private struct AgentStop: Error {
         let errorType: StepErrorType
+        /// Set when the stop is a variant's budget running out rather than an error.
+        var budget: String?
+
+        init(errorType: StepErrorType) { self.errorType = errorType }
+
+        static func budget(_ reason: String) -> AgentStop {
+            var stop = AgentStop(errorType: StepErrorType(rawValue: reason))
+            stop.budget = reason
+            return stop
+        }
     }
 
     private func runMainAgent(_ context: AttemptContext) async -> AgentOutcome {
@@ -117,7 +139,7 @@ package struct ScriptedAgentLoop: Sendable {
         do {
             try await perform(context.scripted.agent.steps, as: identity, state: &state, context: context)
         } catch {
-            return .failed(error.errorType)
+            return error.budget.map(AgentOutcome.stopped) ?? .failed(error.errorType)
         }
         guard let tier = state.lastTier else { return .failed(StepErrorType.transport) }
         return .completed(finalTier: tier)
@@ -166,17 +188,28 @@ package struct ScriptedAgentLoop: Sendable {
         _ step: ModelStep, as agent: AgentIdentity, state: inout AgentState, context: AttemptContext
     ) async throws(AgentStop) {
         let scheduled = clock.now()
+        if let variant = context.plan.variant {
+            // Checked before each call, as a model-driven agent's limits are: the call that crosses the budget completes.
+            if let budget = variant.tokenBudget, state.spentTokens >= budget { throw AgentStop.budget(StopReason.tokenBudget) }
+            if let budget = variant.dollarBudget, state.spentDollars >= budget { throw AgentStop.budget(StopReason.dollarBudget) }
+        }
         let tier = context.plan.variant?.tier(for: step.tier, use: step.use) ?? step.tier
         guard let route = routes[tier] else { throw AgentStop(errorType: StepErrorType.noBackend) }
         let output = step.outputTokens.sample(using: &state.generator)
-        let tries = await RetryingCaller.chat(
-            ChatCall(model: route.model, messages: state.messages, maxTokens: output, exactOutputLength: true), route: route,
-            deadline: context.deadline, clock: clock)
+        var call = ChatCall(model: route.model, messages: state.messages, maxTokens: output, exactOutputLength: true)
+        PromptCaching.apply(
+            context.plan.variant, to: &call, route: route, seed: workload.seed,
+            salt: "\(context.plan.drawKey)/\(agent.id)/\(state.nextIndex)")
+        let tries = await RetryingCaller.chat(call, route: route, deadline: context.deadline, clock: clock)
         await context.scope.steps.appendTries(
             tries, scheduled: scheduled, of: agent, .chat, use: step.use, model: route.model, tier: tier,
             provider: route.chat?.providerName, nextIndex: { state.takeIndex() }
         ) { n, record in
             record.outputHash = tries[n].succeeded ? ContentHash.of(tries[n].content) : nil
+        }
+        for usage in tries.compactMap(\.usage) {
+            state.spentTokens += usage.total
+            state.spentDollars += workload.prices.price(usage, model: route.model).cost.total
         }
         guard let result = tries.last else { throw AgentStop(errorType: StepErrorType.noBackend) }
         if let error = result.errorType { throw AgentStop(errorType: error) }
@@ -256,22 +289,25 @@ package struct ScriptedAgentLoop: Sendable {
         // on which finishes first.
         let seeds = (0..<block.agents).map { _ in state.generator.next() }
         let task = context.task
-        let children = await withTaskGroup(of: (Int, Result<String, AgentStop>).self) { group in
+        let (spentTokens, spentDollars) = (state.spentTokens, state.spentDollars)
+        // Each sub-agent starts from the parent's spend, so a budget counts the whole attempt.
+        let children = await withTaskGroup(of: (Int, Result<AgentState, AgentStop>).self) { group in
             for (k, seed) in seeds.enumerated() {
                 group.addTask {
                     let identity = agent.child(k + 1, of: stepID, name: block.agent.name)
                     var generator = SeededGenerator(seed: seed)
                     var child = self.openConversation(
                         for: block.agent, task: task, plan: context.plan, generator: &generator)
+                    (child.spentTokens, child.spentDollars) = (spentTokens, spentDollars)
                     do throws(AgentStop) {
                         try await self.perform(block.agent.steps, as: identity, state: &child, context: context)
-                        return (k, .success(child.lastReply))
+                        return (k, .success(child))
                     } catch {
                         return (k, .failure(error))
                     }
                 }
             }
-            var results: [(Int, Result<String, AgentStop>)] = []
+            var results: [(Int, Result<AgentState, AgentStop>)] = []
             for await result in group { results.append(result) }
             return results.sorted { $0.0 < $1.0 }
         }
@@ -279,11 +315,14 @@ package struct ScriptedAgentLoop: Sendable {
         let end = clock.now()
         await context.scope.steps.append(
             index, of: agent, .invokeAgent, use: .delegate, timing: StepTiming(scheduled: scheduled, sent: scheduled, end: end)
-        ) { $0.errorType = failure?.errorType }
+        ) { $0.errorType = failure?.budget == nil ? failure?.errorType : nil }
         if let failure { throw failure }
         for (k, result) in children {
-            if case .success(let reply) = result {
-                state.messages.append(ChatMessage(role: .user, content: "[\(block.agent.name) \(k + 1) reply] " + reply))
+            if case .success(let child) = result {
+                state.messages.append(
+                    ChatMessage(role: .user, content: "[\(block.agent.name) \(k + 1) reply] " + child.lastReply))
+                state.spentTokens += child.spentTokens - spentTokens
+                state.spentDollars += child.spentDollars - spentDollars
             }
         }
     }

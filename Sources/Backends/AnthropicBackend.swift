@@ -1,6 +1,6 @@
 import Foundation
 import Traces
-import WireFormats
+package import WireFormats
 
 /// Anthropic's Messages API (`POST {base}/messages`, base e.g. `https://api.anthropic.com/v1`).
 ///
@@ -26,7 +26,7 @@ package struct AnthropicBackend: ChatBackend {
     }
 
     package func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {
-        let body = Self.request(for: call, caching: promptCaching)
+        let body = Self.request(for: call, caching: promptCaching && call.promptCache)
         var result: ModelCallResult
         if call.stream {
             result = await transport.postStream(
@@ -48,7 +48,7 @@ package struct AnthropicBackend: ChatBackend {
         return result
     }
 
-    static func request(for call: ChatCall, caching: Bool) -> AnthropicMessages.Request {
+    package static func request(for call: ChatCall, caching: Bool) -> AnthropicMessages.Request {
         let cache = caching ? AnthropicMessages.CacheControl() : nil
         var system = call.messages.filter { $0.role == .system }.map { AnthropicMessages.Block.text($0.content) }
         if !system.isEmpty { system[system.count - 1].cacheControl = cache }

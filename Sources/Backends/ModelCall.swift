@@ -68,6 +68,9 @@ package struct ChatCall: Sendable, Hashable {
     /// What the simulated fleet should answer (model-driven agents' `simulate:`); set only on
     /// calls to tiers the fleet serves.
     package var simulation: SimulationScript?
+    /// False: the simulated fleet serves the call without its prefix cache (`prompt_caching: off`
+    /// variants; set only on calls to tiers the fleet serves).
+    package var promptCache = true
 
     package init(
         model: String, messages: [ChatMessage], tools: [ToolDefinition] = [], maxTokens: Int? = nil,

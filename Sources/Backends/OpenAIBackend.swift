@@ -43,7 +43,7 @@ package struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
 
     /// The Chat Completions request body for `call`.
     package static func request(for call: ChatCall, options: Options) -> OpenAIChat.Request {
-        OpenAIChat.Request(
+        var request = OpenAIChat.Request(
             model: call.model, messages: call.messages.map(Self.wire),
             tools: call.tools.isEmpty
                 ? nil : call.tools.map { OpenAIChat.Tool(name: $0.name, description: $0.description, parameters: $0.parameters) },
@@ -51,6 +51,8 @@ package struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
             maxCompletionTokens: options.useMaxCompletionTokens ? call.maxTokens : nil, stream: call.stream,
             streamOptions: call.stream ? .init(includeUsage: true) : nil,
             ignoreEOS: call.exactOutputLength && options.sendIgnoreEOS ? true : nil, simulation: call.simulation)
+        if !call.promptCache { request.promptCache = false }
+        return request
     }
 
     package func chat(_ call: ChatCall, deadline: Int64) async -> ModelCallResult {

@@ -106,6 +106,9 @@ package enum OpenAIChat {
         package var ignoreEOS: Bool?
         /// AgentPerf's extension for the simulated fleet only (`agentperf_simulate`).
         package var simulation: SimulationScript?
+        /// AgentPerf's extension for the simulated fleet only (`agentperf_prompt_cache`): false
+        /// serves the request without the prefix cache (nothing read, nothing written).
+        package var promptCache: Bool?
 
         package init(
             model: String, messages: [Message], tools: [Tool]? = nil, toolChoice: JSONValue? = nil, maxTokens: Int? = nil,
@@ -129,7 +132,7 @@ package enum OpenAIChat {
             case model, messages, tools, toolChoice = "tool_choice"
             case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens"
             case stream, streamOptions = "stream_options", temperature, ignoreEOS = "ignore_eos"
-            case simulation = "agentperf_simulate"
+            case simulation = "agentperf_simulate", promptCache = "agentperf_prompt_cache"
         }
 
         /// The output limit the client asked for, whichever field it used.

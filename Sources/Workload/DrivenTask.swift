@@ -25,6 +25,16 @@ package struct AgentLimits: Sendable, Hashable {
     }
 }
 
+extension AgentLimits {
+    /// These limits with a variant's token and dollar budgets, where they are tighter.
+    package func capped(by variant: Variant?) -> AgentLimits {
+        var limits = self
+        if let budget = variant?.tokenBudget { limits.tokens = min(limits.tokens ?? budget, budget) }
+        if let budget = variant?.dollarBudget { limits.dollars = min(limits.dollars ?? budget, budget) }
+        return limits
+    }
+}
+
 extension AgentLimits: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable { case steps, tokens, dollars, time, replyTokens = "reply_tokens" }
 

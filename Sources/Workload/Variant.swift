@@ -14,10 +14,18 @@ package struct Variant: Sendable, Hashable {
     package var byUse: [UseClass: String]
     /// Tiers tried in turn until the attempt's grade passes; every try is recorded in the one attempt.
     package var cascade: [String]
+    /// The grader axis a cascade's verifier reads (escalate while it scores below 1); nil: the attempt's outcome.
+    package var escalateOn: String?
     /// False: scripted verify steps (use: verify) are skipped.
     package var verification: Bool
     /// False: fan-outs run their sub-agents' steps in the parent agent, one after another (the single-agent baseline).
     package var subagents: Bool
+    /// False: model calls are served without prompt caching (docs/ROUTING.md says how, per server).
+    package var promptCaching = true
+    /// Tokens (all buckets) an attempt may spend; checked before each model call.
+    package var tokenBudget: Int?
+    /// US dollars an attempt may spend under the workload's prices; checked before each model call.
+    package var dollarBudget: Double?
 
     package init(
         name: String, tier: String? = nil, tiers: [String: String] = [:], byUse: [UseClass: String] = [:],
@@ -58,6 +66,8 @@ package struct Variant: Sendable, Hashable {
 extension Variant: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case tier, tiers, byUse = "by_use", cascade, verification, subagents
+        case tokenBudget = "token_budget", dollarBudget = "dollar_budget", promptCaching = "prompt_caching"
+        case escalateOn = "escalate_on"
     }
 
     /// Decodes the variant's settings; its name is the key it is filed under (set by `Workload`).
@@ -80,8 +90,16 @@ extension Variant: Codable {
         }
         self.byUse = byUse
         cascade = try c.decodeIfPresent([String].self, forKey: .cascade) ?? []
+        escalateOn = try c.decodeIfPresent(String.self, forKey: .escalateOn)
+        try c.require(escalateOn == nil || !cascade.isEmpty, .escalateOn, "escalate_on belongs to a cascade")
         verification = try Self.decodeSwitch(c, .verification)
         subagents = try Self.decodeSwitch(c, .subagents)
+        promptCaching = try Self.decodeSwitch(c, .promptCaching)
+        tokenBudget = try c.decodeIfPresent(Int.self, forKey: .tokenBudget)
+        dollarBudget = try c.decodeIfPresent(Double.self, forKey: .dollarBudget)
+        try c.require((1...1_000_000_000_000).contains(tokenBudget ?? 1), .tokenBudget, "expected 1 to 10^12 tokens")
+        try c.require(
+            dollarBudget.map { $0.isFinite && $0 > 0 } ?? true, .dollarBudget, "expected a number of US dollars above 0")
         try c.require(cascade.isEmpty || cascade.count >= 2, .cascade, "expected two or more tiers, cheapest first")
         try c.require(
             cascade.isEmpty || (tier == nil && tiers.isEmpty && byUse.isEmpty), .cascade,
@@ -107,7 +125,11 @@ extension Variant: Codable {
             try c.encode(Dictionary(uniqueKeysWithValues: byUse.map { ($0.key.rawValue, $0.value) }), forKey: .byUse)
         }
         if !cascade.isEmpty { try c.encode(cascade, forKey: .cascade) }
+        try c.encodeIfPresent(escalateOn, forKey: .escalateOn)
         if !verification { try c.encode("off", forKey: .verification) }
         if !subagents { try c.encode("off", forKey: .subagents) }
+        if !promptCaching { try c.encode("off", forKey: .promptCaching) }
+        try c.encodeIfPresent(tokenBudget, forKey: .tokenBudget)
+        try c.encodeIfPresent(dollarBudget, forKey: .dollarBudget)
     }
 }

@@ -148,6 +148,16 @@ package enum WorkloadLoader {
                 return Problem(path: base, message: "unknown tier \"\(tier)\"; the workload's models define \(known)")
             }
             let stages = variant.cascade.isEmpty ? [variant] : variant.cascade.map(variant.stage)
+            for task in workload.tasks {
+                guard let axis = variant.escalateOn else { break }
+                let axes = task.driven?.graders.map(\.axis) ?? ["success"]
+                if !axes.contains(axis) {
+                    return Problem(
+                        path: base + [key("escalate_on")],
+                        message:
+                            "task \"\(task.name)\" has no grader axis \"\(axis)\"; its axes are \(axes.joined(separator: ", "))")
+                }
+            }
             for (t, task) in workload.tasks.enumerated() {
                 guard let scripted = task.scripted else {
                     if !variant.verification || !variant.subagents {

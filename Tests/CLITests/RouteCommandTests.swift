@@ -50,10 +50,14 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((report?["models"] as? [String])?.sorted() == ["cascade", "large", "small"])
 
-        let some = try Self.agentperf(["run", workload.path, "--virtual-time", "--quiet", "--out", directory.file("some").path, "--variants", "small,large"])
+        let some = try Self.agentperf([
+            "run", workload.path, "--virtual-time", "--quiet", "--out", directory.file("some").path, "--variants", "small,large",
+        ])
         #expect(some.status == 0, "\(some.stderr)")
         #expect(!some.stdout.contains("cascade"))
-        let unknown = try Self.agentperf(["run", workload.path, "--virtual-time", "--quiet", "--out", directory.file("x").path, "--variants", "tiny"])
+        let unknown = try Self.agentperf([
+            "run", workload.path, "--virtual-time", "--quiet", "--out", directory.file("x").path, "--variants", "tiny",
+        ])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no variant \"tiny\"; the workload declares cascade, large, small"), "\(unknown.stderr)")
     }

@@ -124,3 +124,92 @@ import Workload
         #expect("\(error.map { "\($0)" } ?? "")".contains("declares no variants"))
     }
 }
+
+/// The switches of a variant other than where calls go: budgets, prompt caching, sub-agents.
+@Suite(.serialized) struct VariantSwitchTests {
+    static let workload = """
+        name: switches
+        seed: 9
+        load: {concurrency: [2], attempts: 1, repeats: 3, attempt_timeout: 60s}
+        variants:
+          base: {}
+          budget: {token_budget: 1500}
+          no-cache: {prompt_caching: off}
+          single: {subagents: off}
+          escalate: {cascade: [small, large], escalate_on: success}
+        tasks:
+          - name: research
+            system_prompt_tokens: 600
+            task_prompt_tokens: 50
+            pass_probability: {small: 0.5, large: 0.9}
+            steps:
+              - model: {tier: small, use: plan, output_tokens: 20}
+              - fanout:
+                  agents: 2
+                  name: reader
+                  system_prompt_tokens: 300
+                  steps:
+                    - model: {tier: small, use: read, output_tokens: 30}
+              - model: {tier: small, output_tokens: 40}
+              - model: {tier: small, use: verify, output_tokens: 10}
+        """
+
+    static func run() async throws -> (TraceLog, TemporaryDirectory) {
+        let spec = try RunSpecLoader.load(yaml: Self.workload, source: "switches.yaml")
+        let directory = try TemporaryDirectory("agentperf-switches")
+        let artifacts = try await BenchmarkRun(
+            spec: spec, outputDirectory: directory.url, timebase: .virtualTime,
+            identity: BenchmarkRun.RunIdentity(runID: "run-switches", startedAt: Date(timeIntervalSince1970: 1_764_547_200)),
+            variants: [], logger: Logger(label: "switches") { _ in SwiftLogNoOpLogHandler() }
+        ).run()
+        return (try TraceLog.load(from: artifacts.traces), directory)
+    }
+
+    @Test(
+        "a token budget stops the attempt as failed with its stop reason; no-cache reads and writes no cache; single-agent has no delegation"
+    )
+    func switches() async throws {
+        let (log, directory) = try await Self.run()
+        defer { directory.remove() }
+        #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
+        func attempts(_ variant: String) -> [LoggedAttempt] { log.attempts.filter { $0.record.variant == variant } }
+        #expect(attempts("base").count == 3)
+
+        for attempt in attempts("budget") {
+            #expect(attempt.record.outcome == .failed && attempt.record.stopReason == StopReason.tokenBudget)
+            // Checked before each call: the spend before the last call made was under the budget.
+            let chats = attempt.steps.filter { $0.operation == .chat }.compactMap(\.usage)
+            let beforeLast = chats.dropLast().reduce(0) { $0 + $1.total }
+            #expect(beforeLast < 1500 && chats.reduce(0) { $0 + $1.total } >= 1500, "\(chats.map(\.total))")
+            #expect(attempt.steps.allSatisfy { $0.errorType == nil })
+        }
+        let base = attempts("base").flatMap(\.steps).compactMap(\.usage)
+        #expect(base.reduce(0) { $0 + $1.cacheRead } > 0, "the base variant reads the cache")
+        let uncached = attempts("no-cache").flatMap(\.steps).compactMap(\.usage)
+        #expect(!uncached.isEmpty && uncached.allSatisfy { $0.cacheRead == 0 && $0.cacheWrite == 0 }, "\(uncached)")
+
+        for attempt in attempts("single") {
+            #expect(!attempt.steps.contains { $0.operation == .invokeAgent || $0.parentStepID != nil })
+            // Two readers' calls, done by the parent in turn: 5 model calls in all.
+            #expect(attempt.steps.filter { $0.operation == .chat }.count == 5)
+        }
+        #expect(attempts("base").allSatisfy { $0.steps.contains { $0.operation == .invokeAgent } })
+        #expect(attempts("escalate").count == 3)
+    }
+
+    @Test("escalate_on must name an axis every task grades, and belongs to a cascade")
+    func escalateOnChecks() throws {
+        let unknownAxis = Self.workload.replacingOccurrences(of: "escalate_on: success", with: "escalate_on: tone")
+        #expect {
+            _ = try RunSpecLoader.load(yaml: unknownAxis, source: "switches.yaml")
+        } throws: { "\($0)".contains("has no grader axis \"tone\"") }
+        let notCascade = Self.workload.replacingOccurrences(
+            of: "escalate: {cascade: [small, large], escalate_on: success}", with: "escalate: {tier: large, escalate_on: success}"
+        )
+        #expect {
+            _ = try RunSpecLoader.load(yaml: notCascade, source: "switches.yaml")
+        } throws: { "\($0)".contains("escalate_on belongs to a cascade") }
+        let badBudget = Self.workload.replacingOccurrences(of: "token_budget: 1500", with: "token_budget: 0")
+        #expect(throws: (any Error).self) { _ = try RunSpecLoader.load(yaml: badBudget, source: "switches.yaml") }
+    }
+}

@@ -14,6 +14,9 @@ public struct SimRequest: Sendable, Hashable {
     public var outputTokens: Int
     /// Selects the generated words; the same prompt gets the same seed.
     public var outputSeed: UInt64
+    /// False: the request reuses no cached prefix and registers none of its blocks (a client
+    /// that turned prompt caching off).
+    public var usesPrefixCache = true
 
     /// A request; without `outputSeed`, the seed is derived from the prompt, so the same prompt gets the same words.
     public init(id: RequestID, promptTokens: [UInt32], outputTokens: Int, outputSeed: UInt64? = nil) {

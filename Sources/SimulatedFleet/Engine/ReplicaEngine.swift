@@ -164,7 +164,9 @@ struct ReplicaEngine: Sendable {
             let sequence = state.request.promptTokens.count + state.generated
             let hashes = state.generated == 0 ? state.promptHashes : Self.blockHashes(of: (0..<sequence).map(state.token))
             // Reuse at most all but the last token: the last one must be computed to sample.
-            let reusable = min(blocks.cachedPrefixLength(hashes), (sequence - 1) / BlockManager.blockSize)
+            let reusable =
+                state.request.usesPrefixCache
+                ? min(blocks.cachedPrefixLength(hashes), (sequence - 1) / BlockManager.blockSize) : 0
             let needed = BlockManager.blocksNeeded(forTokens: sequence) - reusable
             let consumed = needed + blocks.unreferencedCount(hashes.prefix(reusable))
             guard blocks.availableBlocks - consumed >= reserve || running.isEmpty && blocks.availableBlocks >= consumed
@@ -235,6 +237,7 @@ struct ReplicaEngine: Sendable {
 
     /// Registers blocks that became full, so later requests can reuse them.
     private mutating func registerFullBlocks(of state: inout State) {
+        guard state.request.usesPrefixCache else { return }
         let full = state.computed / BlockManager.blockSize
         let promptBlocks = state.request.promptTokens.count / BlockManager.blockSize
         while state.registeredBlocks < full {

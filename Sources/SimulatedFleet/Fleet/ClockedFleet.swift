@@ -47,9 +47,10 @@ public actor ClockedFleet {
     /// Queues a request; its events arrive on the returned stream, which ends after
     /// `.finished` or `.rejected`.
     public func submit(
-        model: String, promptTokens: [UInt32], outputTokens: Int
+        model: String, promptTokens: [UInt32], outputTokens: Int, usesPrefixCache: Bool = true
     ) throws(FleetError) -> (RequestID, AsyncStream<EngineEvent>) {
-        let (id, address) = try fleet.submit(model: model, promptTokens: promptTokens, outputTokens: outputTokens, at: now)
+        let (id, address) = try fleet.submit(
+            model: model, promptTokens: promptTokens, outputTokens: outputTokens, usesPrefixCache: usesPrefixCache, at: now)
         models[id] = model
         let (stream, continuation) = AsyncStream.makeStream(of: EngineEvent.self)
         subscribers[id] = continuation

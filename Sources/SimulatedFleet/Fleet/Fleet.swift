@@ -88,15 +88,17 @@ public struct Fleet: Sendable {
     }
 
     /// Places a request on a replica of the deployment serving `model` and queues it there.
+    /// Without `usesPrefixCache`, the request neither reads nor writes the prefix cache.
     public mutating func submit(
-        model: String, promptTokens: [UInt32], outputTokens: Int, at now: SimTime
+        model: String, promptTokens: [UInt32], outputTokens: Int, usesPrefixCache: Bool = true, at now: SimTime
     ) throws(FleetError) -> (id: RequestID, replica: ReplicaAddress) {
         guard let d = deployments.firstIndex(where: { $0.configuration.name == model }) else {
             throw .unknownModel(model, served: deployments.map(\.configuration.name))
         }
         let id = nextRequestID
         nextRequestID += 1
-        let request = SimRequest(id: id, promptTokens: promptTokens, outputTokens: outputTokens)
+        var request = SimRequest(id: id, promptTokens: promptTokens, outputTokens: outputTokens)
+        request.usesPrefixCache = usesPrefixCache
         let hashes = ReplicaEngine.blockHashes(of: promptTokens)
         let r = choose(in: d, hashes: hashes)
         if case .rejected(_, let reason) = deployments[d].replicas[r].enqueue(request, promptHashes: hashes, at: now) {

@@ -94,7 +94,8 @@ package struct FleetService: Sendable {
             ?? (request.ignoreEOS == true ? limit : ChatTemplate.naturalLength(prompt: prompt, limit: limit))
         let submission: (RequestID, AsyncStream<EngineEvent>)
         do {
-            submission = try await fleet.submit(model: request.model, promptTokens: prompt, outputTokens: output)
+            submission = try await fleet.submit(
+                model: request.model, promptTokens: prompt, outputTokens: output, usesPrefixCache: request.promptCache ?? true)
         } catch {
             return .failure(.invalidRequest("\(error)"))
         }
