@@ -45,14 +45,7 @@ package enum RouteTable {
         }
         if !report.tasks.isEmpty {
             out += "\nby task: quality and cost per item under each configuration; best = cheapest of the top quality\n"
-            var byTask = TextColumns(["task", "items"] + report.models + ["best"])
-            for task in report.tasks {
-                let cells = task.cells.map { cell in
-                    Format.rate(cell.quality) + (cell.costPerItem.map { " " + Format.dollars($0) } ?? "")
-                }
-                byTask.add([task.task, "\(task.items)"] + cells + [task.best])
-            }
-            out += byTask.render(indent: "  ")
+            out += byTask(report)
         }
         if let pair = report.pair {
             out += pairSection(pair)
@@ -62,6 +55,29 @@ package enum RouteTable {
         for reason in reasons { out += "n/a: \(reason)\n" }
         for problem in report.problems { out += "problem: \(problem)\n" }
         return out
+    }
+
+    /// The by-task table, its configurations split over as many tables as keep lines within 120 columns.
+    static func byTask(_ report: RouteReport) -> String {
+        func table(_ models: Range<Int>) -> String {
+            var table = TextColumns(["task", "items"] + report.models[models] + ["best"])
+            for task in report.tasks {
+                let cells = task.cells[models].map { cell in
+                    Format.rate(cell.quality) + (cell.costPerItem.map { " " + Format.dollars($0) } ?? "")
+                }
+                table.add([task.task, "\(task.items)"] + cells + [task.best])
+            }
+            return table.render(indent: "  ")
+        }
+        var perTable = report.models.count
+        while perTable > 1 {
+            let all = table(0..<perTable)
+            if all.split(separator: "\n").allSatisfy({ $0.count <= 120 }) { break }
+            perTable -= 1
+        }
+        return stride(from: 0, to: report.models.count, by: max(perTable, 1)).map { start in
+            table(start..<min(start + max(perTable, 1), report.models.count))
+        }.joined(separator: "\n")
     }
 
     static func qualityChange(_ lost: Double) -> String {
