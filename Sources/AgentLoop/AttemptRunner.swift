@@ -49,6 +49,9 @@ package struct AttemptRunner: Sendable {
                 var step = step
                 step.stepID = "c\(stage).\(step.stepID)"
                 step.parentStepID = step.parentStepID.map { "c\(stage).\($0)" }
+                // Sub-agents of each try are distinct agents; the tries' top-level agents are one
+                // ("main"), whose conversation starts afresh at each try.
+                if step.agentID != "main" { step.agentID = "c\(stage).\(step.agentID)" }
                 step.index += offset
                 return step
             }

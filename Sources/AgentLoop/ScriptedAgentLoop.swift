@@ -95,6 +95,8 @@ package struct ScriptedAgentLoop: Sendable {
         let scope: AttemptLifecycle.Scope
         let task: String
         let scripted: ScriptedTask
+        /// What every agent of the attempt has spent, sub-agents running in parallel included.
+        let spend = SpendMeter()
         var plan: AttemptPlan { scope.plan }
         var deadline: Int64 { scope.deadline }
     }
@@ -106,9 +108,6 @@ package struct ScriptedAgentLoop: Sendable {
         var nextIndex = 0
         var lastTier: String?
         var lastReply = ""
-        /// Tokens (all buckets) and dollars spent by this agent and the sub-agents it waited for.
-        var spentTokens = 0
-        var spentDollars = 0.0
 
         mutating func takeIndex() -> Int {
             defer { nextIndex += 1 }
@@ -165,7 +164,10 @@ package struct ScriptedAgentLoop: Sendable {
             switch step {
             case .fanout(let block) where variant?.subagents == false:
                 // The single-agent baseline: the parent does each sub-agent's work itself, in turn.
+                // Its final answer is still its own last model step, as the loader checked.
+                let finalTier = state.lastTier
                 for _ in 0..<block.agents { try await perform(block.agent.steps, as: agent, state: &state, context: context) }
+                state.lastTier = finalTier
             case .model(let model):
                 try await callModel(model, as: agent, state: &state, context: context)
             case .tool(let tool):
@@ -190,8 +192,9 @@ package struct ScriptedAgentLoop: Sendable {
         let scheduled = clock.now()
         if let variant = context.plan.variant {
             // Checked before each call, as a model-driven agent's limits are: the call that crosses the budget completes.
-            if let budget = variant.tokenBudget, state.spentTokens >= budget { throw AgentStop.budget(StopReason.tokenBudget) }
-            if let budget = variant.dollarBudget, state.spentDollars >= budget { throw AgentStop.budget(StopReason.dollarBudget) }
+            let spent = await context.spend.total
+            if let budget = variant.tokenBudget, spent.tokens >= budget { throw AgentStop.budget(StopReason.tokenBudget) }
+            if let budget = variant.dollarBudget, spent.dollars >= budget { throw AgentStop.budget(StopReason.dollarBudget) }
         }
         let tier = context.plan.variant?.tier(for: step.tier, use: step.use) ?? step.tier
         guard let route = routes[tier] else { throw AgentStop(errorType: StepErrorType.noBackend) }
@@ -208,8 +211,7 @@ package struct ScriptedAgentLoop: Sendable {
             record.outputHash = tries[n].succeeded ? ContentHash.of(tries[n].content) : nil
         }
         for usage in tries.compactMap(\.usage) {
-            state.spentTokens += usage.total
-            state.spentDollars += workload.prices.price(usage, model: route.model).cost.total
+            await context.spend.add(tokens: usage.total, dollars: workload.prices.price(usage, model: route.model).cost.total)
         }
         guard let result = tries.last else { throw AgentStop(errorType: StepErrorType.noBackend) }
         if let error = result.errorType { throw AgentStop(errorType: error) }
@@ -289,8 +291,6 @@ package struct ScriptedAgentLoop: Sendable {
         // on which finishes first.
         let seeds = (0..<block.agents).map { _ in state.generator.next() }
         let task = context.task
-        let (spentTokens, spentDollars) = (state.spentTokens, state.spentDollars)
-        // Each sub-agent starts from the parent's spend, so a budget counts the whole attempt.
         let children = await withTaskGroup(of: (Int, Result<AgentState, AgentStop>).self) { group in
             for (k, seed) in seeds.enumerated() {
                 group.addTask {
@@ -298,7 +298,6 @@ package struct ScriptedAgentLoop: Sendable {
                     var generator = SeededGenerator(seed: seed)
                     var child = self.openConversation(
                         for: block.agent, task: task, plan: context.plan, generator: &generator)
-                    (child.spentTokens, child.spentDollars) = (spentTokens, spentDollars)
                     do throws(AgentStop) {
                         try await self.perform(block.agent.steps, as: identity, state: &child, context: context)
                         return (k, .success(child))
@@ -321,8 +320,6 @@ package struct ScriptedAgentLoop: Sendable {
             if case .success(let child) = result {
                 state.messages.append(
                     ChatMessage(role: .user, content: "[\(block.agent.name) \(k + 1) reply] " + child.lastReply))
-                state.spentTokens += child.spentTokens - spentTokens
-                state.spentDollars += child.spentDollars - spentDollars
             }
         }
     }
@@ -339,5 +336,15 @@ package struct ScriptedAgentLoop: Sendable {
         case .repeatBlock(let block): block.steps.flatMap { nestedAgents(in: $0) }
         default: []
         }
+    }
+}
+
+/// Tokens (all buckets) and dollars an attempt's model calls have spent, shared by its agents.
+private actor SpendMeter {
+    private(set) var total: (tokens: Int, dollars: Double) = (0, 0)
+
+    func add(tokens: Int, dollars: Double) {
+        total.tokens += tokens
+        total.dollars += dollars
     }
 }

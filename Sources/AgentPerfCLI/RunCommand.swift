@@ -165,7 +165,10 @@ struct RunCommand: AsyncParsableCommand {
     /// Points `runs/LATEST` at the run just saved (a symlink; the runs themselves are never touched).
     static func pointLatest(at directory: URL) {
         let latest = directory.deletingLastPathComponent().appendingPathComponent("LATEST")
-        try? FileManager.default.removeItem(at: latest)
+        // Only a symlink is replaced: a directory named LATEST may be a run of its own.
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: latest.path)) != nil {
+            try? FileManager.default.removeItem(at: latest)
+        }
         try? FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: directory.lastPathComponent)
     }
 

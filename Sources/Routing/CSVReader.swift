@@ -13,6 +13,11 @@ struct CSVReader {
         var line: Int
         private(set) var bytes: [UInt8] = []
         private(set) var ends: [Int] = []
+        /// 1-based line each field starts on (a quoted field may span lines).
+        private(set) var lines: [Int] = []
+        private var fieldLine: Int?
+
+        init(line: Int) { self.line = line }
 
         var count: Int { ends.count }
 
@@ -31,15 +36,24 @@ struct CSVReader {
             return String(decoding: bytes, as: UTF8.self)
         }
 
+        /// The line field `index` starts on.
+        func line(ofField index: Int) -> Int { index < lines.count ? lines[index] : line }
+
         mutating func reset(line: Int) {
             self.line = line
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
         }
+
+        mutating func startField(line: Int) { fieldLine = line }
 
         mutating func append(_ byte: UInt8) { bytes.append(byte) }
         mutating func append(contentsOf slice: ArraySlice<UInt8>) { bytes.append(contentsOf: slice) }
-        mutating func endField() { ends.append(bytes.count) }
+        mutating func endField() {
+            ends.append(bytes.count)
+            lines.append(fieldLine ?? line)
+        }
     }
 
     /// Why a file is not CSV this reader accepts, at a line.
@@ -57,6 +71,7 @@ struct CSVReader {
     private var position = 0
     private var line = 1
     private var atEndOfFile = false
+    private var atStart = true
 
     /// Opens `url`; throws if it cannot be opened.
     init(url: URL, chunkSize: Int = 1 << 20) throws {
@@ -66,6 +81,13 @@ struct CSVReader {
 
     /// Fills `record` with the next record; false at the end of the file. Blank lines are skipped.
     mutating func next(into record: inout Record) throws -> Bool {
+        if atStart {
+            atStart = false
+            // A UTF-8 byte order mark (Excel's CSV export writes one) is not part of the first header.
+            if try ensureByte(), buffer.count - position >= 3, buffer[position..<position + 3].elementsEqual([0xEF, 0xBB, 0xBF]) {
+                position += 3
+            }
+        }
         while true {
             guard try ensureByte() else { return false }
             if buffer[position] == 0x0A || buffer[position] == 0x0D {
@@ -93,6 +115,7 @@ struct CSVReader {
     }
 
     private mutating func readField(into record: inout Record) throws {
+        record.startField(line: line)
         guard try ensureByte() else { return record.endField() }
         if buffer[position] == 0x22 {
             position += 1
@@ -110,7 +133,8 @@ struct CSVReader {
                     }
                     break
                 }
-                if byte == 0x0A { line += 1 }
+                // A line ends at LF, CRLF or a lone CR, inside quotes as outside.
+                if byte == 0x0A || (byte == 0x0D && !(position + 1 < buffer.count && buffer[position + 1] == 0x0A)) { line += 1 }
                 record.append(byte)
                 position += 1
                 try checkSize(record)

@@ -100,12 +100,20 @@ public struct OutcomeTableBuilder: Sendable {
     private var tasks: [String?] = []
     /// Problems met so far (duplicates); `build()` adds the incomplete items.
     public private(set) var problems: [InputProblem] = []
+    /// Problems beyond `maxProblems`, counted, not kept: a file of bad rows costs no more memory than a good one.
+    private var unkeptProblems = 0
+    /// Problems kept in full.
+    public static let maxProblems = 1000
 
     /// An empty builder.
     public init() {}
 
     /// Keeps a problem found while reading (an `InputProblem`, or any error described in one).
     public mutating func report(_ problem: any Error) {
+        guard problems.count < Self.maxProblems else {
+            unkeptProblems += 1
+            return
+        }
         problems.append(problem as? InputProblem ?? InputProblem(file: "(input)", message: "\(problem)"))
     }
 
@@ -128,7 +136,7 @@ public struct OutcomeTableBuilder: Sendable {
         }
         if rows[row].count <= m { rows[row].append(contentsOf: repeatElement(nil, count: m + 1 - rows[row].count)) }
         if rows[row][m] != nil {
-            problems.append(
+            report(
                 InputProblem(
                     file: file, line: line,
                     message:
@@ -146,10 +154,15 @@ public struct OutcomeTableBuilder: Sendable {
         var kept: [String] = []
         var keptTasks: [String] = []
         var problems = problems
+        var unkept = unkeptProblems
         for (row, item) in items.enumerated() {
             let outcomes = rows[row] + repeatElement(nil, count: models.count - rows[row].count)
             let missing = outcomes.indices.filter { outcomes[$0] == nil }.map { models[$0] }
             if !missing.isEmpty {
+                guard problems.count < Self.maxProblems else {
+                    unkept += 1
+                    continue
+                }
                 problems.append(
                     InputProblem(
                         file: origins[row],
@@ -161,6 +174,9 @@ public struct OutcomeTableBuilder: Sendable {
             kept.append(item)
             keptTasks.append(tasks[row] ?? "")
             cells.append(contentsOf: outcomes.compactMap { $0 })
+        }
+        if unkept > 0 {
+            problems.append(InputProblem(file: "(input)", message: "… and \(unkept) more problems of the same kinds, not listed"))
         }
         let byTask = tasks.allSatisfy { $0 != nil } && !tasks.isEmpty
         return (OutcomeTable(models: models, items: kept, tasks: byTask ? keptTasks : nil, cells: cells), problems)

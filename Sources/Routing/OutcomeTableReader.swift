@@ -74,23 +74,32 @@ public enum OutcomeTableReader {
                 continue
             }
             guard let itemName = values[0] else {
-                builder.report(cells.problem(line, item, "empty item"))
+                builder.report(cells.problem(source.line(ofColumn: item, row: line), item, "empty item"))
                 continue
             }
             guard let modelName = values[1] else {
-                builder.report(cells.problem(line, model, "empty model name"))
+                builder.report(cells.problem(source.line(ofColumn: model, row: line), model, "empty model name"))
                 continue
             }
             var problems: [InputProblem] = []
-            guard let quality = cells.quality(values[2], line: line, column: score, problems: &problems) else {
+            guard
+                let quality = cells.quality(
+                    values[2], line: source.line(ofColumn: score, row: line), column: score, problems: &problems)
+            else {
                 problems.forEach { builder.report($0) }
                 continue
             }
             let outcome = Outcome(
                 quality: quality,
-                cost: optional[0].flatMap { cells.amount(values[3], line: line, column: $0, problems: &problems) },
-                latency: optional[1].flatMap { cells.amount(values[4], line: line, column: $0, problems: &problems) },
-                tokens: optional[2].flatMap { cells.amount(values[5], line: line, column: $0, problems: &problems) })
+                cost: optional[0].flatMap {
+                    cells.amount(values[3], line: source.line(ofColumn: $0, row: line), column: $0, problems: &problems)
+                },
+                latency: optional[1].flatMap {
+                    cells.amount(values[4], line: source.line(ofColumn: $0, row: line), column: $0, problems: &problems)
+                },
+                tokens: optional[2].flatMap {
+                    cells.amount(values[5], line: source.line(ofColumn: $0, row: line), column: $0, problems: &problems)
+                })
             problems.forEach { builder.report($0) }
             builder.add(outcome, item: itemName, model: modelName, file: name, line: line)
         }
@@ -150,7 +159,8 @@ public enum OutcomeTableReader {
             row += 1
             if detecting {
                 detecting = false
-                for (index, value) in values.enumerated() where index != item && value.flatMap(CellReader.parseQuality) != nil {
+                for (index, value) in values.enumerated()
+                where index != item && !header[index].isEmpty && value.flatMap(CellReader.parseQuality) != nil {
                     builder.declare(model: header[index])
                     models.append(wide(header[index], score: index))
                 }
@@ -164,35 +174,40 @@ public enum OutcomeTableReader {
                 let all = values
                 want(columns(of: models))
                 addWideRow(
-                    values: { all[$0] }, line: line, row: row, item: item, models: models, cells: cells, name: name,
-                    into: &builder)
+                    values: { all[$0] }, lineOf: { source.line(ofColumn: $0, row: line) }, line: line, row: row, item: item,
+                    models: models, cells: cells, name: name, into: &builder)
                 continue
             }
             addWideRow(
-                values: { values[slot[$0]] }, line: line, row: row, item: item, models: models, cells: cells, name: name,
-                into: &builder)
+                values: { values[slot[$0]] }, lineOf: { source.line(ofColumn: $0, row: line) }, line: line, row: row,
+                item: item, models: models, cells: cells, name: name, into: &builder)
         }
     }
 
     private static func addWideRow(
-        values: (Int) -> String?, line: Int, row: Int, item: Int?, models: [WideModel], cells: CellReader, name: String,
+        values: (Int) -> String?, lineOf: (Int) -> Int, line: Int, row: Int, item: Int?, models: [WideModel], cells: CellReader,
+        name: String,
         into builder: inout OutcomeTableBuilder
     ) {
         let itemName: String
         if let item {
-            guard let named = values(item) else { return builder.report(cells.problem(line, item, "empty item")) }
+            guard let named = values(item) else { return builder.report(cells.problem(lineOf(item), item, "empty item")) }
             itemName = named
         } else {
             itemName = "row \(row)"
         }
         for model in models {
             var problems: [InputProblem] = []
-            if let quality = cells.quality(values(model.score), line: line, column: model.score, problems: &problems) {
+            if let quality = cells.quality(
+                values(model.score), line: lineOf(model.score), column: model.score, problems: &problems)
+            {
                 let outcome = Outcome(
                     quality: quality,
-                    cost: model.cost.flatMap { cells.amount(values($0), line: line, column: $0, problems: &problems) },
-                    latency: model.latency.flatMap { cells.amount(values($0), line: line, column: $0, problems: &problems) },
-                    tokens: model.tokens.flatMap { cells.amount(values($0), line: line, column: $0, problems: &problems) })
+                    cost: model.cost.flatMap { cells.amount(values($0), line: lineOf($0), column: $0, problems: &problems) },
+                    latency: model.latency.flatMap {
+                        cells.amount(values($0), line: lineOf($0), column: $0, problems: &problems)
+                    },
+                    tokens: model.tokens.flatMap { cells.amount(values($0), line: lineOf($0), column: $0, problems: &problems) })
                 builder.add(outcome, item: itemName, model: model.name, file: name, line: line)
             }
             problems.forEach { builder.report($0) }

@@ -96,15 +96,26 @@ public struct RouteReport: Sendable, Hashable, Codable {
         let best = table.items.indices.map { item in
             table.models.indices.map { objective.value(table.outcome(item: item, model: $0)) }.min() ?? 0
         }
-        func summary(_ name: String, _ kind: RouterSummary.Kind, _ routed: RoutedItems) -> RouterSummary {
+        func summary(
+            _ name: String, _ kind: RouterSummary.Kind, _ routed: RoutedItems, objectives: [Double]? = nil
+        ) -> RouterSummary {
             RouterSummary(
-                name: name, kind: kind, routed: routed, passThreshold: settings.passThreshold, objective: objective, best: best)
+                name: name, kind: kind, routed: routed, passThreshold: settings.passThreshold, objective: objective, best: best,
+                objectives: objectives)
         }
         var routers = table.models.indices.map { summary(table.models[$0], .model, RoutedItems.model($0, of: table)) }
         let modelSummaries = routers
         routers.append(summary("oracle", .oracle, RoutedItems.oracle(table)))
         routers.append(summary("hindsight-best", .hindsight, RoutedItems.hindsight(table, objective: objective)))
-        routers.append(summary("random", .random, RoutedItems.random(table, passThreshold: settings.passThreshold)))
+        // f is linear, so the random router's expected objective is the mean of every configuration's.
+        let randomObjectives = table.items.indices.map { item in
+            table.models.indices.reduce(0) { $0 + objective.value(table.outcome(item: item, model: $1)) }
+                / Double(max(table.models.count, 1))
+        }
+        routers.append(
+            summary(
+                "random", .random, RoutedItems.random(table, passThreshold: settings.passThreshold),
+                objectives: randomObjectives))
 
         if table.hasCost, !table.models.isEmpty {
             frontier = Frontier(points: modelSummaries.compactMap(\.point))
@@ -130,7 +141,8 @@ public struct RouteReport: Sendable, Hashable, Codable {
         }
         routers += cascadeSummaries
         self.routers = routers
-        if let (strong, weak) = pair.models, let cascade = cascadeSummaries.first {
+        if let (strong, weak) = pair.models, let index = cascades.firstIndex(of: [weak, strong]) {
+            let cascade = cascadeSummaries[index]
             let large = modelSummaries[strong]
             let saved = zipMeasures(large.costPerItem, cascade.costPerItem) { $0 - $1 }
             self.pair = PairReport(
@@ -138,7 +150,9 @@ public struct RouteReport: Sendable, Hashable, Codable {
                 curves: Self.curves(table, strong: strong, weak: weak, settings: settings, problems: &problems),
                 smallByDefault: SmallByDefault(
                     smallShare: modelSummaries[weak].passRate, costSavedPerItem: saved,
-                    costSavedShare: zipMeasures(saved, large.costPerItem) { $1 > 0 ? $0 / $1 : 0 },
+                    costSavedShare: large.costPerItem.value == 0
+                        ? .unavailable("the strong model costs nothing per item")
+                        : zipMeasures(saved, large.costPerItem) { $0 / $1 },
                     qualityLost: large.quality - cascade.quality,
                     latencyAddedP50: zipMeasures(cascade.latencyP50, large.latencyP50) { $0 - $1 }))
         } else {
@@ -163,7 +177,7 @@ public struct RouteReport: Sendable, Hashable, Codable {
         else { return (nil, "--strong or --weak names no model of the table") }
         let strong =
             strongChoice
-            ?? models.indices.max {
+            ?? models.indices.filter { $0 != weakChoice }.max {
                 (models[$0].quality, models[$0].costPerItem.value ?? 0) < (models[$1].quality, models[$1].costPerItem.value ?? 0)
             }!
         let weak =

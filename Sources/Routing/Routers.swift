@@ -158,7 +158,12 @@ public struct RouterSummary: Sendable, Hashable, Codable {
     /// Share of items a cascade escalated past its first model.
     public var escalationShare: Double?
 
-    init(name: String, kind: Kind, routed: RoutedItems, passThreshold: Double, objective: RegretObjective, best: [Double]) {
+    /// `objectives`: per item, the objective of the router's choice when it is not that of one
+    /// outcome (the random router's is the mean over configurations, exactly, f being linear).
+    init(
+        name: String, kind: Kind, routed: RoutedItems, passThreshold: Double, objective: RegretObjective, best: [Double],
+        objectives: [Double]? = nil
+    ) {
         self.name = name
         self.kind = kind
         let n = routed.quality.count
@@ -183,7 +188,9 @@ public struct RouterSummary: Sendable, Hashable, Codable {
         tokensPerItem = routed.tokens.map { .value($0.reduce(0, +) / Double(max(n, 1))) } ?? .unavailable("tokens are not logged")
         var regret = 0.0
         for item in 0..<n {
-            let own = objective.value(quality: routed.quality[item], cost: routed.cost?[item], latency: routed.latency?[item])
+            let own =
+                objectives?[item]
+                ?? objective.value(quality: routed.quality[item], cost: routed.cost?[item], latency: routed.latency?[item])
             regret += own - best[item]
         }
         regretTotal = regret

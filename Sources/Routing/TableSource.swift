@@ -11,6 +11,12 @@ protocol TableSource {
     /// problem with one row that the rest of the file survives; nil at the end. Throws when the
     /// rest of the file cannot be read.
     mutating func next(columns: [Int]) throws(InputProblem) -> SourceRow?
+    /// The line column `column` of the row just returned starts on (a CSV cell may start below its row).
+    func line(ofColumn column: Int, row line: Int) -> Int
+}
+
+extension TableSource {
+    func line(ofColumn column: Int, row line: Int) -> Int { line }
 }
 
 /// A row of a table source, or a row that could not be read.
@@ -69,6 +75,8 @@ struct CSVSource: TableSource {
         }
         return .row(line: record.line, values: values)
     }
+
+    func line(ofColumn column: Int, row line: Int) -> Int { record.line(ofField: column) }
 }
 
 /// A JSON scalar as text: what a table cell needs from a JSON Lines row.
@@ -81,6 +89,9 @@ private struct JSONCell: Decodable {
             text = nil
         } else if let flag = try? c.decode(Bool.self) {
             text = flag ? "true" : "false"
+        } else if let integer = try? c.decode(Int64.self) {
+            // Integers stay integers: an id 81 must match the CSV's 81, not become 81.0.
+            text = String(integer)
         } else if let number = try? c.decode(Double.self) {
             text = String(number)
         } else if let string = try? c.decode(String.self) {
@@ -96,6 +107,7 @@ struct JSONLinesSource: TableSource {
     var hasColumnPositions: Bool { false }
     private var reader: LineReader
     private var pending: [SourceRow] = []
+    private var reportedKeys: Set<String> = []
     private let name: String
     private let decoder = JSONDecoder()
 
@@ -126,8 +138,23 @@ struct JSONLinesSource: TableSource {
         while let line = try reader.next() {
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
-                let object = try decoder.decode([String: JSONCell].self, from: Data(line.bytes))
-                if header.isEmpty { header = object.keys.sorted() }
+                var bytes = line.bytes
+                if line.number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+                let object = try decoder.decode([String: JSONCell].self, from: Data(bytes))
+                if header.isEmpty {
+                    header = object.keys.sorted()
+                    reportedKeys = Set(header)
+                } else if let late = object.keys.sorted().first(where: { !reportedKeys.contains($0) }) {
+                    // Columns are the first object's keys; a key first seen later would be ignored silently.
+                    reportedKeys.insert(late)
+                    pending.append(.row(line: line.number, values: header.map { object[$0]?.text }))
+                    return .skipped(
+                        InputProblem(
+                            file: name, line: line.number, field: late,
+                            message:
+                                "a key the first object lacks; the columns are the first object's keys, so it is ignored (give every key on the first line)"
+                        ))
+                }
                 return .row(line: line.number, values: header.map { object[$0]?.text })
             } catch {
                 return .skipped(

@@ -4,15 +4,18 @@ public import Traces
 /// Canonical traces as logged outcomes: each graded attempt is one outcome of its configuration
 /// (the attempt's `variant`, else the source's name) on its item.
 ///
-/// Items pair attempts across configurations: a variant attempt is `task#repeat`; an attempt of a
-/// run without variants is `task@level/sequence`, the position whose seeded draws (task pick,
+/// Items pair attempts across configurations: a variant attempt is `task#repeat@level`; an attempt
+/// of a run without variants is `task@level/sequence`, the position whose seeded draws (task pick,
 /// replies, grades) are the same in every run of the same workload and seed.
 /// Quality is 1 for a passed attempt and 0 for a failed, errored or timed-out one (failures are
 /// charged); ungraded and warm-up attempts are left out. Cost is the attempt's priced usage plus
 /// its tools; latency is task latency, from the scheduled start.
 public struct TraceOutcomes: TraceSink {
+    private let basePrices: PriceTable
     private var prices: PriceTable
     private var source: String
+    /// Configurations of variant attempts are named `source/variant` (several variant runs read together).
+    public var qualifiesVariants = false
     private var inFlight: [String: (cost: Double, unpriced: Bool, tokens: Int)] = [:]
     private var ordinals: [String: Int] = [:]
     /// The outcomes gathered; outcome tables can be read into it too, beside the traces.
@@ -25,15 +28,20 @@ public struct TraceOutcomes: TraceSink {
     /// A sink adding to `builder`, pricing with `prices`.
     public init(prices: PriceTable, builder: OutcomeTableBuilder = OutcomeTableBuilder()) {
         self.prices = prices
+        basePrices = prices
         self.builder = builder
         source = ""
     }
 
-    /// Prices the records that follow with `table`'s entries first (a run's own prices.json).
+    /// Prices the current source's records with `table`'s entries first (a run's own prices.json).
     public mutating func addPrices(_ table: PriceTable) { prices = prices.merged(with: table) }
 
-    /// Names the configuration of the records that follow (for attempts without a variant).
-    public mutating func setSource(_ name: String) { source = name }
+    /// Starts a source named `name` (the configuration of attempts without a variant), priced
+    /// with the base table until `addPrices` says otherwise.
+    public mutating func setSource(_ name: String) {
+        source = name
+        prices = basePrices
+    }
 
     /// Starts a source; its records belong to the configuration named by `setSource`.
     public mutating func begin(_ run: RunRecord) {}
@@ -67,10 +75,10 @@ public struct TraceOutcomes: TraceSink {
             sums.tokens += usage.total
         }
         let cost: Double? = sums.unpriced ? attempt.reportedCost : sums.cost
-        let configuration = attempt.variant ?? source
+        let configuration = attempt.variant.map { qualifiesVariants ? "\(source)/\($0)" : $0 } ?? source
         let item: String
         if let repeatIndex = attempt.repeatIndex {
-            item = "\(attempt.task)#\(repeatIndex)"
+            item = "\(attempt.task)#\(repeatIndex)" + (attempt.level.map { "@\($0)" } ?? "")
         } else if let level = attempt.level, let sequence = attempt.sequence {
             item = "\(attempt.task)@\(level)/\(sequence)"
         } else {

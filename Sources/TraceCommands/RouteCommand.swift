@@ -153,6 +153,7 @@ struct RouteInputs {
     func read(_ paths: [String]) throws -> (table: OutcomeTable, problems: [InputProblem]) {
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         var traces = TraceOutcomes(prices: table)
+        traces.qualifiesVariants = paths.count > 1
         var problems: [InputProblem] = []
         for path in paths {
             var url = URL(fileURLWithPath: path)
@@ -186,11 +187,11 @@ struct RouteInputs {
     }
 
     private func readTraces(_ url: URL, name: String, format: TraceFormat, into sink: inout TraceOutcomes) throws {
+        sink.setSource(name)
         let sibling = url.deletingLastPathComponent().appendingPathComponent(RunDirectory.prices)
         if prices == nil, format == .agentperf, FileManager.default.fileExists(atPath: sibling.path) {
             sink.addPrices(try PriceTable.load(from: sibling))
         }
-        sink.setSource(name)
         try format.read(url, into: &sink)
     }
 }

@@ -84,6 +84,28 @@ package struct TaskSpec: Sendable, Hashable {
     }
 }
 
+extension TaskSpec {
+    /// The tiers the task's model calls go to as the workload writes them (scripted model steps,
+    /// sub-agents' included; a model-driven agent's tier).
+    package var chatTiers: [String] {
+        switch behaviour {
+        case .scripted(let scripted): Self.modelTiers(in: scripted.agent.steps)
+        case .driven(let driven): [driven.tier]
+        }
+    }
+
+    private static func modelTiers(in steps: [StepSpec]) -> [String] {
+        steps.flatMap { step -> [String] in
+            switch step {
+            case .model(let model): [model.tier]
+            case .repeatBlock(let block): modelTiers(in: block.steps)
+            case .fanout(let block): modelTiers(in: block.agent.steps)
+            case .tool, .embed, .rerank: []
+            }
+        }
+    }
+}
+
 /// A scripted agent and its simulated grader.
 package struct ScriptedTask: Sendable, Hashable {
     package var agent: AgentSpec

@@ -1,4 +1,5 @@
 package import Foundation
+import Pricing
 package import SpecDecoding
 import Traces
 package import Yams
@@ -78,7 +79,7 @@ package enum WorkloadLoader {
 
     /// Checks what no single field can: tiers, tools and models that must exist elsewhere.
     static func crossCheck(_ workload: Workload, servedKinds: (String) -> ModelRole?) -> Problem? {
-        if let problem = variantProblem(workload) { return problem }
+        if let problem = variantProblem(workload, servedKinds: servedKinds) { return problem }
         for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
             if let problem = checkTool(name, tool, workload: workload, servedKinds: servedKinds) { return problem }
         }
@@ -140,12 +141,26 @@ package enum WorkloadLoader {
 
     /// Variants name known tiers, and every scripted task has a pass probability for the tier
     /// each variant (and each cascade stage) makes it end on.
-    static func variantProblem(_ workload: Workload) -> Problem? {
-        let known = workload.models.keys.sorted().joined(separator: ", ")
+    static func variantProblem(_ workload: Workload, servedKinds: (String) -> ModelRole?) -> Problem? {
+        let chatTiers = Set(workload.tasks.flatMap(\.chatTiers))
         for variant in workload.variants {
             let base: [any CodingKey] = [key("variants"), key(variant.name)]
-            for tier in variant.namedTiers where workload.models[tier] == nil {
-                return Problem(path: base, message: "unknown tier \"\(tier)\"; the workload's models define \(known)")
+            // Variants move model calls, so every tier they name must serve chat.
+            for tier in variant.namedTiers {
+                if let problem = tierProblem(tier, base, needs: .chat, workload: workload, servedKinds: servedKinds) {
+                    return problem
+                }
+            }
+            if variant.dollarBudget != nil {
+                let tiers = Set(chatTiers.map { tier in variant.tier(for: tier, use: .act) }).union(variant.namedTiers)
+                for tier in tiers.sorted() {
+                    guard let model = workload.models[tier], workload.prices.price(for: model) == nil else { continue }
+                    return Problem(
+                        path: base + [key("dollar_budget")],
+                        message:
+                            "tier \"\(tier)\" (\(model)) has no price, so its calls would cost $0 against the budget; give its prices in prices:"
+                    )
+                }
             }
             let stages = variant.cascade.isEmpty ? [variant] : variant.cascade.map(variant.stage)
             for task in workload.tasks {

@@ -62,6 +62,20 @@ import Testing
         #expect(unknown.stderr.contains("no variant \"tiny\"; the workload declares cascade, large, small"), "\(unknown.stderr)")
     }
 
+    @Test("a variant run at two levels pairs items within each level")
+    func twoLevels() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try directory.write(
+            "levels.yaml", Self.variantWorkload.replacingOccurrences(of: "concurrency: [2]", with: "concurrency: [1, 2]"))
+        let out = directory.file("run")
+        let run = try Self.agentperf(["run", workload.path, "--virtual-time", "--quiet", "--out", out.path, "--variants"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let route = try Self.agentperf(["route", out.path])
+        #expect(route.status == 0, "\(route.stderr)")
+        #expect(route.stdout.contains("12 items × 3 configurations"), "\(route.stdout)")
+    }
+
     @Test("bad rows exit 2 naming file:line:column, and the rest is still evaluated")
     func badTableRows() throws {
         let directory = try TemporaryDirectory()

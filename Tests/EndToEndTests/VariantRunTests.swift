@@ -209,6 +209,13 @@ import Workload
         #expect {
             _ = try RunSpecLoader.load(yaml: notCascade, source: "switches.yaml")
         } throws: { "\($0)".contains("escalate_on belongs to a cascade") }
+        let unpriced = Self.workload.replacingOccurrences(of: "token_budget: 1500", with: "dollar_budget: 0.01")
+            .replacingOccurrences(
+                of: "load:",
+                with: "endpoint: {base_url: \"http://127.0.0.1:9/v1\"}\nmodels: {small: mystery-model, large: sim-large}\nload:")
+        #expect {
+            _ = try RunSpecLoader.load(yaml: unpriced, source: "switches.yaml")
+        } throws: { "\($0)".contains("has no price, so its calls would cost $0") }
         let badBudget = Self.workload.replacingOccurrences(of: "token_budget: 1500", with: "token_budget: 0")
         #expect(throws: (any Error).self) { _ = try RunSpecLoader.load(yaml: badBudget, source: "switches.yaml") }
     }

@@ -151,6 +151,23 @@ struct SplitMix: RandomNumberGenerator {
         #expect(small.latencyAddedP50.value == 1)
     }
 
+    @Test func theRandomRoutersRegretIsTheMeanOverConfigurations() throws {
+        // Both pass at $0.01; 2 s and 10 s. f = 0.01 + λ·l: 0.012 and 0.020; best 0.012; random 0.016 → regret 0.004.
+        let rows: [[(q: Double, c: Double?, l: Double?)]] = [[(1, 0.01, 2), (1, 0.01, 10)]]
+        let report = RouteReport(table: table(models: ["fast", "slow"], rows), settings: RoutingSettings())
+        let random = try #require(report.routers.first { $0.kind == .random })
+        #expect(abs(random.regretPerItem - 0.004) < 1e-12)
+    }
+
+    @Test func smallByDefaultIsTheWeakToStrongCascadeWhateverElseIsAsked() throws {
+        var settings = RoutingSettings()
+        settings.cascades = [["large", "small"], ["small", "large"]]
+        let report = RouteReport(table: table(models: ["small", "large"], rows), settings: settings)
+        #expect(report.routers.filter { $0.kind == .cascade }.map(\.name) == ["cascade large→small", "cascade small→large"])
+        let small = try #require(report.pair?.smallByDefault)
+        #expect(abs((small.costSavedPerItem.value ?? 0) - (0.30 - 0.23) / 3) < 1e-12)
+    }
+
     @Test func absentCostIsNotZero() throws {
         let rows: [[(q: Double, c: Double?, l: Double?)]] = [[(1, nil, nil), (0, nil, nil)]]
         let report = RouteReport(table: table(models: ["a", "b"], rows), settings: RoutingSettings())

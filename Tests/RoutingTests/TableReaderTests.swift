@@ -94,7 +94,7 @@ import Testing
         #expect(table.items == ["a"])
         let descriptions = problems.map(\.description)
         #expect(descriptions.contains { $0.hasPrefix("gaps.jsonl:4: not a JSON object") }, "\(descriptions)")
-        #expect(descriptions.contains { $0.hasPrefix("gaps.jsonl:5: \"score\": \"2.0\" is not a score") }, "\(descriptions)")
+        #expect(descriptions.contains { $0.hasPrefix("gaps.jsonl:5: \"score\": \"2\" is not a score") }, "\(descriptions)")
         #expect(
             descriptions.contains { $0.hasPrefix("gaps.jsonl:3: item \"b\" has no outcome for \"large\"") }, "\(descriptions)")
     }
@@ -112,6 +112,47 @@ import Testing
         #expect(problems.isEmpty, "\(problems)")
         #expect(table.models == ["m1", "m2"])
         #expect(table.outcome(item: 1, model: 0).quality == 0.5)
+    }
+
+    @Test func aByteOrderMarkIsNotPartOfTheFirstHeader() throws {
+        let (table, problems) = try read("bom.csv", "\u{FEFF}item,model,score\nx,a,1\nx,b,0\n")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(table.items == ["x"] && table.models == ["a", "b"])
+    }
+
+    @Test func jsonIntegerIdsStayIntegersAndLateKeysAreReported() throws {
+        let jsonl = """
+            {"question_id": 81, "model": "a", "score": 1}
+            {"question_id": 81, "model": "b", "score": 0, "cost": 0.5}
+            """
+        var layout = TableLayout()
+        layout.itemColumn = "question_id"
+        let (table, problems) = try read("ids.jsonl", jsonl, layout: layout)
+        #expect(table.items == ["81"])
+        #expect(
+            problems.map(\.description) == [
+                "ids.jsonl:2: \"cost\": a key the first object lacks; the columns are the first object's keys, so it is ignored (give every key on the first line)"
+            ])
+    }
+
+    @Test func aBadCellInAMultiLineRecordIsNamedByItsOwnLine() throws {
+        let csv = "item,prompt,a,b\n1,\"two\nlines\",oops,1\n"
+        var layout = TableLayout()
+        layout.models = ["a", "b"]
+        let (_, problems) = try read("multi.csv", csv, layout: layout)
+        #expect(problems.first?.description.hasPrefix("multi.csv:3:3: \"a\": \"oops\" is not a score") == true, "\(problems)")
+    }
+
+    @Test func problemsBeyondTheLimitAreCountedNotKept() throws {
+        let rows = (0..<1_500).map { "\($0),bad,1" }.joined(separator: "\n")
+        let (table, problems) = try read(
+            "many.csv", "item,a,b\n" + rows + "\n",
+            layout: {
+                var l = TableLayout(); l.models = ["a", "b"]; return l
+            }())
+        #expect(table.items.isEmpty)
+        #expect(problems.count == OutcomeTableBuilder.maxProblems + 1)
+        #expect(problems.last?.message.contains("more problems") == true)
     }
 
     @Test func routerScores() throws {
