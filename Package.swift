@@ -111,7 +111,7 @@ let package = Package(
             ]
         ),
         /// Router evaluation over logged outcomes of the same items under each model or variant (RouterBench, RouteLLM).
-        .target(name: "Routing", dependencies: ["AgentMetrics", "Pricing", "Traces"]),
+        .target(name: "Routing", dependencies: ["AgentMetrics", "Pricing", "SpecDecoding", "Traces"]),
         .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping", "Routing"]),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
@@ -166,7 +166,7 @@ let package = Package(
         .target(
             name: "TraceCommands",
             dependencies: [
-                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing",
+                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing", "SpecDecoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -235,7 +235,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet", "SpecDecoding"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "TestSupport"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
             name: "ImportersTests",

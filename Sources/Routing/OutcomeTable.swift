@@ -1,3 +1,5 @@
+public import SpecDecoding
+
 /// How one configuration (a model, a tier, a variant) did on one item: the logged outcome
 /// routers are scored on (SPEC §8).
 public struct Outcome: Sendable, Hashable, Codable {
@@ -19,38 +21,10 @@ public struct Outcome: Sendable, Hashable, Codable {
     }
 }
 
-/// A problem in the input, where it is: file, line and column (or field), and what was expected.
-/// The input around it is still evaluated; the command exits 2 after printing its figures.
-public struct InputProblem: Sendable, Hashable, Codable, CustomStringConvertible, Error {
-    /// The file, as given.
-    public var file: String
-    /// 1-based line, when the problem is on one.
-    public var line: Int?
-    /// 1-based column (a CSV field's position), when known.
-    public var column: Int?
-    /// The column's name or the JSON field, when known.
-    public var field: String?
-    /// What is wrong and what was expected.
-    public var message: String
-
-    /// A problem in `file` at `line`/`column` (or `field`).
-    public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.field = field
-        self.message = message
-    }
-
-    /// `file:line:column: (field) message`.
-    public var description: String {
-        var place = file
-        if let line { place += ":\(line)" }
-        if let column { place += ":\(column)" }
-        let named = field.map { "\"\($0)\": " } ?? ""
-        return "\(place): \(named)\(message)"
-    }
-}
+/// A problem in the input, where it is (file, line, column or field) and what was expected: the
+/// same vocabulary as a spec file's errors. The input around it is still evaluated; the command
+/// exits 2 after printing its figures.
+public typealias InputProblem = SpecError
 
 /// Logged outcomes of items × configurations, complete: every item has an outcome for every
 /// configuration (items that lack one are dropped by the builder, with a problem each).

@@ -1,4 +1,5 @@
 public import Foundation
+import SpecDecoding
 
 /// Which columns of a logged-outcome table mean what. Defaults follow RouterBench's wide tables
 /// (`<model>`, `<model>|total_cost`) and a plain long layout (item, model, score, cost, tokens, latency).

@@ -1,4 +1,5 @@
 public import Foundation
+public import SpecDecoding
 
 /// Reads a router's per-item scores (CSV or JSON Lines, an item and a score column): higher
 /// means the router would rather send the item to the strong model.

@@ -1,4 +1,5 @@
 import Foundation
+import SpecDecoding
 import Traces
 
 /// Rows of a CSV or JSON Lines file, by column: what the table readers share.

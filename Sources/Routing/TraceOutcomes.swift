@@ -1,4 +1,5 @@
 public import Pricing
+import SpecDecoding
 public import Traces
 
 /// Canonical traces as logged outcomes: each graded attempt is one outcome of its configuration

@@ -4,6 +4,7 @@ import Importers
 import Pricing
 import Reports
 import Routing
+import SpecDecoding
 import Traces
 
 package struct RouteCommand: ParsableCommand {
@@ -51,29 +52,7 @@ package struct RouteCommand: ParsableCommand {
     @Option(help: "Quality at or above which an item counts as completed (and a cascade stops).")
     var passThreshold = 0.5
 
-    @Option(help: "Table shape: wide or long (default: long when the header has the model and score columns).")
-    var shape: String?
-
-    @Option(help: "Item column (default: item, sample_id, item_id, id, prompt_id, question_id or task).")
-    var itemColumn: String?
-
-    @Option(help: "Wide tables: the model columns, comma-separated (default: every X with X|… columns).")
-    var models: String?
-
-    @Option(help: "Long tables: the model column.")
-    var modelColumn = "model"
-
-    @Option(help: "Long tables: the score column.")
-    var scoreColumn = "score"
-
-    @Option(help: "Long tables: the cost column (US dollars).")
-    var costColumn = "cost"
-
-    @Option(help: "Long tables: the latency column (seconds).")
-    var latencyColumn = "latency"
-
-    @Option(help: "Long tables: the tokens column.")
-    var tokensColumn = "tokens"
+    @OptionGroup(title: "Outcome tables") var table: TableLayoutOptions
 
     @Option(help: "Price table for traces (default: each run's prices.json over the bundled snapshot).")
     var prices: String?
@@ -85,7 +64,6 @@ package struct RouteCommand: ParsableCommand {
     var out: String?
 
     package func validate() throws {
-        if let shape, TableLayout.Shape(rawValue: shape) == nil { throw ValidationError("--shape: expected wide or long") }
         for (flag, value) in [("--value-per-success", valuePerSuccess), ("--price-per-second", pricePerSecond)]
         where !(value.isFinite && value >= 0) {
             throw ValidationError("\(flag): expected a number ≥ 0, found \(value)")
@@ -96,13 +74,7 @@ package struct RouteCommand: ParsableCommand {
     }
 
     package func run() throws {
-        var layout = TableLayout()
-        layout.shape = shape.flatMap(TableLayout.Shape.init(rawValue:))
-        layout.itemColumn = itemColumn
-        layout.models = models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        (layout.modelColumn, layout.scoreColumn) = (modelColumn, scoreColumn)
-        (layout.costColumn, layout.latencyColumn, layout.tokensColumn) = (costColumn, latencyColumn, tokensColumn)
-        let outcomes = try RouteInputs(layout: layout, prices: prices).read(inputs)
+        let outcomes = try RouteInputs(layout: table.layout, prices: prices).read(inputs)
 
         var settings = RoutingSettings()
         settings.passThreshold = passThreshold
@@ -112,7 +84,7 @@ package struct RouteCommand: ParsableCommand {
         var problems = outcomes.problems
         for path in routerScores {
             let url = URL(fileURLWithPath: path)
-            let read = RouterScoresReader.read(url, name: path, itemColumn: itemColumn, scoreColumn: routerScoreColumn)
+            let read = RouterScoresReader.read(url, name: path, itemColumn: table.itemColumn, scoreColumn: routerScoreColumn)
             problems += read.problems
             settings.routerScores.append((url.deletingPathExtension().lastPathComponent, read.scores))
         }
@@ -193,5 +165,48 @@ struct RouteInputs {
             sink.addPrices(try PriceTable.load(from: sibling))
         }
         try format.read(url, into: &sink)
+    }
+}
+
+/// How `route` reads logged-outcome tables: their shape and which column means what.
+package struct TableLayoutOptions: ParsableArguments {
+    package init() {}
+
+    @Option(help: "Table shape: wide or long (default: long when the header has the model and score columns).")
+    var shape: String?
+
+    @Option(help: "Item column (default: item, sample_id, item_id, id, prompt_id, question_id or task).")
+    var itemColumn: String?
+
+    @Option(help: "Wide tables: the model columns, comma-separated (default: every X with X|… columns).")
+    var models: String?
+
+    @Option(help: "Long tables: the model column.")
+    var modelColumn = "model"
+
+    @Option(help: "Long tables: the score column.")
+    var scoreColumn = "score"
+
+    @Option(help: "Long tables: the cost column (US dollars).")
+    var costColumn = "cost"
+
+    @Option(help: "Long tables: the latency column (seconds).")
+    var latencyColumn = "latency"
+
+    @Option(help: "Long tables: the tokens column.")
+    var tokensColumn = "tokens"
+
+    package func validate() throws {
+        if let shape, TableLayout.Shape(rawValue: shape) == nil { throw ValidationError("--shape: expected wide or long") }
+    }
+
+    var layout: TableLayout {
+        var layout = TableLayout()
+        layout.shape = shape.flatMap(TableLayout.Shape.init(rawValue:))
+        layout.itemColumn = itemColumn
+        layout.models = models.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        (layout.modelColumn, layout.scoreColumn) = (modelColumn, scoreColumn)
+        (layout.costColumn, layout.latencyColumn, layout.tokensColumn) = (costColumn, latencyColumn, tokensColumn)
+        return layout
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SpecDecoding
 import TestSupport
 import Testing
 
@@ -67,7 +68,7 @@ import Testing
         let (table, problems) = try read("bad.csv", csv)
         #expect(table.items == ["1", "3"])
         let descriptions = problems.map(\.description)
-        #expect(descriptions.contains { $0.hasPrefix("bad.csv:3:2: \"a\": \"yes\" is not a score") }, "\(descriptions)")
+        #expect(descriptions.contains { $0.hasPrefix("bad.csv:3:2: a: \"yes\" is not a score") }, "\(descriptions)")
         #expect(descriptions.contains { $0.contains("item \"2\" has no outcome for \"a\"") }, "\(descriptions)")
     }
 
@@ -79,7 +80,7 @@ import Testing
         #expect(table.models == ["a", "b"])
         #expect(table.items == ["1", "2"])
         #expect(problems.count == 1)
-        #expect(problems.first?.description.hasPrefix("models.csv:1: \"c\": no such column") == true)
+        #expect(problems.first?.description.hasPrefix("models.csv:1: c: no such column") == true)
     }
 
     @Test func anItemMissingAModelIsLeftOutAndNamed() throws {
@@ -94,7 +95,7 @@ import Testing
         #expect(table.items == ["a"])
         let descriptions = problems.map(\.description)
         #expect(descriptions.contains { $0.hasPrefix("gaps.jsonl:4: not a JSON object") }, "\(descriptions)")
-        #expect(descriptions.contains { $0.hasPrefix("gaps.jsonl:5: \"score\": \"2\" is not a score") }, "\(descriptions)")
+        #expect(descriptions.contains { $0.hasPrefix("gaps.jsonl:5: score: \"2\" is not a score") }, "\(descriptions)")
         #expect(
             descriptions.contains { $0.hasPrefix("gaps.jsonl:3: item \"b\" has no outcome for \"large\"") }, "\(descriptions)")
     }
@@ -131,7 +132,7 @@ import Testing
         #expect(table.items == ["81"])
         #expect(
             problems.map(\.description) == [
-                "ids.jsonl:2: \"cost\": a key the first object lacks; the columns are the first object's keys, so it is ignored (give every key on the first line)"
+                "ids.jsonl:2: cost: a key the first object lacks; the columns are the first object's keys, so it is ignored (give every key on the first line)"
             ])
     }
 
@@ -140,7 +141,7 @@ import Testing
         var layout = TableLayout()
         layout.models = ["a", "b"]
         let (_, problems) = try read("multi.csv", csv, layout: layout)
-        #expect(problems.first?.description.hasPrefix("multi.csv:3:3: \"a\": \"oops\" is not a score") == true, "\(problems)")
+        #expect(problems.first?.description.hasPrefix("multi.csv:3:3: a: \"oops\" is not a score") == true, "\(problems)")
     }
 
     @Test func problemsBeyondTheLimitAreCountedNotKept() throws {
@@ -161,6 +162,6 @@ import Testing
         let url = try directory.write("scores.csv", "item,score\na,0.9\nb,oops\nc,-2\n")
         let (scores, problems) = RouterScoresReader.read(url, name: "scores.csv", itemColumn: nil, scoreColumn: "score")
         #expect(scores == ["a": 0.9, "c": -2])
-        #expect(problems.map(\.description) == ["scores.csv:3:2: \"score\": \"oops\" is not a finite number"])
+        #expect(problems.map(\.description) == ["scores.csv:3:2: score: \"oops\" is not a finite number"])
     }
 }
