@@ -112,7 +112,11 @@ let package = Package(
         ),
         /// Router evaluation over logged outcomes of the same items under each model or variant (RouterBench, RouteLLM).
         .target(name: "Routing", dependencies: ["AgentMetrics", "Pricing", "SpecDecoding", "Traces"]),
-        .target(name: "Reports", dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping", "Routing"]),
+        /// Where tokens were misallocated: one rule per failure mode over traces, with evidence, money and seconds wasted.
+        .target(name: "Diagnosis", dependencies: ["AgentMetrics", "Pricing", "Traces"]),
+        .target(
+            name: "Reports",
+            dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping", "Routing", "Diagnosis"]),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
             name: "Importers",
@@ -166,7 +170,7 @@ let package = Package(
         .target(
             name: "TraceCommands",
             dependencies: [
-                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing", "SpecDecoding",
+                "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing", "SpecDecoding", "Diagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -235,6 +239,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatedFleetTests", dependencies: ["SimulatedFleet", "SpecDecoding"]),
+        .testTarget(
+            name: "DiagnosisTests",
+            dependencies: ["Diagnosis", "Pricing", "Traces", "Importers", "TestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
@@ -276,6 +283,7 @@ let package = Package(
                 "Reports",
                 "Timekeeping",
                 "Harness", "AgentMetrics", "Traces", "Workload", "RunTarget", "Backends", "WireFormats", "Pricing", "Routing",
+                "Diagnosis",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -156,6 +156,9 @@ package struct DrivenAgentLoop: Sendable {
                 tries[tries.count - 1].toolCalls = recovered
                 fromText = true
             }
+            // Tool calls and results count in the chain too: a tool message's call id is part of what the model sees.
+            let fingerprints = ContentHash.chain(
+                call.messages.map { ($0.role.rawValue, $0.content + $0.toolCalls.map(\.name).joined(separator: ",")) })
             await context.steps.appendTries(
                 tries, scheduled: scheduled, of: agent.identity, .chat, use: .act, model: route.model, tier: agent.tier,
                 provider: route.chat?.providerName, nextIndex: takeIndex
@@ -165,6 +168,7 @@ package struct DrivenAgentLoop: Sendable {
                 step.useClass = use.map { $0 == .delegate ? .plan : $0 } ?? .act
                 step.outputHash = attempt.succeeded ? Self.outputHash(attempt) : nil
                 step.toolCallsFromText = fromText && n == tries.count - 1 ? true : nil
+                step.promptFingerprints = fingerprints
             }
             for attempt in tries {
                 spend.modelCalls += 1

@@ -147,7 +147,10 @@ package struct ScriptedAgentLoop: Sendable {
     private func openConversation(
         for agent: AgentSpec, task: String, plan: AttemptPlan, generator: inout SeededGenerator
     ) -> AgentState {
-        let system = plan.tagged(systemPrompts["\(task)/\(agent.name)"] ?? "", seed: workload.seed)
+        var system = plan.tagged(systemPrompts["\(task)/\(agent.name)"] ?? "", seed: workload.seed)
+        if workload.tasks[plan.taskIndex].scripted?.volatileSystemPrompt == true {
+            system = "Current time: \(plan.scheduled) ns.\n" + system
+        }
         let taskTokens = agent.taskPromptTokens.sample(using: &generator)
         let taskText = SyntheticText.words(taskTokens, using: &generator)
         return AgentState(
@@ -204,11 +207,13 @@ package struct ScriptedAgentLoop: Sendable {
             context.plan.variant, to: &call, route: route, seed: workload.seed,
             salt: "\(context.plan.drawKey)/\(agent.id)/\(state.nextIndex)")
         let tries = await RetryingCaller.chat(call, route: route, deadline: context.deadline, clock: clock)
+        let fingerprints = ContentHash.chain(call.messages.map { ($0.role.rawValue, $0.content) })
         await context.scope.steps.appendTries(
             tries, scheduled: scheduled, of: agent, .chat, use: step.use, model: route.model, tier: tier,
             provider: route.chat?.providerName, nextIndex: { state.takeIndex() }
         ) { n, record in
             record.outputHash = tries[n].succeeded ? ContentHash.of(tries[n].content) : nil
+            record.promptFingerprints = fingerprints
         }
         for usage in tries.compactMap(\.usage) {
             await context.spend.add(tokens: usage.total, dollars: workload.prices.price(usage, model: route.model).cost.total)

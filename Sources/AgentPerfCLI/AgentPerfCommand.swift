@@ -22,7 +22,8 @@ package struct AgentPerfCommand: AsyncParsableCommand {
             """,
         version: AgentPerfVersion.current,
         subcommands: [
-            RunCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self, ImportCommand.self, ServeSimCommand.self,
+            RunCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self, DiagnoseCommand.self, ImportCommand.self,
+            ServeSimCommand.self,
             WorkloadCommand.self,
         ])
 

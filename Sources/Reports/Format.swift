@@ -19,6 +19,7 @@ package enum Format {
     package static func dollars(_ value: Double?) -> String {
         guard let value else { return "–" }
         if value == 0 { return "$0" }
+        if value < 0 { return "-" + dollars(-value) }
         if abs(value) >= 1000 { return "$" + value.formatted(.number.precision(.fractionLength(0))) }
         return "$" + significant(value)
     }

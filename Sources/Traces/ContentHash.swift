@@ -25,6 +25,17 @@ public struct ContentHash: Sendable, Hashable {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
+    /// Prompt fingerprints of a conversation: after each (role, content) message, the hash of
+    /// every message so far.
+    public static func chain(_ messages: [(role: String, content: String)]) -> [String] {
+        var hash = ContentHash()
+        return messages.map { message in
+            hash.update(message.role)
+            hash.update(message.content)
+            return hash.hex
+        }
+    }
+
     /// The hash of `text` alone.
     public static func of(_ text: String) -> String {
         var hash = ContentHash()

@@ -84,6 +84,11 @@ public struct StepRecord: Sendable, Hashable {
     /// tool-call fields, and AgentPerf recovered them: a server or chat-template quirk worth
     /// seeing, since the calls' tokens were generated as content.
     public var toolCallsFromText: Bool?
+    /// For a model call, one hash per message of its prompt, each over every message up to and
+    /// including it (role and content chained): two calls share a prefix of n messages exactly
+    /// when their first n fingerprints agree. Never content; written by the harness and by
+    /// importers that see prompts (docs/TRACES.md).
+    public var promptFingerprints: [String]?
 
     /// A step record; `agentID` defaults to `main` and the other fields left out are nil (not recorded).
     public init(
@@ -148,6 +153,7 @@ extension StepRecord: Codable {
             "cost_usd_reported"
         case observationHash = "observation_hash", outputHash = "output_hash"
         case toolCallsFromText = "tool_calls_from_text"
+        case promptFingerprints = "prompt_fingerprints"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -215,6 +221,11 @@ extension StepRecord: Codable {
         outputHash = try c.decodeIfPresent(String.self, forKey: .outputHash)
         errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
         toolCallsFromText = try c.decodeIfPresent(Bool.self, forKey: .toolCallsFromText)
+        promptFingerprints = try c.decodeIfPresent([String].self, forKey: .promptFingerprints)
+        if let count = promptFingerprints?.count, count > 100_000 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .promptFingerprints, in: c, debugDescription: "more than 100000 prompt fingerprints on one step")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -257,6 +268,7 @@ extension StepRecord: Codable {
         try c.encodeIfPresent(outputHash, forKey: .outputHash)
         try c.encodeIfPresent(errorMessage.map { String($0.prefix(300)) }, forKey: .errorMessage)
         try c.encodeIfPresent(toolCallsFromText, forKey: .toolCallsFromText)
+        try c.encodeIfPresent(promptFingerprints, forKey: .promptFingerprints)
     }
 }
 

@@ -114,6 +114,10 @@ package struct ScriptedTask: Sendable, Hashable {
     /// The same when a variant turns verification off (default: `passProbability`, so that
     /// skipping verification changes only cost and latency).
     package var unverifiedPassProbability: [String: Double]?
+    /// The system prompt opens with the attempt's start time, as prompts that stamp "now" first
+    /// do: a planted cache misuse (examples/misallocation.yaml), since no two attempts then share
+    /// a prefix.
+    package var volatileSystemPrompt = false
 
     package init(agent: AgentSpec, passProbability: [String: Double], unverifiedPassProbability: [String: Double]? = nil) {
         self.agent = agent
@@ -133,12 +137,12 @@ extension TaskSpec: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
         case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
-        case unverifiedPassProbability = "unverified_pass_probability"
+        case unverifiedPassProbability = "unverified_pass_probability", volatileSystemPrompt = "volatile_system_prompt"
         case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace
     }
 
     static let scriptedOnly: [CodingKeys] = [
-        .systemPromptTokens, .taskPromptTokens, .passProbability, .unverifiedPassProbability, .steps,
+        .systemPromptTokens, .taskPromptTokens, .passProbability, .unverifiedPassProbability, .volatileSystemPrompt, .steps,
     ]
     static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate, .workspace]
 
@@ -194,6 +198,7 @@ extension TaskSpec: Codable {
         self.init(name: name, description: description, weight: weight, agent: agent, passProbability: passProbability)
         if case .scripted(var scripted) = behaviour {
             scripted.unverifiedPassProbability = unverified
+            scripted.volatileSystemPrompt = try c.decodeIfPresent(Bool.self, forKey: .volatileSystemPrompt) ?? false
             behaviour = .scripted(scripted)
         }
     }
@@ -210,6 +215,7 @@ extension TaskSpec: Codable {
             try c.encode(task.agent.taskPromptTokens, forKey: .taskPromptTokens)
             try c.encode(task.passProbability, forKey: .passProbability)
             try c.encodeIfPresent(task.unverifiedPassProbability, forKey: .unverifiedPassProbability)
+            if task.volatileSystemPrompt { try c.encode(true, forKey: .volatileSystemPrompt) }
             try c.encode(task.agent.steps, forKey: .steps)
         case .driven(let task):
             try c.encode(task.systemPrompt, forKey: .systemPrompt)

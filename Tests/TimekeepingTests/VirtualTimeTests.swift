@@ -3,9 +3,10 @@ import Timekeeping
 
 @Suite("Virtual time")
 struct VirtualTimeTests {
-    @Test("time jumps to each deadline in order when every task waits, taking no wall-clock time")
+    /// An hour of virtual sleeps that ends at all shows the clock jumped (no wall-clock assert:
+    /// timing belongs in bench/, not in tests).
+    @Test("time jumps to each deadline in order when every task waits")
     func deadlinesInOrder() async throws {
-        let wall = ContinuousClock.now
         let (order, end) = await VirtualTime.run { clock in
             let wakes = Log()
             await withTaskGroup(of: Void.self) { group in
@@ -20,7 +21,6 @@ struct VirtualTimeTests {
         }
         #expect(order == ["a@10", "b@20", "c@30", "d@3600"])
         #expect(end == 3_600_000_000_000)
-        #expect(ContinuousClock.now - wall < .seconds(5))
     }
 
     @Test("sleepers with the same deadline wake in the order they went to sleep")

@@ -55,8 +55,9 @@ import Workload
         #expect((3...5).contains(workload.tasks.count), "\(file) has \(workload.tasks.count) tasks")
     }
 
-    /// Examples built to demonstrate one command (routing.yaml for `route`) are not representative agents.
-    static let demonstrations: Set<String> = ["routing.yaml"]
+    /// Examples built to demonstrate one command (routing.yaml for `route`, misallocation.yaml and
+    /// control.yaml for `diagnose`) are not representative agents.
+    static let demonstrations: Set<String> = ["routing.yaml", "misallocation.yaml", "control.yaml"]
 
     @Test("the examples directory holds three to five representative workloads, beside the demonstrations")
     func exampleCount() throws {

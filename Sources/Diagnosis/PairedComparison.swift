@@ -1,0 +1,84 @@
+import AgentMetrics
+import Foundation
+import Pricing
+import Traces
+
+/// Two configurations on the same items of one task: the marginal figures of choosing the first
+/// over the second (SPEC §6: S = V·ΔQ − ΔC − λ·ΔL).
+struct PairedComparison {
+    let task: String
+    /// (treatment, baseline) attempts of the same item.
+    let pairs: [(AttemptFacts, AttemptFacts)]
+    let valuePerSuccess: Double
+    let pricePerSecond: Double
+
+    var n: Int { pairs.count }
+    /// Pass rate of the treatment minus the baseline's.
+    var deltaQuality: Double { rate(pairs.map(\.0)) - rate(pairs.map(\.1)) }
+    /// Mean cost per attempt, treatment minus baseline.
+    var deltaCost: Double { mean(pairs.map { $0.0.cost - $0.1.cost }) }
+    /// Mean task latency, treatment minus baseline (0 where either is unknown).
+    var deltaLatency: Double { mean(pairs.map { ($0.0.latency ?? 0) - ($0.1.latency ?? 0) }) }
+
+    /// 95% interval of ΔQ: Newcombe's hybrid score interval from the two Wilson intervals,
+    /// treating the samples as independent (conservative for paired items).
+    var deltaQualityInterval: (Double, Double) {
+        let a = Proportion(successes: pairs.filter { $0.0.passed }.count, trials: n)
+        let b = Proportion(successes: pairs.filter { $0.1.passed }.count, trials: n)
+        guard let p1 = a.rate, let l1 = a.low, let u1 = a.high, let p2 = b.rate, let l2 = b.low, let u2 = b.high else {
+            return (-1, 1)
+        }
+        let low = p1 - p2 - ((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2)).squareRoot()
+        let high = p1 - p2 + ((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2)).squareRoot()
+        return (low, high)
+    }
+
+    /// S at ΔQ = `deltaQ`.
+    func surplus(deltaQ: Double) -> Double { valuePerSuccess * deltaQ - deltaCost - pricePerSecond * deltaLatency }
+    /// S at the measured ΔQ.
+    var surplus: Double { surplus(deltaQ: deltaQuality) }
+    /// S over ΔQ's interval.
+    var surplusInterval: (Double, Double) {
+        let (low, high) = deltaQualityInterval
+        return (surplus(deltaQ: low), surplus(deltaQ: high))
+    }
+
+    /// The comparisons of `treatment` against `baseline`, task by task, over the items both ran
+    /// (graded attempts only); tasks with fewer than `minimumPairs` pairs are left out.
+    static func tasks(
+        _ input: DiagnosisInput, treatment: String, baseline: String, minimumPairs: Int,
+        where include: (AttemptFacts) -> Bool = { _ in true }
+    ) -> [PairedComparison] {
+        let treated = input.items(of: treatment)
+        let base = input.items(of: baseline)
+        var byTask: [String: [(AttemptFacts, AttemptFacts)]] = [:]
+        for (item, a) in treated where a.graded && include(a) {
+            guard let b = base[item], b.graded else { continue }
+            byTask[a.task, default: []].append((a, b))
+        }
+        return byTask.keys.sorted().compactMap { task in
+            let pairs = (byTask[task] ?? []).sorted { $0.0.id < $1.0.id }
+            guard pairs.count >= minimumPairs else { return nil }
+            return PairedComparison(
+                task: task, pairs: pairs, valuePerSuccess: input.marginal.valuePerSuccess,
+                pricePerSecond: input.marginal.pricePerSecond)
+        }
+    }
+
+    /// The figures as evidence.
+    var evidence: [Evidence] {
+        let (low, high) = deltaQualityInterval
+        return [
+            Evidence("paired items", Double(n), "items"), Evidence("ΔQ (pass rate)", deltaQuality, "share"),
+            Evidence("ΔQ 95% low", low, "share"), Evidence("ΔQ 95% high", high, "share"),
+            Evidence("ΔC per attempt", deltaCost, "$"), Evidence("ΔL per attempt", deltaLatency, "s"),
+            Evidence("S = V·ΔQ − ΔC − λ·ΔL", surplus, "$"),
+        ]
+    }
+
+    private func rate(_ attempts: [AttemptFacts]) -> Double {
+        attempts.isEmpty ? 0 : Double(attempts.filter(\.passed).count) / Double(attempts.count)
+    }
+
+    private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+}
