@@ -156,9 +156,13 @@ package struct DrivenAgentLoop: Sendable {
                 tries[tries.count - 1].toolCalls = recovered
                 fromText = true
             }
-            // Tool calls and results count in the chain too: a tool message's call id is part of what the model sees.
+            // What the model sees of each message: its text, its tool calls (ids, names, arguments)
+            // and, on a tool result, the call it answers.
             let fingerprints = ContentHash.chain(
-                call.messages.map { ($0.role.rawValue, $0.content + $0.toolCalls.map(\.name).joined(separator: ",")) })
+                call.messages.map { message in
+                    let calls = message.toolCalls.map { "\($0.id)\u{1}\($0.name)\u{1}\($0.arguments)" }.joined(separator: "\u{2}")
+                    return (message.role.rawValue, message.content + "\u{3}" + calls + "\u{3}" + (message.toolCallID ?? ""))
+                })
             await context.steps.appendTries(
                 tries, scheduled: scheduled, of: agent.identity, .chat, use: .act, model: route.model, tier: agent.tier,
                 provider: route.chat?.providerName, nextIndex: takeIndex

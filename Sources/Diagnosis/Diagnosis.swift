@@ -118,12 +118,12 @@ public enum Diagnosis {
                 rows[step.useClass] = row
             }
         }
-        var ledger = UseClass.known.compactMap { rows[$0] } + rows.filter { !UseClass.known.contains($0.key) }.map(\.value)
-        func counterfactual(
-            _ use: String, _ layer: AllocationLayer, treatment: String, baseline: String, where include: (AttemptFacts) -> Bool
-        ) {
+        var ledger =
+            UseClass.known.compactMap { rows[$0] }
+            + rows.filter { !UseClass.known.contains($0.key) }.sorted { $0.key.rawValue < $1.key.rawValue }.map(\.value)
+        func counterfactual(_ use: String, _ layer: AllocationLayer, treatment: String, baseline: String, tasks: Set<String>?) {
             let comparisons = PairedComparison.tasks(
-                input, treatment: treatment, baseline: baseline, minimumPairs: 1, where: include)
+                input, treatment: treatment, baseline: baseline, minimumPairs: 1, tasks: tasks)
             let pairs = comparisons.flatMap(\.pairs)
             guard !pairs.isEmpty else { return }
             let pooled = PairedComparison(
@@ -133,28 +133,25 @@ public enum Diagnosis {
             ledger.append(
                 LedgerRow(
                     use: use, layer: layer, tokens: treated.reduce(0) { $0 + $1.tokens }, money: treated.cost,
-                    seconds: treated.seconds,
-                    deltaQuality: pooled.deltaQuality, deltaCost: pooled.deltaCost, deltaLatency: pooled.deltaLatency,
-                    surplus: pooled.surplus, pairs: pairs.count))
+                    seconds: treated.seconds, deltaQuality: pooled.deltaQuality, deltaCost: pooled.deltaCost,
+                    deltaLatency: pooled.deltaLatency, surplus: pooled.surplus, pairs: pairs.count))
         }
         if let (small, large) = RoutingRule.tierPair(input) {
-            counterfactual("route: \(large.name) over \(small.name)", .router, treatment: large.name, baseline: small.name) { _ in
-                true
-            }
+            counterfactual(
+                "route: \(large.name) over \(small.name)", .router, treatment: large.name, baseline: small.name, tasks: nil)
         }
+        // Verification and delegation: configurations on the same tiers only (else routing confounds them).
         let configurations = input.configurations
-        let has = { (c: String, p: (AttemptFacts) -> Bool) in input.attempts.contains { $0.configuration == c && p($0) } }
-        for treatment in configurations where has(treatment, \.verifies) {
-            for baseline in configurations where !has(baseline, \.verifies) {
-                counterfactual(
-                    "verify: \(treatment) over \(baseline)", .agent, treatment: treatment, baseline: baseline, where: \.verifies)
-            }
-        }
-        for treatment in configurations where has(treatment, \.delegates) {
-            for baseline in configurations where !has(baseline, \.delegates) {
-                counterfactual(
-                    "delegate: \(treatment) over \(baseline)", .agent, treatment: treatment, baseline: baseline,
-                    where: \.delegates)
+        for (property, use) in [(\AttemptFacts.verifies, "verify"), (\AttemptFacts.delegates, "delegate")] {
+            for treatment in configurations where !input.tasks(of: treatment, where: { $0[keyPath: property] }).isEmpty {
+                let tasks = input.tasks(of: treatment, where: { $0[keyPath: property] })
+                for baseline in configurations
+                where baseline != treatment && input.tiers(of: baseline) == input.tiers(of: treatment)
+                    && input.tasks(of: baseline, where: { $0[keyPath: property] }).isDisjoint(with: tasks)
+                {
+                    counterfactual(
+                        "\(use): \(treatment) over \(baseline)", .agent, treatment: treatment, baseline: baseline, tasks: tasks)
+                }
             }
         }
         return ledger

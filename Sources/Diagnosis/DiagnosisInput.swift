@@ -28,6 +28,19 @@ public struct DiagnosisInput: Sendable {
     /// The configurations (variants; `run` for attempts without one), in name order.
     var configurations: [String] { Array(Set(attempts.map(\.configuration))).sorted() }
 
+    /// The tiers of every chat call of `configuration`'s attempts.
+    func tiers(of configuration: String) -> Set<String> {
+        attempts.filter { $0.configuration == configuration }.reduce(into: Set<String>()) { $0.formUnion($1.chatTiers) }
+    }
+
+    /// The tasks for which some attempt of `configuration` satisfies `property`.
+    func tasks(of configuration: String, where property: (AttemptFacts) -> Bool) -> Set<String> {
+        Set(attempts.filter { $0.configuration == configuration && property($0) }.map(\.task))
+    }
+
+    /// True when some attempt was graded: what every rule about success needs.
+    var hasGrades: Bool { attempts.contains { $0.graded } }
+
     /// Attempts of `configuration`, by the item they pair on.
     func items(of configuration: String) -> [String: AttemptFacts] {
         var result: [String: AttemptFacts] = [:]

@@ -99,8 +99,8 @@ public struct Finding: Sendable, Hashable, Codable {
     public var moneyWasted: Double
     /// How `moneyWasted` was estimated.
     public var moneyEstimate: String
-    /// Seconds of task latency that bought nothing.
-    public var secondsWasted: Double
+    /// Seconds of task latency that bought nothing; nil when the rule cannot estimate them.
+    public var secondsWasted: Double?
     /// How `secondsWasted` was estimated.
     public var secondsEstimate: String
     /// The figures behind it.
@@ -128,7 +128,7 @@ public struct Finding: Sendable, Hashable, Codable {
         try c.encode(counterfactualSteps, forKey: .counterfactualSteps)
         try c.encode(moneyWasted, forKey: .moneyWasted)
         try c.encode(moneyEstimate, forKey: .moneyEstimate)
-        try c.encode(secondsWasted, forKey: .secondsWasted)
+        try c.encodeIfPresent(secondsWasted, forKey: .secondsWasted)
         try c.encode(secondsEstimate, forKey: .secondsEstimate)
         try c.encode(evidence, forKey: .evidence)
         try c.encode(confidence, forKey: .confidence)
@@ -146,7 +146,7 @@ public struct Finding: Sendable, Hashable, Codable {
         counterfactualSteps = try c.decode([StepReference].self, forKey: .counterfactualSteps)
         moneyWasted = try c.decode(Double.self, forKey: .moneyWasted)
         moneyEstimate = try c.decode(String.self, forKey: .moneyEstimate)
-        secondsWasted = try c.decode(Double.self, forKey: .secondsWasted)
+        secondsWasted = try c.decodeIfPresent(Double.self, forKey: .secondsWasted)
         secondsEstimate = try c.decode(String.self, forKey: .secondsEstimate)
         evidence = try c.decode([Evidence].self, forKey: .evidence)
         confidence = try c.decode(Confidence.self, forKey: .confidence)
@@ -156,7 +156,7 @@ public struct Finding: Sendable, Hashable, Codable {
     /// A finding; `counterfactualSteps` empty when the waste is the named steps' whole cost.
     public init(
         mode: FailureMode, summary: String, tasks: [String], attempts: [String], steps: [StepReference],
-        counterfactualSteps: [StepReference] = [], moneyWasted: Double, moneyEstimate: String, secondsWasted: Double,
+        counterfactualSteps: [StepReference] = [], moneyWasted: Double, moneyEstimate: String, secondsWasted: Double?,
         secondsEstimate: String, evidence: [Evidence], confidence: Confidence, change: String
     ) {
         self.mode = mode

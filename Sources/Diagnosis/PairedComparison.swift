@@ -44,15 +44,17 @@ struct PairedComparison {
     }
 
     /// The comparisons of `treatment` against `baseline`, task by task, over the items both ran
-    /// (graded attempts only); tasks with fewer than `minimumPairs` pairs are left out.
+    /// (graded attempts only), for the tasks in `tasks` (nil: all); tasks with fewer than
+    /// `minimumPairs` pairs are left out. Whole configurations are compared, attempt for attempt:
+    /// keeping only the treatment's attempts that did something (verified, delegated) would drop
+    /// those that failed before doing it and flatter the treatment.
     static func tasks(
-        _ input: DiagnosisInput, treatment: String, baseline: String, minimumPairs: Int,
-        where include: (AttemptFacts) -> Bool = { _ in true }
+        _ input: DiagnosisInput, treatment: String, baseline: String, minimumPairs: Int, tasks: Set<String>? = nil
     ) -> [PairedComparison] {
         let treated = input.items(of: treatment)
         let base = input.items(of: baseline)
         var byTask: [String: [(AttemptFacts, AttemptFacts)]] = [:]
-        for (item, a) in treated where a.graded && include(a) {
+        for (item, a) in treated where a.graded && (tasks?.contains(a.task) ?? true) {
             guard let b = base[item], b.graded else { continue }
             byTask[a.task, default: []].append((a, b))
         }

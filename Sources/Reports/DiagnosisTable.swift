@@ -58,10 +58,22 @@ package enum DiagnosisTable {
         return out
     }
 
+    static func value(_ evidence: Evidence) -> String {
+        switch evidence.unit {
+        case "$": Format.dollars(evidence.value)
+        case "s": Format.seconds(evidence.value)
+        case "share": Format.percent(evidence.value)
+        case "×": Format.rate(evidence.value) + "×"
+        default: Format.rate(evidence.value)
+        }
+    }
+
     private static func findingBlock(_ finding: Finding, number: Int, markdown: Bool) -> String {
         let indent = markdown ? "   " : "     "
         var out = "\(markdown ? "" : "  ")\(number). \(finding.mode.rawValue) (\(finding.layer.rawValue)) · "
-        out += "\(Format.dollars(finding.moneyWasted)) and \(Format.seconds(finding.secondsWasted)) wasted · "
+        out +=
+            "\(Format.dollars(finding.moneyWasted))" + (finding.secondsWasted.map { " and \(Format.seconds($0))" } ?? "")
+            + " wasted · "
         out += finding.confidence.heuristic ? "heuristic" : "\(finding.confidence.samples) samples"
         if let interval = finding.confidence.interval, interval.count == 2 {
             out += ", S in [\(Format.dollars(interval[0])), \(Format.dollars(interval[1]))]"
@@ -72,6 +84,8 @@ package enum DiagnosisTable {
         let shown = finding.attempts.prefix(6).joined(separator: ", ") + (finding.attempts.count > 6 ? ", …" : "")
         out += "\(indent)attempts (\(finding.attempts.count)): \(shown); steps: \(finding.steps.count)\n"
         out += "\(indent)confidence: \(finding.confidence.note)\n"
+        let evidence = finding.evidence.map { "\($0.name) \(Self.value($0))" }
+        out += "\(indent)evidence: " + evidence.joined(separator: "; ") + "\n"
         return out
     }
 }

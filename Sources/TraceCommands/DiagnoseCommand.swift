@@ -48,43 +48,57 @@ package struct DiagnoseCommand: ParsableCommand {
     }
 
     package func run() throws {
-        var table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
+        let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let paths = inputs.map { path -> String in
             var isDirectory: ObjCBool = false
             let traces = URL(fileURLWithPath: path).appendingPathComponent(RunDirectory.traces).path
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
                 && FileManager.default.fileExists(atPath: traces) ? traces : path
         }
-        var log = TraceLog()
+        // Each AgentPerf run is diagnosed on its own (attempt ids repeat between runs); every other
+        // source is one collection (a directory of Claude Code sessions, say).
+        var runs: [(String, TraceLog)] = []
+        var others = TraceLog()
+        var otherSources: [String] = []
+        var runPrices: [String: PriceTable] = [:]
         let outcome = try ImportRun(paths: paths, format: nil).each { url, format in
-            let sibling = url.deletingLastPathComponent().appendingPathComponent(RunDirectory.prices)
-            if prices == nil, format == .agentperf, FileManager.default.fileExists(atPath: sibling.path) {
-                table = table.merged(with: try PriceTable.load(from: sibling))
-            }
-            // AgentPerf's own traces keep their window records (the congestion rule compares levels).
-            let read: TraceLog
             if format == .agentperf {
-                read = try TraceLog.load(from: url)
+                let sibling = url.deletingLastPathComponent().appendingPathComponent(RunDirectory.prices)
+                if prices == nil, FileManager.default.fileExists(atPath: sibling.path) {
+                    runPrices[url.path] = table.merged(with: try PriceTable.load(from: sibling))
+                }
+                // AgentPerf's own traces keep their window records (the congestion rule compares levels).
+                runs.append((url.path, try TraceLog.load(from: url)))
             } else {
                 var sink = CollectingSink()
                 try format.read(url, into: &sink)
-                read = sink.log
+                if others.run == nil { others.run = sink.log.run }
+                others.attempts += sink.log.attempts
+                others.diagnostics += sink.log.diagnostics
+                otherSources.append(url.path)
             }
-            if log.run == nil { log.run = read.run }
-            log.attempts += read.attempts
-            log.windows += read.windows
-            log.diagnostics += read.diagnostics
         }
-        for diagnostic in log.diagnostics { Terminal.err("\(diagnostic)\n") }
-        let input = DiagnosisInput(
-            log: log, prices: table,
-            marginal: MarginalPrices(valuePerSuccess: valuePerSuccess, pricePerSecond: pricePerSecond))
-        let report = Diagnosis.run(input)
+        if !otherSources.isEmpty {
+            runs.append((otherSources.count == 1 ? otherSources[0] : "\(otherSources.count) files", others))
+        }
+        let marginal = MarginalPrices(valuePerSuccess: valuePerSuccess, pricePerSecond: pricePerSecond)
+        var reports: [DiagnosisReport] = []
+        for (source, log) in runs {
+            for diagnostic in log.diagnostics { Terminal.err("\(diagnostic)\n") }
+            let report = Diagnosis.run(DiagnosisInput(log: log, prices: runPrices[source] ?? table, marginal: marginal))
+            reports.append(report)
+            if !json {
+                if reports.count > 1 { Terminal.out("\n") }
+                Terminal.out(DiagnosisTable.render(report, source: source, markdown: markdown))
+            }
+        }
         if json {
-            Terminal.out(String(decoding: try AnalyzeCommand.encoder.encode(report), as: UTF8.self) + "\n")
-        } else {
-            Terminal.out(DiagnosisTable.render(report, source: inputs.joined(separator: ", "), markdown: markdown))
+            let value =
+                reports.count == 1 ? try AnalyzeCommand.encoder.encode(reports[0]) : try AnalyzeCommand.encoder.encode(reports)
+            Terminal.out(String(decoding: value, as: UTF8.self) + "\n")
         }
-        try outcome.finish(errors: log.hasErrors)
+        let hasErrors = runs.contains { $0.1.hasErrors }
+        guard !runs.isEmpty else { throw CommandFailure.badInput("no traces to diagnose in \(inputs.joined(separator: ", "))") }
+        try outcome.finish(errors: hasErrors)
     }
 }

@@ -43,7 +43,8 @@ import Workload
         #expect(verification.confidence.heuristic)
         let cache = try #require(found(.cacheMisuse, task: "support-reply"), "\(summary)")
         #expect(cache.summary.contains("different first messages"))
-        _ = try #require(found(.servingCongestion), "\(summary)")
+        let congestion = try #require(found(.servingCongestion), "\(summary)")
+        #expect(!congestion.steps.isEmpty && congestion.steps.allSatisfy { $0.attempt.contains("-c64-") })
         // No false positives among the planted: lookup is not under-routed, hard-analysis not over-routed.
         #expect(found(.underRouting, task: "lookup") == nil && found(.overRouting, task: "hard-analysis") == nil)
         #expect(report.unassessable.map(\.mode) == [.staleRollouts])

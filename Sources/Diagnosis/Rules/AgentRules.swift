@@ -3,61 +3,52 @@ import Foundation
 import Pricing
 import Traces
 
-/// Over-delegation: a configuration whose attempts use sub-agents against one whose attempts of
-/// the same items do not (a `subagents: off` variant): per task, the sub-agents do not pay for
-/// themselves when S = V·ΔQ − ΔC − λ·ΔL < 0 with at least `minimumBoth` items both passed.
+/// Over-delegation: a configuration whose attempts use sub-agents against a single-agent one on
+/// the same tiers (a `subagents: off` variant), on the tasks where the first delegates: per task,
+/// the sub-agents do not pay for themselves when S = V·ΔQ − ΔC − λ·ΔL < 0, ΔC > 0, with at least
+/// `minimumBoth` items both passed.
 struct DelegationRule: DiagnosisRule {
     static let minimumBoth = 5
 
     func assess(_ input: DiagnosisInput) -> [(FailureMode, RuleVerdict)] {
+        guard input.hasGrades else { return [(.overDelegation, .unassessable("graded attempts"))] }
         let configurations = input.configurations
-        let delegating = configurations.filter { c in input.attempts.contains { $0.configuration == c && $0.delegates } }
+        let delegating = configurations.filter { !input.tasks(of: $0, where: \.delegates).isEmpty }
+        // Nothing delegated: there is no delegation to have overdone.
         guard !delegating.isEmpty else { return [(.overDelegation, .assessed([]))] }
-        let single = configurations.filter { c in !input.attempts.contains { $0.configuration == c && $0.delegates } }
-        guard !single.isEmpty else {
-            return [
-                (
-                    .overDelegation,
-                    .unassessable(
-                        "a single-agent baseline of the same tasks: run with --variants and a variant with subagents: off")
-                )
-            ]
-        }
+        let single = configurations.filter { input.tasks(of: $0, where: \.delegates).isEmpty }
         var findings: [Finding] = []
+        var compared = 0
         for treatment in delegating {
-            // The baseline: a single-agent configuration on the same tiers (another tier would
-            // confound delegation with routing); none, and the treatment is not compared.
-            let tiers = input.attempts.filter { $0.configuration == treatment }.reduce(into: Set<String>()) {
-                $0.formUnion($1.chatTiers)
-            }
-            guard
-                let baseline = single.first(where: { c in
-                    input.attempts.filter { $0.configuration == c }.reduce(into: Set<String>()) { $0.formUnion($1.chatTiers) }
-                        == tiers
-                })
-            else { continue }
-            for comparison in PairedComparison.tasks(
-                input, treatment: treatment, baseline: baseline, minimumPairs: PairedThresholds.minimumPairs, where: \.delegates)
-            {
+            // A baseline on other tiers would confound delegation with routing.
+            guard let baseline = single.first(where: { input.tiers(of: $0) == input.tiers(of: treatment) }) else { continue }
+            let comparisons = PairedComparison.tasks(
+                input, treatment: treatment, baseline: baseline, minimumPairs: PairedThresholds.minimumPairs,
+                tasks: input.tasks(of: treatment, where: \.delegates))
+            compared += comparisons.count
+            for comparison in comparisons {
                 let (low, high) = comparison.surplusInterval
                 let bothPassed = comparison.pairs.filter { $0.0.passed && $0.1.passed }.count
                 guard comparison.surplus < 0, comparison.deltaCost > 0, bothPassed >= Self.minimumBoth else { continue }
                 let with = comparison.pairs.map(\.0)
                 let without = comparison.pairs.map(\.1)
-                let multiplier =
-                    without.reduce(0) { $0 + $1.tokens } > 0
-                    ? Double(with.reduce(0) { $0 + $1.tokens }) / Double(without.reduce(0) { $0 + $1.tokens }) : 0
+                let baseTokens = without.reduce(0) { $0 + $1.tokens }
+                var evidence = comparison.evidence
+                if baseTokens > 0 {
+                    evidence.append(
+                        Evidence("token multiplier", Double(with.reduce(0) { $0 + $1.tokens }) / Double(baseTokens), "×"))
+                }
                 findings.append(
                     Finding(
                         mode: .overDelegation,
                         summary:
-                            "\(comparison.task): sub-agents cost \(dollars(comparison.deltaCost)) more per attempt (\(String(format: "%.1f", multiplier))× the tokens) for \(percent(comparison.deltaQuality)) more passes",
+                            "\(comparison.task): sub-agents cost \(dollars(comparison.deltaCost)) more per attempt than one agent for \(signedPercent(comparison.deltaQuality)) passes",
                         tasks: [comparison.task], attempts: with.ids, steps: with.steps, counterfactualSteps: without.steps,
                         moneyWasted: with.cost - without.cost,
                         moneyEstimate: "cost of the \(treatment) attempts − cost of the paired single-agent \(baseline) attempts",
                         secondsWasted: max(0, with.seconds - without.seconds),
                         secondsEstimate: "task latency of the \(treatment) attempts − the paired \(baseline) attempts' (if more)",
-                        evidence: comparison.evidence + [Evidence("token multiplier", multiplier, "×")],
+                        evidence: evidence,
                         confidence: Confidence(
                             samples: comparison.n, interval: (low, high),
                             note: "\(comparison.n) paired items of \(treatment) against \(baseline)"),
@@ -65,51 +56,64 @@ struct DelegationRule: DiagnosisRule {
                 )
             }
         }
+        guard compared > 0 else {
+            return [
+                (
+                    .overDelegation,
+                    .unassessable(
+                        "a single-agent baseline of the same tasks on the same tiers, with \(PairedThresholds.minimumPairs)+ paired items per task: run with --variants and a variant with subagents: off"
+                    )
+                )
+            ]
+        }
         return [(.overDelegation, .assessed(findings))]
     }
 }
 
 /// Under-verification: attempts that finished without a verify step and then failed their grader.
-/// With a configuration that verifies the same items (verification on against a
-/// `verification: off` variant), per task: verifying pays when S > 0 with ΔQ above zero beyond
-/// its 95% interval, and the finding is the (at least `heuristicFailures`) unverified failures
-/// the verifying configuration passed. Without one, a heuristic: a task
-/// whose unverified finished attempts failed at least `heuristicFailures` times and half the time.
+/// With a configuration that verifies the same items on the same tiers (verification on against
+/// a `verification: off` variant), per task: verifying pays when S > 0 with ΔQ above zero beyond
+/// its 95% interval, and the finding is the (at least `heuristicFailures`) unverified failures the
+/// verifying configuration passed; each unverified configuration is compared with one verifying
+/// configuration, so no failure is counted twice. Without one, a heuristic: a task whose finished
+/// attempts without a verify step failed at least `heuristicFailures` times and half the time.
 struct VerificationRule: DiagnosisRule {
     static let heuristicFailures = 3
 
     func assess(_ input: DiagnosisInput) -> [(FailureMode, RuleVerdict)] {
+        guard input.hasGrades else { return [(.underVerification, .unassessable("graded attempts"))] }
         var findings: [Finding] = []
         let configurations = input.configurations
-        let unverifying = configurations.filter { c in !input.attempts.contains { $0.configuration == c && $0.verifies } }
-        let verifying = configurations.filter { c in input.attempts.contains { $0.configuration == c && $0.verifies } }
+        let verifying = configurations.filter { !input.tasks(of: $0, where: \.verifies).isEmpty }
         var covered: Set<String> = []
-        for treatment in verifying {
-            for baseline in unverifying {
-                for comparison in PairedComparison.tasks(
-                    input, treatment: treatment, baseline: baseline, minimumPairs: PairedThresholds.minimumPairs,
-                    where: \.verifies)
-                {
-                    covered.insert(comparison.task)
-                    let (low, high) = comparison.surplusInterval
-                    let failed = comparison.pairs.filter { !$0.1.passed && $0.0.passed && $0.1.record.outcome == .failed }.map(
-                        \.1)
-                    guard comparison.surplus > 0, comparison.deltaQualityInterval.0 > 0, failed.count >= Self.heuristicFailures
-                    else { continue }
-                    findings.append(
-                        Finding(
-                            mode: .underVerification,
-                            summary:
-                                "\(comparison.task): without verifying, \(failed.count) of \(comparison.n) attempts failed that the verifying \(treatment) passed; verification costs \(dollars(comparison.deltaCost)) per attempt",
-                            tasks: [comparison.task], attempts: failed.ids, steps: failed.steps, moneyWasted: failed.cost,
-                            moneyEstimate: "cost of the unverified attempts that failed where the verifying configuration passed",
-                            secondsWasted: failed.seconds, secondsEstimate: "task latency of those failed attempts",
-                            evidence: comparison.evidence,
-                            confidence: Confidence(
-                                samples: comparison.n, interval: (low, high),
-                                note: "\(comparison.n) paired items of \(treatment) against \(baseline)"),
-                            change: "verify \(comparison.task) before finishing (a test run or a check step)"))
-                }
+        for baseline in configurations {
+            let tiers = input.tiers(of: baseline)
+            let unverified = input.tasks(of: baseline) { !$0.verifies }
+            guard let treatment = verifying.first(where: { $0 != baseline && input.tiers(of: $0) == tiers }) else { continue }
+            // Tasks the treatment verifies and the baseline does not.
+            let tasks = input.tasks(of: treatment, where: \.verifies).intersection(unverified)
+                .subtracting(input.tasks(of: baseline, where: \.verifies))
+            for comparison in PairedComparison.tasks(
+                input, treatment: treatment, baseline: baseline, minimumPairs: PairedThresholds.minimumPairs, tasks: tasks)
+            {
+                covered.insert(comparison.task)
+                let (low, high) = comparison.surplusInterval
+                let failed = comparison.pairs.filter { !$0.1.passed && $0.0.passed && $0.1.record.outcome == .failed }.map(\.1)
+                guard comparison.surplus > 0, comparison.deltaQualityInterval.0 > 0, failed.count >= Self.heuristicFailures
+                else { continue }
+                findings.append(
+                    Finding(
+                        mode: .underVerification,
+                        summary:
+                            "\(comparison.task): without verifying, \(failed.count) of \(comparison.n) attempts failed that the verifying \(treatment) passed; verification costs \(dollars(comparison.deltaCost)) per attempt",
+                        tasks: [comparison.task], attempts: failed.ids, steps: failed.steps, moneyWasted: failed.cost,
+                        moneyEstimate: "cost of the unverified attempts that failed where the verifying configuration passed",
+                        secondsWasted: failed.seconds, secondsEstimate: "task latency of those failed attempts",
+                        evidence: comparison.evidence,
+                        confidence: Confidence(
+                            samples: comparison.n, interval: (low, high),
+                            note: "\(comparison.n) paired items of \(treatment) against \(baseline)"),
+                        change: "verify \(comparison.task) before finishing (a test run or a check step)"))
             }
         }
         // The heuristic, for tasks no pair covered.
@@ -117,8 +121,9 @@ struct VerificationRule: DiagnosisRule {
             !$0.verifies && $0.record.outcome != .error && $0.record.outcome != .timeout && $0.graded
                 && !covered.contains($0.task)
         }
-        for task in Set(finishedUnverified.map(\.task)).sorted() {
-            let attempts = finishedUnverified.filter { $0.task == task }
+        let byTask = Dictionary(grouping: finishedUnverified, by: \.task)
+        for task in byTask.keys.sorted() {
+            let attempts = byTask[task] ?? []
             let failed = attempts.filter { $0.record.outcome == .failed }
             guard failed.count >= Self.heuristicFailures, 2 * failed.count >= attempts.count else { continue }
             findings.append(
@@ -136,10 +141,13 @@ struct VerificationRule: DiagnosisRule {
                     confidence: Confidence(
                         samples: attempts.count, heuristic: true,
                         note:
-                            "no verifying configuration of the same items to compare with; run a variant that verifies to measure what it catches"
+                            "no verifying configuration of the same items to compare with, so whether a verify step would have caught these is not measured; run a variant that verifies"
                     ),
                     change: "add a verify step to \(task) (run the tests, check the answer) before it finishes"))
         }
         return [(.underVerification, .assessed(findings))]
     }
 }
+
+/// `+5%`, `-3.0%`, `0.0%`.
+func signedPercent(_ share: Double) -> String { (share > 0 ? "+" : "") + percent(share) }

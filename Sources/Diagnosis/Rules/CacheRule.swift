@@ -27,13 +27,19 @@ struct CacheRule: DiagnosisRule {
         var final = 0
     }
 
+    /// Lineages are (attempt, agent, model): a model reads only its own cache. Only successful
+    /// calls count (a failed try writes nothing and reads nothing), and a lineage's last one is
+    /// not judged.
     static func tally(_ input: DiagnosisInput) -> Tally {
         var tally = Tally()
         for attempt in input.attempts {
-            let lineages = Dictionary(grouping: attempt.logged.steps.filter { $0.operation == .chat }, by: \.agentID)
-            for (_, steps) in lineages {
-                let ordered = steps.sorted {
-                    ($0.timing.sent ?? $0.timing.scheduled ?? 0) < ($1.timing.sent ?? $1.timing.scheduled ?? 0)
+            let calls = attempt.logged.steps.filter { $0.operation == .chat && $0.errorType == nil && $0.usage != nil }
+            let lineages = Dictionary(grouping: calls, by: { "\($0.agentID)\u{0}\($0.model ?? "")" })
+            for key in lineages.keys.sorted() {
+                let ordered = (lineages[key] ?? []).sorted {
+                    ($0.timing.sent ?? $0.timing.scheduled ?? 0, $0.stepID) < (
+                        $1.timing.sent ?? $1.timing.scheduled ?? 0, $1.stepID
+                    )
                 }
                 for (index, step) in ordered.enumerated() {
                     guard let usage = step.usage, usage.cacheWrite > 0 else { continue }
@@ -47,11 +53,14 @@ struct CacheRule: DiagnosisRule {
                         continue
                     }
                     let ttl = usage.cacheWrite1h == usage.cacheWrite ? oneHour : fiveMinutes
-                    let read = ordered[(index + 1)...].contains { later in
-                        guard let start = later.timing.sent ?? later.timing.scheduled, start <= written + ttl else {
-                            return false
+                    var read = false
+                    for later in ordered[(index + 1)...] {
+                        guard let start = later.timing.sent ?? later.timing.scheduled else { continue }
+                        if start > written + ttl { break }
+                        if (later.usage?.cacheRead ?? 0) > usage.cacheRead {
+                            read = true
+                            break
                         }
-                        return (later.usage?.cacheRead ?? 0) > usage.cacheRead
                     }
                     if read { tally.readWithinTTL += 1 } else { tally.unread.append(step) }
                 }
@@ -62,14 +71,17 @@ struct CacheRule: DiagnosisRule {
 
     func assess(_ input: DiagnosisInput) -> [(FailureMode, RuleVerdict)] {
         let tally = Self.tally(input)
-        guard tally.writes + tally.final > 0 else {
+        let fingerprinted = input.attempts.contains { $0.logged.steps.contains { $0.promptFingerprints != nil } }
+        var findings = fingerprinted ? PrefixRules.findings(input) : []
+        // The TTL part needs cache writes; the prefix part needs fingerprints. Either is an assessment.
+        guard tally.writes + tally.final > 0 || fingerprinted else {
+            let usage = input.attempts.contains { $0.logged.steps.contains { $0.usage != nil } }
             let needs =
-                input.attempts.contains { $0.logged.steps.contains { $0.usage != nil } }
-                ? "cache writes in the usage (the traces report none: the server does not cache, or does not say)"
+                usage
+                ? "cache writes in the usage (the traces report none) or prompt fingerprints (docs/TRACES.md)"
                 : "token usage per model call"
             return [(.cacheMisuse, .unassessable(needs))]
         }
-        var findings = PrefixRules.findings(input)
         guard tally.unread.count >= Self.minimumUnread else { return [(.cacheMisuse, .assessed(findings))] }
         var premium = 0.0
         var tokens = 0
@@ -91,7 +103,7 @@ struct CacheRule: DiagnosisRule {
             steps: tally.unread.map { StepReference(attempt: $0.attemptID, step: $0.stepID) },
             moneyWasted: max(0, premium),
             moneyEstimate: "the named calls' cache-write tokens priced as writes minus priced as uncached input (the premium)",
-            secondsWasted: 0, secondsEstimate: "none: writing to the cache costs money, not measurable time",
+            secondsWasted: nil, secondsEstimate: "not estimated: writing to the cache costs money, not measurable time",
             evidence: [
                 Evidence("cache writes", Double(tally.writes), "calls"),
                 Evidence("read within their TTL", Double(tally.readWithinTTL), "calls"),
@@ -121,14 +133,17 @@ enum PrefixRules {
     static func findings(_ input: DiagnosisInput) -> [Finding] {
         let first = input.attempts.compactMap { attempt -> (AttemptFacts, StepRecord)? in
             let chats = attempt.logged.steps.filter {
-                $0.operation == .chat && $0.agentID == "main" && $0.promptFingerprints != nil
+                $0.operation == .chat && $0.agentID == "main" && $0.promptFingerprints != nil && $0.errorType == nil
+                    && $0.usage != nil
             }
             return chats.min { $0.index < $1.index }.map { (attempt, $0) }
         }
         var findings: [Finding] = []
         // Volatile content early: per task and configuration, first messages that (almost) never
         // repeat; one finding per task, over every configuration where it happens.
-        let groups = Dictionary(grouping: first, by: { "\($0.0.configuration)\u{0}\($0.0.task)" })
+        // Per level too: attempts issued at one instant would share a stamped time.
+        let groups = Dictionary(
+            grouping: first, by: { "\($0.0.configuration)\u{0}\($0.0.record.level.map { "\($0)" } ?? "")\u{0}\($0.0.task)" })
         var volatile: [String: (attempts: Int, distinct: Int, steps: [StepRecord])] = [:]
         for key in groups.keys.sorted() {
             let group = groups[key] ?? []
@@ -154,7 +169,7 @@ enum PrefixRules {
                     moneyWasted: waste,
                     moneyEstimate:
                         "at most: the named first calls' uncached and cache-write input priced as written minus priced as cache reads",
-                    secondsWasted: 0, secondsEstimate: "not estimated (prefill time of the unshared prefix)",
+                    secondsWasted: nil, secondsEstimate: "not estimated (prefill time of the unshared prefix)",
                     evidence: [
                         Evidence("attempts", Double(attempts), "attempts"),
                         Evidence("distinct first messages", Double(distinct), "messages"),
@@ -167,32 +182,36 @@ enum PrefixRules {
             )
         }
         // Shared prefixes that miss the cache.
+        // Keyed by model and first message; the earlier call must have ended before this one was
+        // sent (calls sent together cannot read each other's prefix).
         var seen: [String: Int64] = [:]
         var misses: [StepRecord] = []
         var candidates = 0
-        let ordered = first.map(\.1).sorted { ($0.timing.sent ?? 0) < ($1.timing.sent ?? 0) }
+        let ordered = first.map(\.1).sorted { ($0.timing.sent ?? 0, $0.stepID) < ($1.timing.sent ?? 0, $1.stepID) }
         for step in ordered {
             guard let fingerprint = step.promptFingerprints?.first, let sent = step.timing.sent else { continue }
-            if let earlier = seen[fingerprint], sent - earlier <= CacheRule.fiveMinutes {
+            let key = (step.model ?? "") + "\u{0}" + fingerprint
+            if let earlier = seen[key], earlier <= sent, sent - earlier <= CacheRule.fiveMinutes {
                 candidates += 1
                 if (step.usage?.cacheRead ?? 0) == 0 { misses.append(step) }
             }
-            seen[fingerprint] = sent
+            if let end = step.timing.end { seen[key] = min(seen[key] ?? end, end) }
         }
         if misses.count >= minimumMisses, 2 * misses.count >= candidates {
+            let missedAttempts = Set(misses.map(\.attemptID))
             let waste = misses.reduce(0) { $0 + readInsteadSaving($1, prices: input.prices) }
             findings.append(
                 Finding(
                     mode: .cacheMisuse,
                     summary:
                         "\(misses.count) of \(candidates) calls that repeat an earlier call's first message within 5 minutes read nothing from the cache",
-                    tasks: Array(Set(input.attempts.filter { a in misses.contains { $0.attemptID == a.id } }.map(\.task)))
+                    tasks: Array(Set(input.attempts.filter { missedAttempts.contains($0.id) }.map(\.task)))
                         .sorted(),
                     attempts: misses.map(\.attemptID),
                     steps: misses.map { StepReference(attempt: $0.attemptID, step: $0.stepID) },
                     moneyWasted: waste,
                     moneyEstimate: "at most: the named calls' uncached input priced as sent minus priced as cache reads",
-                    secondsWasted: 0, secondsEstimate: "not estimated (prefill time of the missed prefix)",
+                    secondsWasted: nil, secondsEstimate: "not estimated (prefill time of the missed prefix)",
                     evidence: [
                         Evidence("repeated first messages", Double(candidates), "calls"),
                         Evidence("read no cache", Double(misses.count), "calls"),

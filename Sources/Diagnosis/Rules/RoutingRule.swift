@@ -21,9 +21,13 @@ struct RoutingRule: DiagnosisRule {
         }
         var over: [Finding] = []
         var under: [Finding] = []
-        for comparison in PairedComparison.tasks(
+        let comparisons = PairedComparison.tasks(
             input, treatment: large.name, baseline: small.name, minimumPairs: PairedThresholds.minimumPairs)
-        {
+        guard !comparisons.isEmpty else {
+            let needs = "\(PairedThresholds.minimumPairs)+ graded paired items per task under \(small.name) and \(large.name)"
+            return [(.overRouting, .unassessable(needs)), (.underRouting, .unassessable(needs))]
+        }
+        for comparison in comparisons {
             let (low, high) = comparison.surplusInterval
             let confidence = Confidence(
                 samples: comparison.n, interval: (low, high),
@@ -36,7 +40,7 @@ struct RoutingRule: DiagnosisRule {
                     Finding(
                         mode: .overRouting,
                         summary:
-                            "\(comparison.task): the \(large.tier) tier costs \(dollars(comparison.deltaCost)) more per attempt for \(percent(comparison.deltaQuality)) more passes, worth \(dollars(input.marginal.valuePerSuccess * comparison.deltaQuality))",
+                            "\(comparison.task): the \(large.tier) tier costs \(dollars(comparison.deltaCost)) more per attempt for \(signedPercent(comparison.deltaQuality)) passes, worth \(dollars(input.marginal.valuePerSuccess * comparison.deltaQuality))",
                         tasks: [comparison.task], attempts: largeAttempts.ids, steps: largeAttempts.steps,
                         counterfactualSteps: smallAttempts.steps, moneyWasted: largeAttempts.cost - smallAttempts.cost,
                         moneyEstimate: "cost of the \(large.name) attempts − cost of the paired \(small.name) attempts",
@@ -77,13 +81,21 @@ struct RoutingRule: DiagnosisRule {
             if byTier[tier] == nil || configuration == tier { byTier[tier] = configuration }
             costs[configuration] = attempts.cost / Double(max(attempts.count, 1))
         }
-        let ranked = byTier.map { (name: $0.value, tier: $0.key) }.sorted { (costs[$0.name] ?? 0) < (costs[$1.name] ?? 0) }
+        // Cheaper first; equal costs (unpriced models) by tier name, so the order never depends on hashing.
+        let ranked = byTier.map { (name: $0.value, tier: $0.key) }.sorted {
+            (costs[$0.name] ?? 0, Self.tierOrder($0.tier), $0.tier) < (costs[$1.name] ?? 0, Self.tierOrder($1.tier), $1.tier)
+        }
         guard ranked.count >= 2, let small = ranked.first, let large = ranked.last else { return nil }
         return (small, large)
     }
 }
 
 /// `$0.0327`, `-$0.28`, `$1.25`: three significant digits (at least two decimals).
+extension RoutingRule {
+    /// small before large, other names after.
+    static func tierOrder(_ tier: String) -> Int { ["small": 0, "large": 1][tier] ?? 2 }
+}
+
 func dollars(_ value: Double) -> String {
     guard value != 0, value.isFinite else { return value.isFinite ? "$0" : "n/a" }
     let magnitude = abs(value)
