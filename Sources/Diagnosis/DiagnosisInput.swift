@@ -13,12 +13,15 @@ public struct DiagnosisInput: Sendable {
     public let marginal: MarginalPrices
     /// The run's headline figures, for the rules that compare load levels.
     public let summary: RunSummary
+    /// Policy versions a rollout may lag behind its trainer before it counts as stale.
+    public let maxStaleness: Int
     /// Measured (not warm-up) attempts, in file order.
     let attempts: [AttemptFacts]
 
     /// The input of `log`, priced with `prices`, valued with `marginal`.
-    public init(log: TraceLog, prices: PriceTable, marginal: MarginalPrices = .defaults) {
+    public init(log: TraceLog, prices: PriceTable, marginal: MarginalPrices = .defaults, maxStaleness: Int = 1) {
         self.log = log
+        self.maxStaleness = maxStaleness
         self.prices = prices
         self.marginal = marginal
         summary = RunSummary.compute(from: log, prices: prices)

@@ -19,6 +19,7 @@ extension BenchmarkRun {
             tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock)
         let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
         let writeFailure = WriteFailure()
+        let trainer = workload.rollouts.map { Trainer(updateEvery: $0.updateEvery) }
         // A variant run: each variant in turn, at each level, every task `repeats` times.
         let sweeps: [TaskSweep?] =
             variants.isEmpty
@@ -43,7 +44,12 @@ extension BenchmarkRun {
             }
             await recorder.announce(.levelStarted(announcement))
             let outcome = await scheduler.run(level, runID: runID, sweep: sweep) { plan in
-                guard case .finished(let record, let steps) = await loop.run(plan) else { return nil }
+                let startVersion = await trainer?.version
+                guard case .finished(var record, let steps) = await loop.run(plan) else { return nil }
+                if let trainer, let startVersion {
+                    record.policyVersion = startVersion
+                    record.consumedVersion = await trainer.consume()
+                }
                 do throws(TraceError) { try await recorder.record(record, steps: steps) } catch {
                     await writeFailure.set(error)
                     return nil
@@ -76,4 +82,22 @@ extension BenchmarkRun {
 private actor WriteFailure {
     private(set) var error: TraceError?
     func set(_ error: TraceError) { if self.error == nil { self.error = error } }
+}
+
+/// The trainer of a rollout run: it consumes attempts as they end and publishes a new policy
+/// version every `updateEvery` of them.
+private actor Trainer {
+    let updateEvery: Int
+    private var consumed = 0
+
+    init(updateEvery: Int) { self.updateEvery = updateEvery }
+
+    /// The policy version now.
+    var version: Int { consumed / updateEvery }
+
+    /// Consumes one attempt; returns the version it was consumed at (before the update it may trigger).
+    func consume() -> Int {
+        defer { consumed += 1 }
+        return consumed / updateEvery
+    }
 }

@@ -30,6 +30,9 @@ package struct DiagnoseCommand: ParsableCommand {
     @Option(help: "λ: US dollars one second of latency costs.")
     var pricePerSecond = MarginalPrices.defaults.pricePerSecond
 
+    @Option(help: "Policy versions a rollout may lag behind the trainer before it is stale.")
+    var maxStaleness = 1
+
     @Option(help: "Price table (default: each run's prices.json over the bundled snapshot).")
     var prices: String?
 
@@ -45,6 +48,7 @@ package struct DiagnoseCommand: ParsableCommand {
             throw ValidationError("\(flag): expected a number ≥ 0, found \(value)")
         }
         if json && markdown { throw ValidationError("--json and --markdown: choose one") }
+        if !(0...1_000_000).contains(maxStaleness) { throw ValidationError("--max-staleness: expected 0 to 1000000") }
     }
 
     package func run() throws {
@@ -85,7 +89,8 @@ package struct DiagnoseCommand: ParsableCommand {
         var reports: [DiagnosisReport] = []
         for (source, log) in runs {
             for diagnostic in log.diagnostics { Terminal.err("\(diagnostic)\n") }
-            let report = Diagnosis.run(DiagnosisInput(log: log, prices: runPrices[source] ?? table, marginal: marginal))
+            let report = Diagnosis.run(
+                DiagnosisInput(log: log, prices: runPrices[source] ?? table, marginal: marginal, maxStaleness: maxStaleness))
             reports.append(report)
             if !json {
                 if reports.count > 1 { Terminal.out("\n") }

@@ -57,6 +57,10 @@ public struct AttemptRecord: Sendable, Hashable {
     /// Which repeat of its task the attempt is, from 0, in variant runs: the same task and repeat
     /// under two variants had the same seeds, so the two attempts are a pair.
     public var repeatIndex: Int?
+    /// The policy version that generated the attempt (an RL rollout): the trainer's version when it started.
+    public var policyVersion: Int?
+    /// The trainer's version when it consumed the rollout; `consumed − policy` is its staleness.
+    public var consumedVersion: Int?
 
     /// An attempt record; `level` is derived from `concurrency` (`c<concurrency>`) and `stopReason` starts nil.
     public init(
@@ -110,6 +114,7 @@ extension AttemptRecord: Codable {
         case unattributedCacheWrite = "unattributed_cache_creation_tokens"
         case reportedCost = "cost_usd_reported", userTurns = "user_turns", stopReason = "stop_reason"
         case gradeSimulated = "grade_simulated", variant, repeatIndex = "repeat"
+        case policyVersion = "policy_version", consumedVersion = "consumed_at_version"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -152,6 +157,13 @@ extension AttemptRecord: Codable {
         gradeSimulated = try c.decodeIfPresent(Bool.self, forKey: .gradeSimulated) ?? false
         variant = try c.decodeIfPresent(String.self, forKey: .variant)
         repeatIndex = try c.decodeIfPresent(Int.self, forKey: .repeatIndex)
+        policyVersion = try c.decodeIfPresent(Int.self, forKey: .policyVersion)
+        consumedVersion = try c.decodeIfPresent(Int.self, forKey: .consumedVersion)
+        if let policyVersion, let consumedVersion, consumedVersion < policyVersion || policyVersion < 0 {
+            throw DecodingError.dataCorruptedError(
+                forKey: .consumedVersion, in: c,
+                debugDescription: "consumed_at_version (\(consumedVersion)) is before policy_version (\(policyVersion))")
+        }
         if let repeatIndex, repeatIndex < 0 {
             throw DecodingError.dataCorruptedError(forKey: .repeatIndex, in: c, debugDescription: "expected a repeat ≥ 0")
         }
@@ -200,6 +212,8 @@ extension AttemptRecord: Codable {
         if gradeSimulated { try c.encode(true, forKey: .gradeSimulated) }
         try c.encodeIfPresent(variant, forKey: .variant)
         try c.encodeIfPresent(repeatIndex, forKey: .repeatIndex)
+        try c.encodeIfPresent(policyVersion, forKey: .policyVersion)
+        try c.encodeIfPresent(consumedVersion, forKey: .consumedVersion)
     }
 }
 

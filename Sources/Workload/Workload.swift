@@ -21,6 +21,8 @@ package struct Workload: Sendable, Hashable {
     package var tasks: [TaskSpec]
     /// Named configurations of the same tasks (`agentperf run --variants`), by name in name order.
     package var variants: [Variant] = []
+    /// Attempts are RL rollouts of a policy a trainer updates as they complete (`rollouts:`).
+    package var rollouts: RolloutSpec?
     /// Where the workload was read from (a path, or `<bundled default>`).
     package var source: String
 
@@ -72,7 +74,7 @@ extension Workload: Codable {
     /// reads them from the same file.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, seed, load, models, backends, mcpServers = "mcp_servers", endpoint, fleet, prices, tools
-        case tasks, variants
+        case tasks, variants, rollouts
     }
 
     /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
@@ -125,6 +127,7 @@ extension Workload: Codable {
             variant.name = $0.key
             return variant
         }
+        rollouts = try c.decodeIfPresent(RolloutSpec.self, forKey: .rollouts)
         source = ""
     }
 
@@ -154,6 +157,7 @@ extension Workload: Codable {
         try c.encode(prices, forKey: .prices)
         try c.encode(tools, forKey: .tools)
         try c.encode(tasks, forKey: .tasks)
+        try c.encodeIfPresent(rollouts, forKey: .rollouts)
         if !variants.isEmpty {
             try c.encode(Dictionary(uniqueKeysWithValues: variants.map { ($0.name, $0) }), forKey: .variants)
         }
@@ -199,5 +203,24 @@ enum PriceOverrides {
             models[key.stringValue] = price
         }
         return PriceTable(version: "workload", models: models)
+    }
+}
+
+/// RL-style rollouts: a trainer consumes each attempt as it ends and publishes a new policy
+/// version every `updateEvery` consumed attempts; an attempt records the version it started
+/// under and the one that consumed it, so asynchronous lag is in the trace.
+package struct RolloutSpec: Sendable, Hashable, Codable {
+    /// Consumed attempts per policy update.
+    package var updateEvery: Int
+
+    package init(updateEvery: Int) { self.updateEvery = updateEvery }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case updateEvery = "update_every" }
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        updateEvery = try c.decode(Int.self, forKey: .updateEvery)
+        try c.require((1...1_000_000).contains(updateEvery), .updateEvery, "expected 1 to 1000000 attempts per update")
     }
 }

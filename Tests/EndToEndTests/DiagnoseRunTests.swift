@@ -47,7 +47,9 @@ import Workload
         #expect(!congestion.steps.isEmpty && congestion.steps.allSatisfy { $0.attempt.contains("-c64-") })
         // No false positives among the planted: lookup is not under-routed, hard-analysis not over-routed.
         #expect(found(.underRouting, task: "lookup") == nil && found(.overRouting, task: "hard-analysis") == nil)
-        #expect(report.unassessable.map(\.mode) == [.staleRollouts])
+        let stale = try #require(found(.staleRollouts), "\(summary)")
+        #expect(stale.attempts.count >= 3)
+        #expect(report.unassessable.isEmpty, "\(report.unassessable)")
         // Money wasted = cost(steps) − cost(counterfactual steps), under the run's prices.
         for finding in report.findings
         where [.overRouting, .underRouting, .overDelegation, .underVerification].contains(finding.mode) {
@@ -58,6 +60,22 @@ import Workload
         // Ranked by money wasted.
         #expect(report.findings.map(\.moneyWasted) == report.findings.map(\.moneyWasted).sorted(by: >))
         #expect(report.ledger.contains { $0.use.hasPrefix("route: large over small") && ($0.surplus ?? 0) != 0 })
+    }
+
+    @Test("RL-style rollouts on the fleet: attempts carry policy and consumer versions, and the lagging ones are stale")
+    func rollouts() async throws {
+        let (input, directory) = try await Self.run("rollouts.yaml", variants: nil)
+        defer { directory.remove() }
+        let attempts = input.log.attempts.filter { !$0.record.isWarmup }
+        #expect(attempts.allSatisfy { $0.record.policyVersion != nil && $0.record.consumedVersion != nil })
+        // Consumed in order, one update per 8: the versions consumed run 0, 0, …, 1, … in completion order.
+        let consumed = attempts.compactMap(\.record.consumedVersion)
+        #expect(consumed == consumed.sorted() && consumed.last == (attempts.count - 1) / 8, "\(consumed)")
+        let report = Diagnosis.run(input)
+        let stale = try #require(report.findings.first { $0.mode == .staleRollouts })
+        let lagging = attempts.filter { ($0.record.consumedVersion ?? 0) - ($0.record.policyVersion ?? 0) > 1 }
+        #expect(Set(stale.attempts) == Set(lagging.map(\.record.attemptID)))
+        #expect(abs(input.cost(of: stale.steps) - stale.moneyWasted) < 1e-9)
     }
 
     @Test("the control reports no finding, and says what it cannot assess")
