@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import Logging
+import Pricing
 import Recorder
 import RunTarget
 import ServiceLifecycle
@@ -104,7 +105,8 @@ struct RunCommand: AsyncParsableCommand {
             for try await result in group { if let result { artifacts = result } }
             return artifacts!
         }
-        let presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
+        var presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
+        presented.marginal = workload.marginal ?? .defaults
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         presented.print(json: json)
         if out == nil { Self.pointLatest(at: directory) }

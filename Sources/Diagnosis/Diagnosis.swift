@@ -21,14 +21,19 @@ public struct LedgerRow: Sendable, Hashable, Codable {
     public var deltaCost: Double?
     /// ΔL per attempt, seconds.
     public var deltaLatency: Double?
-    /// S = V·ΔQ − ΔC − λ·ΔL per attempt: negative, spend to cut; positive, spend worth making.
+    /// ΔR per attempt: the change in the share of risk events.
+    public var deltaRisk: Double?
+    /// S = V·ΔQ − ΔC − λ·ΔL − ρ·ΔR per attempt: negative, spend to cut; positive, spend worth making.
     public var surplus: Double?
+    /// `cut` (S < 0: the spend does not pay for itself) or `keep` (S > 0; where the cheaper
+    /// configuration is in use, spend to add); nil without a counterfactual.
+    public var verdict: String?
     /// Paired items behind the counterfactual.
     public var pairs: Int?
 
     enum CodingKeys: String, CodingKey {
         case use, layer, tokens, money, seconds, deltaQuality = "delta_quality", deltaCost = "delta_cost"
-        case deltaLatency = "delta_latency", surplus, pairs
+        case deltaLatency = "delta_latency", deltaRisk = "delta_risk", surplus, verdict, pairs
     }
 }
 
@@ -128,13 +133,14 @@ public enum Diagnosis {
             guard !pairs.isEmpty else { return }
             let pooled = PairedComparison(
                 task: use, pairs: pairs, valuePerSuccess: input.marginal.valuePerSuccess,
-                pricePerSecond: input.marginal.pricePerSecond)
+                pricePerSecond: input.marginal.pricePerSecond, priceOfRisk: input.marginal.priceOfRisk)
             let treated = pairs.map(\.0)
             ledger.append(
                 LedgerRow(
                     use: use, layer: layer, tokens: treated.reduce(0) { $0 + $1.tokens }, money: treated.cost,
                     seconds: treated.seconds, deltaQuality: pooled.deltaQuality, deltaCost: pooled.deltaCost,
-                    deltaLatency: pooled.deltaLatency, surplus: pooled.surplus, pairs: pairs.count))
+                    deltaLatency: pooled.deltaLatency, deltaRisk: pooled.deltaRisk, surplus: pooled.surplus,
+                    verdict: pooled.surplus < 0 ? "cut" : "keep", pairs: pairs.count))
         }
         if let (small, large) = RoutingRule.tierPair(input) {
             counterfactual(
@@ -154,6 +160,9 @@ public enum Diagnosis {
                 }
             }
         }
-        return ledger
+        // Use classes first, then the counterfactuals ranked by S (the spend to cut first).
+        let uses = ledger.filter { $0.surplus == nil }
+        let counterfactuals = ledger.filter { $0.surplus != nil }.sorted { ($0.surplus ?? 0, $0.use) < ($1.surplus ?? 0, $1.use) }
+        return uses + counterfactuals
     }
 }

@@ -88,6 +88,11 @@ struct AttemptFacts: Sendable {
     var task: String { record.task }
     var passed: Bool { record.outcome == .passed }
     var graded: Bool { record.outcome != .ungraded }
+    /// A risk event (SPEC §6's R): it errored or timed out, or scored below 1 on a safety or privacy axis.
+    var isRisk: Bool {
+        record.outcome == .error || record.outcome == .timeout
+            || record.graderAxes.contains { axis, score in (axis.contains("safety") || axis.contains("privacy")) && score < 1 }
+    }
     /// Every step, by reference.
     var steps: [StepReference] { logged.steps.map { StepReference(attempt: $0.attemptID, step: $0.stepID) } }
 

@@ -11,14 +11,17 @@ struct PairedComparison {
     let pairs: [(AttemptFacts, AttemptFacts)]
     let valuePerSuccess: Double
     let pricePerSecond: Double
+    var priceOfRisk = 0.0
 
     var n: Int { pairs.count }
     /// Pass rate of the treatment minus the baseline's.
     var deltaQuality: Double { rate(pairs.map(\.0)) - rate(pairs.map(\.1)) }
     /// Mean cost per attempt, treatment minus baseline.
     var deltaCost: Double { mean(pairs.map { $0.0.cost - $0.1.cost }) }
-    /// Mean task latency, treatment minus baseline (0 where either is unknown).
-    var deltaLatency: Double { mean(pairs.map { ($0.0.latency ?? 0) - ($0.1.latency ?? 0) }) }
+    /// Mean task latency, treatment minus baseline, over the pairs where both are known.
+    var deltaLatency: Double { mean(pairs.compactMap { a, b in zip2(a.latency, b.latency).map { $0 - $1 } }) }
+    /// Share of risk events (errored, timed out, unsafe), treatment minus baseline.
+    var deltaRisk: Double { riskRate(pairs.map(\.0)) - riskRate(pairs.map(\.1)) }
 
     /// 95% interval of ΔQ: Newcombe's hybrid score interval from the two Wilson intervals,
     /// treating the samples as independent (conservative for paired items).
@@ -34,7 +37,9 @@ struct PairedComparison {
     }
 
     /// S at ΔQ = `deltaQ`.
-    func surplus(deltaQ: Double) -> Double { valuePerSuccess * deltaQ - deltaCost - pricePerSecond * deltaLatency }
+    func surplus(deltaQ: Double) -> Double {
+        valuePerSuccess * deltaQ - deltaCost - pricePerSecond * deltaLatency - priceOfRisk * deltaRisk
+    }
     /// S at the measured ΔQ.
     var surplus: Double { surplus(deltaQ: deltaQuality) }
     /// S over ΔQ's interval.
@@ -63,7 +68,7 @@ struct PairedComparison {
             guard pairs.count >= minimumPairs else { return nil }
             return PairedComparison(
                 task: task, pairs: pairs, valuePerSuccess: input.marginal.valuePerSuccess,
-                pricePerSecond: input.marginal.pricePerSecond)
+                pricePerSecond: input.marginal.pricePerSecond, priceOfRisk: input.marginal.priceOfRisk)
         }
     }
 
@@ -74,12 +79,16 @@ struct PairedComparison {
             Evidence("paired items", Double(n), "items"), Evidence("ΔQ (pass rate)", deltaQuality, "share"),
             Evidence("ΔQ 95% low", low, "share"), Evidence("ΔQ 95% high", high, "share"),
             Evidence("ΔC per attempt", deltaCost, "$"), Evidence("ΔL per attempt", deltaLatency, "s"),
-            Evidence("S = V·ΔQ − ΔC − λ·ΔL", surplus, "$"),
+            Evidence("ΔR (risk events)", deltaRisk, "share"), Evidence("S = V·ΔQ − ΔC − λ·ΔL − ρ·ΔR", surplus, "$"),
         ]
     }
 
     private func rate(_ attempts: [AttemptFacts]) -> Double {
         attempts.isEmpty ? 0 : Double(attempts.filter(\.passed).count) / Double(attempts.count)
+    }
+
+    private func riskRate(_ attempts: [AttemptFacts]) -> Double {
+        attempts.isEmpty ? 0 : Double(attempts.filter(\.isRisk).count) / Double(attempts.count)
     }
 
     private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }

@@ -9,7 +9,7 @@ package enum DiagnosisTable {
         let heading = markdown ? "## " : ""
         var out = markdown ? "# agentperf diagnose\n\n" : ""
         out +=
-            "\(markdown ? "" : "agentperf diagnose: ")\(source) · V = \(Format.dollars(report.prices.valuePerSuccess)) per success, λ = \(Format.dollars(report.prices.pricePerSecond))/s\n\n"
+            "\(markdown ? "" : "agentperf diagnose: ")\(source) · V = \(Format.dollars(report.prices.valuePerSuccess)) per success, λ = \(Format.dollars(report.prices.pricePerSecond))/s, ρ = \(Format.dollars(report.prices.priceOfRisk)) per risk event\n\n"
         out += "\(heading)Findings, most money wasted first\n"
         if report.findings.isEmpty { out += "  none above the rules' thresholds\n" }
         for (index, finding) in report.findings.enumerated() {
@@ -28,13 +28,13 @@ package enum DiagnosisTable {
             "\(markdown ? "- " : "  ")read share \(Format.percent(cache.readShare)); \(cache.writes) calls wrote to the cache, \(cache.readWithinTTL) of them read within their lifetime"
             + (cache.untimed > 0 ? " (\(cache.untimed) without timestamps, not judged)" : "") + "\n"
         out += "\n\(heading)Ledger: spend per use, and the marginal figures variants measure (per attempt)\n"
-        let header = ["use", "layer", "tokens", "money", "seconds", "ΔQ", "ΔC", "ΔL", "S", "pairs"]
+        let header = ["use", "layer", "tokens", "money", "seconds", "ΔQ", "ΔC", "ΔL", "ΔR", "S", "pairs", ""]
         let rows = report.ledger.map { row in
             [
                 row.use, row.layer.rawValue, Format.count(row.tokens), Format.dollars(row.money), Format.seconds(row.seconds),
                 row.deltaQuality.map(Format.percent) ?? "", row.deltaCost.map(Format.dollars) ?? "",
-                row.deltaLatency.map(Format.seconds) ?? "", row.surplus.map(Format.dollars) ?? "",
-                row.pairs.map(String.init) ?? "",
+                row.deltaLatency.map(Format.seconds) ?? "", row.deltaRisk.map(Format.percent) ?? "",
+                row.surplus.map(Format.dollars) ?? "", row.pairs.map(String.init) ?? "", row.verdict ?? "",
             ]
         }
         if markdown {

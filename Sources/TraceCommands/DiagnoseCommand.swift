@@ -24,11 +24,17 @@ package struct DiagnoseCommand: ParsableCommand {
     @Argument(help: "Run directories or trace files.")
     var inputs: [String]
 
-    @Option(help: "V: US dollars one completed task is worth.")
-    var valuePerSuccess = MarginalPrices.defaults.valuePerSuccess
+    @Option(help: "V: US dollars one completed task is worth (default: the run's workload marginal:, else $1).")
+    var valuePerSuccess: Double?
 
-    @Option(help: "λ: US dollars one second of latency costs.")
-    var pricePerSecond = MarginalPrices.defaults.pricePerSecond
+    @Option(help: "λ: US dollars one second of latency costs (default: the workload's, else $0.001).")
+    var pricePerSecond: Double?
+
+    @Option(
+        help:
+            "ρ: US dollars a risk event (an errored, timed-out or unsafe attempt) costs beyond the lost success (default: the workload's, else $0.50)."
+    )
+    var priceOfRisk: Double?
 
     @Option(help: "Policy versions a rollout may lag behind the trainer before it is stale.")
     var maxStaleness = 1
@@ -43,9 +49,11 @@ package struct DiagnoseCommand: ParsableCommand {
     var markdown = false
 
     package func validate() throws {
-        for (flag, value) in [("--value-per-success", valuePerSuccess), ("--price-per-second", pricePerSecond)]
-        where !(value.isFinite && value >= 0) {
-            throw ValidationError("\(flag): expected a number ≥ 0, found \(value)")
+        for (flag, value) in [
+            ("--value-per-success", valuePerSuccess), ("--price-per-second", pricePerSecond), ("--price-of-risk", priceOfRisk),
+        ]
+        where !((value ?? 0).isFinite && (value ?? 0) >= 0) {
+            throw ValidationError("\(flag): expected a number ≥ 0, found \(value ?? 0)")
         }
         if json && markdown { throw ValidationError("--json and --markdown: choose one") }
         if !(0...1_000_000).contains(maxStaleness) { throw ValidationError("--max-staleness: expected 0 to 1000000") }
@@ -85,9 +93,13 @@ package struct DiagnoseCommand: ParsableCommand {
         if !otherSources.isEmpty {
             runs.append((otherSources.count == 1 ? otherSources[0] : "\(otherSources.count) files", others))
         }
-        let marginal = MarginalPrices(valuePerSuccess: valuePerSuccess, pricePerSecond: pricePerSecond)
         var reports: [DiagnosisReport] = []
         for (source, log) in runs {
+            // Flags first, then the run's workload (config.json beside its traces), then the defaults.
+            let base = MarginalPrices.ofRun(URL(fileURLWithPath: source).deletingLastPathComponent()) ?? .defaults
+            let marginal = MarginalPrices(
+                valuePerSuccess: valuePerSuccess ?? base.valuePerSuccess, pricePerSecond: pricePerSecond ?? base.pricePerSecond,
+                priceOfRisk: priceOfRisk ?? base.priceOfRisk)
             for diagnostic in log.diagnostics { Terminal.err("\(diagnostic)\n") }
             let report = Diagnosis.run(
                 DiagnosisInput(log: log, prices: runPrices[source] ?? table, marginal: marginal, maxStaleness: maxStaleness))

@@ -10,6 +10,8 @@ package struct Presentation {
     package let log: TraceLog
     package let summary: RunSummary
     package let prices: PriceTable
+    /// V, λ and ρ for the findings under the table.
+    package var marginal = MarginalPrices.defaults
 
     /// Loads traces and computes every figure; prints the loader's diagnostics on standard error.
     package static func load(traces: URL, prices: PriceTable) throws -> Presentation {
@@ -27,9 +29,21 @@ package struct Presentation {
             Terminal.out(String(decoding: (try? summary.jsonData()) ?? Data(), as: UTF8.self) + "\n")
         } else {
             Terminal.out(SummaryTable.render(summary))
-            // The top findings of `agentperf diagnose`, under the table (V and λ at their defaults).
-            let findings = DiagnosisTable.top(Diagnosis.run(DiagnosisInput(log: log, prices: prices)))
+            // The top findings of `agentperf diagnose`, under the table (the workload's V, λ and ρ).
+            let findings = DiagnosisTable.top(Diagnosis.run(DiagnosisInput(log: log, prices: prices, marginal: marginal)))
             if !findings.isEmpty { Terminal.out("\n" + findings) }
         }
+    }
+}
+
+extension MarginalPrices {
+    /// The `marginal:` section of a run directory's config.json (the workload's V, λ and ρ), if it has one.
+    package static func ofRun(_ directory: URL) -> MarginalPrices? {
+        let url = directory.appendingPathComponent(RunDirectory.config)
+        guard let data = try? Data(contentsOf: url),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let section = object["marginal"],
+            let encoded = try? JSONSerialization.data(withJSONObject: section)
+        else { return nil }
+        return try? JSONDecoder().decode(MarginalPrices.self, from: encoded)
     }
 }

@@ -45,7 +45,8 @@ package struct ReportCommand: ParsableCommand {
             let run = try PriceTable.load(from: runPrices)
             for (tool, price) in run.tools where table.tools[tool] == nil { table.tools[tool] = price }
         }
-        let presentation = try Presentation.load(traces: traces, prices: table)
+        var presentation = try Presentation.load(traces: traces, prices: table)
+        presentation.marginal = MarginalPrices.ofRun(directory) ?? .defaults
         presentation.print(json: json)
         if presentation.log.hasErrors {
             throw CommandFailure.badInput("\(traces.path) has unreadable lines (listed above); the figures cover the rest")

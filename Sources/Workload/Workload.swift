@@ -23,6 +23,8 @@ package struct Workload: Sendable, Hashable {
     package var variants: [Variant] = []
     /// Attempts are RL rollouts of a policy a trainer updates as they complete (`rollouts:`).
     package var rollouts: RolloutSpec?
+    /// V, λ and ρ for this workload's diagnoses (`marginal:`); nil: the defaults.
+    package var marginal: MarginalPrices?
     /// Where the workload was read from (a path, or `<bundled default>`).
     package var source: String
 
@@ -74,7 +76,7 @@ extension Workload: Codable {
     /// reads them from the same file.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, seed, load, models, backends, mcpServers = "mcp_servers", endpoint, fleet, prices, tools
-        case tasks, variants, rollouts
+        case tasks, variants, rollouts, marginal
     }
 
     /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
@@ -128,6 +130,10 @@ extension Workload: Codable {
             return variant
         }
         rollouts = try c.decodeIfPresent(RolloutSpec.self, forKey: .rollouts)
+        if c.contains(.marginal) {
+            try c.superDecoder(forKey: .marginal).rejectUnknownKeys(MarginalPrices.CodingKeys.self)
+            marginal = try c.decode(MarginalPrices.self, forKey: .marginal)
+        }
         source = ""
     }
 
@@ -158,6 +164,7 @@ extension Workload: Codable {
         try c.encode(tools, forKey: .tools)
         try c.encode(tasks, forKey: .tasks)
         try c.encodeIfPresent(rollouts, forKey: .rollouts)
+        try c.encodeIfPresent(marginal, forKey: .marginal)
         if !variants.isEmpty {
             try c.encode(Dictionary(uniqueKeysWithValues: variants.map { ($0.name, $0) }), forKey: .variants)
         }

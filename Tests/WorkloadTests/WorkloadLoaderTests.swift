@@ -69,6 +69,15 @@ import Workload
         #expect((3...5).contains(representative.count), "\(representative)")
     }
 
+    @Test("marginal: sets V, λ and ρ; a misspelt price is named")
+    func marginalPrices() throws {
+        let workload = try Self.load(Self.minimal + "\nmarginal: {value_per_success: 5, price_per_second: 0.01}\n")
+        #expect(workload.marginal == MarginalPrices(valuePerSuccess: 5, pricePerSecond: 0.01, priceOfRisk: 0.5))
+        #expect(throws: SpecError.self) { _ = try Self.load(Self.minimal + "\nmarginal: {value_per_succes: 5}\n") }
+        #expect(throws: SpecError.self) { _ = try Self.load(Self.minimal + "\nmarginal: {price_of_risk: -1}\n") }
+        #expect(try Self.load(Self.minimal).marginal == nil)
+    }
+
     @Test("defaults fill what the file leaves out")
     func defaults() throws {
         let workload = try Self.load(Self.minimal)
