@@ -78,6 +78,46 @@ import Workload
         #expect(abs(input.cost(of: stale.steps) - stale.moneyWasted) < 1e-9)
     }
 
+    @Test("without a single-agent baseline, delegating attempts are compared with the run's single-agent ones, as a heuristic")
+    func delegationWithoutBaseline() async throws {
+        let yaml = """
+            name: fan-out
+            seed: 4
+            load: {concurrency: [4], attempts: 24, attempt_timeout: 120s}
+            tasks:
+              - name: alone
+                system_prompt_tokens: 500
+                pass_probability: {large: 0.8}
+                steps:
+                  - model: {tier: large, output_tokens: 40}
+              - name: with-readers
+                system_prompt_tokens: 500
+                pass_probability: {large: 0.8}
+                steps:
+                  - fanout:
+                      agents: 3
+                      name: reader
+                      task_prompt_tokens: 3000
+                      steps:
+                        - model: {tier: large, use: read, output_tokens: 60}
+                  - model: {tier: large, output_tokens: 40}
+            """
+        let spec = try RunSpecLoader.load(yaml: yaml, source: "fan-out.yaml")
+        let directory = try TemporaryDirectory("agentperf-diagnose")
+        defer { directory.remove() }
+        let artifacts = try await BenchmarkRun(
+            spec: spec, outputDirectory: directory.url, timebase: .virtualTime,
+            identity: BenchmarkRun.RunIdentity(runID: "run-fan-out", startedAt: Date(timeIntervalSince1970: 1_764_547_200)),
+            logger: Logger(label: "diagnose") { _ in SwiftLogNoOpLogHandler() }
+        ).run()
+        let input = DiagnosisInput(log: try TraceLog.load(from: artifacts.traces), prices: spec.workload.prices)
+        let report = Diagnosis.run(input)
+        let finding = try #require(report.findings.first { $0.mode == .overDelegation }, "\(report.findings.map(\.summary))")
+        #expect(finding.confidence.heuristic && finding.tasks == ["with-readers"])
+        #expect(finding.steps.allSatisfy { $0.step.contains(".a") || !$0.step.contains(".") })
+        #expect(abs(input.cost(of: finding.steps) - finding.moneyWasted) < 1e-12)
+    }
+
     @Test("the control reports no finding, and says what it cannot assess")
     func control() async throws {
         let (input, directory) = try await Self.run("control.yaml", variants: nil)

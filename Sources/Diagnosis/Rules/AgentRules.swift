@@ -56,6 +56,7 @@ struct DelegationRule: DiagnosisRule {
                 )
             }
         }
+        if compared == 0, let heuristic = Self.withoutBaseline(input) { return [(.overDelegation, heuristic)] }
         guard compared > 0 else {
             return [
                 (
@@ -67,6 +68,66 @@ struct DelegationRule: DiagnosisRule {
             ]
         }
         return [(.overDelegation, .assessed(findings))]
+    }
+}
+
+extension DelegationRule {
+    /// Without a paired baseline: within each configuration, its delegating attempts against its
+    /// single-agent ones (other tasks, so a heuristic): the token multiplier, and the pass-rate
+    /// gain per extra 1k tokens. A finding when both groups have `minimumGroup` graded attempts
+    /// and V × the gain is worth less than the extra cost; the steps named are the sub-agents'
+    /// (and the delegating calls), whose cost is the money wasted. Nil when no configuration has
+    /// both groups.
+    static let minimumGroup = 5
+
+    static func withoutBaseline(_ input: DiagnosisInput) -> RuleVerdict? {
+        var findings: [Finding] = []
+        var assessed = false
+        for configuration in input.configurations {
+            let graded = input.attempts.filter { $0.configuration == configuration && $0.graded }
+            let with = graded.filter(\.delegates)
+            let without = graded.filter { !$0.delegates }
+            guard with.count >= minimumGroup, without.count >= minimumGroup else { continue }
+            assessed = true
+            func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+            let passWith = mean(with.map { $0.passed ? 1 : 0 })
+            let passWithout = mean(without.map { $0.passed ? 1 : 0 })
+            let tokensWith = mean(with.map { Double($0.tokens) })
+            let tokensWithout = mean(without.map { Double($0.tokens) })
+            let extraCost = mean(with.map(\.cost)) - mean(without.map(\.cost))
+            guard tokensWithout > 0, tokensWith > tokensWithout, extraCost > 0,
+                input.marginal.valuePerSuccess * (passWith - passWithout) < extraCost
+            else { continue }
+            let delegated = with.flatMap { attempt in
+                attempt.logged.steps.filter { $0.parentStepID != nil || $0.operation == .invokeAgent }
+                    .map { StepReference(attempt: $0.attemptID, step: $0.stepID) }
+            }
+            let gainPer1k = (passWith - passWithout) / ((tokensWith - tokensWithout) / 1000)
+            findings.append(
+                Finding(
+                    mode: .overDelegation,
+                    summary:
+                        "\(configuration == "run" ? "" : "\(configuration): ")attempts with sub-agents spend \(String(format: "%.1f", tokensWith / tokensWithout))× the tokens of those without for \(signedPercent(passWith - passWithout)) passes",
+                    tasks: Array(Set(with.map(\.task))).sorted(), attempts: with.ids, steps: delegated,
+                    moneyWasted: input.cost(of: delegated),
+                    moneyEstimate: "cost of the sub-agents' steps and the delegating calls",
+                    secondsWasted: nil, secondsEstimate: "not estimated (sub-agents run in parallel with nothing to compare)",
+                    evidence: [
+                        Evidence("token multiplier", tokensWith / tokensWithout, "×"),
+                        Evidence("pass-rate gain per extra 1k tokens", gainPer1k, "share"),
+                        Evidence("extra cost per attempt", extraCost, "$"),
+                        Evidence("attempts with / without sub-agents", Double(with.count), "attempts"),
+                    ],
+                    confidence: Confidence(
+                        samples: with.count + without.count, heuristic: true,
+                        note:
+                            "delegating and single-agent attempts of different tasks, not pairs: run a subagents: off variant to measure it"
+                    ),
+                    change:
+                        "check whether the sub-agents raise the pass rate: run a subagents: off variant; fan out only where they do"
+                ))
+        }
+        return assessed ? .assessed(findings) : nil
     }
 }
 
