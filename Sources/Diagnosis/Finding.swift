@@ -82,8 +82,8 @@ public struct Confidence: Sendable, Hashable, Codable {
 public struct Finding: Sendable, Hashable, Codable {
     /// The failure mode.
     public var mode: FailureMode
-    /// The layer that decided the spend.
-    public var layer: AllocationLayer { mode.layer }
+    /// The layer that decided the spend (the mode's).
+    public private(set) var layer: AllocationLayer
     /// One line: what happened.
     public var summary: String
     /// Tasks concerned.
@@ -116,43 +116,6 @@ public struct Finding: Sendable, Hashable, Codable {
         case secondsEstimate = "seconds_estimate", evidence, confidence, change
     }
 
-    /// Encodes every field, the layer included.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(layer, forKey: .layer)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(tasks, forKey: .tasks)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encode(steps, forKey: .steps)
-        try c.encode(counterfactualSteps, forKey: .counterfactualSteps)
-        try c.encode(moneyWasted, forKey: .moneyWasted)
-        try c.encode(moneyEstimate, forKey: .moneyEstimate)
-        try c.encodeIfPresent(secondsWasted, forKey: .secondsWasted)
-        try c.encode(secondsEstimate, forKey: .secondsEstimate)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(confidence, forKey: .confidence)
-        try c.encode(change, forKey: .change)
-    }
-
-    /// Decodes what `encode` wrote (the layer follows from the mode).
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        mode = try c.decode(FailureMode.self, forKey: .mode)
-        summary = try c.decode(String.self, forKey: .summary)
-        tasks = try c.decode([String].self, forKey: .tasks)
-        attempts = try c.decode([String].self, forKey: .attempts)
-        steps = try c.decode([StepReference].self, forKey: .steps)
-        counterfactualSteps = try c.decode([StepReference].self, forKey: .counterfactualSteps)
-        moneyWasted = try c.decode(Double.self, forKey: .moneyWasted)
-        moneyEstimate = try c.decode(String.self, forKey: .moneyEstimate)
-        secondsWasted = try c.decodeIfPresent(Double.self, forKey: .secondsWasted)
-        secondsEstimate = try c.decode(String.self, forKey: .secondsEstimate)
-        evidence = try c.decode([Evidence].self, forKey: .evidence)
-        confidence = try c.decode(Confidence.self, forKey: .confidence)
-        change = try c.decode(String.self, forKey: .change)
-    }
-
     /// A finding; `counterfactualSteps` empty when the waste is the named steps' whole cost.
     public init(
         mode: FailureMode, summary: String, tasks: [String], attempts: [String], steps: [StepReference],
@@ -160,6 +123,7 @@ public struct Finding: Sendable, Hashable, Codable {
         secondsEstimate: String, evidence: [Evidence], confidence: Confidence, change: String
     ) {
         self.mode = mode
+        layer = mode.layer
         self.summary = summary
         self.tasks = tasks
         self.attempts = attempts
