@@ -13,8 +13,8 @@ public struct LedgerRow: Sendable, Hashable, Codable {
     public var tokens: Int
     /// US dollars its steps cost.
     public var money: Double
-    /// Seconds its steps took (sent → end, summed).
-    public var seconds: Double
+    /// Seconds its steps took (sent → end, summed over the timed ones); nil when none was timed.
+    public var seconds: Double?
     /// Counterfactual figures per attempt, when a pair of configurations measures them.
     public var deltaQuality: Double?
     /// ΔC per attempt, US dollars.
@@ -92,7 +92,7 @@ public enum Diagnosis {
             }
         }
         findings.sort { ($0.moneyWasted, $1.mode.rawValue) > ($1.moneyWasted, $0.mode.rawValue) }
-        let tally = CacheRule.tally(input)
+        let tally = input.cacheTally
         var buckets = (read: 0, all: 0)
         for attempt in input.attempts {
             for usage in attempt.logged.steps.compactMap(\.usage) {
@@ -114,11 +114,11 @@ public enum Diagnosis {
                 let layer: AllocationLayer = step.useClass == .route ? .router : .agent
                 var row =
                     rows[step.useClass]
-                    ?? LedgerRow(use: step.useClass.rawValue, layer: layer, tokens: 0, money: 0, seconds: 0)
+                    ?? LedgerRow(use: step.useClass.rawValue, layer: layer, tokens: 0, money: 0, seconds: nil)
                 row.tokens += step.usage?.total ?? 0
                 row.money += input.prices.price(step).cost.total
                 if let start = step.timing.sent ?? step.timing.scheduled, let end = step.timing.end {
-                    row.seconds += Double(end - start) / 1e9
+                    row.seconds = (row.seconds ?? 0) + Double(end - start) / 1e9
                 }
                 rows[step.useClass] = row
             }

@@ -17,15 +17,22 @@ public struct DiagnosisInput: Sendable {
     public let maxStaleness: Int
     /// Measured (not warm-up) attempts, in file order.
     let attempts: [AttemptFacts]
+    /// The cache-write tally, read by the cache rule and the report's cache summary (counted once).
+    private(set) var cacheTally = CacheRule.Tally()
 
-    /// The input of `log`, priced with `prices`, valued with `marginal`.
-    public init(log: TraceLog, prices: PriceTable, marginal: MarginalPrices = .defaults, maxStaleness: Int = 1) {
+    /// The input of `log`, priced with `prices`, valued with `marginal`; `summary` when the caller
+    /// has computed it already (with the same prices).
+    public init(
+        log: TraceLog, prices: PriceTable, marginal: MarginalPrices = .defaults, maxStaleness: Int = 1,
+        summary: RunSummary? = nil
+    ) {
         self.log = log
         self.maxStaleness = maxStaleness
         self.prices = prices
         self.marginal = marginal
-        summary = RunSummary.compute(from: log, prices: prices)
+        self.summary = summary ?? RunSummary.compute(from: log, prices: prices)
         attempts = log.attempts.filter { !$0.record.isWarmup }.map { AttemptFacts($0, prices: prices) }
+        cacheTally = CacheRule.tally(self)
     }
 
     /// The configurations (variants; `run` for attempts without one), in name order.
@@ -100,11 +107,8 @@ struct AttemptFacts: Sendable {
         self.logged = logged
         let record = logged.record
         configuration = record.variant ?? "run"
-        if let repeatIndex = record.repeatIndex {
-            item = "\(record.task)#\(repeatIndex)" + (record.level.map { "@\($0)" } ?? "")
-        } else {
-            item = "\(record.task)@\(record.level.map { "\($0)" } ?? "-")/\(record.sequence.map(String.init) ?? record.attemptID)"
-        }
+        // Without a pairing key (imported traces) an attempt pairs with nothing.
+        item = record.pairingItem ?? "\(record.task)/\(record.attemptID)"
         var cost = 0.0
         var tokens = 0
         for step in logged.steps {

@@ -31,7 +31,7 @@ package enum DiagnosisTable {
         let header = ["use", "layer", "tokens", "money", "seconds", "ΔQ", "ΔC", "ΔL", "ΔR", "S", "pairs", ""]
         let rows = report.ledger.map { row in
             [
-                row.use, row.layer.rawValue, Format.count(row.tokens), Format.dollars(row.money), Format.seconds(row.seconds),
+                row.use, row.layer.rawValue, Format.count(row.tokens), Format.dollars(row.money), seconds(row),
                 row.deltaQuality.map(Format.percent) ?? "", row.deltaCost.map(Format.dollars) ?? "",
                 row.deltaLatency.map(Format.seconds) ?? "", row.deltaRisk.map(Format.percent) ?? "",
                 row.surplus.map(Format.dollars) ?? "", row.pairs.map(String.init) ?? "", row.verdict ?? "",
@@ -46,6 +46,12 @@ package enum DiagnosisTable {
             out += table.render(indent: "  ")
         }
         return out
+    }
+
+    /// A ledger row's seconds, n/a when none of its steps was timed.
+    static func seconds(_ row: LedgerRow) -> String {
+        guard let seconds = row.seconds else { return "n/a" }
+        return Format.seconds(seconds)
     }
 
     /// The top `count` findings, one line each (for `agentperf run`).

@@ -78,10 +78,8 @@ public struct TraceOutcomes: TraceSink {
         let cost: Double? = sums.unpriced ? attempt.reportedCost : sums.cost
         let configuration = attempt.variant.map { qualifiesVariants ? "\(source)/\($0)" : $0 } ?? source
         let item: String
-        if let repeatIndex = attempt.repeatIndex {
-            item = "\(attempt.task)#\(repeatIndex)" + (attempt.level.map { "@\($0)" } ?? "")
-        } else if let level = attempt.level, let sequence = attempt.sequence {
-            item = "\(attempt.task)@\(level)/\(sequence)"
+        if let pairing = attempt.pairingItem {
+            item = pairing
         } else {
             let key = configuration + "\u{0}" + attempt.task
             let ordinal = ordinals[key, default: 0]

@@ -93,6 +93,11 @@ package struct DiagnoseCommand: ParsableCommand {
         if !otherSources.isEmpty {
             runs.append((otherSources.count == 1 ? otherSources[0] : "\(otherSources.count) files", others))
         }
+        if runs.isEmpty {
+            // What could not be read says why first (a missing path, an unknown format).
+            try outcome.finish(errors: false)
+            throw CommandFailure.badInput("no traces to diagnose in \(inputs.joined(separator: ", "))")
+        }
         var reports: [DiagnosisReport] = []
         for (source, log) in runs {
             // Flags first, then the run's workload (config.json beside its traces), then the defaults.
@@ -115,7 +120,7 @@ package struct DiagnoseCommand: ParsableCommand {
             Terminal.out(String(decoding: value, as: UTF8.self) + "\n")
         }
         let hasErrors = runs.contains { $0.1.hasErrors }
-        guard !runs.isEmpty else { throw CommandFailure.badInput("no traces to diagnose in \(inputs.joined(separator: ", "))") }
+
         try outcome.finish(errors: hasErrors)
     }
 }

@@ -30,7 +30,8 @@ package struct Presentation {
         } else {
             Terminal.out(SummaryTable.render(summary))
             // The top findings of `agentperf diagnose`, under the table (the workload's V, λ and ρ).
-            let findings = DiagnosisTable.top(Diagnosis.run(DiagnosisInput(log: log, prices: prices, marginal: marginal)))
+            let findings = DiagnosisTable.top(
+                Diagnosis.run(DiagnosisInput(log: log, prices: prices, marginal: marginal, summary: summary)))
             if !findings.isEmpty { Terminal.out("\n" + findings) }
         }
     }

@@ -95,6 +95,16 @@ public struct AttemptRecord: Sendable, Hashable {
         self.stopReason = nil
     }
 
+    /// What pairs this attempt with the same work under another configuration, when the record
+    /// says: `task#repeat@level` in variant runs (the same seeds under every variant),
+    /// `task@level/sequence` in runs of one workload and seed (the same draws in every such run);
+    /// nil otherwise. `route` and `diagnose` pair attempts by it.
+    public var pairingItem: String? {
+        if let repeatIndex { return "\(task)#\(repeatIndex)" + (level.map { "@\($0)" } ?? "") }
+        if let level, let sequence { return "\(task)@\(level)/\(sequence)" }
+        return nil
+    }
+
     /// End-to-end task latency (`scheduled → end`) in nanoseconds, when both are known.
     public var latency: Int64? {
         guard let scheduled, let end else { return nil }

@@ -70,7 +70,7 @@ struct CacheRule: DiagnosisRule {
     }
 
     func assess(_ input: DiagnosisInput) -> [(FailureMode, RuleVerdict)] {
-        let tally = Self.tally(input)
+        let tally = input.cacheTally
         let fingerprinted = input.attempts.contains { $0.logged.steps.contains { $0.promptFingerprints != nil } }
         var findings = fingerprinted ? PrefixRules.findings(input) : []
         // The TTL part needs cache writes; the prefix part needs fingerprints. Either is an assessment.
