@@ -142,6 +142,20 @@ let package = Package(
             name: "FleetBackend",
             dependencies: ["Backends", "SimulatedFleet", "Timekeeping", "Traces", "WireFormats"]
         ),
+        /// A recording reverse proxy for agents AgentPerf does not drive: their calls become steps of attempts.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Backends", "Traces", "WireFormats", "Timekeeping",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "SimulatedFleetServer",
             dependencies: [
@@ -159,7 +173,7 @@ let package = Package(
             dependencies: [
                 "Workload", "RunTarget", "Scheduler", "AgentLoop", "Backends", "Tools", "ToolServices", "Recorder", "Traces",
                 "Pricing",
-                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping", "FleetBackend",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Timekeeping", "FleetBackend", "Gateway", "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,7 +193,7 @@ let package = Package(
             dependencies: [
                 "TraceCommands",
                 "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "RunTarget", "Pricing", "Importers",
-                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -10,10 +10,13 @@ package struct AttemptRunner: Sendable {
     private let scripted: ScriptedAgentLoop
     private let driven: DrivenAgentLoop
 
-    package init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
+    package init(
+        workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock,
+        gateways: (any ProcessAgentGateways)? = nil
+    ) {
         self.workload = workload
         scripted = ScriptedAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)
-        driven = DrivenAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)
+        driven = DrivenAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock, gateways: gateways)
     }
 
     /// Runs the attempt; under a cascade variant, once per cascade tier until the grade passes.

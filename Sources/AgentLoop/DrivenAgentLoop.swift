@@ -26,12 +26,18 @@ package import Workload
 /// attempt's working directory, and LLM judges whose calls are verify-class steps of the
 /// attempt (after its end: grading is not part of task latency).
 package struct DrivenAgentLoop: Sendable {
-    private let workload: Workload
-    private let routes: ModelRoutes
+    let workload: Workload
+    let routes: ModelRoutes
     private let tools: ToolRunner
-    private let clock: any RunClock
+    let clock: any RunClock
+    /// Where `process:` tasks' agents send their calls.
+    let gateways: (any ProcessAgentGateways)?
 
-    package init(workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock) {
+    package init(
+        workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock,
+        gateways: (any ProcessAgentGateways)? = nil
+    ) {
+        self.gateways = gateways
         self.workload = workload
         self.routes = routes
         self.tools = tools
@@ -43,6 +49,7 @@ package struct DrivenAgentLoop: Sendable {
     package func run(_ plan: AttemptPlan) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         guard let driven = task.driven else { preconditionFailure("task \(task.name) is not model-driven") }
+        if let process = driven.process { return await runProcess(plan, task: task, driven: driven, process: process) }
         // A variant moves the agent's calls (use class act: a driven agent's calls are not classed further).
         let tier = plan.variant?.tier(for: driven.tier, use: .act) ?? driven.tier
         let main = Agent(
@@ -55,16 +62,14 @@ package struct DrivenAgentLoop: Sendable {
             return await self.run(main, context: scope, generator: &generator)
         } finish: { ending, scope, record in
             record.finalTier = tier
+            // On the built-in fleet a `simulate:` script decides the answer, so the grade is simulated.
+            record.gradeSimulated = routes[tier]?.isSimulatedFleet == true && !driven.simulate.isEmpty
             switch ending {
             case .timedOut:
                 record.stopReason = StopReason.attemptTimeout
             case .returned(.answered(let answer, _)):
                 record.stopReason = StopReason.finalAnswer
-                let grades = await grade(answer, task: driven, context: scope)
-                let deciding = grades.filter(\.decides)
-                record.outcome = deciding.allSatisfy(\.passed) ? .passed : .failed
-                record.score = deciding.isEmpty ? nil : deciding.map(\.score).reduce(0, +) / Double(deciding.count)
-                record.graderAxes = Dictionary(grades.map { ($0.axis, $0.score) }) { first, _ in first }
+                applyGrades(await grade(answer, task: driven, context: scope), to: &record)
             case .returned(.stopped(let reason, _)):
                 record.stopReason = reason
                 record.outcome = .failed
@@ -291,7 +296,15 @@ package struct DrivenAgentLoop: Sendable {
 
     // MARK: Grading
 
-    private func grade(_ answer: String, task: DrivenTask, context: Context) async -> [GradeResult] {
+    /// The outcome, score and grader axes of `grades` (every deciding grader must pass).
+    func applyGrades(_ grades: [GradeResult], to record: inout AttemptRecord) {
+        let deciding = grades.filter(\.decides)
+        record.outcome = deciding.allSatisfy(\.passed) ? .passed : .failed
+        record.score = deciding.isEmpty ? nil : deciding.map(\.score).reduce(0, +) / Double(deciding.count)
+        record.graderAxes = Dictionary(grades.map { ($0.axis, $0.score) }) { first, _ in first }
+    }
+
+    func grade(_ answer: String, task: DrivenTask, context: Context) async -> [GradeResult] {
         var results: [GradeResult] = []
         var judgeIndex = 0
         for spec in task.graders {

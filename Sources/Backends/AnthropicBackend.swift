@@ -32,20 +32,23 @@ package struct AnthropicBackend: ChatBackend {
             result = await transport.postStream(
                 "messages", body: body, accumulator: AnthropicStreamAccumulator.self, deadline: deadline)
         } else {
-            result = await transport.postJSON("messages", body: body, as: AnthropicMessages.Response.self, deadline: deadline) {
-                response, result in
-                result.content = response.content.filter { $0.type == "text" }.compactMap(\.text).joined()
-                result.toolCalls = response.content.filter { $0.type == "tool_use" }.map {
-                    ToolCall(id: $0.id ?? "", name: $0.name ?? "", arguments: ($0.input ?? [:]).jsonText)
-                }
-                result.finishReason = response.stopReason
-                result.usage = response.usage.map(UsageNormalization.anthropic)
-            }
+            result = await transport.postJSON(
+                "messages", body: body, as: AnthropicMessages.Response.self, deadline: deadline, read: Self.read)
         }
         if result.usage == nil, result.succeeded {
             result.usage = UsageNormalization.estimate(inputText: call.messages.map(\.content), outputText: result.content)
         }
         return result
+    }
+
+    /// Folds a whole (non-streamed) response into `result`: its text, tool calls, stop reason and usage.
+    package static func read(_ response: AnthropicMessages.Response, into result: inout ModelCallResult) {
+        result.content = response.content.filter { $0.type == "text" }.compactMap(\.text).joined()
+        result.toolCalls = response.content.filter { $0.type == "tool_use" }.map {
+            ToolCall(id: $0.id ?? "", name: $0.name ?? "", arguments: ($0.input ?? [:]).jsonText)
+        }
+        result.finishReason = response.stopReason
+        result.usage = response.usage.map(UsageNormalization.anthropic)
     }
 
     package static func request(for call: ChatCall, caching: Bool) -> AnthropicMessages.Request {

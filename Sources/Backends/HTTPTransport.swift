@@ -1,10 +1,10 @@
 package import AsyncHTTPClient
 package import Foundation
 import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
 import Synchronization
 package import Timekeeping
-import Traces
+package import Traces
 import WireFormats
 
 /// What every backend does with HTTP: POST a JSON body to a path under the base URL with the
@@ -170,7 +170,7 @@ package struct HTTPTransport: Sendable {
         .now() + .nanoseconds(max(0, clock.remaining(until: deadline).nanoseconds))
     }
 
-    static func serverQueue(_ headers: HTTPHeaders) -> Int64? {
+    package static func serverQueue(_ headers: HTTPHeaders) -> Int64? {
         guard let value = headers.first(name: "server-timing"),
             let milliseconds = ServerTiming.duration(named: "queue", in: value)
         else { return nil }
@@ -210,7 +210,7 @@ package struct HTTPTransport: Sendable {
     }
 
     /// Maps transport errors to `error.type` values.
-    static func classify(_ error: any Error) -> StepErrorType {
+    package static func classify(_ error: any Error) -> StepErrorType {
         if let timeout = error as? CallTimeout {
             return timeout == .firstToken ? StepErrorType.firstTokenTimeout : StepErrorType.timeout
         }

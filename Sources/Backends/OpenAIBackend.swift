@@ -62,22 +62,25 @@ package struct OpenAIBackend: ChatBackend, EmbeddingBackend, RerankBackend {
             result = await transport.postStream(
                 "chat/completions", body: body, accumulator: ChatStreamAccumulator.self, deadline: deadline)
         } else {
-            result = await transport.postJSON("chat/completions", body: body, as: OpenAIChat.Response.self, deadline: deadline) {
-                response, result in
-                let message = response.choices.first?.message
-                result.content = message?.content ?? ""
-                result.toolCalls = (message?.toolCalls ?? []).map {
-                    ToolCall(id: $0.id, name: $0.function.name, arguments: $0.function.arguments)
-                }
-                result.finishReason = response.choices.first?.finishReason
-                result.usage = response.usage.map(UsageNormalization.openAIChat)
-            }
+            result = await transport.postJSON(
+                "chat/completions", body: body, as: OpenAIChat.Response.self, deadline: deadline, read: Self.read)
         }
         if result.usage == nil, result.succeeded || result.errorType == StepErrorType.truncatedStream {
             result.usage = await tokenCounter.usage(
                 for: call, output: result.content, outputToolCalls: result.toolCalls, deadline: deadline)
         }
         return result
+    }
+
+    /// Folds a whole (non-streamed) response into `result`: its text, tool calls, finish reason and usage.
+    package static func read(_ response: OpenAIChat.Response, into result: inout ModelCallResult) {
+        let message = response.choices.first?.message
+        result.content = message?.content ?? ""
+        result.toolCalls = (message?.toolCalls ?? []).map {
+            ToolCall(id: $0.id, name: $0.function.name, arguments: $0.function.arguments)
+        }
+        result.finishReason = response.choices.first?.finishReason
+        result.usage = response.usage.map(UsageNormalization.openAIChat)
     }
 
     /// A provider-neutral message in Chat Completions' shape.

@@ -1,6 +1,6 @@
 import Foundation
 import Traces
-import WireFormats
+package import WireFormats
 
 /// OpenAI's Responses API (`POST {base}/responses`): hosted OpenAI, and servers that implement it
 /// (vLLM, SGLang, Ollama). System messages become `instructions`; earlier tool calls and their
@@ -22,23 +22,26 @@ package struct OpenAIResponsesBackend: ChatBackend {
             result = await transport.postStream(
                 "responses", body: body, accumulator: ResponsesStreamAccumulator.self, deadline: deadline)
         } else {
-            result = await transport.postJSON("responses", body: body, as: OpenAIResponses.Response.self, deadline: deadline) {
-                response, result in
-                let output = response.output ?? []
-                result.content = output.filter { $0.type == "message" }.flatMap { $0.content ?? [] }
-                    .filter { $0.type == "output_text" }.compactMap(\.text).joined()
-                result.toolCalls = output.filter { $0.type == "function_call" }.map {
-                    ToolCall(id: $0.callID ?? $0.id ?? "", name: $0.name ?? "", arguments: $0.arguments ?? "")
-                }
-                result.usage = response.usage.map(UsageNormalization.openAIResponses)
-                result.finishReason =
-                    response.status == "completed" ? (result.toolCalls.isEmpty ? "stop" : "tool_calls") : response.status
-            }
+            result = await transport.postJSON(
+                "responses", body: body, as: OpenAIResponses.Response.self, deadline: deadline, read: Self.read)
         }
         if result.usage == nil, result.succeeded {
             result.usage = UsageNormalization.estimate(inputText: call.messages.map(\.content), outputText: result.content)
         }
         return result
+    }
+
+    /// Folds a whole (non-streamed) response into `result`: its text, function calls, status and usage.
+    package static func read(_ response: OpenAIResponses.Response, into result: inout ModelCallResult) {
+        let output = response.output ?? []
+        result.content = output.filter { $0.type == "message" }.flatMap { $0.content ?? [] }
+            .filter { $0.type == "output_text" }.compactMap(\.text).joined()
+        result.toolCalls = output.filter { $0.type == "function_call" }.map {
+            ToolCall(id: $0.callID ?? $0.id ?? "", name: $0.name ?? "", arguments: $0.arguments ?? "")
+        }
+        result.usage = response.usage.map(UsageNormalization.openAIResponses)
+        result.finishReason =
+            response.status == "completed" ? (result.toolCalls.isEmpty ? "stop" : "tool_calls") : response.status
     }
 
     static func request(for call: ChatCall) -> OpenAIResponses.Request {

@@ -43,7 +43,7 @@ struct ResolvedBackends: Sendable {
             case "fleet":
                 // The base URL is known once the fleet listens. The scripted agent asks for exact
                 // output lengths (`ignore_eos`), which the fleet honours.
-                specs[name] = BackendSpec(kind: .openAIChat, baseURL: "", provider: "agentperf-simulated-fleet", ignoreEOS: true)
+                specs[name] = BackendSpec(kind: .openAIChat, baseURL: "", provider: Self.fleetProvider, ignoreEOS: true)
             case "endpoint":
                 let endpoint = target.endpoint!
                 specs[name] = BackendSpec(
@@ -62,6 +62,10 @@ struct ResolvedBackends: Sendable {
     }
 
     var usesFleet: Bool { specs["fleet"] != nil }
+
+    /// The provider name the built-in fleet reports; a named backend with it is the fleet served
+    /// elsewhere (`agentperf serve-sim`), which follows `simulate:` scripts too.
+    static let fleetProvider = "agentperf-simulated-fleet"
 
     /// What the run record names as its target.
     var target: String {
@@ -120,7 +124,8 @@ struct ResolvedBackends: Sendable {
             guard let name = tierBackends[tier], let backend = endpoints[name], let spec = specs[name] else { continue }
             tiers[tier] = TierRoute(
                 model: model, chat: backend.chat, embeddings: backend.embeddings, rerank: backend.rerank, retry: spec.retry,
-                isSimulatedFleet: name == "fleet", recoversTextToolCalls: spec.textToolCalls)
+                isSimulatedFleet: name == "fleet" || spec.provider == Self.fleetProvider,
+                recoversTextToolCalls: spec.textToolCalls)
         }
         return ModelRoutes(tiers: tiers)
     }

@@ -24,17 +24,6 @@ package enum AgentPerfVersion {
     package static let current = "0.1.0"
 }
 
-/// Files a run leaves in its output directory.
-package struct RunArtifacts: Sendable, Hashable {
-    package var directory: URL
-    package var traces: URL
-    package var config: URL
-    package var prices: URL
-    package var runID: String
-    /// True when the run was stopped (Ctrl-C) before all levels finished.
-    package var interrupted: Bool
-}
-
 /// One benchmark run: the workload at each concurrency level, against the built-in simulated
 /// fleet or the workload's backends.
 ///
@@ -139,10 +128,12 @@ package struct BenchmarkRun: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             var fleet: ServiceGroup?
             if backends.usesFleet {
-                let (services, port) = try await startFleet(spec.target.fleet, in: &group)
+                let (services, port) = try await LoopbackServers.startFleet(spec.target.fleet, logger: logger, in: &group)
                 fleet = services
                 backends.specs["fleet"]?.baseURL = "http://127.0.0.1:\(port)/v1"
             }
+            let started = try await RunGateways.start(
+                for: workload, backends: backends, clock: clock, runID: artifacts.runID, logger: logger, in: &group)
             let configuration = ResolvedBackends.clientConfiguration(workload, specs: backends.specs)
             // On a failure, stop the fleet gracefully before the error unwinds the group (a
             // cancelled server logs its shutdown as errors).
@@ -153,11 +144,13 @@ package struct BenchmarkRun: Sendable {
                         let routes = backends.routes(
                             for: workload, endpoints: backends.httpEndpoints(client: client, clock: clock))
                         return try await runTools(
-                            workload, routes: routes, client: client, clock: clock, runID: artifacts.runID, recorder: recorder)
+                            workload, routes: routes, client: client, clock: clock, runID: artifacts.runID,
+                            gateways: started?.0, recorder: recorder)
                     })
             } catch {
                 outcome = .failure(error)
             }
+            for gateway in started?.1 ?? [] { await gateway.triggerGracefulShutdown() }
             await fleet?.triggerGracefulShutdown()
             try await group.waitForAll()
             return try outcome.get()
@@ -181,35 +174,16 @@ package struct BenchmarkRun: Sendable {
                 }
                 defer { group.cancelAll() }
                 return try await runTools(
-                    workload, routes: routes, client: nil, clock: clock, runID: artifacts.runID, recorder: recorder)
+                    workload, routes: routes, client: nil, clock: clock, runID: artifacts.runID, gateways: nil,
+                    recorder: recorder)
             }
         }
-    }
-
-    /// Starts the simulated fleet in a service group run by a child task; returns the group
-    /// (to shut it down gracefully) and the port it listens on.
-    private func startFleet(
-        _ fleet: FleetConfiguration, in group: inout ThrowingTaskGroup<Void, any Error>
-    ) async throws -> (ServiceGroup, Int) {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = FleetServer(
-            configuration: fleet, host: "127.0.0.1", port: 0, logger: logger,
-            onListening: { port in
-                continuation.yield(port); continuation.finish()
-            })
-        let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
-        group.addTask {
-            defer { continuation.finish() }
-            try await services.run()
-        }
-        for await port in ports { return (services, port) }
-        throw HarnessError.fleetFailed("the server stopped before it was listening")
     }
 
     /// Sets up the tool services over the run's routes, then runs the levels with them.
     private func runTools(
         _ workload: Workload, routes: ModelRoutes, client: HTTPClient?, clock: any RunClock, runID: String,
-        recorder: RunRecorder
+        gateways: RunGateways?, recorder: RunRecorder
     ) async throws -> Bool {
         let embedders = routes.tiers.compactMapValues { route in
             route.embeddings.map { Embedder(model: route.model, backend: $0) }
@@ -224,7 +198,7 @@ package struct BenchmarkRun: Sendable {
                 services in
                 try await runLevels(
                     workload, variants: try selectedVariants(workload), routes: routes, client: client, services: services,
-                    clock: clock, runID: runID, recorder: recorder)
+                    clock: clock, runID: runID, gateways: gateways, recorder: recorder)
             }
         } catch let error as ToolServiceError {
             throw HarnessError.toolsFailed(error.description)
@@ -246,28 +220,8 @@ package struct BenchmarkRun: Sendable {
     }
 
     private func prepareOutput(_ spec: RunSpec) throws(HarnessError) -> RunArtifacts {
-        let manager = FileManager.default
-        // A finished run is never overwritten: its traces are the only record of it.
-        if manager.fileExists(atPath: outputDirectory.appendingPathComponent(RunDirectory.traces).path) {
-            throw .cannotCreateOutput(
-                path: outputDirectory.path,
-                reason: "it already holds a run (\(RunDirectory.traces)); choose another --out, or remove that directory")
+        try RunArtifacts.prepare(outputDirectory, runID: identity?.runID, prices: spec.workload.prices) { encoder in
+            try encoder.encode(spec)
         }
-        do {
-            try manager.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(spec).write(to: outputDirectory.appendingPathComponent(RunDirectory.config))
-            try spec.workload.prices.write(to: outputDirectory.appendingPathComponent(RunDirectory.prices))
-        } catch {
-            throw .cannotCreateOutput(path: outputDirectory.path, reason: error.localizedDescription)
-        }
-        let stamp = Date().formatted(
-            .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
-        return RunArtifacts(
-            directory: outputDirectory, traces: outputDirectory.appendingPathComponent(RunDirectory.traces),
-            config: outputDirectory.appendingPathComponent(RunDirectory.config),
-            prices: outputDirectory.appendingPathComponent(RunDirectory.prices),
-            runID: identity?.runID ?? "run-\(stamp)-\(UInt32.random(in: 0...UInt32.max) % 0xFFFF)", interrupted: false)
     }
 }

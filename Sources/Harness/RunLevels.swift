@@ -12,11 +12,12 @@ import Workload
 extension BenchmarkRun {
     func runLevels(
         _ workload: Workload, variants: [Variant], routes: ModelRoutes, client: HTTPClient?, services: RunToolServices,
-        clock: any RunClock, runID: String, recorder: RunRecorder
+        clock: any RunClock, runID: String, gateways: RunGateways?, recorder: RunRecorder
     ) async throws -> Bool {
         let loop = AttemptRunner(
             workload: workload, routes: routes,
-            tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock)
+            tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock,
+            gateways: gateways)
         let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
         let writeFailure = WriteFailure()
         let trainer = workload.rollouts.map { Trainer(updateEvery: $0.updateEvery) }

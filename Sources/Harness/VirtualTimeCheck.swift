@@ -31,6 +31,7 @@ enum VirtualTimeCheck {
         }
         for task in workload.tasks {
             guard case .driven(let driven) = task.behaviour else { continue }
+            if driven.process != nil { throw .notInVirtualTime("task \"\(task.name)\" runs your agent, a real process") }
             for grader in driven.graders {
                 if case .command = grader.check {
                     throw .notInVirtualTime("task \"\(task.name)\" is graded by a command, a real process")

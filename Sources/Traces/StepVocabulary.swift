@@ -134,6 +134,8 @@ public struct StepErrorType: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let attemptTimeout = StepErrorType(rawValue: "attempt_timeout")
     /// The attempt's working directory could not be made (or its workspace copied).
     public static let workspaceError = StepErrorType(rawValue: "workspace_error")
+    /// A `process:` task's agent exited with a nonzero status, or could not start.
+    public static let agentFailed = StepErrorType(rawValue: "agent_failed")
     /// An imported tool call whose result never came (the session ended first).
     public static let noResult = StepErrorType(rawValue: "no_result")
     /// The tier has no backend for the call (no chat, embeddings or rerank API where one is needed).
@@ -180,4 +182,6 @@ public enum StopReason {
     public static let modelError = "model_error"
     /// The attempt ran past the workload's `attempt_timeout` and was stopped.
     public static let attemptTimeout = "attempt_timeout"
+    /// A `process:` task's agent exited with a nonzero status, or could not start.
+    public static let agentFailed = "agent_failed"
 }

@@ -272,12 +272,16 @@ package struct DrivenTask: Sendable, Hashable {
     /// A directory copied into each attempt's working directory before the agent starts (the
     /// repository a coding agent works on); command tools and graders run there.
     package var workspace: String?
+    /// The user's own agent, run as a process per attempt instead of AgentPerf's loop; its calls
+    /// go through a recording gateway in front of `tier`'s backend.
+    package var process: AgentProcess?
 
     package init(
         systemPrompt: String = "You are a careful assistant. Use the tools when they help; finish with a short final answer.",
         prompt: String, tier: String, tools: [String] = [], limits: AgentLimits = AgentLimits(), graders: [GraderSpec] = [],
-        simulate: [SimulatedTurn] = [], workspace: String? = nil
+        simulate: [SimulatedTurn] = [], workspace: String? = nil, process: AgentProcess? = nil
     ) {
+        self.process = process
         self.workspace = workspace
         self.systemPrompt = systemPrompt
         self.prompt = prompt

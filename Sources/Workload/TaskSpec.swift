@@ -138,13 +138,17 @@ extension TaskSpec: Codable {
         case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
         case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
         case unverifiedPassProbability = "unverified_pass_probability", volatileSystemPrompt = "volatile_system_prompt"
-        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace
+        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace, process
     }
 
     static let scriptedOnly: [CodingKeys] = [
         .systemPromptTokens, .taskPromptTokens, .passProbability, .unverifiedPassProbability, .volatileSystemPrompt, .steps,
     ]
-    static let drivenOnly: [CodingKeys] = [.systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate, .workspace]
+    static let drivenOnly: [CodingKeys] = [
+        .systemPrompt, .prompt, .model, .tools, .limits, .graders, .simulate, .workspace, .process,
+    ]
+    /// What AgentPerf's own loop uses and a process agent (which has its own) does not.
+    static let loopOnly: [CodingKeys] = [.systemPrompt, .tools]
 
     package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -160,6 +164,12 @@ extension TaskSpec: Codable {
                 try c.require(
                     false, key, "\(key.stringValue) belongs to scripted tasks (steps:); this task is model-driven (prompt:)")
             }
+            if c.contains(.process) {
+                for key in Self.loopOnly where c.contains(key) {
+                    try c.require(
+                        false, key, "\(key.stringValue) belongs to AgentPerf's own agent; a process: task runs yours")
+                }
+            }
             let tools = try c.decodeIfPresent([String].self, forKey: .tools) ?? []
             let graders = try c.decodeIfPresent([GraderSpec].self, forKey: .graders) ?? []
             try c.require(
@@ -172,7 +182,8 @@ extension TaskSpec: Codable {
                 prompt: try c.decode(String.self, forKey: .prompt), tier: try c.decode(String.self, forKey: .model), tools: tools,
                 limits: try c.decodeIfPresent(AgentLimits.self, forKey: .limits) ?? AgentLimits(), graders: graders,
                 simulate: try c.decodeIfPresent([SimulatedTurn].self, forKey: .simulate) ?? [],
-                workspace: try c.decodeIfPresent(String.self, forKey: .workspace))
+                workspace: try c.decodeIfPresent(String.self, forKey: .workspace),
+                process: try c.decodeIfPresent(AgentProcess.self, forKey: .process))
             self.init(name: name, description: description, weight: weight, agentName: agentName, behaviour: .driven(driven))
             return
         }
@@ -218,14 +229,15 @@ extension TaskSpec: Codable {
             if task.volatileSystemPrompt { try c.encode(true, forKey: .volatileSystemPrompt) }
             try c.encode(task.agent.steps, forKey: .steps)
         case .driven(let task):
-            try c.encode(task.systemPrompt, forKey: .systemPrompt)
+            if task.process == nil { try c.encode(task.systemPrompt, forKey: .systemPrompt) }
             try c.encode(task.prompt, forKey: .prompt)
             try c.encode(task.tier, forKey: .model)
-            try c.encode(task.tools, forKey: .tools)
+            if task.process == nil { try c.encode(task.tools, forKey: .tools) }
             try c.encode(task.limits, forKey: .limits)
             try c.encode(task.graders, forKey: .graders)
             if !task.simulate.isEmpty { try c.encode(task.simulate, forKey: .simulate) }
             try c.encodeIfPresent(task.workspace, forKey: .workspace)
+            try c.encodeIfPresent(task.process, forKey: .process)
         }
     }
 }

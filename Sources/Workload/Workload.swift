@@ -59,8 +59,9 @@ extension Workload {
             }
         }
         for index in tasks.indices {
-            if case .driven(var task) = tasks[index].behaviour, let workspace = task.workspace {
-                task.workspace = resolve(workspace)
+            if case .driven(var task) = tasks[index].behaviour {
+                task.workspace = task.workspace.map(resolve)
+                task.process = task.process?.resolvingPaths(resolve)
                 tasks[index].behaviour = .driven(task)
             }
         }

@@ -1,5 +1,3 @@
-package import Traces
-
 /// Guesses a step's use class from a tool's name (and command, for shells), for sources that do
 /// not record one. Heuristic by nature; the rules are listed in docs/IMPORTERS.md.
 package enum UseClassification {

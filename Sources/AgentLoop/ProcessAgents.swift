@@ -1,0 +1,94 @@
+package import Foundation
+import Recorder
+import Timekeeping
+import Tools
+package import Traces
+package import WireFormats
+import Workload
+
+/// Recording gateways in front of the tiers' backends, which agents run as processes call
+/// through (the harness starts them; AgentLoop only opens and closes attempts on them).
+package protocol ProcessAgentGateways: Sendable {
+    /// Opens attempt `attemptID` on the gateway in front of `tier`'s backend; returns the base
+    /// URL (`…/attempt/<id>/v1`) its agent is pointed at, nil when no gateway serves the tier.
+    /// `simulation` rides on the attempt's calls to the built-in fleet.
+    func open(attemptID: String, task: String, tier: String, simulation: SimulationScript?, at now: Int64) async -> URL?
+    /// Closes the attempt and returns the steps its agent's calls made, in order.
+    func close(attemptID: String) async -> [StepRecord]
+}
+
+extension DrivenAgentLoop {
+    /// How an agent process ended.
+    enum ProcessEnd: Sendable {
+        /// It exited 0; what it printed is its final answer.
+        case answered(String)
+        /// It exited otherwise, or could not start.
+        case failed
+        /// No gateway serves the task's tier.
+        case noGateway
+    }
+
+    /// A `process:` task: the user's agent runs as a process with its base URLs pointed at the
+    /// attempt's gateway URL; the gateway's steps become the attempt's, its output is graded.
+    func runProcess(_ plan: AttemptPlan, task: TaskSpec, driven: DrivenTask, process: AgentProcess) async -> AttemptResult {
+        let tier = plan.variant?.tier(for: driven.tier, use: .act) ?? driven.tier
+        let lifecycle = AttemptLifecycle(workload: workload, clock: clock)
+        let (gateways, clock, model) = (self.gateways, self.clock, routes[tier]?.model ?? tier)
+        // On the built-in fleet the task's `simulate:` script decides the replies, so the grade is simulated.
+        let simulation =
+            routes[tier]?.isSimulatedFleet == true && !driven.simulate.isEmpty
+            ? SimulationScript(turns: driven.simulate.map(\.scriptTurn)) : nil
+        return await lifecycle.run(plan, directory: .copy(of: driven.workspace)) { scope -> ProcessEnd in
+            guard
+                let url = await gateways?.open(
+                    attemptID: plan.attemptID, task: task.name, tier: tier, simulation: simulation, at: clock.now())
+            else { return .noGateway }
+            let environment = Self.environment(for: process, gateway: url, model: model, plan: plan, task: task.name)
+            let outcome = await AgentProcessRunner.run(
+                process.command + (process.prompt == .argument ? [driven.prompt] : []), environment: environment,
+                input: process.prompt == .stdin ? driven.prompt : nil, in: scope.directory)
+            guard outcome.exitStatus == 0 else { return .failed }
+            return .answered(outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+        } finish: { ending, scope, record in
+            for step in await gateways?.close(attemptID: plan.attemptID) ?? [] { await scope.steps.log.append(step) }
+            record.finalTier = tier
+            record.gradeSimulated = simulation != nil
+            switch ending {
+            case .timedOut:
+                record.stopReason = StopReason.attemptTimeout
+            case .returned(.answered(let answer)):
+                record.stopReason = StopReason.finalAnswer
+                applyGrades(await grade(answer, task: driven, context: scope), to: &record)
+            case .returned(.failed):
+                record.stopReason = StopReason.agentFailed
+                record.outcome = .error
+                record.errorType = StepErrorType.agentFailed
+            case .returned(.noGateway):
+                record.stopReason = StopReason.agentFailed
+                record.outcome = .error
+                record.errorType = StepErrorType.noBackend
+            }
+        }
+    }
+
+    /// The agent's environment: the workload's `env` (`$NAME` read from AgentPerf's own), the
+    /// gateway's URLs, a placeholder API key when none is set (SDKs refuse to start without
+    /// one; the gateway adds the backend's real key itself), and the attempt's identity.
+    static func environment(
+        for process: AgentProcess, gateway: URL, model: String, plan: AttemptPlan, task: String
+    ) -> [String: String] {
+        let inherited = ProcessInfo.processInfo.environment
+        var environment: [String: String] = [
+            "OPENAI_BASE_URL": gateway.absoluteString,
+            "ANTHROPIC_BASE_URL": gateway.deletingLastPathComponent().absoluteString,
+            "AGENTPERF_MODEL": model, "AGENTPERF_ATTEMPT_ID": plan.attemptID, "AGENTPERF_TASK": task,
+        ]
+        for key in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"] where inherited[key] == nil {
+            environment[key] = "agentperf-gateway"
+        }
+        for (key, value) in process.environment {
+            environment[key] = value.hasPrefix("$") ? inherited[String(value.dropFirst())] ?? "" : value
+        }
+        return environment
+    }
+}

@@ -1,0 +1,205 @@
+import Timekeeping
+package import Traces
+package import WireFormats
+
+/// What groups a client's calls into one attempt, most explicit first.
+package struct AttemptKey: Hashable, Sendable, CustomStringConvertible {
+    package enum Source: String, Sendable {
+        /// A path prefix: `/attempt/<id>/v1/…` (what `agent` tasks point their agents at).
+        case path
+        /// The `X-AgentPerf-Attempt` header.
+        case header
+        /// The trace id of a W3C `traceparent` header.
+        case traceparent
+        /// Neither: calls with the same credentials, split where the client was idle longer than the gap.
+        case session
+    }
+
+    package var source: Source
+    package var value: String
+
+    package init(_ source: Source, _ value: String) {
+        self.source = source
+        self.value = value
+    }
+
+    package var description: String { "\(source.rawValue):\(value)" }
+}
+
+/// A call the gateway has started forwarding: which attempt and step it is.
+struct CallTicket: Sendable {
+    var key: AttemptKey
+    var attemptID: String
+    var stepID: String
+    var index: Int
+    /// Fields to add to the request body (a claimed attempt's `agentperf_simulate` script).
+    var extraFields: [String: JSONValue]
+}
+
+/// How an attempt the client ended itself went (`POST /attempt/<id>/end`).
+package struct ReportedEnding: Sendable, Hashable, Codable {
+    package var outcome: Outcome?
+    package var score: Double?
+
+    package init(outcome: Outcome? = nil, score: Double? = nil) {
+        self.outcome = outcome
+        self.score = score
+    }
+}
+
+/// The open attempts of a gateway: assigns each call its attempt and step, infers tool steps
+/// from the gaps between a reply's tool calls and the request that answers them, and closes an
+/// attempt when its client ends it, goes idle for the gap, or the gateway stops.
+///
+/// Claimed attempts (an `agent` task's, opened with `claim`) are never closed by idleness: the
+/// task takes their steps when its process exits.
+package actor AttemptBook {
+    private struct PendingTool {
+        var name: String
+        var producedAt: Int64
+    }
+
+    private struct OpenAttempt {
+        var attemptID: String
+        var task: String
+        var claimed: Bool
+        var firstArrival: Int64
+        var lastActivity: Int64
+        var lastEnd: Int64?
+        var inFlight = 0
+        var nextIndex = 0
+        var steps: [StepRecord] = []
+        var pending: [String: PendingTool] = [:]
+        var lastModelError: StepErrorType?
+        var extraFields: [String: JSONValue] = [:]
+    }
+
+    package typealias Closed = @Sendable (AttemptRecord, [StepRecord]) async -> Void
+
+    private let runID: String
+    private let idleGapNanoseconds: Int64
+    private let onClose: Closed
+    private var open: [AttemptKey: OpenAttempt] = [:]
+    private var attemptsOpened = 0
+    /// Ids given so far: a client that reuses an attempt id after its attempt closed gets a fresh one.
+    private var usedIDs: Set<String> = []
+
+    /// - Parameters:
+    ///   - idleGap: a session's attempt ends once no call was in flight for this long.
+    ///   - onClose: receives every attempt that closes on its own (never claimed ones).
+    package init(runID: String, idleGap: Duration, onClose: @escaping Closed) {
+        self.runID = runID
+        self.idleGapNanoseconds = idleGap.nanoseconds
+        self.onClose = onClose
+    }
+
+    /// Opens the attempt `attemptID` for calls under `/attempt/<attemptID>/…`; its steps are
+    /// the caller's to `take`. `extraFields` are added to every Chat Completions request body of
+    /// the attempt (the built-in fleet's `agentperf_simulate` script).
+    package func claim(_ attemptID: String, task: String, at now: Int64, extraFields: [String: JSONValue] = [:]) {
+        usedIDs.insert(attemptID)
+        open[AttemptKey(.path, attemptID)] = OpenAttempt(
+            attemptID: attemptID, task: task, claimed: true, firstArrival: now, lastActivity: now,
+            extraFields: extraFields)
+    }
+
+    /// Closes a claimed attempt and returns its steps in order, and how many calls were still in flight.
+    package func take(_ attemptID: String) -> (steps: [StepRecord], inFlight: Int) {
+        guard let attempt = open.removeValue(forKey: AttemptKey(.path, attemptID)) else { return ([], 0) }
+        return (attempt.steps.sorted { $0.index < $1.index }, attempt.inFlight)
+    }
+
+    /// Starts a call: the attempt it belongs to (opened if new, or if a session's was idle past
+    /// the gap) and its step; answered tool calls become tool steps first.
+    func begin(_ key: AttemptKey, task: String?, request: CallRequest, at now: Int64) async -> CallTicket {
+        if let existing = open[key], !existing.claimed, existing.inFlight == 0,
+            now - existing.lastActivity >= idleGapNanoseconds
+        {
+            await close(key)
+        }
+        var attempt =
+            open[key]
+            ?? {
+                attemptsOpened += 1
+                var id = key.source == .path || key.source == .header ? key.value : "g\(attemptsOpened)"
+                if usedIDs.contains(id) { id += "-\(attemptsOpened)" }
+                usedIDs.insert(id)
+                return OpenAttempt(
+                    attemptID: id, task: task ?? "gateway", claimed: false, firstArrival: now, lastActivity: now)
+            }()
+        for result in request.toolResults {
+            guard let tool = attempt.pending.removeValue(forKey: result.callID) else { continue }
+            attempt.steps.append(
+                StepRecord(
+                    runID: runID, attemptID: attempt.attemptID, stepID: "s\(attempt.nextIndex)", index: attempt.nextIndex,
+                    operation: .executeTool, useClass: UseClassification.forTool(named: tool.name), toolName: tool.name,
+                    timing: StepTiming(scheduled: tool.producedAt, sent: tool.producedAt, end: now),
+                    errorType: result.isError ? StepErrorType.toolFailed : nil,
+                    observationHash: ContentHash.of(result.content)))
+            attempt.nextIndex += 1
+        }
+        let ticket = CallTicket(
+            key: key, attemptID: attempt.attemptID, stepID: "s\(attempt.nextIndex)", index: attempt.nextIndex,
+            extraFields: attempt.extraFields)
+        attempt.nextIndex += 1
+        attempt.inFlight += 1
+        attempt.lastActivity = now
+        open[key] = attempt
+        return ticket
+    }
+
+    /// Ends a call with its step; the tool calls its reply made wait for their results.
+    func finish(_ ticket: CallTicket, step: StepRecord, toolCalls: [(id: String, name: String)]) {
+        guard var attempt = open[ticket.key], attempt.attemptID == ticket.attemptID else { return }
+        let end = step.timing.end ?? attempt.lastActivity
+        attempt.steps.append(step)
+        attempt.inFlight -= 1
+        attempt.lastActivity = max(attempt.lastActivity, end)
+        attempt.lastEnd = max(attempt.lastEnd ?? end, end)
+        attempt.lastModelError = step.errorType
+        for call in toolCalls { attempt.pending[call.id] = PendingTool(name: call.name, producedAt: end) }
+        open[ticket.key] = attempt
+    }
+
+    /// Closes an attempt its client ended (`POST /attempt/<id>/end`); false when none is open under `key`.
+    func end(_ key: AttemptKey, ending: ReportedEnding, at now: Int64) async -> Bool {
+        guard var attempt = open[key], !attempt.claimed else { return false }
+        attempt.lastEnd = max(attempt.lastEnd ?? now, now)
+        open[key] = attempt
+        await close(key, ending: ending)
+        return true
+    }
+
+    /// Closes every unclaimed attempt idle for the gap.
+    func closeIdle(at now: Int64) async {
+        await close(where: { $0.inFlight == 0 && now - $0.lastActivity >= idleGapNanoseconds })
+    }
+
+    /// Closes every unclaimed attempt (the gateway is stopping).
+    package func closeAll() async { await close(where: { _ in true }) }
+
+    /// Closes the unclaimed attempts `selected` picks, oldest first.
+    private func close(where selected: (OpenAttempt) -> Bool) async {
+        let keys = open.filter { !$0.value.claimed && selected($0.value) }.sorted {
+            $0.value.firstArrival < $1.value.firstArrival
+        }
+        .map(\.key)
+        for key in keys { await close(key) }
+    }
+
+    private func close(_ key: AttemptKey, ending: ReportedEnding? = nil) async {
+        guard let attempt = open.removeValue(forKey: key) else { return }
+        let steps = attempt.steps.sorted { $0.index < $1.index }
+        var outcome = ending?.outcome ?? .ungraded
+        if ending?.outcome == nil, attempt.lastModelError != nil { outcome = .error }
+        var record = AttemptRecord(
+            runID: runID, attemptID: attempt.attemptID, task: attempt.task, agentName: attempt.task, outcome: outcome,
+            score: ending?.score, errorType: outcome == .error ? attempt.lastModelError : nil, scheduled: attempt.firstArrival,
+            end: attempt.lastEnd ?? attempt.lastActivity, stepCount: steps.count)
+        if outcome == .error { record.stopReason = StopReason.modelError }
+        await onClose(record, steps)
+    }
+
+    /// Attempts open now.
+    package var openCount: Int { open.count }
+}
