@@ -256,6 +256,9 @@ let package = Package(
         .testTarget(
             name: "DiagnosisTests",
             dependencies: ["Diagnosis", "Pricing", "Traces", "Importers", "TestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "Backends", "Traces", "WireFormats", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "AgentMetrics", "SpecDecoding", "TestSupport"]),
         .testTarget(name: "AgentMetricsTests", dependencies: ["AgentMetrics", "Traces", "Pricing"]),
         .testTarget(
@@ -297,7 +300,7 @@ let package = Package(
                 "Reports",
                 "Timekeeping",
                 "Harness", "AgentMetrics", "Traces", "Workload", "RunTarget", "Backends", "WireFormats", "Pricing", "Routing",
-                "Diagnosis",
+                "Diagnosis", "Gateway",
                 "SimulatedFleet", "SimulatedFleetServer", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -62,14 +62,14 @@ package struct DrivenAgentLoop: Sendable {
             return await self.run(main, context: scope, generator: &generator)
         } finish: { ending, scope, record in
             record.finalTier = tier
-            // On the built-in fleet a `simulate:` script decides the answer, so the grade is simulated.
-            record.gradeSimulated = routes[tier]?.isSimulatedFleet == true && !driven.simulate.isEmpty
             switch ending {
             case .timedOut:
                 record.stopReason = StopReason.attemptTimeout
             case .returned(.answered(let answer, _)):
                 record.stopReason = StopReason.finalAnswer
                 applyGrades(await grade(answer, task: driven, context: scope), to: &record)
+                // On the built-in fleet a `simulate:` script wrote the answer: the grade is simulated.
+                record.gradeSimulated = routes[tier]?.isSimulatedFleet == true && !driven.simulate.isEmpty
             case .returned(.stopped(let reason, _)):
                 record.stopReason = reason
                 record.outcome = .failed

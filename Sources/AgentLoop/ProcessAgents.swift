@@ -52,13 +52,13 @@ extension DrivenAgentLoop {
         } finish: { ending, scope, record in
             for step in await gateways?.close(attemptID: plan.attemptID) ?? [] { await scope.steps.log.append(step) }
             record.finalTier = tier
-            record.gradeSimulated = simulation != nil
             switch ending {
             case .timedOut:
                 record.stopReason = StopReason.attemptTimeout
             case .returned(.answered(let answer)):
                 record.stopReason = StopReason.finalAnswer
                 applyGrades(await grade(answer, task: driven, context: scope), to: &record)
+                record.gradeSimulated = simulation != nil
             case .returned(.failed):
                 record.stopReason = StopReason.agentFailed
                 record.outcome = .error

@@ -65,6 +65,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Measured attempts per level (overrides the workload).")
     var attempts: Int?
 
+    @Option(help: "Measured attempts per worker: N × concurrency per level (overrides the workload).")
+    var attemptsPerWorker: Int?
+
     @Option(help: "Warm-up per level, e.g. 2s (overrides the workload).")
     var warmup: DurationArgument?
 
@@ -72,7 +75,9 @@ struct LoadOptions: ParsableArguments {
     var seed: UInt64?
 
     func validate() throws {
-        if duration != nil, attempts != nil { throw ValidationError("give --duration or --attempts, not both") }
+        if [duration != nil, attempts != nil, attemptsPerWorker != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --duration, --attempts or --attempts-per-worker")
+        }
     }
 
     /// Maps the flags onto `workload`; the load profile's own rules then decide, as they do for
@@ -81,6 +86,7 @@ struct LoadOptions: ParsableArguments {
         if let concurrency { workload.load.concurrency = concurrency.levels }
         if let duration { workload.load.length = .duration(duration.spec) }
         if let attempts { workload.load.length = .attempts(attempts) }
+        if let attemptsPerWorker { workload.load.length = .attemptsPerWorker(attemptsPerWorker) }
         if let warmup {
             workload.load.warmup = warmup.spec
             workload.load.warmupAttempts = nil
@@ -92,6 +98,7 @@ struct LoadOptions: ParsableArguments {
                 case "concurrency": "--concurrency"
                 case "duration": "--duration"
                 case "attempts": "--attempts"
+                case "attempts_per_worker": "--attempts-per-worker"
                 case "warmup", "warmup_attempts": "--warmup"
                 default: "load.\(error.field)"
                 }

@@ -35,6 +35,7 @@ struct WorkloadCommand: ParsableCommand {
                 switch workload.load.length {
                 case .duration(let d): "\(d) per level"
                 case .attempts(let n): "\(n) attempts per level"
+                case .attemptsPerWorker(let n): "\(n) attempts per worker per level"
                 }
             Terminal.out(
                 """

@@ -34,10 +34,8 @@ extension BenchmarkRun {
             var announcement = LevelAnnouncement(
                 level: level.id, variant: sweep?.variant.name, index: index, count: plans.count, warmupSeconds: nil,
                 warmupAttempts: nil, measuredSeconds: nil, measuredAttempts: nil)
-            switch level.length {
-            case .duration(let d): announcement.measuredSeconds = d.seconds
-            case .attempts(let n): announcement.measuredAttempts = n
-            }
+            if case .duration(let d) = level.length { announcement.measuredSeconds = d.seconds }
+            announcement.measuredAttempts = level.attemptLimit
             switch level.warmup {
             case .none: break
             case .duration(let d): announcement.warmupSeconds = d.seconds

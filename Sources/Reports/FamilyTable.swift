@@ -105,7 +105,7 @@ package enum FamilyTable {
         let simulated = report.groups.reduce(0) { $0 + $1.simulatedGrades }
         if simulated > 0 {
             text +=
-                "Note: quality is simulated for \(simulated) graded attempts (AgentPerf's scripted tasks pass by a seeded draw from pass_probability); figures conditioned on passing follow from those draws.\n"
+                "Note: quality is simulated for \(simulated) graded attempts (scripted tasks pass by a seeded draw from pass_probability; on the built-in fleet simulate: scripts write the answers); figures conditioned on passing follow from the simulation.\n"
         }
         let unpriced = Set(report.groups.flatMap(\.unpricedModels)).sorted()
         if !unpriced.isEmpty { text += "Note: no price for \(unpriced.joined(separator: ", ")) (add them with --prices).\n" }

@@ -151,7 +151,7 @@ package enum SummaryTable {
         if simulated > 0 {
             let measured = summary.levels.reduce(0) { $0 + $1.attempts.total }
             notes.append(
-                "quality is simulated for \(simulated) of \(measured) measured attempts: scripted tasks pass by a seeded draw from their pass_probability, not by a grader, so pass rates, quality-conditioned latency and cost per completed task follow from those draws (model-driven tasks with graders measure quality)."
+                "quality is simulated for \(simulated) of \(measured) measured attempts: scripted tasks pass by a seeded draw from their pass_probability, and on the built-in fleet a task's simulate: script writes the answers its graders judge, so pass rates, quality-conditioned latency and cost per completed task follow from the simulation (graders measure quality only against a real model)."
             )
         }
         for level in summary.levels where level.attempts.total < 10 {

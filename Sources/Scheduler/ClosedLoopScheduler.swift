@@ -21,6 +21,15 @@ package struct LevelPlan: Sendable, Hashable {
         case attempts(Int)
     }
 
+    /// Measured attempts the level issues, when it is counted by attempts.
+    package var attemptLimit: Int? {
+        switch length {
+        case .duration: nil
+        case .attempts(let n): n
+        case .attemptsPerWorker(let n): n * concurrency  // both validated: at most 10⁶ × 4096
+        }
+    }
+
     package init(concurrency: Int, length: LoadProfile.Length, warmup: Warmup) {
         self.concurrency = concurrency
         self.length = length
@@ -168,6 +177,8 @@ actor TicketDispenser {
     private var lastMeasuredEnd: Int64?
     /// When the attempt limit was reached (attempts mode).
     private var limitReached: Int64?
+    /// A measured attempt ended while attempts were still being issued.
+    private var measuredEndedWhileIssuing = false
 
     init(level: LevelPlan, levelStart: Int64, clock: any RunClock) {
         self.level = level
@@ -194,12 +205,13 @@ actor TicketDispenser {
             case .attempts(let count): issued < count
             }
         if !isWarmup {
-            switch level.length {
-            case .duration: guard now < deadline! else { return nil }
-            case .attempts(let limit): guard measuredIssued < limit else { return nil }
+            if let limit = level.attemptLimit {
+                guard measuredIssued < limit else { return nil }
+            } else {
+                guard now < deadline! else { return nil }
             }
             measuredIssued += 1
-            if case .attempts(let limit) = level.length, measuredIssued == limit { limitReached = now }
+            if let limit = level.attemptLimit, measuredIssued == limit { limitReached = now }
             if firstMeasuredStart == nil { firstMeasuredStart = now }
         }
         defer { issued += 1 }
@@ -208,17 +220,19 @@ actor TicketDispenser {
 
     func measuredAttemptEnded(at end: Int64) {
         lastMeasuredEnd = max(lastMeasuredEnd ?? end, end)
+        if limitReached == nil { measuredEndedWhileIssuing = true }
     }
 
     /// The measurement window: from the end of warm-up (a timed one, else the first measured
     /// attempt) to when issuing stopped (the deadline, the attempt limit, or an interruption).
-    /// When all measured attempts were issued at once (attempts ≤ concurrency) that window is
-    /// empty, and it runs to the end of the last measured attempt instead.
+    /// When every measured attempt was issued in one wave (attempts ≤ concurrency: none ended
+    /// before the last was issued, which can take the workers a few milliseconds) that window
+    /// holds no steady state, and it runs to the end of the last measured attempt instead.
     func window(levelStart: Int64, levelEnd: Int64) -> (start: Int64, end: Int64, drainEnd: Int64) {
         let start = warmupEnd ?? firstMeasuredStart ?? levelStart
         let drainEnd = max(start, lastMeasuredEnd ?? start)
         var end = min(deadline ?? limitReached ?? levelEnd, levelEnd)
-        if end <= start { end = drainEnd }
+        if end <= start || (limitReached != nil && !measuredEndedWhileIssuing) { end = max(end, drainEnd) }
         return (start, end, drainEnd)
     }
 }

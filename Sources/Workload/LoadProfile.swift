@@ -8,7 +8,11 @@ package import SpecDecoding
 package struct LoadProfile: Sendable, Hashable {
     package enum Length: Sendable, Hashable {
         case duration(DurationSpec)
+        /// Measured attempts per level.
         case attempts(Int)
+        /// Measured attempts per worker: N × concurrency per level (`attempts_per_worker`), so
+        /// every level runs the same number of waves.
+        case attemptsPerWorker(Int)
     }
 
     package var concurrency: [Int]
@@ -54,6 +58,8 @@ package struct LoadProfile: Sendable, Hashable {
         switch length {
         case .duration(let d): try require(d.duration > .zero, .duration, "expected a duration above 0")
         case .attempts(let n): try require(n >= 1, .attempts, "expected at least 1 attempt per level")
+        case .attemptsPerWorker(let n):
+            try require((1...1_000_000).contains(n), .attemptsPerWorker, "expected 1 to 1000000 attempts per worker")
         }
         try require((warmupAttempts ?? 0) >= 0, .warmupAttempts, "expected 0 or more")
         try require(
@@ -65,8 +71,8 @@ package struct LoadProfile: Sendable, Hashable {
 
 extension LoadProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case concurrency, duration, attempts, warmup, warmupAttempts = "warmup_attempts"
-        case attemptTimeout = "attempt_timeout", repeats
+        case concurrency, duration, attempts, attemptsPerWorker = "attempts_per_worker", warmup
+        case warmupAttempts = "warmup_attempts", attemptTimeout = "attempt_timeout", repeats
     }
 
     package init(from decoder: any Decoder) throws {
@@ -75,16 +81,20 @@ extension LoadProfile: Codable {
         concurrency = try c.decodeIfPresent([Int].self, forKey: .concurrency) ?? [1, 16, 64]
         let duration = try c.decodeIfPresent(DurationSpec.self, forKey: .duration)
         let attempts = try c.decodeIfPresent(Int.self, forKey: .attempts)
-        switch (duration, attempts) {
-        case (let d?, nil):
+        let perWorker = try c.decodeIfPresent(Int.self, forKey: .attemptsPerWorker)
+        switch (duration, attempts, perWorker) {
+        case (let d?, nil, nil):
             length = .duration(d)
-        case (nil, let n?):
+        case (nil, let n?, nil):
             length = .attempts(n)
+        case (nil, nil, let n?):
+            length = .attemptsPerWorker(n)
         default:
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "give exactly one of duration (like 30s) or attempts (like 50) per level"))
+                    debugDescription:
+                        "give exactly one of duration (like 30s), attempts (like 50 per level) or attempts_per_worker (like 2)"))
         }
         warmup = try c.decodeIfPresent(DurationSpec.self, forKey: .warmup)
         warmupAttempts = try c.decodeIfPresent(Int.self, forKey: .warmupAttempts)
@@ -102,6 +112,7 @@ extension LoadProfile: Codable {
         switch length {
         case .duration(let d): try c.encode(d, forKey: .duration)
         case .attempts(let n): try c.encode(n, forKey: .attempts)
+        case .attemptsPerWorker(let n): try c.encode(n, forKey: .attemptsPerWorker)
         }
         try c.encodeIfPresent(warmup, forKey: .warmup)
         try c.encodeIfPresent(warmupAttempts, forKey: .warmupAttempts)

@@ -1,10 +1,11 @@
 import AgentLoop
-import Scheduler
 import SpecDecoding
 import Testing
 import Timekeeping
 import Traces
 import Workload
+
+@testable import Scheduler
 
 /// The closed loop in virtual time: what it issues, when, and the window it reports.
 @Suite struct ClosedLoopSchedulerTests {
@@ -67,5 +68,46 @@ import Workload
         let same = bySequence(a) == bySequence(b), other = bySequence(a) == bySequence(c)
         #expect(same, "the pick depends on the seed and the issue order, not on timing")
         #expect(!other)
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: RunClock, @unchecked Sendable {
+    // Only the test's own task touches it, between awaits.
+    var time: Int64 = 0
+    func now() -> Int64 { time }
+    func sleep(until deadline: Int64) async throws { time = max(time, deadline) }
+}
+
+@Suite struct MeasurementWindowTests {
+    @Test("attempts issued in one wave over a few milliseconds: the window runs to the last measured end, not 3 ms")
+    func oneWaveSpreadOverMilliseconds() async {
+        let clock = ManualClock()
+        let dispenser = TicketDispenser(
+            level: LevelPlan(concurrency: 4, length: .attempts(4), warmup: .none), levelStart: 0, clock: clock)
+        for issuedAt in [0, 1, 2, 3] as [Int64] {
+            clock.time = issuedAt * 1_000_000
+            #expect(await dispenser.next() != nil)
+        }
+        #expect(await dispenser.next() == nil)
+        for end in [900, 950, 1000, 1200] as [Int64] { await dispenser.measuredAttemptEnded(at: end * 1_000_000) }
+        let window = await dispenser.window(levelStart: 0, levelEnd: 1_200_000_000)
+        #expect(window.start == 0 && window.end == 1_200_000_000)
+    }
+
+    @Test("attempts in several waves: the window ends when the last one was issued")
+    func severalWaves() async {
+        let clock = ManualClock()
+        let dispenser = TicketDispenser(
+            level: LevelPlan(concurrency: 2, length: .attempts(3), warmup: .none), levelStart: 0, clock: clock)
+        _ = await dispenser.next()
+        _ = await dispenser.next()
+        clock.time = 500_000_000
+        await dispenser.measuredAttemptEnded(at: 500_000_000)
+        _ = await dispenser.next()
+        await dispenser.measuredAttemptEnded(at: 900_000_000)
+        await dispenser.measuredAttemptEnded(at: 1_000_000_000)
+        let window = await dispenser.window(levelStart: 0, levelEnd: 1_000_000_000)
+        #expect(window.end == 500_000_000 && window.drainEnd == 1_000_000_000)
     }
 }
