@@ -49,7 +49,9 @@ struct AttemptLifecycle: Sendable {
     ) async -> AttemptResult {
         let task = workload.tasks[plan.taskIndex]
         let log = StepLog()
-        let deadline = plan.scheduled.adding(nanoseconds: workload.load.attemptTimeout.duration.nanoseconds)
+        // The timeout counts from when the attempt could start: an arrival that waited for a worker
+        // gets its full time.
+        let deadline = (plan.started ?? plan.scheduled).adding(nanoseconds: workload.load.attemptTimeout.duration.nanoseconds)
         let directory: URL?
         switch need {
         case .none: directory = nil
@@ -100,6 +102,7 @@ struct AttemptLifecycle: Sendable {
             concurrency: plan.concurrency, isWarmup: plan.isWarmup, worker: plan.worker, sequence: plan.sequence,
             outcome: .error, scheduled: plan.scheduled, end: end, stepCount: 0)
         record.level = plan.level
+        record.started = plan.started
         record.variant = plan.variant?.name
         record.repeatIndex = plan.repeatIndex
         return record

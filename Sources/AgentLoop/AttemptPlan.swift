@@ -17,6 +17,9 @@ package struct AttemptPlan: Sendable, Hashable {
     package var isWarmup: Bool
     /// Intended start on the run clock (ns); task latency counts from here.
     package var scheduled: Int64
+    /// Open loop: when a worker actually started it, if later than intended (coordinated
+    /// omission: the uncorrected latency counts from here).
+    package var started: Int64?
     /// The variant the attempt runs under (variant runs only).
     package var variant: Variant?
     /// Which repeat of its task the attempt is (variant runs only).
@@ -26,7 +29,7 @@ package struct AttemptPlan: Sendable, Hashable {
     /// the same task and repeat draw the same under every variant), else the level and position.
     package var drawKey: String {
         if let repeatIndex { return "task\(taskIndex)/repeat\(repeatIndex)" }
-        return "\(concurrency ?? 0)/\(sequence)"
+        return "\(concurrency.map(String.init) ?? level?.rawValue ?? "0")/\(sequence)"
     }
 
     package init(

@@ -9,6 +9,7 @@ package struct AttemptRunner: Sendable {
     private let workload: Workload
     private let scripted: ScriptedAgentLoop
     private let driven: DrivenAgentLoop
+    private let replay: ReplayAgentLoop
 
     package init(
         workload: Workload, routes: ModelRoutes, tools: ToolRunner, clock: any RunClock,
@@ -17,6 +18,7 @@ package struct AttemptRunner: Sendable {
         self.workload = workload
         scripted = ScriptedAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock)
         driven = DrivenAgentLoop(workload: workload, routes: routes, tools: tools, clock: clock, gateways: gateways)
+        replay = ReplayAgentLoop(workload: workload, routes: routes, clock: clock)
     }
 
     /// Runs the attempt; under a cascade variant, once per cascade tier until the grade passes.
@@ -29,6 +31,7 @@ package struct AttemptRunner: Sendable {
         switch workload.tasks[plan.taskIndex].behaviour {
         case .scripted: await scripted.run(plan)
         case .driven: await driven.run(plan)
+        case .replayed(let session): await replay.run(plan, session: session)
         }
     }
 

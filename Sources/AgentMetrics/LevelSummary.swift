@@ -157,6 +157,16 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     public var simulatedGrades = 0
     /// The variant the figures are of (variant runs: one summary per variant and level).
     public var variant: String?
+    /// Open-loop levels: task latency from when a worker actually started each attempt — what a
+    /// load generator blind to coordinated omission reports; `taskLatency` counts from the
+    /// intended start. Nil for closed-loop levels.
+    public var taskLatencyUncorrected: Percentiles?
+    /// Open-loop levels: measured attempts that started more than `LevelSummary.lateStartThreshold`
+    /// after their intended start (every worker was busy). Nil for closed-loop levels.
+    public var lateStarts: Int?
+
+    /// A start later than this after its intended time is late (scheduling jitter below it is not).
+    public static let lateStartThreshold: Int64 = 1_000_000
 
     /// "c16", or "large c16" in a variant run.
     public var label: String {
@@ -173,6 +183,7 @@ public struct LevelSummary: Sendable, Hashable, Codable {
         case breakdownShare = "latency_breakdown_share", stepErrors = "step_errors"
         case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text", tasks
         case simulatedGrades = "simulated_grades"
+        case taskLatencyUncorrected = "task_latency_uncorrected", lateStarts = "late_starts"
     }
 }
 

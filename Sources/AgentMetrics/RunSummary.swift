@@ -3,14 +3,18 @@ public import Pricing
 public import Traces
 
 /// "The number that moves first": the latency component whose share of task latency grows
-/// most from the lowest to the highest concurrency level.
+/// most from the lowest to the highest load level (concurrency, or arrival rate).
 public struct Bottleneck: Sendable, Hashable, Codable {
     /// The component: `queue`, `prefill`, `decode`, `tool` or `orchestration`.
     public var component: String
-    /// Agents of the lowest closed-loop level that has attempts.
-    public var fromConcurrency: Int
-    /// Agents of the highest closed-loop level that has attempts.
-    public var toConcurrency: Int
+    /// The lowest level that has attempts.
+    public var from: LevelID
+    /// The highest level that has attempts.
+    public var to: LevelID
+    /// Agents of the lowest level, for closed loops.
+    public var fromConcurrency: Int? { from.concurrency }
+    /// Agents of the highest level, for closed loops.
+    public var toConcurrency: Int? { to.concurrency }
     /// The component's share (0…1) of task latency at the lowest level.
     public var fromShare: Double
     /// The component's share (0…1) of task latency at the highest level.
@@ -27,9 +31,48 @@ public struct Bottleneck: Sendable, Hashable, Codable {
     public static let minimumAttempts = 3
 
     enum CodingKeys: String, CodingKey {
-        case component, fromConcurrency = "from_concurrency", toConcurrency = "to_concurrency"
-        case fromShare = "from_share", toShare = "to_share", p95Growth = "p95_growth", clear
+        case component, from = "from_level", to = "to_level", fromConcurrency = "from_concurrency"
+        case toConcurrency = "to_concurrency", fromShare = "from_share", toShare = "to_share", p95Growth = "p95_growth", clear
     }
+
+    init(component: String, from: LevelID, to: LevelID, fromShare: Double, toShare: Double, p95Growth: Double?) {
+        self.component = component
+        self.from = from
+        self.to = to
+        self.fromShare = fromShare
+        self.toShare = toShare
+        self.p95Growth = p95Growth
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        component = try c.decode(String.self, forKey: .component)
+        from =
+            try c.decodeIfPresent(LevelID.self, forKey: .from) ?? .concurrency(try c.decode(Int.self, forKey: .fromConcurrency))
+        to = try c.decodeIfPresent(LevelID.self, forKey: .to) ?? .concurrency(try c.decode(Int.self, forKey: .toConcurrency))
+        fromShare = try c.decode(Double.self, forKey: .fromShare)
+        toShare = try c.decode(Double.self, forKey: .toShare)
+        p95Growth = try c.decodeIfPresent(Double.self, forKey: .p95Growth)
+        clear = try c.decodeIfPresent(Bool.self, forKey: .clear) ?? true
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(component, forKey: .component)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encodeIfPresent(fromConcurrency, forKey: .fromConcurrency)
+        try c.encodeIfPresent(toConcurrency, forKey: .toConcurrency)
+        try c.encode(fromShare, forKey: .fromShare)
+        try c.encode(toShare, forKey: .toShare)
+        try c.encodeIfPresent(p95Growth, forKey: .p95Growth)
+        try c.encode(clear, forKey: .clear)
+    }
+}
+
+extension LevelID {
+    /// Where the level sits on the load axis: agents, or arrivals per second; nil for other ids.
+    var loadOrder: Double? { concurrency.map(Double.init) ?? ratePerSecond }
 }
 
 /// The summary of a run: figures per concurrency level, computed from its traces only.
@@ -84,18 +127,19 @@ public struct RunSummary: Sendable, Hashable, Codable {
     /// Across the levels of one variant (the first one's, in a variant run).
     static func bottleneck(of levels: [LevelSummary]) -> Bottleneck? {
         let variant = levels.first?.variant
-        let ordered = levels.filter { $0.concurrency != nil && $0.attempts.total > 0 && $0.variant == variant }.sorted {
-            $0.concurrency! < $1.concurrency!
+        let ordered = levels.filter { $0.level?.loadOrder != nil && $0.attempts.total > 0 && $0.variant == variant }.sorted {
+            $0.level!.loadOrder! < $1.level!.loadOrder!
         }
-        guard let low = ordered.first, let high = ordered.last, low.concurrency != high.concurrency else { return nil }
+        guard let low = ordered.first, let high = ordered.last, let from = low.level, let to = high.level, from != to else {
+            return nil
+        }
         let growth = zip(low.breakdownShare.components, high.breakdownShare.components).map {
             (name: $0.name, from: $0.seconds, to: $1.seconds)
         }
         guard let top = growth.max(by: { ($0.to - $0.from) < ($1.to - $1.from) }) else { return nil }
         let p95Growth = zip(low.taskLatency.p95, high.taskLatency.p95).map { $1 / $0 }
         var bottleneck = Bottleneck(
-            component: top.name, fromConcurrency: low.concurrency!, toConcurrency: high.concurrency!,
-            fromShare: top.from, toShare: top.to, p95Growth: p95Growth)
+            component: top.name, from: from, to: to, fromShare: top.from, toShare: top.to, p95Growth: p95Growth)
         // Beyond noise: the share moved by 5 points or more, with 3 measured attempts or more at
         // both ends. Smaller moves are within what a few attempts of another mix would give.
         bottleneck.clear =
@@ -157,9 +201,16 @@ struct LevelCalculator {
         var toolCallsFromText = 0
         var tasks: [String: TaskOutcomes] = [:]
         var simulatedGrades = 0
+        var uncorrected = LatencyDistribution()
+        var lateStarts: Int?
 
         for attempt in measured {
             counts.total += 1
+            if let started = attempt.record.started, let nanoseconds = attempt.record.uncorrectedLatency {
+                uncorrected.record(nanoseconds: nanoseconds)
+                let late = started - (attempt.record.scheduled ?? started) > LevelSummary.lateStartThreshold
+                lateStarts = (lateStarts ?? 0) + (late ? 1 : 0)
+            }
             if attempt.record.gradeSimulated { simulatedGrades += 1 }
             tasks[attempt.record.task, default: TaskOutcomes()].measured += 1
             if attempt.record.outcome == .passed { tasks[attempt.record.task, default: TaskOutcomes()].passed += 1 }
@@ -245,7 +296,7 @@ struct LevelCalculator {
             priceEntries: priced.entries)
         let perAttempt = counts.total > 0 ? 1 / Double(counts.total) : 0
         let share = breakdown.total > 0 ? 1 / breakdown.total : 0
-        return LevelSummary(
+        var summary = LevelSummary(
             level: level, concurrency: level?.concurrency, interrupted: window?.interrupted ?? false,
             windowSeconds: windowSeconds,
             attempts: counts, passRate: Proportion(successes: counts.passed, trials: counts.total - counts.ungraded),
@@ -255,6 +306,11 @@ struct LevelCalculator {
             achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
             breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors,
             stopReasons: stopReasons, toolCallsFromText: toolCallsFromText, tasks: tasks, simulatedGrades: simulatedGrades)
+        if lateStarts != nil {
+            summary.taskLatencyUncorrected = uncorrected.summary
+            summary.lateStarts = lateStarts
+        }
+        return summary
     }
 
     /// The level's window, or (for traces without one) first scheduled start → last end.

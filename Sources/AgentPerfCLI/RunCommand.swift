@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
         if !quiet {
             Terminal.err(
-                "agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.concurrency.map(String.init).joined(separator: ", "))"
+                "agentperf \(AgentPerfVersion.current): workload \(workload.name) (\(workload.source)), levels \(workload.load.levelIDs.map(\.label).joined(separator: ", "))"
                     + (selected.isEmpty
                         ? ""
                         : ", variants \(selected.map(\.name).joined(separator: ", ")) × \(workload.load.variantRepeats) repeats")

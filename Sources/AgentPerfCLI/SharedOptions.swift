@@ -29,6 +29,17 @@ struct LevelsArgument: ExpressibleByArgument, Sendable {
     }
 }
 
+/// Arrival rates, comma-separated tasks per second (`0.5,1,2`).
+struct RatesArgument: ExpressibleByArgument, Sendable {
+    let rates: [Double]
+
+    init?(argument: String) {
+        let rates = argument.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !rates.isEmpty, rates.allSatisfy({ $0 != nil }) else { return nil }
+        self.rates = rates.compactMap { $0 }
+    }
+}
+
 /// A log level by name.
 struct LogLevelArgument: ExpressibleByArgument, Sendable {
     let level: Logger.Level
@@ -59,6 +70,15 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Concurrency levels, comma-separated, e.g. 1,16,64 (overrides the workload).")
     var concurrency: LevelsArgument?
 
+    @Option(help: "Open-loop arrival rates in tasks per second, comma-separated, e.g. 0.5,1,2 (overrides the workload).")
+    var rates: RatesArgument?
+
+    @Option(help: "Open-loop arrivals: constant or poisson (default with --rates: poisson).")
+    var arrival: LoadProfile.Arrival?
+
+    @Option(help: "Open loop: the most attempts in flight (default 1024).")
+    var workers: Int?
+
     @Option(help: "Measured duration per level, e.g. 30s (overrides the workload).")
     var duration: DurationArgument?
 
@@ -75,6 +95,9 @@ struct LoadOptions: ParsableArguments {
     var seed: UInt64?
 
     func validate() throws {
+        if concurrency != nil, rates != nil || workers != nil {
+            throw ValidationError("--concurrency runs a closed loop; --rates and --workers belong to open-loop arrivals")
+        }
         if [duration != nil, attempts != nil, attemptsPerWorker != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give one of --duration, --attempts or --attempts-per-worker")
         }
@@ -83,7 +106,18 @@ struct LoadOptions: ParsableArguments {
     /// Maps the flags onto `workload`; the load profile's own rules then decide, as they do for
     /// a file, and a broken one names the flag.
     func apply(to workload: inout Workload) throws {
-        if let concurrency { workload.load.concurrency = concurrency.levels }
+        if let concurrency {
+            workload.load.concurrency = concurrency.levels
+            workload.load.arrival = .closed
+            workload.load.rates = []
+            workload.load.workers = nil
+        }
+        if let rates {
+            workload.load.rates = rates.rates
+            if !workload.load.isOpenLoop { workload.load.arrival = .poisson }
+        }
+        if let arrival { workload.load.arrival = arrival }
+        if let workers { workload.load.workers = workers }
         if let duration { workload.load.length = .duration(duration.spec) }
         if let attempts { workload.load.length = .attempts(attempts) }
         if let attemptsPerWorker { workload.load.length = .attemptsPerWorker(attemptsPerWorker) }
@@ -96,6 +130,8 @@ struct LoadOptions: ParsableArguments {
             let flag =
                 switch error.field {
                 case "concurrency": "--concurrency"
+                case "rates": "--rates"
+                case "workers": "--workers"
                 case "duration": "--duration"
                 case "attempts": "--attempts"
                 case "attempts_per_worker": "--attempts-per-worker"
@@ -106,3 +142,4 @@ struct LoadOptions: ParsableArguments {
         }
     }
 }
+extension LoadProfile.Arrival: ExpressibleByArgument {}

@@ -40,7 +40,7 @@ struct WorkloadCommand: ParsableCommand {
             Terminal.out(
                 """
                 \(workload.source): ok — workload \(workload.name), \(workload.tasks.count) tasks (\(workload.tasks.map(\.name).joined(separator: ", "))),
-                levels \(workload.load.concurrency.map(String.init).joined(separator: ", ")), \(length), seed \(workload.seed),
+                levels \(workload.load.levelIDs.map(\.label).joined(separator: ", ")), \(length), seed \(workload.seed),
                 target \(Self.describe(spec)).
 
                 """)

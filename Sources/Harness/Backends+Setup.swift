@@ -139,6 +139,7 @@ struct ResolvedBackends: Sendable {
                 switch task.behaviour {
                 case .scripted(let scripted): BenchmarkRun.widestFanout(scripted.agent.steps)
                 case .driven(let driven): max(1, driven.tools.count)
+                case .replayed(let session): session.agents.count
                 }
             }.max() ?? 1
         // Servers close idle keep-alive connections after a few seconds (uvicorn under vLLM and
@@ -146,7 +147,7 @@ struct ResolvedBackends: Sendable {
         // requests off connections the server is about to drop.
         configuration.connectionPool = .init(
             idleTimeout: .seconds(4),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: (workload.load.concurrency.max() ?? 1) * widest + 8)
+            concurrentHTTP1ConnectionsPerHostSoftLimit: workload.load.maxInFlight * widest + 8)
         // A refused connection fails the call at once (connect_error): the backend's retry policy
         // is the one place retries happen, each a step with its wait, instead of the pool retrying
         // unseen until the connect timeout (10 s recorded as one slow call).

@@ -210,6 +210,7 @@ package struct BenchmarkRun: Sendable {
     /// The variants `variants` names, in the workload's order (all of them for an empty list).
     package func selectedVariants(_ workload: Workload) throws(HarnessError) -> [Variant] {
         guard let names = variants else { return [] }
+        if workload.load.isOpenLoop { throw .variantsNeedClosedLoop }
         let known = workload.variants.map(\.name)
         if names.isEmpty {
             guard !known.isEmpty else { throw .unknownVariant("", known: []) }

@@ -11,6 +11,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case fleetFailed(String)
         case notInVirtualTime(String)
         case unknownVariant(name: String, known: [String])
+        case variantsNeedClosedLoop
     }
     private let code: Code
 
@@ -27,6 +28,8 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     package static func fleetFailed(_ reason: String) -> HarnessError { HarnessError(code: .fleetFailed(reason)) }
     /// The workload uses something real (a server, a process) that a virtual clock cannot time.
     package static func notInVirtualTime(_ reason: String) -> HarnessError { HarnessError(code: .notInVirtualTime(reason)) }
+    /// `--variants` on a workload with open-loop arrivals.
+    package static let variantsNeedClosedLoop = HarnessError(code: .variantsNeedClosedLoop)
     package static func unknownVariant(_ name: String, known: [String]) -> HarnessError {
         HarnessError(code: .unknownVariant(name: name, known: known))
     }
@@ -34,7 +37,9 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     /// True when the user can fix it by changing the input (exit code 2).
     package var isBadInput: Bool {
         switch code {
-        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime, .unknownVariant: true
+        case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime, .unknownVariant,
+            .variantsNeedClosedLoop:
+            true
         case .traceWriteFailed, .fleetFailed: false
         }
     }
@@ -49,6 +54,8 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case .invalidEndpoint(let url): "\"\(url)\" is not an http(s) base URL like http://127.0.0.1:8000/v1"
         case .fleetFailed(let reason): "the simulated fleet failed: \(reason)"
         case .notInVirtualTime(let reason): "this workload cannot run in virtual time: \(reason)"
+        case .variantsNeedClosedLoop:
+            "--variants: variant runs pair attempts in closed loops; this workload's load has arrival: \u{2026} (drop it, or run without --variants)"
         case .unknownVariant(let name, let known):
             known.isEmpty
                 ? "--variants: the workload declares no variants (add a variants: section; docs/ROUTING.md)"

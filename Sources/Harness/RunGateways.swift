@@ -41,7 +41,7 @@ struct RunGateways: ProcessAgentGateways {
             let book = AttemptBook(runID: runID, idleGap: .seconds(3600)) { _, _ in }
             let configuration = GatewayConfiguration(
                 upstream: upstream, upstreamHeaders: ResolvedBackends.headers(spec),
-                maxConnections: (workload.load.concurrency.max() ?? 1) * 4 + 8)
+                maxConnections: workload.load.maxInFlight * 4 + 8)
             let (group, port) = try await LoopbackServers.start(logger: logger, in: &group) { onListening in
                 Gateway(
                     configuration: configuration, book: book, clock: clock, runID: runID, logger: logger, onListening: onListening

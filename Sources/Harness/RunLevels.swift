@@ -19,6 +19,7 @@ extension BenchmarkRun {
             tools: ToolRunner(tools: workload.tools, clock: clock, http: client, external: services), clock: clock,
             gateways: gateways)
         let scheduler = ClosedLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
+        let openLoop = OpenLoopScheduler(taskWeights: workload.tasks.map(\.weight), seed: workload.seed, clock: clock)
         let writeFailure = WriteFailure()
         let trainer = workload.rollouts.map { Trainer(updateEvery: $0.updateEvery) }
         // A variant run: each variant in turn, at each level, every task `repeats` times.
@@ -26,9 +27,14 @@ extension BenchmarkRun {
             variants.isEmpty
             ? [nil]
             : variants.map { TaskSweep(variant: $0, taskCount: workload.tasks.count, repeats: workload.load.variantRepeats) }
-        let plans = sweeps.flatMap { sweep in
-            LevelPlan.plans(for: workload.load).map { level in (sweep?.level(concurrency: level.concurrency) ?? level, sweep) }
-        }
+        let plans: [(LevelRun, TaskSweep?)] =
+            workload.load.isOpenLoop
+            ? ArrivalPlan.plans(for: workload.load).map { (.open($0), nil) }
+            : sweeps.flatMap { sweep in
+                LevelPlan.plans(for: workload.load).map { level in
+                    (.closed(sweep?.level(concurrency: level.concurrency) ?? level), sweep)
+                }
+            }
         for (index, (level, sweep)) in plans.enumerated() {
             if Task.isCancelled { return true }
             var announcement = LevelAnnouncement(
@@ -42,7 +48,7 @@ extension BenchmarkRun {
             case .attempts(let n): announcement.warmupAttempts = n
             }
             await recorder.announce(.levelStarted(announcement))
-            let outcome = await scheduler.run(level, runID: runID, sweep: sweep) { plan in
+            let runAttempt: @Sendable (AttemptPlan) async -> Int64? = { plan in
                 let startVersion = await trainer?.version
                 guard case .finished(var record, let steps) = await loop.run(plan) else { return nil }
                 if let trainer, let startVersion {
@@ -55,6 +61,11 @@ extension BenchmarkRun {
                 }
                 return plan.isWarmup ? nil : record.end
             }
+            let outcome =
+                switch level {
+                case .closed(let plan): await scheduler.run(plan, runID: runID, sweep: sweep, attempt: runAttempt)
+                case .open(let plan): await openLoop.run(plan, runID: runID, attempt: runAttempt)
+                }
             if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
             var window = WindowRecord(
                 runID: runID, level: level.id, levelStart: outcome.levelStart, start: outcome.windowStart,
@@ -64,6 +75,40 @@ extension BenchmarkRun {
             if outcome.interrupted { return true }
         }
         return false
+    }
+
+    /// One level of a run: a closed loop of agents or open-loop arrivals.
+    enum LevelRun: Sendable {
+        case closed(LevelPlan)
+        case open(ArrivalPlan)
+
+        var id: LevelID {
+            switch self {
+            case .closed(let plan): plan.id
+            case .open(let plan): plan.id
+            }
+        }
+
+        var length: LoadProfile.Length {
+            switch self {
+            case .closed(let plan): plan.length
+            case .open(let plan): plan.length
+            }
+        }
+
+        var warmup: LevelPlan.Warmup {
+            switch self {
+            case .closed(let plan): plan.warmup
+            case .open(let plan): plan.warmup
+            }
+        }
+
+        var attemptLimit: Int? {
+            switch self {
+            case .closed(let plan): plan.attemptLimit
+            case .open(let plan): if case .attempts(let n) = plan.length { n } else { nil }
+            }
+        }
     }
 
     static func widestFanout(_ steps: [StepSpec]) -> Int {

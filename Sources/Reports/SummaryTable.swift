@@ -29,10 +29,18 @@ package enum SummaryTable {
             }
         }
 
-        section("Task latency (all attempts)")
+        let openLoop = levels.contains { $0.lateStarts != nil }
+        section(openLoop ? "Task latency (all attempts, from intended start)" : "Task latency (all attempts)")
         percentileRows(&rows, levels, \.taskLatency)
         add("  p50 / p95 with failures as ∞") {
             "\(Format.seconds($0.taskLatencyErrorAdjusted.p50)) / \(Format.seconds($0.taskLatencyErrorAdjusted.p95))"
+        }
+        if openLoop {
+            add("  uncorrected p50 / p99") { level in
+                guard let uncorrected = level.taskLatencyUncorrected else { return "–" }
+                return "\(Format.seconds(uncorrected.p50)) / \(Format.seconds(uncorrected.p99))"
+            }
+            add("  late starts") { level in level.lateStarts.map { "\($0) of \(level.attempts.total)" } ?? "–" }
         }
         section("Quality-conditioned latency (passed only)" + quality)
         percentileRows(&rows, levels, \.qualityConditionedLatency)
@@ -75,14 +83,14 @@ package enum SummaryTable {
         var text = header(summary) + "\n" + layout(rows, levels: levels)
         if let bottleneck = summary.bottleneck, !bottleneck.clear {
             text += "\nBottleneck: none clear — the largest change is \(bottleneck.component)'s share of task latency,"
-            text += " \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
-            text += " to \(Format.percent(bottleneck.toShare)) at c=\(bottleneck.toConcurrency)"
+            text += " \(Format.percent(bottleneck.fromShare)) at \(bottleneck.from.label)"
+            text += " to \(Format.percent(bottleneck.toShare)) at \(bottleneck.to.label)"
             text += " (a bottleneck needs a change of 5 points or more, with 3 measured attempts or more at both ends).\n"
         } else if let bottleneck = summary.bottleneck {
             text += "\nBottleneck (the number that moves first): \(bottleneck.component)"
             text +=
-                " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at c=\(bottleneck.fromConcurrency)"
-            text += " to \(Format.percent(bottleneck.toShare)) at c=\(bottleneck.toConcurrency)"
+                " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at \(bottleneck.from.label)"
+            text += " to \(Format.percent(bottleneck.toShare)) at \(bottleneck.to.label)"
             if let growth = bottleneck.p95Growth { text += "; p95 task latency ×\(Format.rate(growth))" }
             text += ".\n"
         }

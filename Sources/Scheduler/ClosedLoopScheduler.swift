@@ -19,6 +19,17 @@ package struct LevelPlan: Sendable, Hashable {
         case duration(Duration)
         /// The first this-many attempts are warm-up.
         case attempts(Int)
+
+        /// A load profile's warm-up (`warmup:` or `warmup_attempts:`).
+        init(_ load: LoadProfile) {
+            if let duration = load.warmup {
+                self = .duration(duration.duration)
+            } else if let attempts = load.warmupAttempts {
+                self = .attempts(attempts)
+            } else {
+                self = .none
+            }
+        }
     }
 
     /// Measured attempts the level issues, when it is counted by attempts.
@@ -38,11 +49,7 @@ package struct LevelPlan: Sendable, Hashable {
 
     /// The plans of a load profile, one per level, in order.
     package static func plans(for load: LoadProfile) -> [LevelPlan] {
-        let warmup: Warmup =
-            if let duration = load.warmup { .duration(duration.duration) } else if let attempts = load.warmupAttempts {
-                .attempts(attempts)
-            } else { .none }
-        return load.concurrency.map { LevelPlan(concurrency: $0, length: load.length, warmup: warmup) }
+        load.concurrency.map { LevelPlan(concurrency: $0, length: load.length, warmup: Warmup(load)) }
     }
 }
 
@@ -148,14 +155,20 @@ package struct ClosedLoopScheduler: Sendable {
     }
 
     func pickTask(level: Int, sequence: Int) -> Int {
-        guard taskWeights.count > 1 else { return 0 }
-        var generator = SeededGenerator(seed: seed, stream: "pick/\(level)/\(sequence)")
-        var point = generator.nextUnit() * taskWeights.reduce(0, +)
-        for (index, weight) in taskWeights.enumerated() {
+        Self.pickTask(weights: taskWeights, seed: seed, key: "\(level)/\(sequence)")
+    }
+
+    /// The task of the attempt at `key` (level and position): a weighted draw seeded by it, so a
+    /// seed gives the same task sequence whichever worker runs it.
+    static func pickTask(weights: [Double], seed: UInt64, key: String) -> Int {
+        guard weights.count > 1 else { return 0 }
+        var generator = SeededGenerator(seed: seed, stream: "pick/\(key)")
+        var point = generator.nextUnit() * weights.reduce(0, +)
+        for (index, weight) in weights.enumerated() {
             point -= weight
             if point < 0 { return index }
         }
-        return taskWeights.count - 1
+        return weights.count - 1
     }
 }
 

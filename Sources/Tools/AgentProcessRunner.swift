@@ -2,8 +2,8 @@ package import Foundation
 import Subprocess
 import SystemPackage
 
-/// Runs a user's agent as a process: in its own session (so a stop reaches every process it
-/// started), with the prompt on standard input or as its last argument, standard output kept
+/// Runs a user's agent as a process: leading its own process group (so a stop reaches every
+/// process it started), with the prompt on standard input or as its last argument, standard output kept
 /// (capped) as its answer and the tail of standard error for the log.
 ///
 /// Cancelling the calling task (the attempt timed out, the run was stopped) sends SIGTERM to
@@ -34,7 +34,10 @@ package enum AgentProcessRunner {
             overrides[key] = value
         }
         var options = PlatformOptions()
-        options.createSession = true
+        // A new process group, not a new session: with Linux's autogroup scheduling every session
+        // is its own group of equal weight, so 64 agents in 64 sessions would take 64/65 of the
+        // CPU from the harness timing them.
+        options.processGroupID = 0
         options.teardownSequence = [
             .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2)),
             .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(100)),

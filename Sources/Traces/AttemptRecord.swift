@@ -33,6 +33,10 @@ public struct AttemptRecord: Sendable, Hashable {
     public var scheduled: Int64?
     /// End of the final answer, ns since run origin.
     public var end: Int64?
+    /// Open-loop arrivals only: when a worker actually started the attempt, if that was after its
+    /// intended start (`scheduled`) — the wait coordinated omission would hide. The uncorrected
+    /// latency counts from here.
+    public var started: Int64?
     /// Number of step records written for this attempt (sub-agent steps included).
     public var stepCount: Int
     /// Tier of the model step that produced the final answer.
@@ -105,7 +109,16 @@ public struct AttemptRecord: Sendable, Hashable {
         return nil
     }
 
-    /// End-to-end task latency (`scheduled → end`) in nanoseconds, when both are known.
+    /// Open loop: latency from when a worker started the attempt (`started → end`), the figure
+    /// coordinated omission reports; equal to `latency` when the attempt started on time.
+    public var uncorrectedLatency: Int64? {
+        guard let end, let start = started ?? scheduled else { return nil }
+        return end - start
+    }
+
+    /// End-to-end task latency (`scheduled → end`) in nanoseconds, when both are known. For
+    /// open-loop arrivals `scheduled` is the intended start: the latency is corrected for
+    /// coordinated omission.
     public var latency: Int64? {
         guard let scheduled, let end else { return nil }
         return end - scheduled
@@ -118,7 +131,8 @@ extension AttemptRecord: Codable {
         case runID = "run_id", attemptID = "attempt_id", task, agentName = "gen_ai.agent.name"
         case level, concurrency, isWarmup = "warmup", worker, sequence, outcome, score
         case graderAxes = "grader", errorType = "error.type"
-        case scheduled = "scheduled_ns", end = "end_ns", stepCount = "step_count", finalTier = "final_tier"
+        case scheduled = "scheduled_ns", started = "started_ns", end = "end_ns", stepCount = "step_count"
+        case finalTier = "final_tier"
         case unattributedModel = "unattributed_model", unattributedInput = "unattributed_input_tokens"
         case unattributedOutput = "unattributed_output_tokens", unattributedCacheRead = "unattributed_cache_read_tokens"
         case unattributedCacheWrite = "unattributed_cache_creation_tokens"
@@ -145,6 +159,7 @@ extension AttemptRecord: Codable {
         errorType = try c.decodeIfPresent(StepErrorType.self, forKey: .errorType)
         scheduled = try c.decodeIfPresent(Int64.self, forKey: .scheduled)
         end = try c.decodeIfPresent(Int64.self, forKey: .end)
+        started = try c.decodeIfPresent(Int64.self, forKey: .started)
         stepCount = try c.decode(Int.self, forKey: .stepCount)
         finalTier = try c.decodeIfPresent(String.self, forKey: .finalTier)
         unattributedModel = try c.decodeIfPresent(String.self, forKey: .unattributedModel)
@@ -181,6 +196,10 @@ extension AttemptRecord: Codable {
             throw DecodingError.dataCorruptedError(
                 forKey: .end, in: c, debugDescription: "end_ns (\(end)) is before scheduled_ns (\(scheduled))")
         }
+        if let started, started < (scheduled ?? started) || started > (end ?? started) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .started, in: c, debugDescription: "started_ns (\(started)) is outside scheduled_ns…end_ns")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -206,6 +225,7 @@ extension AttemptRecord: Codable {
         }
         try c.encodeIfPresent(errorType, forKey: .errorType)
         try c.encodeIfPresent(scheduled, forKey: .scheduled)
+        try c.encodeIfPresent(started, forKey: .started)
         try c.encodeIfPresent(end, forKey: .end)
         try c.encode(stepCount, forKey: .stepCount)
         try c.encodeIfPresent(finalTier, forKey: .finalTier)

@@ -184,4 +184,6 @@ public enum StopReason {
     public static let attemptTimeout = "attempt_timeout"
     /// A `process:` task's agent exited with a nonzero status, or could not start.
     public static let agentFailed = "agent_failed"
+    /// A replayed session made all its recorded calls (`agentperf replay`).
+    public static let replayed = "replayed"
 }

@@ -46,6 +46,8 @@ package struct TaskSpec: Sendable, Hashable {
     package enum Behaviour: Sendable, Hashable {
         case scripted(ScriptedTask)
         case driven(DrivenTask)
+        /// A recorded session replayed as load (`agentperf replay`).
+        case replayed(ReplayedSession)
     }
 
     package var name: String
@@ -91,6 +93,7 @@ extension TaskSpec {
         switch behaviour {
         case .scripted(let scripted): Self.modelTiers(in: scripted.agent.steps)
         case .driven(let driven): [driven.tier]
+        case .replayed(let session): [session.tier]
         }
     }
 
@@ -138,7 +141,7 @@ extension TaskSpec: Codable {
         case name, description, weight, agent, systemPromptTokens = "system_prompt_tokens"
         case taskPromptTokens = "task_prompt_tokens", passProbability = "pass_probability", steps
         case unverifiedPassProbability = "unverified_pass_probability", volatileSystemPrompt = "volatile_system_prompt"
-        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace, process
+        case systemPrompt = "system_prompt", prompt, model, tools, limits, graders, simulate, workspace, process, replay
     }
 
     static let scriptedOnly: [CodingKeys] = [
@@ -159,6 +162,11 @@ extension TaskSpec: Codable {
         try c.require(weight > 0, .weight, "expected a weight above 0")
         let description = try c.decodeIfPresent(String.self, forKey: .description)
         let agentName = try c.decodeIfPresent(String.self, forKey: .agent) ?? name
+        if c.contains(.replay) {
+            let session = try c.decode(ReplayedSession.self, forKey: .replay)
+            self.init(name: name, description: description, weight: weight, agentName: agentName, behaviour: .replayed(session))
+            return
+        }
         if c.contains(.prompt) {
             for key in Self.scriptedOnly where c.contains(key) {
                 try c.require(
@@ -238,6 +246,8 @@ extension TaskSpec: Codable {
             if !task.simulate.isEmpty { try c.encode(task.simulate, forKey: .simulate) }
             try c.encodeIfPresent(task.workspace, forKey: .workspace)
             try c.encodeIfPresent(task.process, forKey: .process)
+        case .replayed(let session):
+            try c.encode(session, forKey: .replay)
         }
     }
 }

@@ -89,6 +89,12 @@ package enum WorkloadLoader {
                 return Problem(path: base + [key("name")], message: "task name \"\(duplicate.name)\" is used twice")
             }
             switch task.behaviour {
+            case .replayed(let session):
+                if let p = tierProblem(
+                    session.tier, base + [key("replay"), key("tier")], needs: .chat, workload: workload, servedKinds: servedKinds)
+                {
+                    return p
+                }
             case .scripted(let scripted):
                 if let problem = check(
                     scripted.agent.steps, path: base + [key("steps")], workload: workload, servedKinds: servedKinds)
