@@ -25,10 +25,11 @@ struct ReplayAgentLoop: Sendable {
         self.workload = workload
         self.routes = routes
         self.clock = clock
-        let longest = workload.tasks.compactMap { task -> Int? in
-            if case .replayed(let session) = task.behaviour { return session.inheritedCacheTokens }
-            return nil
-        }.max() ?? 0
+        let longest =
+            workload.tasks.compactMap { task -> Int? in
+                if case .replayed(let session) = task.behaviour { return session.inheritedCacheTokens }
+                return nil
+            }.max() ?? 0
         var generator = SeededGenerator(seed: workload.seed, stream: "replay/common-prefix")
         commonWords = (0..<min(longest, 1 << 22)).map { _ in SyntheticText.words(1, using: &generator) }
     }
@@ -69,11 +70,14 @@ struct ReplayAgentLoop: Sendable {
             ? AgentIdentity.main(workload.tasks[task].agentName)
             : AgentIdentity(id: agent.id, name: agent.id, parentStepID: nil, stepPrefix: "\(agent.id).")
         let start = scope.plan.started ?? scope.plan.scheduled
-        do { try await clock.sleep(until: start.adding(nanoseconds: Duration.seconds(saturating: agent.startOffset).nanoseconds)) } catch {
+        do {
+            try await clock.sleep(until: start.adding(nanoseconds: Duration.seconds(saturating: agent.startOffset).nanoseconds))
+        } catch {
             return StepErrorType.cancelled
         }
         var prompts = ReplayPrompts(
-            common: commonWords, generator: SeededGenerator(seed: workload.seed, stream: "replay/\(scope.plan.drawKey)/\(agent.id)"))
+            common: commonWords,
+            generator: SeededGenerator(seed: workload.seed, stream: "replay/\(scope.plan.drawKey)/\(agent.id)"))
         var index = 0
         for event in agent.events {
             do { try await clock.sleep(for: .seconds(saturating: event.gapBefore)) } catch { return StepErrorType.cancelled }

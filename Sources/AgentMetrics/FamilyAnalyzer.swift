@@ -191,6 +191,8 @@ struct AttemptProgress {
             }
         case .delegation:
             delegations += 1
+        case .decision:
+            break
         }
         if let error = step.errorType {
             signals += 1

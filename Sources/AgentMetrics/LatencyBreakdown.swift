@@ -81,6 +81,8 @@ public struct LatencyBreakdown: Sendable, Hashable, Codable {
             case .tool:
                 result.queue += seconds(sent - scheduled)
                 result.tool += seconds(stepEnd - sent)
+            case .decision:
+                break
             case .delegation:
                 let subAgents = Dictionary(grouping: children[step.stepID] ?? [], by: \.agentID)
                 let slowest = subAgents.values.max { lastEnd($0) < lastEnd($1) }

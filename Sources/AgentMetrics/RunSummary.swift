@@ -248,7 +248,7 @@ struct LevelCalculator {
                     switch step.operation.family {
                     case .model: queue.record(nanoseconds: sent - scheduled + (timing.serverQueue ?? 0))
                     case .tool: toolQueue.record(nanoseconds: sent - scheduled)
-                    case .delegation: break
+                    case .delegation, .decision: break
                     }
                 }
                 guard step.operation.generatesTokens, step.errorType == nil,
@@ -274,12 +274,15 @@ struct LevelCalculator {
         }
         var steps = StepThroughput()
         for step in attempts.flatMap(\.steps) {
-            guard let end = step.timing.end, end >= windowStart, end <= windowEnd else { continue }
+            guard let end = step.timing.end, end >= windowStart, end <= windowEnd, step.operation.family != .decision else {
+                continue
+            }
             steps.total += 1
             switch step.operation.family {
             case .model: steps.model += 1
             case .tool: steps.tool += 1
             case .delegation: steps.delegation += 1
+            case .decision: break
             }
         }
         if windowSeconds > 0 {

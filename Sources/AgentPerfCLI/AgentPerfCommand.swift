@@ -23,7 +23,7 @@ package struct AgentPerfCommand: AsyncParsableCommand {
         version: AgentPerfVersion.current,
         subcommands: [
             RunCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self, DiagnoseCommand.self, ImportCommand.self,
-            GatewayCommand.self, ServeSimCommand.self,
+            GatewayCommand.self, ReplayCommand.self, ServeSimCommand.self,
             WorkloadCommand.self,
         ])
 

@@ -70,11 +70,20 @@ struct RunCommand: AsyncParsableCommand {
         var spec = try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RunSpecLoader.bundled()
         try load.apply(to: &spec.workload)
         if zeroLatency { spec.target.fleet.timing = .zero }
-        let workload = spec.workload
-        let logger = log.makeLogger()
-
-        let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
         let variantNames = variants.map { $0 == Self.allVariants ? [] : $0.split(separator: ",").map(String.init) }
+        try await Self.execute(
+            spec, out: out, endpoint: endpoint, virtualTime: virtualTime, variants: variantNames, quiet: quiet, json: json,
+            logger: log.makeLogger())
+    }
+
+    /// Runs `spec` into `out` (default `runs/<time>`, then pointed at by `runs/LATEST`), printing
+    /// progress and the table, and maps the outcome to an exit status (`run` and `replay`).
+    static func execute(
+        _ spec: RunSpec, out: String?, endpoint: String?, virtualTime: Bool, variants variantNames: [String]?, quiet: Bool,
+        json: Bool, logger: Logger
+    ) async throws {
+        let workload = spec.workload
+        let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
         let benchmark = BenchmarkRun(
             spec: spec, outputDirectory: directory, endpointOverride: endpoint,
             timebase: virtualTime ? .virtualTime : .realTime, variants: variantNames, logger: logger)
@@ -92,7 +101,6 @@ struct RunCommand: AsyncParsableCommand {
             group.addTask {
                 try await Self.runHandlingSignals(benchmark, progress: continuation, logger: logger)
             }
-            let quiet = self.quiet
             group.addTask {
                 if quiet {
                     for await _ in events {}

@@ -32,8 +32,11 @@ package struct ArrivalPlan: Sendable, Hashable {
     /// The plans of an open-loop load profile, one per rate, in order.
     package static func plans(for load: LoadProfile) -> [ArrivalPlan] {
         if load.arrival == .recorded {
+            // Every offset is an arrival; those past the warm-up ones are measured.
+            let warmup = LevelPlan.Warmup(load)
+            let warmupCount = if case .attempts(let n) = warmup { n } else { 0 }
             var plan = ArrivalPlan(
-                rate: 0, process: .recorded, length: .attempts(load.offsets.count), warmup: LevelPlan.Warmup(load),
+                rate: 0, process: .recorded, length: .attempts(max(0, load.offsets.count - warmupCount)), warmup: warmup,
                 workers: load.workers ?? LoadProfile.defaultWorkers)
             plan.offsets = load.offsets
             return [plan]
@@ -78,11 +81,7 @@ package struct OpenLoopScheduler: Sendable {
         let deadline: Int64? =
             if case .duration(let d) = level.length { (warmupEnd ?? levelStart).adding(nanoseconds: d.duration.nanoseconds) } else
             { nil }
-        var limit: Int? = if case .attempts(let n) = level.length { n } else { nil }
-        if level.process == .recorded {
-            // Every offset is an arrival, warm-up ones included.
-            limit = level.offsets.count - { if case .attempts(let n) = level.warmup { n } else { 0 } }()
-        }
+        let limit: Int? = if case .attempts(let n) = level.length { n } else { nil }
         var window = WindowTracker()
         await withTaskGroup(of: Int64?.self) { group in
             var inFlight = 0

@@ -20,12 +20,17 @@ public struct OperationName: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let executeTool = OperationName(rawValue: "execute_tool")
     /// A delegation to sub-agents, whose steps name it as their parent; counted in the delegation family.
     public static let invokeAgent = OperationName(rawValue: "invoke_agent")
+    /// Not an OTel name: an allocation decision (the gateway's policies: which model or upstream
+    /// took a call, or why it was refused), with its reason in `route.reason`. Takes no time and
+    /// is no work: counted in no throughput or latency figure.
+    public static let route = OperationName(rawValue: "route")
 
     /// Which headline step family the operation belongs to.
     public var family: StepFamily {
         switch self {
         case .executeTool: .tool
         case .invokeAgent: .delegation
+        case .route: .decision
         default: .model
         }
     }
@@ -41,6 +46,8 @@ public struct OperationName: RawRepresentable, Hashable, Sendable, Codable, Cust
 /// Step families that throughput is split by: model calls, tool calls, and delegations.
 public enum StepFamily: String, Sendable, Codable, CaseIterable {
     case model, tool, delegation
+    /// Allocation decisions (`route` steps): recorded, never counted as work.
+    case decision
 }
 
 /// What a step spends its tokens on (SPEC §1). Every token is attributed to one use class.

@@ -155,12 +155,15 @@ extension LoadProfile: Codable {
         }
         concurrency = try c.decodeIfPresent([Int].self, forKey: .concurrency) ?? (arrival == .closed ? [1, 16, 64] : [])
         rates = try c.decodeIfPresent([Double].self, forKey: .rates) ?? []
-        offsets = try c.decodeIfPresent([Double].self, forKey: .offsets) ?? []
+        let recordedOffsets = try c.decodeIfPresent([Double].self, forKey: .offsets) ?? []
+        offsets = recordedOffsets
         workers = try c.decodeIfPresent(Int.self, forKey: .workers)
         let duration = try c.decodeIfPresent(DurationSpec.self, forKey: .duration)
         let attempts = try c.decodeIfPresent(Int.self, forKey: .attempts)
         let perWorker = try c.decodeIfPresent(Int.self, forKey: .attemptsPerWorker)
         switch (duration, attempts, perWorker) {
+        case (nil, nil, nil) where arrival == .recorded:
+            length = .attempts(max(1, recordedOffsets.count))  // the offsets are the level's arrivals
         case (let d?, nil, nil):
             length = .duration(d)
         case (nil, let n?, nil):
