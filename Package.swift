@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Backends", "Traces", "WireFormats", "Timekeeping",
+                "Backends", "Traces", "WireFormats", "Timekeeping", "SpecDecoding",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

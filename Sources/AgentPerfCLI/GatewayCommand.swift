@@ -44,6 +44,11 @@ struct GatewayCommand: AsyncParsableCommand {
             valueName: "NAME"))
     var upstreamKeyEnv: String?
 
+    @Option(
+        help:
+            "Policy file (YAML or JSON): per-attempt budgets, small-by-default escalation, congestion routing (docs/GATEWAY.md).")
+    var policy: String?
+
     @Option(help: "A session's attempt ends after this long without a call.")
     var idleGap = DurationArgument(argument: "30s")!
 
@@ -65,10 +70,17 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         guard idleGap.spec.duration > .zero else { throw CommandFailure.badInput("--idle-gap: expected a duration above 0") }
         let upstream = try resolveUpstream()
+        var loadedPolicy = GatewayPolicy()
+        if let policy {
+            let url = URL(fileURLWithPath: policy)
+            let text = try SpecFile.read(contentsOf: url, what: "policy file")
+            loadedPolicy = try SpecFile.decode(GatewayPolicy.self, yaml: text, source: policy).0
+            do { try loadedPolicy.validate(source: policy) } catch { throw CommandFailure.badInput("\(error)") }
+        }
         let directory = URL(fileURLWithPath: out ?? "runs/gateway-\(Self.stamp())")
         let logger = log.makeLogger()
         let recording = GatewayRecording(
-            upstream: upstream, listen: address, accessToken: token, idleGap: idleGap.spec.duration,
+            upstream: upstream, listen: address, accessToken: token, idleGap: idleGap.spec.duration, policy: loadedPolicy,
             outputDirectory: directory, logger: logger
         ) { url in
             Terminal.err(

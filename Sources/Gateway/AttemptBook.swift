@@ -1,3 +1,4 @@
+import Foundation
 import Timekeeping
 package import Traces
 package import WireFormats
@@ -34,6 +35,26 @@ struct CallTicket: Sendable {
     var index: Int
     /// Fields to add to the request body (a claimed attempt's `agentperf_simulate` script).
     var extraFields: [String: JSONValue]
+    /// What the policy decided: the model to call instead of the requested one, or a refusal.
+    var decision = CallDecision()
+}
+
+/// A policy's decision on one call.
+struct CallDecision: Sendable {
+    /// The model to send instead of the one requested.
+    var model: String?
+    /// Why the call is refused (a spent budget), in words the agent can read.
+    var refusal: String?
+}
+
+/// What the routes know about the call that the policy needs.
+struct PolicyContext: Sendable {
+    var policy = GatewayPolicy()
+    /// The client asked to escalate (`X-AgentPerf-Escalate: 1`).
+    var escalateHeader = false
+    /// The upstream congestion routing picked, described, and its recent queue time in seconds.
+    var upstreamNote: String?
+    var upstreamQueue: Double?
 }
 
 /// How an attempt the client ended itself went (`POST /attempt/<id>/end`).
@@ -72,11 +93,21 @@ package actor AttemptBook {
         var pending: [String: PendingTool] = [:]
         var lastModelError: StepErrorType?
         var extraFields: [String: JSONValue] = [:]
+        // Policy state.
+        var spentTokens = 0
+        var spentDollars = 0.0
+        var calls = 0
+        var escalation: String?
+        var lastFingerprint: String?
+        var budgetStop: String?
     }
 
     package typealias Closed = @Sendable (AttemptRecord, [StepRecord]) async -> Void
+    /// US dollars of `usage` on `model`, nil when unpriced (dollar budgets).
+    package typealias Price = @Sendable (TokenUsage, String) -> Double?
 
     private let runID: String
+    private let price: Price
     private let idleGapNanoseconds: Int64
     private let onClose: Closed
     private var open: [AttemptKey: OpenAttempt] = [:]
@@ -87,8 +118,9 @@ package actor AttemptBook {
     /// - Parameters:
     ///   - idleGap: a session's attempt ends once no call was in flight for this long.
     ///   - onClose: receives every attempt that closes on its own (never claimed ones).
-    package init(runID: String, idleGap: Duration, onClose: @escaping Closed) {
+    package init(runID: String, idleGap: Duration, price: @escaping Price = { _, _ in nil }, onClose: @escaping Closed) {
         self.runID = runID
+        self.price = price
         self.idleGapNanoseconds = idleGap.nanoseconds
         self.onClose = onClose
     }
@@ -111,7 +143,9 @@ package actor AttemptBook {
 
     /// Starts a call: the attempt it belongs to (opened if new, or if a session's was idle past
     /// the gap) and its step; answered tool calls become tool steps first.
-    func begin(_ key: AttemptKey, task: String?, request: CallRequest, at now: Int64) async -> CallTicket {
+    func begin(
+        _ key: AttemptKey, task: String?, request: CallRequest, at now: Int64, context: PolicyContext = PolicyContext()
+    ) async -> CallTicket {
         if let existing = open[key], !existing.claimed, existing.inFlight == 0,
             now - existing.lastActivity >= idleGapNanoseconds
         {
@@ -127,8 +161,10 @@ package actor AttemptBook {
                 return OpenAttempt(
                     attemptID: id, task: task ?? "gateway", claimed: false, firstArrival: now, lastActivity: now)
             }()
+        var failedTool: String?
         for result in request.toolResults {
             guard let tool = attempt.pending.removeValue(forKey: result.callID) else { continue }
+            if result.isError || Self.looksFailed(result.content) { failedTool = failedTool ?? tool.name }
             attempt.steps.append(
                 StepRecord(
                     runID: runID, attemptID: attempt.attemptID, stepID: "s\(attempt.nextIndex)", index: attempt.nextIndex,
@@ -138,21 +174,98 @@ package actor AttemptBook {
                     observationHash: ContentHash.of(result.content)))
             attempt.nextIndex += 1
         }
-        let ticket = CallTicket(
+        let decision = decide(request, failedTool: failedTool, context: context, attempt: &attempt, at: now)
+        var ticket = CallTicket(
             key: key, attemptID: attempt.attemptID, stepID: "s\(attempt.nextIndex)", index: attempt.nextIndex,
-            extraFields: attempt.extraFields)
-        attempt.nextIndex += 1
-        attempt.inFlight += 1
+            extraFields: attempt.extraFields, decision: decision)
         attempt.lastActivity = now
+        if decision.refusal == nil {
+            attempt.nextIndex += 1
+            attempt.inFlight += 1
+        } else {
+            ticket.stepID = ""
+        }
         open[key] = attempt
         return ticket
     }
+
+    /// Applies the policy to a call: a spent budget refuses it; escalation picks the small or
+    /// large model; congestion routing may fall back to a cheaper one. Records a `route` step
+    /// with the reasons whenever a policy is set.
+    private func decide(
+        _ request: CallRequest, failedTool: String?, context: PolicyContext, attempt: inout OpenAttempt, at now: Int64
+    ) -> CallDecision {
+        let policy = context.policy
+        guard policy.budget != nil || policy.escalation != nil || policy.congestion != nil else { return CallDecision() }
+        var decision = CallDecision()
+        var reasons: [String] = []
+        if let budget = policy.budget {
+            if let calls = budget.calls, attempt.calls >= calls {
+                decision.refusal = "this attempt's budget of \(calls) model calls is spent"
+                attempt.budgetStop = StopReason.callBudget
+            } else if let tokens = budget.tokens, attempt.spentTokens >= tokens {
+                decision.refusal = "this attempt's budget of \(tokens) tokens is spent (\(attempt.spentTokens) used)"
+                attempt.budgetStop = StopReason.tokenBudget
+            } else if let dollars = budget.dollars, attempt.spentDollars >= dollars {
+                decision.refusal = "this attempt's budget of $\(dollars) is spent"
+                attempt.budgetStop = StopReason.dollarBudget
+            }
+        }
+        let fingerprint = ContentHash.chain(request.conversation).last
+        if decision.refusal == nil, let escalation = policy.escalation {
+            if attempt.escalation == nil {
+                if escalation.on.contains(.header), context.escalateHeader {
+                    attempt.escalation = "the client asked (X-AgentPerf-Escalate)"
+                } else if escalation.on.contains(.toolError), let failedTool {
+                    attempt.escalation = "tool \(failedTool) failed"
+                } else if escalation.on.contains(.retry), let fingerprint, fingerprint == attempt.lastFingerprint {
+                    attempt.escalation = "the same request again (a retry)"
+                }
+            }
+            decision.model = attempt.escalation == nil ? escalation.small : escalation.large
+            reasons.append(
+                attempt.escalation.map { "escalated to \(escalation.large): \($0)" } ?? "\(escalation.small) by default")
+        }
+        if decision.refusal == nil, let congestion = policy.congestion {
+            if let note = context.upstreamNote { reasons.append(note) }
+            if let threshold = congestion.queueThresholdSeconds, let fallback = congestion.fallbackModel,
+                let queue = context.upstreamQueue, queue > threshold
+            {
+                decision.model = fallback
+                reasons.append(
+                    "recent queue \(Self.seconds(queue)) over \(Self.seconds(threshold)) on the least loaded upstream: \(fallback)"
+                )
+            }
+        }
+        attempt.lastFingerprint = fingerprint
+        var step = StepRecord(
+            runID: runID, attemptID: attempt.attemptID, stepID: "s\(attempt.nextIndex)", index: attempt.nextIndex,
+            operation: .route, useClass: .route, model: decision.model ?? request.model,
+            timing: StepTiming(scheduled: now, sent: now, end: now))
+        step.routeReason = decision.refusal.map { "refused: \($0)" } ?? reasons.joined(separator: "; ")
+        attempt.steps.append(step)
+        attempt.nextIndex += 1
+        return decision
+    }
+
+    /// A tool result that reads as a failure when its protocol has no error flag.
+    static func looksFailed(_ content: String) -> Bool {
+        let head = content.prefix(200).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return head.hasPrefix("error") || content.contains("Traceback (most recent call last)")
+    }
+
+    private static func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
 
     /// Ends a call with its step; the tool calls its reply made wait for their results.
     func finish(_ ticket: CallTicket, step: StepRecord, toolCalls: [(id: String, name: String)]) {
         guard var attempt = open[ticket.key], attempt.attemptID == ticket.attemptID else { return }
         let end = step.timing.end ?? attempt.lastActivity
         attempt.steps.append(step)
+        attempt.calls += 1
+        if let usage = step.usage {
+            attempt.spentTokens += usage.total
+            attempt.spentDollars += price(usage, step.model ?? "") ?? 0
+        }
         attempt.inFlight -= 1
         attempt.lastActivity = max(attempt.lastActivity, end)
         attempt.lastEnd = max(attempt.lastEnd ?? end, end)
@@ -197,6 +310,7 @@ package actor AttemptBook {
             score: ending?.score, errorType: outcome == .error ? attempt.lastModelError : nil, scheduled: attempt.firstArrival,
             end: attempt.lastEnd ?? attempt.lastActivity, stepCount: steps.count)
         if outcome == .error { record.stopReason = StopReason.modelError }
+        if let stop = attempt.budgetStop, outcome != .error { record.stopReason = stop }
         await onClose(record, steps)
     }
 

@@ -43,8 +43,11 @@ package struct Gateway: Service {
         client.decompression = .disabled
         try await HTTPClient.withHTTPClient(configuration: client) { http in
             let router = Router()
-            GatewayRoutes(configuration: configuration, book: book, client: http, clock: clock, runID: runID)
-                .register(on: router)
+            GatewayRoutes(
+                configuration: configuration, book: book, client: http, clock: clock, runID: runID,
+                pool: configuration.policy.congestion.map { UpstreamPool($0.upstreams) }
+            )
+            .register(on: router)
             let address = configuration.listen
             let onListening = self.onListening
             let app = Application(

@@ -17,6 +17,8 @@ package struct GatewayConfiguration: Sendable {
     package var callTimeout: Duration
     /// The most concurrent connections to the upstream.
     package var maxConnections: Int
+    /// Budgets, escalation and congestion routing (none by default).
+    package var policy = GatewayPolicy()
 
     /// The client's credentials stay here: the gateway has its own token, or the upstream's key.
     var replacesClientCredentials: Bool {
@@ -71,6 +73,8 @@ package enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A non-loopback address without `--allow-remote` and an access token.
     case remoteBindRefused(ListenAddress, hasToken: Bool, allowed: Bool)
     case cannotListen(ListenAddress, String)
+    /// A policy file that breaks a rule: the file and the field.
+    case badPolicy(String, String)
 
     package var description: String {
         switch self {
@@ -82,6 +86,7 @@ package enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
                 + missing.joined(separator: " and ")
                 + " (clients then present the token as their API key); or listen on 127.0.0.1"
         case .cannotListen(let address, let reason): return "cannot listen on \(address): \(reason)"
+        case .badPolicy(let source, let reason): return "\(source): \(reason)"
         }
     }
 

@@ -17,6 +17,8 @@ struct GatewayRoutes: Sendable {
     let client: HTTPClient
     let clock: any RunClock
     let runID: String
+    /// The upstreams of congestion-aware routing, when the policy has it.
+    let pool: UpstreamPool?
     /// Agents' prompts grow large; 64 MiB is far above any context window.
     static let maxBodyBytes = 64 << 20
     /// Error bodies are read whole to record their message; more than this is cut.
@@ -53,11 +55,22 @@ struct GatewayRoutes: Sendable {
         // Usage is taken from the stream: ask for Chat Completions' usage chunk, and keep it from
         // a client that did not ask for it.
         let addsUsage = api == .chatCompletions && call.stream && !call.asksForUsage
+        var context = PolicyContext(policy: configuration.policy, escalateHeader: request.headers[Self.escalateHeader] == "1")
+        let picked = await pool?.pick()
+        context.upstreamNote = picked?.note
+        context.upstreamQueue = picked?.recentQueue
         let ticket = await book.begin(
-            attemptKey(request, pathAttempt: pathAttempt), task: request.headers[Self.taskHeader], request: call, at: arrival)
+            attemptKey(request, pathAttempt: pathAttempt), task: request.headers[Self.taskHeader], request: call, at: arrival,
+            context: context)
+        if let refusal = ticket.decision.refusal {
+            if let picked { await pool?.done(picked.index, queueSeconds: nil) }
+            return Self.error(400, "agentperf gateway: \(refusal)", type: "budget_exceeded")
+        }
         var outgoing = body
         let extra = api == .chatCompletions ? ticket.extraFields : [:]
-        if addsUsage || !extra.isEmpty, case .object(var fields) = json {
+        let model = ticket.decision.model.flatMap { $0 == call.model ? nil : $0 }
+        if addsUsage || !extra.isEmpty || model != nil, case .object(var fields) = json {
+            if let model { fields["model"] = .string(model) }
             if addsUsage {
                 var options = fields["stream_options"]?.objectValue ?? [:]
                 options["include_usage"] = .bool(true)
@@ -71,11 +84,18 @@ struct GatewayRoutes: Sendable {
             + configuration.upstreamHeaders.map(\.1)
         var step = StepRecord(
             runID: runID, attemptID: ticket.attemptID, stepID: ticket.stepID, index: ticket.index, operation: .chat,
-            useClass: .act, model: call.model, provider: api.provider, timing: StepTiming(scheduled: arrival))
+            useClass: .act, model: model ?? call.model, provider: api.provider, timing: StepTiming(scheduled: arrival))
         step.promptFingerprints = ContentHash.chain(call.conversation)
-        let recorder = CallRecorder(book: book, ticket: ticket, secrets: secrets, conversation: call.conversation)
+        var release: (@Sendable (Double?) async -> Void)?
+        if let picked, let pool {
+            let index = picked.index
+            release = { queue in await pool.done(index, queueSeconds: queue) }
+        }
+        let recorder = CallRecorder(
+            book: book, ticket: ticket, secrets: secrets, conversation: call.conversation, release: release)
 
-        var upstream = HTTPClientRequest(url: upstreamURL(api.rawValue, query: request.uri.query))
+        var upstream = HTTPClientRequest(
+            url: upstreamURL(api.rawValue, query: request.uri.query, base: picked?.url ?? configuration.upstream))
         upstream.method = .POST
         upstream.headers = Forwarding.upstreamHeaders(
             from: request.headers, replacingCredentials: configuration.replacesClientCredentials,
@@ -211,6 +231,7 @@ struct GatewayRoutes: Sendable {
     static let attemptHeader = HTTPField.Name("X-AgentPerf-Attempt")!
     static let taskHeader = HTTPField.Name("X-AgentPerf-Task")!
     static let traceparent = HTTPField.Name("traceparent")!
+    static let escalateHeader = HTTPField.Name("X-AgentPerf-Escalate")!
 
     /// The path's attempt id, else the header's, else the W3C trace id, else the caller's session.
     private func attemptKey(_ request: Request, pathAttempt: String?) -> AttemptKey {
@@ -231,14 +252,14 @@ struct GatewayRoutes: Sendable {
         return Self.error(401, "agentperf gateway: present the gateway's access token as your API key")
     }
 
-    private func upstreamURL(_ path: String, query: String?) -> String {
-        var base = configuration.upstream.absoluteString
+    private func upstreamURL(_ path: String, query: String?, base url: URL? = nil) -> String {
+        var base = (url ?? configuration.upstream).absoluteString
         if base.hasSuffix("/") { base.removeLast() }
         return base + "/" + path + (query.map { "?\($0)" } ?? "")
     }
 
-    static func error(_ status: Int, _ message: String) -> Response {
-        let body = OpenAIErrorBody(error: .init(message: message, type: "agentperf_gateway", code: nil))
+    static func error(_ status: Int, _ message: String, type: String = "agentperf_gateway") -> Response {
+        let body = OpenAIErrorBody(error: .init(message: message, type: type, code: type == "agentperf_gateway" ? nil : type))
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
         return Response(
@@ -254,9 +275,20 @@ struct CallRecorder: Sendable {
     let ticket: CallTicket
     let secrets: [String]
     let conversation: [(role: String, content: String)]
+    /// Tells congestion routing the call ended, with what it waited (seconds).
+    var release: (@Sendable (Double?) async -> Void)?
 
     func finish(_ step: StepRecord, result: ModelCallResult = ModelCallResult(), message: String?) async {
         var step = step
+        if let release {
+            var waited: Double?
+            if let queue = step.timing.serverQueue {
+                waited = Double(queue) / 1e9
+            } else if let first = step.timing.firstToken, let sent = step.timing.sent {
+                waited = Double(first - sent) / 1e9
+            }
+            await release(waited)
+        }
         step.usage = result.usage
         if step.usage == nil, step.errorType == nil {
             step.usage = UsageNormalization.estimate(inputText: conversation.map(\.content), outputText: result.content)

@@ -26,15 +26,19 @@ package struct GatewayRecording: Service {
     package var listen: ListenAddress
     package var accessToken: String?
     package var idleGap: Duration
+    /// Budgets, escalation and congestion routing.
+    package var policy: GatewayPolicy
     package var outputDirectory: URL
     package var logger: Logger
     /// Receives the gateway's base URL (`http://host:port/v1`) once it listens.
     package var onListening: @Sendable (URL) async -> Void
 
     package init(
-        upstream: Upstream, listen: ListenAddress, accessToken: String?, idleGap: Duration, outputDirectory: URL,
-        logger: Logger, onListening: @escaping @Sendable (URL) async -> Void
+        upstream: Upstream, listen: ListenAddress, accessToken: String?, idleGap: Duration,
+        policy: GatewayPolicy = GatewayPolicy(),
+        outputDirectory: URL, logger: Logger, onListening: @escaping @Sendable (URL) async -> Void
     ) {
+        self.policy = policy
         self.upstream = upstream
         self.listen = listen
         self.accessToken = accessToken
@@ -50,8 +54,9 @@ package struct GatewayRecording: Service {
         var upstream: String
         var listen: String
         var idleGapSeconds: Double
+        var policy: GatewayPolicy
 
-        enum CodingKeys: String, CodingKey { case kind, upstream, listen, idleGapSeconds = "idle_gap_seconds" }
+        enum CodingKeys: String, CodingKey { case kind, upstream, listen, idleGapSeconds = "idle_gap_seconds", policy }
     }
 
     package func run() async throws {
@@ -60,10 +65,9 @@ package struct GatewayRecording: Service {
         case .server(let url, _): target = url.absoluteString
         case .fleet: target = "fleet"
         }
-        let settings = Settings(upstream: target, listen: listen.description, idleGapSeconds: idleGap.seconds)
-        let artifacts = try RunArtifacts.prepare(
-            outputDirectory, runID: nil, prices: PriceTable.bundled.merged(with: SimulatedDefaults.prices)
-        ) { try $0.encode(settings) }
+        let settings = Settings(upstream: target, listen: listen.description, idleGapSeconds: idleGap.seconds, policy: policy)
+        let prices = PriceTable.bundled.merged(with: SimulatedDefaults.prices)
+        let artifacts = try RunArtifacts.prepare(outputDirectory, runID: nil, prices: prices) { try $0.encode(settings) }
         let clock = ContinuousRunClock()
         let run = RunRecord(
             runID: artifacts.runID, startedAt: Date(), agentperfVersion: AgentPerfVersion.current, workload: "gateway",
@@ -72,7 +76,11 @@ package struct GatewayRecording: Service {
         do { writer = try TraceWriter(creating: artifacts.traces, run: run) } catch { throw HarnessError.traceWriteFailed(error) }
         let recorder = RunRecorder(writer: writer, progress: nil)
         let logger = self.logger
-        let book = AttemptBook(runID: artifacts.runID, idleGap: idleGap) { attempt, steps in
+        let price: AttemptBook.Price = { usage, model in
+            let priced = prices.price(usage, model: model)
+            return priced.unpricedModels.isEmpty ? priced.cost.total : nil
+        }
+        let book = AttemptBook(runID: artifacts.runID, idleGap: idleGap, price: price) { attempt, steps in
             do { try await recorder.record(attempt, steps: steps) } catch {
                 logger.error("cannot write attempt \(attempt.attemptID): \(error)")
             }
@@ -101,9 +109,11 @@ package struct GatewayRecording: Service {
                 fleet = services
                 upstreamURL = URL(string: "http://127.0.0.1:\(port)/v1")!
             }
+            var configuration = GatewayConfiguration(
+                upstream: upstreamURL, listen: listen, accessToken: accessToken, upstreamHeaders: headers, idleGap: idleGap)
+            configuration.policy = policy
             let gateway = Gateway(
-                configuration: GatewayConfiguration(
-                    upstream: upstreamURL, listen: listen, accessToken: accessToken, upstreamHeaders: headers, idleGap: idleGap),
+                configuration: configuration,
                 book: book, clock: clock, runID: runID, logger: logger
             ) { [listen, onListening] port in
                 let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host

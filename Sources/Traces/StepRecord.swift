@@ -89,6 +89,8 @@ public struct StepRecord: Sendable, Hashable {
     /// when their first n fingerprints agree. Never content; written by the harness and by
     /// importers that see prompts (docs/TRACES.md).
     public var promptFingerprints: [String]?
+    /// For a `route` step: why the call went where it went, or was refused (`route.reason`).
+    public var routeReason: String?
 
     /// A step record; `agentID` defaults to `main` and the other fields left out are nil (not recorded).
     public init(
@@ -153,7 +155,7 @@ extension StepRecord: Codable {
             "cost_usd_reported"
         case observationHash = "observation_hash", outputHash = "output_hash"
         case toolCallsFromText = "tool_calls_from_text"
-        case promptFingerprints = "prompt_fingerprints"
+        case promptFingerprints = "prompt_fingerprints", routeReason = "route.reason"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -222,6 +224,7 @@ extension StepRecord: Codable {
         errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
         toolCallsFromText = try c.decodeIfPresent(Bool.self, forKey: .toolCallsFromText)
         promptFingerprints = try c.decodeIfPresent([String].self, forKey: .promptFingerprints)
+        routeReason = try c.decodeIfPresent(String.self, forKey: .routeReason)
         if let count = promptFingerprints?.count, count > 100_000 {
             throw DecodingError.dataCorruptedError(
                 forKey: .promptFingerprints, in: c, debugDescription: "more than 100000 prompt fingerprints on one step")
@@ -269,6 +272,7 @@ extension StepRecord: Codable {
         try c.encodeIfPresent(errorMessage.map { String($0.prefix(300)) }, forKey: .errorMessage)
         try c.encodeIfPresent(toolCallsFromText, forKey: .toolCallsFromText)
         try c.encodeIfPresent(promptFingerprints, forKey: .promptFingerprints)
+        try c.encodeIfPresent(routeReason, forKey: .routeReason)
     }
 }
 

@@ -191,6 +191,8 @@ public enum StopReason {
     public static let attemptTimeout = "attempt_timeout"
     /// A `process:` task's agent exited with a nonzero status, or could not start.
     public static let agentFailed = "agent_failed"
+    /// The gateway's per-attempt call budget was spent (`agentperf gateway --policy`).
+    public static let callBudget = "call_budget"
     /// A replayed session made all its recorded calls (`agentperf replay`).
     public static let replayed = "replayed"
 }

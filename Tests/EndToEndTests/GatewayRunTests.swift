@@ -20,15 +20,17 @@ actor ClosedAttempts {
 /// Runs a gateway in front of `upstream` on a loopback port for the duration of `body`, which
 /// gets its root URL (`http://127.0.0.1:PORT`); the attempts still open close when it stops.
 func withGateway<T: Sendable>(
-    upstream: URL, accessToken: String? = nil, upstreamHeaders: [(String, String)] = [],
+    upstream: URL, accessToken: String? = nil, upstreamHeaders: [(String, String)] = [], policy: GatewayPolicy = GatewayPolicy(),
     _ body: @Sendable (URL, AttemptBook) async throws -> T
 ) async throws -> (T, ClosedAttempts) {
     let logger = Logger(label: "test-gateway") { _ in SwiftLogNoOpLogHandler() }
     let closed = ClosedAttempts()
     let book = AttemptBook(runID: "gw", idleGap: .seconds(30)) { await closed.add($0, $1) }
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    var configuration = GatewayConfiguration(upstream: upstream, accessToken: accessToken, upstreamHeaders: upstreamHeaders)
+    configuration.policy = policy
     let gateway = Gateway(
-        configuration: GatewayConfiguration(upstream: upstream, accessToken: accessToken, upstreamHeaders: upstreamHeaders),
+        configuration: configuration,
         book: book, clock: ContinuousRunClock(), runID: "gw", logger: logger
     ) {
         continuation.yield($0)
