@@ -15,6 +15,8 @@ package protocol ProcessAgentGateways: Sendable {
     func open(attemptID: String, task: String, tier: String, simulation: SimulationScript?, at now: Int64) async -> URL?
     /// Closes the attempt and returns the steps its agent's calls made, in order.
     func close(attemptID: String) async -> [StepRecord]
+    /// Environment variables that hold the backends' keys (and the gateway's token): never handed to an agent.
+    var secretVariables: Set<String> { get }
 }
 
 extension DrivenAgentLoop {
@@ -44,8 +46,10 @@ extension DrivenAgentLoop {
                     attemptID: plan.attemptID, task: task.name, tier: tier, simulation: simulation, at: clock.now())
             else { return .noGateway }
             let environment = Self.environment(for: process, gateway: url, model: model, plan: plan, task: task.name)
+            let hidden = (gateways?.secretVariables ?? []).subtracting(environment.keys)
             let outcome = await AgentProcessRunner.run(
                 process.command + (process.prompt == .argument ? [driven.prompt] : []), environment: environment,
+                removing: hidden,
                 input: process.prompt == .stdin ? driven.prompt : nil, in: scope.directory)
             guard outcome.exitStatus == 0 else { return .failed }
             return .answered(outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -71,9 +75,11 @@ extension DrivenAgentLoop {
         }
     }
 
-    /// The agent's environment: the workload's `env` (`$NAME` read from AgentPerf's own), the
-    /// gateway's URLs, a placeholder API key when none is set (SDKs refuse to start without
-    /// one; the gateway adds the backend's real key itself), and the attempt's identity.
+    /// The agent's environment: the gateway's URLs, a placeholder API key (SDKs refuse to start
+    /// without one; the gateway sends the backend's real key itself, so the agent never holds
+    /// it), the attempt's identity, and the workload's `env` (`$NAME` read from AgentPerf's own;
+    /// an unset one is left out).
+    /// AgentPerf's other variables are inherited, except the backends' key variables.
     static func environment(
         for process: AgentProcess, gateway: URL, model: String, plan: AttemptPlan, task: String
     ) -> [String: String] {
@@ -82,12 +88,14 @@ extension DrivenAgentLoop {
             "OPENAI_BASE_URL": gateway.absoluteString,
             "ANTHROPIC_BASE_URL": gateway.deletingLastPathComponent().absoluteString,
             "AGENTPERF_MODEL": model, "AGENTPERF_ATTEMPT_ID": plan.attemptID, "AGENTPERF_TASK": task,
+            "OPENAI_API_KEY": "agentperf-gateway", "ANTHROPIC_API_KEY": "agentperf-gateway",
         ]
-        for key in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"] where inherited[key] == nil {
-            environment[key] = "agentperf-gateway"
-        }
         for (key, value) in process.environment {
-            environment[key] = value.hasPrefix("$") ? inherited[String(value.dropFirst())] ?? "" : value
+            if value.hasPrefix("$") {
+                environment[key] = inherited[String(value.dropFirst())]
+            } else {
+                environment[key] = value
+            }
         }
         return environment
     }

@@ -58,6 +58,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--speed: expected above 0, up to 1000000")
         }
         if let sessions, !(1...1_000_000).contains(sessions) { throw ValidationError("--sessions: expected 1 to 1000000") }
+        if let workers, !(1...100_000).contains(workers) { throw ValidationError("--workers: expected 1 to 100000") }
         if endpoint != nil, model == nil { throw ValidationError("--endpoint needs --model: the model the server serves") }
         if virtualTime, endpoint != nil { throw ValidationError("--virtual-time replays on the built-in fleet; drop --endpoint") }
         _ = try parsedArrival()

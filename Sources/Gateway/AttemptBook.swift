@@ -80,11 +80,13 @@ package actor AttemptBook {
         var producedAt: Int64
     }
 
-    private struct OpenAttempt {
-        var attemptID: String
-        var task: String
-        var claimed: Bool
-        var firstArrival: Int64
+    /// A class, mutated in place: a struct copied out of `open` and back would copy its steps on
+    /// every call (quadratic in a long session's length).
+    private final class OpenAttempt {
+        let attemptID: String
+        let task: String
+        let claimed: Bool
+        let firstArrival: Int64
         var lastActivity: Int64
         var lastEnd: Int64?
         var inFlight = 0
@@ -100,6 +102,22 @@ package actor AttemptBook {
         var escalation: String?
         var lastFingerprint: String?
         var budgetStop: String?
+        /// The client ended the attempt while calls were in flight: close when they finish.
+        var pendingEnding: ReportedEnding?
+        /// Models a dollar budget could not price.
+        var unpricedModels: Set<String> = []
+
+        init(
+            attemptID: String, task: String, claimed: Bool, firstArrival: Int64, lastActivity: Int64,
+            extraFields: [String: JSONValue] = [:]
+        ) {
+            self.attemptID = attemptID
+            self.task = task
+            self.claimed = claimed
+            self.firstArrival = firstArrival
+            self.lastActivity = lastActivity
+            self.extraFields = extraFields
+        }
     }
 
     package typealias Closed = @Sendable (AttemptRecord, [StepRecord]) async -> Void
@@ -151,7 +169,7 @@ package actor AttemptBook {
         {
             await close(key)
         }
-        var attempt =
+        let attempt =
             open[key]
             ?? {
                 attemptsOpened += 1
@@ -174,7 +192,7 @@ package actor AttemptBook {
                     observationHash: ContentHash.of(result.content)))
             attempt.nextIndex += 1
         }
-        let decision = decide(request, failedTool: failedTool, context: context, attempt: &attempt, at: now)
+        let decision = decide(request, failedTool: failedTool, context: context, attempt: attempt, at: now)
         var ticket = CallTicket(
             key: key, attemptID: attempt.attemptID, stepID: "s\(attempt.nextIndex)", index: attempt.nextIndex,
             extraFields: attempt.extraFields, decision: decision)
@@ -193,7 +211,7 @@ package actor AttemptBook {
     /// large model; congestion routing may fall back to a cheaper one. Records a `route` step
     /// with the reasons whenever a policy is set.
     private func decide(
-        _ request: CallRequest, failedTool: String?, context: PolicyContext, attempt: inout OpenAttempt, at now: Int64
+        _ request: CallRequest, failedTool: String?, context: PolicyContext, attempt: OpenAttempt, at now: Int64
     ) -> CallDecision {
         let policy = context.policy
         guard policy.budget != nil || policy.escalation != nil || policy.congestion != nil else { return CallDecision() }
@@ -209,6 +227,11 @@ package actor AttemptBook {
             } else if let dollars = budget.dollars, attempt.spentDollars >= dollars {
                 decision.refusal = "this attempt's budget of $\(dollars) is spent"
                 attempt.budgetStop = StopReason.dollarBudget
+            }
+            if budget.dollars != nil, !attempt.unpricedModels.isEmpty {
+                reasons.append(
+                    "dollar budget counts only priced calls: no price for \(attempt.unpricedModels.sorted().joined(separator: ", "))"
+                )
             }
         }
         let fingerprint = ContentHash.chain(request.conversation).last
@@ -257,29 +280,39 @@ package actor AttemptBook {
     private static func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
 
     /// Ends a call with its step; the tool calls its reply made wait for their results.
-    func finish(_ ticket: CallTicket, step: StepRecord, toolCalls: [(id: String, name: String)]) {
-        guard var attempt = open[ticket.key], attempt.attemptID == ticket.attemptID else { return }
+    func finish(_ ticket: CallTicket, step: StepRecord, toolCalls: [(id: String, name: String)]) async {
+        guard let attempt = open[ticket.key], attempt.attemptID == ticket.attemptID else { return }
         let end = step.timing.end ?? attempt.lastActivity
         attempt.steps.append(step)
         attempt.calls += 1
         if let usage = step.usage {
             attempt.spentTokens += usage.total
-            attempt.spentDollars += price(usage, step.model ?? "") ?? 0
+            if let dollars = price(usage, step.model ?? "") {
+                attempt.spentDollars += dollars
+            } else {
+                attempt.unpricedModels.insert(step.model ?? "(no model)")
+            }
         }
         attempt.inFlight -= 1
         attempt.lastActivity = max(attempt.lastActivity, end)
         attempt.lastEnd = max(attempt.lastEnd ?? end, end)
         attempt.lastModelError = step.errorType
         for call in toolCalls { attempt.pending[call.id] = PendingTool(name: call.name, producedAt: end) }
-        open[ticket.key] = attempt
+        if let ending = attempt.pendingEnding, attempt.inFlight == 0 { await close(ticket.key, ending: ending) }
     }
 
-    /// Closes an attempt its client ended (`POST /attempt/<id>/end`); false when none is open under `key`.
-    func end(_ key: AttemptKey, ending: ReportedEnding, at now: Int64) async -> Bool {
-        guard var attempt = open[key], !attempt.claimed else { return false }
+    /// Closes an attempt its client ended (`POST /attempt/<id>/end`: the path's or the header's
+    /// id), once its calls in flight finish; false when none is open under that id.
+    func end(_ attemptID: String, ending: ReportedEnding, at now: Int64) async -> Bool {
+        guard let key = [AttemptKey(.path, attemptID), AttemptKey(.header, attemptID)].first(where: { open[$0] != nil }),
+            let attempt = open[key], !attempt.claimed
+        else { return false }
         attempt.lastEnd = max(attempt.lastEnd ?? now, now)
-        open[key] = attempt
-        await close(key, ending: ending)
+        if attempt.inFlight > 0 {
+            attempt.pendingEnding = ending
+        } else {
+            await close(key, ending: ending)
+        }
         return true
     }
 
@@ -297,7 +330,11 @@ package actor AttemptBook {
             $0.value.firstArrival < $1.value.firstArrival
         }
         .map(\.key)
-        for key in keys { await close(key) }
+        // Each is checked again just before it closes: writing the ones before it may have let a new call begin on it.
+        for key in keys {
+            guard let attempt = open[key], selected(attempt) else { continue }
+            await close(key)
+        }
     }
 
     private func close(_ key: AttemptKey, ending: ReportedEnding? = nil) async {

@@ -47,9 +47,14 @@ enum Forwarding {
     static func credentials(in fields: HTTPFields) -> [String] {
         fields.compactMap { field in
             guard credentialHeaders.contains(field.name.canonicalName) else { return nil }
-            let value = field.value.hasPrefix("Bearer ") ? String(field.value.dropFirst(7)) : field.value
+            let value = bareCredential(field.value)
             return value.count >= 4 ? value : nil
         }
+    }
+
+    /// A header value without its `Bearer` scheme (any case).
+    static func bareCredential(_ value: String) -> String {
+        value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst(7)) : value
     }
 
     /// Whether `fields` present `token` as a bearer token, an `x-api-key` or `X-AgentPerf-Token`
@@ -57,7 +62,7 @@ enum Forwarding {
     static func presents(_ token: String, in fields: HTTPFields) -> Bool {
         let offered = fields.compactMap { field -> String? in
             switch field.name.canonicalName {
-            case "authorization": field.value.hasPrefix("Bearer ") ? String(field.value.dropFirst(7)) : nil
+            case "authorization": field.value.lowercased().hasPrefix("bearer ") ? bareCredential(field.value) : nil
             case "x-api-key", "x-agentperf-token": field.value
             default: nil
             }

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Timekeeping
 import Traces
 import WireFormats
@@ -119,8 +120,12 @@ struct GatewayRoutes: Sendable {
             return try await whole(response, status: status, headers: headers, api: api, step: step, recorder: recorder)
         }
         let (clock, started) = (self.clock, step)
+        let completion = StreamCompletion(recorder: recorder, step: step, clock: clock)
+        // The usage chunk is dropped only from a real event stream; anything else passes as it came.
+        let dropsUsage = addsUsage && (response.headers.first(name: "content-type")?.contains("text/event-stream") ?? false)
         let streamed = ResponseBody { writer in
-            var tap = StreamTap(api: api, dropsUsageChunk: addsUsage)
+            guard completion.claim() else { return }
+            var tap = StreamTap(api: api, dropsUsageChunk: dropsUsage)
             var step = started
             var failure: String?
             do {
@@ -174,11 +179,11 @@ struct GatewayRoutes: Sendable {
             step.errorType = StepErrorType.http(Int(response.status.code))
             let message =
                 (try? JSONDecoder().decode(OpenAIErrorBody.self, from: bytes))?.error.message
-                ?? String(decoding: bytes.prefix(300), as: UTF8.self)
+                ?? String(decoding: bytes.prefix(4096), as: UTF8.self)
             await recorder.finish(step, message: message)
         } else if api.readWhole(bytes, into: &result) {
+            // As the backends stamp a whole response: its first output is its end; no inter-token time.
             step.timing.firstToken = step.timing.end
-            step.timing.lastToken = step.timing.end
             await recorder.finish(step, result: result, message: nil)
         } else {
             step.errorType = StepErrorType.malformedEvent
@@ -220,7 +225,7 @@ struct GatewayRoutes: Sendable {
                     400, "expected {\"outcome\": \"passed\"|\"failed\"|\"error\"|\"timeout\"|\"ungraded\", \"score\": 0…1}")
             }
         }
-        guard await book.end(AttemptKey(.path, attempt), ending: ending, at: clock.now()) else {
+        guard await book.end(attempt, ending: ending, at: clock.now()) else {
             return Self.error(404, "no open attempt \(attempt)")
         }
         return Response(status: .noContent)
@@ -290,7 +295,9 @@ struct CallRecorder: Sendable {
             await release(waited)
         }
         step.usage = result.usage
-        if step.usage == nil, step.errorType == nil {
+        // A call that broke off still cost what was sent and streamed: estimated, as the backends do.
+        let brokeOff = step.errorType == StepErrorType.truncatedStream || step.errorType == StepErrorType.cancelled
+        if step.usage == nil, step.errorType == nil || brokeOff {
             step.usage = UsageNormalization.estimate(inputText: conversation.map(\.content), outputText: result.content)
         }
         if let first = result.toolCalls.first { step.useClass = UseClassification.forTool(named: first.name) }
@@ -301,5 +308,39 @@ struct CallRecorder: Sendable {
             step.errorMessage = String(Redaction.scrub(message, secrets: secrets).prefix(300))
         }
         await book.finish(ticket, step: step, toolCalls: result.toolCalls.map { ($0.id, $0.name) })
+    }
+}
+
+/// Finishes a streamed call's step exactly once: from the body writer when it runs, or — when the
+/// client went away before the reply's head was written, so the writer never ran — when the
+/// writer is dropped. Without it such a call would stay in flight for ever, keeping its attempt
+/// open and its upstream's load counted.
+final class StreamCompletion: Sendable {
+    private let done = Mutex(false)
+    private let recorder: CallRecorder
+    private let step: StepRecord
+    private let clock: any RunClock
+
+    init(recorder: CallRecorder, step: StepRecord, clock: any RunClock) {
+        self.recorder = recorder
+        self.step = step
+        self.clock = clock
+    }
+
+    /// True the first time: the caller finishes the step.
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+
+    deinit {
+        guard claim() else { return }
+        var step = self.step
+        step.timing.end = clock.now()
+        step.errorType = StepErrorType.cancelled
+        let recorder = self.recorder
+        Task { await recorder.finish(step, message: "the client went away before the reply began") }
     }
 }

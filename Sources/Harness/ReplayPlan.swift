@@ -24,8 +24,9 @@ package struct ReplayPlan: Sendable {
 
     /// Reads every session in `paths`; times divided by `speed`.
     package static func read(_ paths: [URL], speed: Double) throws -> ReplayPlan {
-        var sessions: [(start: Double, session: ReplayedSession)] = []
+        var sessions: [(start: Double, wallClock: Double?, session: ReplayedSession)] = []
         var skipped = 0
+        var names: Set<String> = []
         for file in try TraceFormat.files(in: paths) {
             guard let format = TraceFormat.detect(file) else {
                 throw ImportError.cannotRead(path: file.path, reason: "not a trace format AgentPerf reads (docs/IMPORTERS.md)")
@@ -36,19 +37,35 @@ package struct ReplayPlan: Sendable {
             if let problem = log.diagnostics.first(where: { $0.severity == .error }) {
                 throw ImportError.cannotRead(path: file.path, reason: "\(problem)")
             }
-            let origin = log.run?.startedAt?.timeIntervalSince1970 ?? 0
+            let origin = log.run?.startedAt?.timeIntervalSince1970
             for attempt in log.attempts where !attempt.record.isWarmup {
-                guard let session = ReplayedSession.of(attempt, tier: Self.tier, speed: speed, skipped: &skipped) else {
+                guard var session = ReplayedSession.of(attempt, tier: Self.tier, speed: speed, skipped: &skipped) else {
                     continue
                 }
-                let start = origin + Double(attempt.record.scheduled ?? attempt.steps.compactMap(\.timing.sent).min() ?? 0) / 1e9
-                sessions.append((start / speed, session))
+                // Task names must be unique: attempt ids repeat across recordings (g1, g2, … of two gateways).
+                let base =
+                    names.contains(session.source)
+                    ? "\(file.deletingPathExtension().lastPathComponent)/\(session.source)" : session.source
+                var unique = base
+                var n = 2
+                while names.contains(unique) {
+                    unique = "\(base)-\(n)"
+                    n += 1
+                }
+                session.source = unique
+                names.insert(unique)
+                let start = Double(attempt.record.scheduled ?? attempt.steps.compactMap(\.timing.sent).min() ?? 0) / 1e9
+                sessions.append((start / speed, origin.map { $0 / speed }, session))
             }
         }
-        sessions.sort { $0.start < $1.start }
-        let first = sessions.first?.start ?? 0
+        // Wall-clock starts when every source has one; else each source's own clock.
+        let absolute = sessions.allSatisfy { $0.wallClock != nil }
+        let starts = sessions.map { absolute ? $0.wallClock! + $0.start : $0.start }
+        let order = sessions.indices.sorted { starts[$0] < starts[$1] }
+        let first = order.first.map { starts[$0] } ?? 0
         return ReplayPlan(
-            sessions: sessions.map(\.session), recordedStarts: sessions.map { $0.start - first }, skippedSteps: skipped)
+            sessions: order.map { sessions[$0].session }, recordedStarts: order.map { starts[$0] - first },
+            skippedSteps: skipped)
     }
 
     /// The tier every replayed call goes to.

@@ -16,6 +16,7 @@ struct RunGateways: ProcessAgentGateways {
     /// Backend name → its gateway's book and base URL (`http://127.0.0.1:<port>`).
     private let gateways: [String: (book: AttemptBook, root: URL)]
     private let tierBackends: [String: String]
+    let secretVariables: Set<String>
 
     /// The backends `workload`'s process tasks call through, by their tiers.
     static func backends(of workload: Workload, _ backends: ResolvedBackends) -> Set<String> {
@@ -50,7 +51,8 @@ struct RunGateways: ProcessAgentGateways {
             services.append(group)
             gateways[name] = (book, URL(string: "http://127.0.0.1:\(port)")!)
         }
-        return (RunGateways(gateways: gateways, tierBackends: backends.tierBackends), services)
+        let secrets = Set(backends.specs.values.compactMap(\.apiKeyEnvironmentVariable) + ["AGENTPERF_GATEWAY_TOKEN"])
+        return (RunGateways(gateways: gateways, tierBackends: backends.tierBackends, secretVariables: secrets), services)
     }
 
     func open(attemptID: String, task: String, tier: String, simulation: SimulationScript?, at now: Int64) async -> URL? {

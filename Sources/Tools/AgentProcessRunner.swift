@@ -25,10 +25,15 @@ package enum AgentProcessRunner {
     static let errorTailBytes = 2048
 
     package static func run(
-        _ command: [String], environment: [String: String], input: String?, in directory: URL?
+        _ command: [String], environment: [String: String], removing hidden: Set<String> = [], input: String?,
+        in directory: URL?
     ) async -> Outcome {
         BrokenPipes.ignore()
         var overrides: [Environment.Key: String?] = [:]
+        for key in hidden {
+            guard let key = Environment.Key(rawValue: key) else { continue }
+            overrides[key] = String?.none
+        }
         for (key, value) in environment {
             guard let key = Environment.Key(rawValue: key) else { continue }
             overrides[key] = value

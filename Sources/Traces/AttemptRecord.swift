@@ -33,9 +33,9 @@ public struct AttemptRecord: Sendable, Hashable {
     public var scheduled: Int64?
     /// End of the final answer, ns since run origin.
     public var end: Int64?
-    /// Open-loop arrivals only: when a worker actually started the attempt, if that was after its
-    /// intended start (`scheduled`) — the wait coordinated omission would hide. The uncorrected
-    /// latency counts from here.
+    /// Open-loop arrivals only: when a worker actually started the attempt (≥ `scheduled`, its
+    /// intended start; later when every worker was busy — the wait coordinated omission would
+    /// hide). The uncorrected latency counts from here.
     public var started: Int64?
     /// Number of step records written for this attempt (sub-agent steps included).
     public var stepCount: Int

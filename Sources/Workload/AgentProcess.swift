@@ -59,7 +59,9 @@ extension AgentProcess: Codable {
     func resolvingPaths(_ resolve: (String) -> String) -> AgentProcess {
         var resolved = self
         resolved.command = command.map { argument in
-            guard !argument.hasPrefix("/"), !argument.hasPrefix("-"), !argument.isEmpty else { return argument }
+            // `.` and `..` stay: an agent's "the current directory" is the attempt's.
+            guard !argument.hasPrefix("/"), !argument.hasPrefix("-"), !argument.isEmpty, argument != ".", argument != ".."
+            else { return argument }
             let path = resolve(argument)
             return FileManager.default.fileExists(atPath: path) ? path : argument
         }
