@@ -40,7 +40,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Environment variable holding the upstream's API key, sent as a bearer token (with an access token set, client keys are not forwarded).",
+            "Environment variable holding the upstream's API key: sent as x-api-key to api.anthropic.com, else as a bearer token; client keys are then not forwarded.",
             valueName: "NAME"))
     var upstreamKeyEnv: String?
 
@@ -116,7 +116,9 @@ struct GatewayCommand: AsyncParsableCommand {
             guard let key = ProcessInfo.processInfo.environment[name], !key.isEmpty else {
                 throw CommandFailure.badInput("--upstream-key-env: $\(name) is not set; export it and run again")
             }
-            headers.append(("Authorization", "Bearer \(key)"))
+            // Anthropic's API takes its key as x-api-key; OpenAI-compatible servers as a bearer token.
+            let anthropic = url.host?.hasSuffix("anthropic.com") == true
+            headers.append(anthropic ? ("x-api-key", key) : ("Authorization", "Bearer \(key)"))
         }
         return .server(url, headers: headers)
     }

@@ -10,7 +10,7 @@ import WireFormats
 
 /// Faults are data: each class of failure comes back as a result with its own `error.type`,
 /// never as a thrown error or a crash.
-@Suite struct BackendFaultTests {
+@Suite(.timed) struct BackendFaultTests {
     static func chat(
         _ responses: [ScriptedResponse], timeouts: HTTPTransport.Timeouts = .init(), protocol kind: String = "chat"
     ) async throws -> ModelCallResult {

@@ -10,7 +10,7 @@ import Workload
 /// Model-driven agents end to end on the built-in fleet: the fleet answers with the tool calls
 /// of each task's `simulate:` script, the loop runs real tools and graders, and the traces say
 /// what happened and why the agent stopped.
-@Suite(.serialized) struct DrivenAgentTests {
+@Suite(.serialized, .timed) struct DrivenAgentTests {
     static let tools = """
         tools:
           multiply:

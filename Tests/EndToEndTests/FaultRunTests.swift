@@ -11,7 +11,7 @@ import Workload
 /// Whole runs against a loopback server that injects one fault class per attempt: every
 /// attempt is recorded with the right error type, nothing crashes, and the pass rate's
 /// denominator includes the failures. Retries are steps, so their cost and waits show.
-@Suite(.serialized) struct FaultRunTests {
+@Suite(.serialized, .timed) struct FaultRunTests {
     static func workload(
         baseURL: URL, retry: String, timeouts: String = "{first_token: 1500ms, total: 3s}", attempts: Int
     )

@@ -12,7 +12,7 @@ import Workload
 /// official `openai` Python SDK from PyPI and knowing nothing of AgentPerf, runs as a process per
 /// attempt through the recording gateway against the built-in fleet (served on loopback, so its
 /// /metrics counters can be read afterwards).
-@Suite(.serialized) struct OpenAISDKAgentTests {
+@Suite(.serialized, .exclusive) struct OpenAISDKAgentTests {
     static let example = Fixtures.packageRoot.appendingPathComponent("examples/openai-agent")
 
     /// Installs the SDK into the example's virtual environment (once; PyPI is reachable here).

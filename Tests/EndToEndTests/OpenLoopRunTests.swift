@@ -13,7 +13,7 @@ import Workload
 /// response for 2 s; arrivals at a fixed rate keep coming while the only worker waits, so they
 /// start late. Latency from each arrival's intended start shows the stall in p99; latency from
 /// when it actually started — what a load generator blind to coordinated omission reports — does not.
-@Suite(.serialized) struct OpenLoopRunTests {
+@Suite(.serialized, .timed) struct OpenLoopRunTests {
     @Test(
         "a 2 s stall once at 50 arrivals/s and one worker: corrected p99 shows it, uncorrected p99 stays low, late starts counted"
     )
