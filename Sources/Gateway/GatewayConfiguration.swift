@@ -62,7 +62,10 @@ package struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// True for addresses only this machine can reach.
     package var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        // An IPv4 literal in 127.0.0.0/8 (not a name such as 127.example.com).
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

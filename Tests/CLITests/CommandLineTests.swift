@@ -62,6 +62,28 @@ import Traces
         #expect(same, "each process hashes dictionaries with its own seed; nothing may depend on that order")
     }
 
+    @Test("the gateway refuses an address other machines can reach without --allow-remote and a token, exit 2")
+    func gatewayRemoteBind() throws {
+        let directory = try TemporaryDirectory("agentperf-gateway-bind")
+        defer { directory.remove() }
+        let refused = try Self.agentperf(["gateway", "--listen", "0.0.0.0:0", "--out", directory.file("run").path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--allow-remote") && refused.stderr.contains("AGENTPERF_GATEWAY_TOKEN"))
+        // With a token in this environment the gateway would start: check the missing-token case only without one.
+        if ProcessInfo.processInfo.environment["AGENTPERF_GATEWAY_TOKEN"] == nil {
+            let flagOnly = try Self.agentperf([
+                "gateway", "--listen", "0.0.0.0:0", "--allow-remote", "--out", directory.file("run").path,
+            ])
+            #expect(flagOnly.status == 2 && flagOnly.stderr.contains("AGENTPERF_GATEWAY_TOKEN"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("run").path), "nothing is written before refusing")
+        let badPolicy = try directory.write("policy.yaml", "budgets: {calls: 3}\n")
+        let refusedPolicy = try Self.agentperf([
+            "gateway", "--policy", badPolicy.path, "--listen", "127.0.0.1:0", "--out", directory.file("run").path,
+        ])
+        #expect(refusedPolicy.status == 2 && refusedPolicy.stderr.contains("budgets"), "\(refusedPolicy.stderr)")
+    }
+
     @Test("a run in which every attempt failed exits 1 with the first failure's message")
     func everyAttemptFailed() throws {
         let directory = try TemporaryDirectory()

@@ -151,6 +151,8 @@ import WireFormats
         #expect(ListenAddress(parsing: "nonsense") == nil)
         #expect(ListenAddress(parsing: "host:99999") == nil)
         #expect(ListenAddress(parsing: ":8080")?.host == "127.0.0.1")
+        #expect(ListenAddress(parsing: "127.example.com:80")?.isLoopback == false)
+        #expect(ListenAddress(parsing: "127.0.0.2:80")?.isLoopback == true)
     }
 
     @Test("credentials are scrubbed from messages: the exact values sent and anything shaped like a key")
