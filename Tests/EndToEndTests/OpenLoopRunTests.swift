@@ -58,7 +58,9 @@ import Workload
             let corrected = try #require(level.taskLatency.p99)
             let uncorrected = try #require(level.taskLatencyUncorrected?.p99)
             #expect(corrected >= 2, "corrected p99 \(corrected) s")
-            #expect(uncorrected < 0.5, "uncorrected p99 \(uncorrected) s")
+            // Below the stall, with room to spare: ~16 ms on an idle machine; other suites running
+            // beside this one (the runner runs suites in parallel on two cores) stretch calls to ~0.8 s.
+            #expect(uncorrected < 2 && corrected - uncorrected >= 1, "uncorrected p99 \(uncorrected) s, corrected \(corrected) s")
             #expect((level.lateStarts ?? 0) >= 90, "\(level.lateStarts ?? 0) late starts")
             let table = SummaryTable.render(summary)
             #expect(table.contains("50/s") && table.contains("uncorrected p50 / p99") && table.contains("late starts"))
