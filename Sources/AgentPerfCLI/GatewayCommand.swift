@@ -77,7 +77,7 @@ struct GatewayCommand: AsyncParsableCommand {
             loadedPolicy = try SpecFile.decode(GatewayPolicy.self, yaml: text, source: policy).0
             do { try loadedPolicy.validate(source: policy) } catch { throw CommandFailure.badInput("\(error)") }
         }
-        let directory = URL(fileURLWithPath: out ?? "runs/gateway-\(Self.stamp())")
+        let directory = URL(fileURLWithPath: out ?? "runs/gateway-\(RunCommand.timestamp())")
         let logger = log.makeLogger()
         let recording = GatewayRecording(
             upstream: upstream, listen: address, accessToken: token, idleGap: idleGap.spec.duration, policy: loadedPolicy,
@@ -98,6 +98,8 @@ struct GatewayCommand: AsyncParsableCommand {
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         presented.print(json: json)
         Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures.\n")
+        // A recording in which every attempt failed measured the failure, not the agent: exit 1, as `run` does.
+        if let failure = RunCommand.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }
     }
 
     private func resolveUpstream() throws -> GatewayRecording.Upstream {
@@ -128,10 +130,5 @@ struct GatewayCommand: AsyncParsableCommand {
         case .server(let url, _): url.absoluteString
         case .fleet: "the built-in simulated fleet"
         }
-    }
-
-    private static func stamp() -> String {
-        Date().formatted(
-            .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
     }
 }

@@ -234,7 +234,7 @@ package actor AttemptBook {
                 )
             }
         }
-        let fingerprint = ContentHash.chain(request.conversation).last
+        let fingerprint = request.fingerprints.last
         if decision.refusal == nil, let escalation = policy.escalation {
             if attempt.escalation == nil {
                 if escalation.on.contains(.header), context.escalateHeader {

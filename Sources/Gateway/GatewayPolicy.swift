@@ -91,6 +91,12 @@ package struct GatewayPolicy: Sendable, Hashable, Codable {
         }
         if let congestion = policy.congestion {
             if congestion.upstreams.isEmpty { throw .badPolicy(source, "congestion.upstreams: expected at least one URL") }
+            for (index, url) in congestion.upstreams.enumerated()
+            where !["http", "https"].contains(url.scheme ?? "") || url.host == nil {
+                throw .badPolicy(
+                    source,
+                    "congestion.upstreams[\(index)]: expected an http(s) base URL like http://10.0.0.5:8000/v1, found \(url)")
+            }
             if let threshold = congestion.queueThresholdSeconds, !(threshold > 0), congestion.fallbackModel != nil {
                 throw .badPolicy(source, "congestion.queue_threshold_seconds: expected above 0")
             }

@@ -86,7 +86,7 @@ struct GatewayRoutes: Sendable {
         var step = StepRecord(
             runID: runID, attemptID: ticket.attemptID, stepID: ticket.stepID, index: ticket.index, operation: .chat,
             useClass: .act, model: model ?? call.model, provider: api.provider, timing: StepTiming(scheduled: arrival))
-        step.promptFingerprints = ContentHash.chain(call.conversation)
+        step.promptFingerprints = call.fingerprints
         var release: (@Sendable (Double?) async -> Void)?
         if let picked, let pool {
             let index = picked.index

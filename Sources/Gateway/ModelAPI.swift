@@ -58,6 +58,8 @@ struct CallRequest: Sendable {
     var toolResults: [ToolResultSeen]
     /// Chat Completions only: the client asked for the usage chunk (`stream_options.include_usage`).
     var asksForUsage: Bool
+    /// `prompt_fingerprints` of the conversation, hashed once per call (the step and the policy's retry check use them).
+    private(set) var fingerprints: [String] = []
 
     /// Reads `body` as a request of `api`; nil when it is not a JSON object.
     init?(_ body: JSONValue, api: ModelAPI) {
@@ -72,6 +74,7 @@ struct CallRequest: Sendable {
         case .responses: readResponses(instructions: fields["instructions"], input: fields["input"])
         case .messages: readMessages(system: fields["system"], messages: fields["messages"])
         }
+        fingerprints = ContentHash.chain(conversation)
     }
 
     private mutating func readChat(_ messages: JSONValue?) {
