@@ -24,6 +24,11 @@ package struct ChatStreamAccumulator: StreamAccumulator {
             return false
         }
         if event.event == "error" { throw .serverError(event.data) }
+        // The common chunk (content or tool-call deltas) without Codable; anything else, and
+        // every error, through JSONDecoder below.
+        if let value = JSONReader.parse(event.data), let chunk = OpenAIChat.Chunk(reading: value) {
+            return consume(chunk)
+        }
         let chunk: OpenAIChat.Chunk
         do {
             chunk = try decoder.decode(OpenAIChat.Chunk.self, from: Data(event.data.utf8))

@@ -13,7 +13,7 @@ package enum JSONValue: Sendable, Hashable {
 
     /// Parses JSON text; `nil` when it is not valid JSON.
     package init?(parsing text: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard let value = JSONReader.parse(text) else { return nil }
         self = value
     }
 

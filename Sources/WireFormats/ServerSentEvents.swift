@@ -53,42 +53,59 @@ package struct ServerSentEventParser: Sendable {
     private var hasData = false
     private var eventID: String?
     private var retry: Int?
-    private var bytesSinceDispatch = 0
 
     package init() {}
 
     /// Feeds the next bytes of the stream; returns the events they complete, in order.
     package mutating func parse(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
+        // Contiguous buffers (NIO's `ByteBufferView`, arrays) take the scanning path in one call;
+        // iterating a generic sequence byte by byte costs a witness call and a retain per byte.
+        if let events = bytes.withContiguousStorageIfAvailable({ parse(contiguous: $0) }) { return events }
+        return Array(bytes).withUnsafeBufferPointer { parse(contiguous: $0) }
+    }
+
+    /// Feeds the next bytes of the stream; returns the events they complete, in order.
+    package mutating func parse(contiguous bytes: UnsafeBufferPointer<UInt8>) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
-        for byte in bytes {
-            bytesSinceDispatch += 1
-            switch lineState {
-            case .streamStart:
-                line.append(byte)
+        var index = 0
+        // A byte-order mark may open the stream; it can arrive split across buffers.
+        while lineState == .streamStart, index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            line.append(byte)
+            lineState = .normal
+            if line == [0xEF] || line == [0xEF, 0xBB] {
+                lineState = .streamStart
+            } else if line == [0xEF, 0xBB, 0xBF] {
+                line.removeAll()
+            } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                line.removeLast()
+                endLine(into: &events)
+                lineState = byte == Self.carriageReturn ? .afterCarriageReturn : .normal
+            }
+        }
+        while index < bytes.count {
+            if lineState == .afterCarriageReturn {
                 lineState = .normal
-                if line == [0xEF] || line == [0xEF, 0xBB] { lineState = .streamStart; continue }
-                if line == [0xEF, 0xBB, 0xBF] { line.removeAll(); continue }
-                if byte == 0x0A || byte == 0x0D {
-                    line.removeLast()
-                    endLine(into: &events)
-                    lineState = byte == 0x0D ? .afterCarriageReturn : .normal
-                }
-            case .afterCarriageReturn where byte == 0x0A:
-                lineState = .normal
-            case .normal, .afterCarriageReturn:
-                lineState = .normal
-                if byte == 0x0A {
-                    endLine(into: &events)
-                } else if byte == 0x0D {
-                    endLine(into: &events)
-                    lineState = .afterCarriageReturn
-                } else {
-                    line.append(byte)
+                if bytes[index] == Self.lineFeed {
+                    index += 1
+                    continue
                 }
             }
+            // Scan to the line end and take the line's bytes in one copy.
+            var end = index
+            while end < bytes.count, bytes[end] != Self.lineFeed, bytes[end] != Self.carriageReturn { end += 1 }
+            line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+            guard end < bytes.count else { break }
+            endLine(into: &events)
+            if bytes[end] == Self.carriageReturn { lineState = .afterCarriageReturn }
+            index = end + 1
         }
         return events
     }
+
+    private static let lineFeed: UInt8 = 0x0A
+    private static let carriageReturn: UInt8 = 0x0D
 
     /// True when bytes arrived after the last dispatched event that did not complete one: the
     /// stream ended in the middle of an event (which the spec says to discard).
@@ -113,22 +130,19 @@ package struct ServerSentEventParser: Sendable {
             field = line[...]
             value = []
         }
-        switch String(decoding: field, as: UTF8.self) {
-        case "event":
-            eventType = String(decoding: value, as: UTF8.self)
-        case "data":
+        if field.elementsEqual("data".utf8) {
             if hasData { data.append(0x0A) }
             data.append(contentsOf: value)
             hasData = true
-        case "id":
+        } else if field.elementsEqual("event".utf8) {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if field.elementsEqual("id".utf8) {
             if !value.contains(0) { eventID = String(decoding: value, as: UTF8.self) }
-        case "retry":
+        } else if field.elementsEqual("retry".utf8) {
             if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }) {
                 retry = Int(String(decoding: value, as: UTF8.self))
             }
-        default:
-            break  // unknown fields are ignored
-        }
+        }  // unknown fields are ignored
     }
 
     private mutating func dispatch(into events: inout [ServerSentEvent]) {
