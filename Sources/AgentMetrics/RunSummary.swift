@@ -93,10 +93,12 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var levels: [LevelSummary]
     /// The component that moves first; nil with fewer than two closed-loop levels that have attempts.
     public var bottleneck: Bottleneck?
+    /// The run header's clock: `virtual` when every figure is the simulator's; nil when not recorded.
+    public var clock: TraceClock?
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", workload, target, startedAt = "started_at", agentperfVersion = "agentperf_version"
-        case priceTable = "price_table", levels, bottleneck
+        case priceTable = "price_table", levels, bottleneck, clock
     }
 
     /// Computes every figure from a trace log and a price table.
@@ -121,7 +123,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         return RunSummary(
             runID: log.run?.runID, workload: log.run?.workload, target: log.run?.target,
             startedAt: log.run?.startedAt.map { $0.formatted(.iso8601) }, agentperfVersion: log.run?.agentperfVersion,
-            priceTable: prices.version, levels: levels, bottleneck: bottleneck(of: levels))
+            priceTable: prices.version, levels: levels, bottleneck: bottleneck(of: levels), clock: log.run?.clock)
     }
 
     /// Across the levels of one variant (the first one's, in a variant run).

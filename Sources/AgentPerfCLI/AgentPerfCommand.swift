@@ -22,7 +22,8 @@ package struct AgentPerfCommand: AsyncParsableCommand {
             """,
         version: AgentPerfVersion.current,
         subcommands: [
-            RunCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self, DiagnoseCommand.self, ImportCommand.self,
+            RunCommand.self, SimulateCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self,
+            DiagnoseCommand.self, ImportCommand.self,
             GatewayCommand.self, ReplayCommand.self, ServeSimCommand.self,
             WorkloadCommand.self,
         ])

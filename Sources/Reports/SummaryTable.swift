@@ -116,6 +116,7 @@ package enum SummaryTable {
         var parts = ["AgentPerf"]
         if let workload = summary.workload { parts.append("workload \(workload)") }
         if let target = summary.target { parts.append("on \(target)") }
+        if summary.clock == .virtual { parts.append("simulated time") }
         parts.append("prices \(summary.priceTable)")
         return parts.joined(separator: " · ")
     }
@@ -155,6 +156,11 @@ package enum SummaryTable {
 
     static func notes(_ summary: RunSummary) -> [String] {
         var notes: [String] = []
+        if summary.clock == .virtual {
+            notes.append(
+                "simulated time: the run used a virtual clock with the fleet in-process, so every latency, rate and queue figure is the fleet simulator's model of the hardware (docs/SIMULATOR.md), not a measurement."
+            )
+        }
         let simulated = summary.levels.reduce(0) { $0 + $1.simulatedGrades }
         if simulated > 0 {
             let measured = summary.levels.reduce(0) { $0 + $1.attempts.total }

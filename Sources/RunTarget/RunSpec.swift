@@ -34,42 +34,54 @@ extension RunSpec: Codable {
 /// file, line and field: the workload's own checks (`WorkloadLoader`), then what only the
 /// target knows (the models the simulated fleet serves, and of which kind).
 package enum RunSpecLoader {
-    /// Reads and validates the workload file at `url`.
-    package static func load(contentsOf url: URL) throws(SpecError) -> RunSpec {
+    /// Reads and validates the workload file at `url`; with `fleetFile`, on the fleet that file
+    /// describes instead of the workload's own (`agentperf simulate --fleet`).
+    package static func load(contentsOf url: URL, fleetFile: URL? = nil) throws(SpecError) -> RunSpec {
         let text = try SpecFile.read(contentsOf: url, what: "workload")
-        return try load(yaml: text, source: url.path, directory: url.deletingLastPathComponent())
+        let fleet = try fleetFile.map { file throws(SpecError) in (try loadFleet(contentsOf: file), file.path) }
+        return try load(yaml: text, source: url.path, directory: url.deletingLastPathComponent(), fleet: fleet)
     }
 
     /// Parses and validates workload YAML (or JSON) text; `source` names it in errors, and
-    /// relative paths resolve against `directory` (default: the current directory).
-    package static func load(yaml: String, source: String, directory: URL? = nil) throws(SpecError) -> RunSpec {
+    /// relative paths resolve against `directory` (default: the current directory). `fleet`
+    /// replaces the workload's fleet (with the file it came from, for errors).
+    package static func load(
+        yaml: String, source: String, directory: URL? = nil, fleet: (FleetConfiguration, source: String)? = nil
+    ) throws(SpecError) -> RunSpec {
         // One parse: `RunSpec` decodes the workload's and the target's sections from the same node.
         let (decoded, node) = try SpecFile.decode(RunSpec.self, yaml: yaml, source: source)
-        let (workload, target) = (WorkloadLoader.located(decoded.workload, source: source, directory: directory), decoded.target)
+        var target = decoded.target
+        if let fleet { target.fleet = fleet.0 }
+        let workload = WorkloadLoader.located(decoded.workload, source: source, directory: directory)
         let spec = RunSpec(workload: workload, target: target)
         let served = spec.usesFleet ? servedRoles(of: target.fleet) : [:]
-        if spec.usesFleet {
-            for (tier, model) in workload.models.sorted(by: { $0.key < $1.key })
-            where target.backendName(forTier: tier) == TargetSpec.fleetBackend && served[model] == nil {
-                throw WorkloadLoader.Problem(
-                    path: [AnyKey(stringValue: "models"), AnyKey(stringValue: tier)],
-                    message:
-                        "tier \"\(tier)\" names model \"\(model)\", which the simulated fleet does not serve; it serves \(served.keys.sorted().joined(separator: ", ")) (or bind the tier to a backend: {model: NAME, backend: BACKEND})"
-                ).error(in: node, source: source)
-            }
-        }
+        // The tiers the tasks call (the check asks about each), so a fleet need not serve a
+        // model for a tier nothing uses (a fleet file without `sim-embed` for a workload
+        // without embeddings).
+        var called: Set<String> = []
         try WorkloadLoader.check(workload, node: node, source: source) { tier in
             guard target.backendName(forTier: tier) == TargetSpec.fleetBackend, let model = workload.models[tier] else {
                 return nil
             }
+            called.insert(tier)
             return served[model]
+        }
+        for (tier, model) in workload.models.sorted(by: { $0.key < $1.key })
+        where called.contains(tier) && served[model] == nil {
+            let fleetName = fleet.map { "the simulated fleet of \($0.source)" } ?? "the simulated fleet"
+            throw WorkloadLoader.Problem(
+                path: [AnyKey(stringValue: "models"), AnyKey(stringValue: tier)],
+                message:
+                    "tier \"\(tier)\" names model \"\(model)\", which \(fleetName) does not serve; it serves \(served.keys.sorted().joined(separator: ", ")) (or bind the tier to a backend: {model: NAME, backend: BACKEND})"
+            ).error(in: node, source: source)
         }
         return spec
     }
 
     /// The bundled default workload on the built-in fleet.
-    package static func bundled() throws(SpecError) -> RunSpec {
-        try load(yaml: BundledWorkload.yaml, source: BundledWorkload.source)
+    package static func bundled(fleetFile: URL? = nil) throws(SpecError) -> RunSpec {
+        let fleet = try fleetFile.map { file throws(SpecError) in (try loadFleet(contentsOf: file), file.path) }
+        return try load(yaml: BundledWorkload.yaml, source: BundledWorkload.source, fleet: fleet)
     }
 
     /// Reads a simulated-fleet file (the `fleet:` section of a workload, on its own).

@@ -4,7 +4,7 @@ import Testing
 import Traces
 
 /// `agentperf analyze` and `agentperf import`, run as the real executable.
-@Suite struct AnalyzeCommandTests {
+@Suite(.busy) struct AnalyzeCommandTests {
     static func agentperf(_ arguments: [String]) throws -> ProcessOutput {
         try Subprocesses.run(AgentPerfBinary.url, arguments)
     }

@@ -4,7 +4,7 @@ import Testing
 import Traces
 
 /// The `agentperf` executable, run as a real subprocess.
-@Suite(.serialized) struct CommandLineTests {
+@Suite(.serialized, .busy) struct CommandLineTests {
     static let tinyWorkload = """
         name: tiny
         seed: 3
@@ -98,6 +98,62 @@ import Traces
         #expect(result.stderr.contains("http_400: This model's maximum context length"), "\(result.stderr)")
         #expect(!result.stderr.contains("Saved to"), "--quiet prints no closing line")
         #expect(FileManager.default.fileExists(atPath: directory.file("out/traces.jsonl").path), "the failures are kept")
+    }
+
+    @Test(
+        "simulate is run in virtual time, headed simulated time; --fleet swaps the fleet, and one that lacks a tier's model is refused"
+    )
+    func simulate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("tiny.yaml", Self.tinyWorkload)
+        func withoutRunIDs(_ name: String) throws -> [String] {
+            try String(contentsOf: directory.file("\(name)/traces.jsonl"), encoding: .utf8).split(separator: "\n")
+                .filter { !$0.contains(#""record":"run""#) }
+                .map { $0.replacingOccurrences(of: #""run_id":"[^"]*""#, with: "", options: .regularExpression) }
+        }
+        let simulated = try Self.agentperf(["simulate", file.path, "--out", directory.file("simulated").path])
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+        #expect(simulated.stdout.contains(" · simulated time · "), "\(simulated.stdout)")
+        #expect(simulated.stdout.contains("Note: simulated time: the run used a virtual clock"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.file("simulated/summary.json")))
+        #expect((summary as? [String: Any])?["clock"] as? String == "virtual")
+        let run = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--out", directory.file("run").path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try withoutRunIDs("simulated") == withoutRunIDs("run"), "simulate is run --virtual-time")
+
+        // The small model on an L4 instead of an H100: the same workload, slower.
+        let slow = try directory.write(
+            "slow.yaml",
+            """
+            deployments:
+              - {name: sim-small, model: llama-3.1-8b, hardware: l4, tensor_parallel: 1}
+              - {name: sim-large, model: llama-3.1-70b, hardware: h200, tensor_parallel: 4}
+            """)
+        let slower = try Self.agentperf([
+            "simulate", file.path, "--fleet", slow.path, "--quiet", "--json", "--out", directory.file("slow").path,
+        ])
+        #expect(slower.status == 0, "\(slower.stderr)")
+        func p50(_ json: String) throws -> Double {
+            let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            let levels = object?["levels"] as? [[String: Any]]
+            return try #require((levels?.first?["task_latency"] as? [String: Any])?["p50"] as? Double)
+        }
+        let fast = try Self.agentperf(["simulate", file.path, "--quiet", "--json", "--out", directory.file("fast").path])
+        #expect(try p50(slower.stdout) > 1.5 * p50(fast.stdout))
+
+        let partial = try directory.write(
+            "partial.yaml", "deployments: [{name: sim-small, model: llama-3.1-8b, hardware: h100-sxm}]")
+        let refused = try Self.agentperf([
+            "simulate", file.path, "--fleet", partial.path, "--out", directory.file("partial").path,
+        ])
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.contains("tiny.yaml:")
+                && refused.stderr.contains(#"tier "large" names model "sim-large", which the simulated fleet of"#)
+                && refused.stderr.contains("partial.yaml"),
+            "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("partial").path), "nothing is written for a refused run")
     }
 
     @Test("a run into a directory that holds a run is refused, and the earlier run is kept")

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `agentperf route` and `run --variants`, as real subprocesses.
-@Suite(.serialized) struct RouteCommandTests {
+@Suite(.serialized, .busy) struct RouteCommandTests {
     static let variantWorkload = """
         name: tiny-variants
         seed: 5

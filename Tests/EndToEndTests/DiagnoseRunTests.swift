@@ -11,7 +11,7 @@ import Traces
 import Workload
 
 /// `diagnose` on the planted example and its control, both run in virtual time.
-@Suite(.serialized) struct DiagnoseRunTests {
+@Suite(.serialized, .busy) struct DiagnoseRunTests {
     static func run(_ example: String, variants: [String]?) async throws -> (DiagnosisInput, TemporaryDirectory) {
         let spec = try RunSpecLoader.load(contentsOf: Fixtures.packageRoot.appendingPathComponent("examples/\(example)"))
         let directory = try TemporaryDirectory("agentperf-diagnose")

@@ -195,7 +195,7 @@ import Workload
 }
 
 /// MCP and retrieval tools in whole runs on the built-in fleet.
-@Suite(.serialized) struct RunToolServicesTests {
+@Suite(.serialized, .busy) struct RunToolServicesTests {
     @Test("an MCP tool and a retrieval tool: real results reach the model; the query embedding is a step of its own")
     func mcpAndRetrieval() async throws {
         let corpus = try TemporaryDirectory("agentperf-corpus")

@@ -2,13 +2,14 @@ import AsyncHTTPClient
 import Backends
 import Foundation
 import SimulatedFleet
+import TestSupport
 import Testing
 import Timekeeping
 import Traces
 import WireFormats
 
 /// The simulated fleet's HTTP surface, over a real loopback socket.
-@Suite struct FleetServerTests {
+@Suite(.busy) struct FleetServerTests {
     @Test("/v1/models lists the default fleet's three models")
     func models() async throws {
         let response = try await withLoopbackFleet { try await exchange("GET", $0.appendingPathComponent("models")) }

@@ -8,7 +8,7 @@ import Traces
 /// error the agent can read, escalation moves an attempt from the small model to the large one on
 /// a signal, congestion routing picks the less queued upstream or a cheaper model; every decision
 /// is a `route` step with its reason.
-@Suite(.serialized) struct GatewayPolicyTests {
+@Suite(.serialized, .busy) struct GatewayPolicyTests {
     static let question = #"{"role":"user","content":"What next?"}"#
 
     static func chat(

@@ -69,7 +69,7 @@ func post(_ url: URL, _ body: String, headers: [(String, String)] = []) async th
     }
 }
 
-@Suite(.serialized) struct GatewayRunTests {
+@Suite(.serialized, .busy) struct GatewayRunTests {
     @Test(
         "in front of the fleet, concurrent streamed and whole calls: every token the fleet counted is in the steps, attempts by path",
         arguments: [false, true])

@@ -12,7 +12,7 @@ import Workload
 /// Recorded sessions replayed as load on the built-in fleet: the real Claude Code sessions in
 /// ../shared/data/real (copied into Tests/Fixtures/real/claude-code with their provenance) keep
 /// their calls, their sizes and their cache reuse.
-@Suite(.serialized) struct ReplayRunTests {
+@Suite(.serialized, .busy) struct ReplayRunTests {
     static let sessions = Fixtures.real("claude-code")
 
     /// Model calls, prompt tokens (all buckets), output tokens and cache-read share of a session's steps.

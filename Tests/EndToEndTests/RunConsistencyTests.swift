@@ -10,7 +10,7 @@ import Traces
 import Workload
 
 /// Small real runs over loopback, checked for internal consistency.
-@Suite(.serialized) struct RunConsistencyTests {
+@Suite(.serialized, .busy) struct RunConsistencyTests {
     static let workloadYAML = """
         name: e2e
         seed: 5

@@ -12,7 +12,7 @@ import Workload
 
 /// Variant runs of examples/routing.yaml in virtual time: every task under every variant, paired
 /// by task and repeat, and `route` over the result.
-@Suite(.serialized) struct VariantRunTests {
+@Suite(.serialized, .busy) struct VariantRunTests {
     static func run(repeats: Int, variants: [String] = []) async throws -> (TraceLog, RunSpec, TemporaryDirectory) {
         let url = Fixtures.packageRoot.appendingPathComponent("examples/routing.yaml")
         let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(
@@ -126,7 +126,7 @@ import Workload
 }
 
 /// The switches of a variant other than where calls go: budgets, prompt caching, sub-agents.
-@Suite(.serialized) struct VariantSwitchTests {
+@Suite(.serialized, .busy) struct VariantSwitchTests {
     static let workload = """
         name: switches
         seed: 9

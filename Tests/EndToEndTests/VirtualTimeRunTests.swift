@@ -12,7 +12,7 @@ import Workload
 
 /// Whole runs in virtual time: the same scheduler, agent loops, tools and engine as real runs,
 /// on a `VirtualClock` with the fleet in-process (no socket, no sleep).
-@Suite(.serialized) struct VirtualTimeRunTests {
+@Suite(.serialized, .busy) struct VirtualTimeRunTests {
     static let identity = BenchmarkRun.RunIdentity(
         runID: "run-virtual-test", startedAt: Date(timeIntervalSince1970: 1_764_547_200))
 

@@ -9,7 +9,7 @@ import Workload
 
 /// What a run checks and writes before and around its levels (the levels themselves are the
 /// end-to-end tests' business).
-@Suite struct BenchmarkRunTests {
+@Suite(.busy) struct BenchmarkRunTests {
     static func spec(_ extra: String = "", steps: String = "[{model: {tier: small, output_tokens: 3}}]") throws -> RunSpec {
         try RunSpecLoader.load(
             yaml: """

@@ -10,6 +10,16 @@ import Testing
         #expect(SimTokenizer.count("abcdefghijklmnopq") == 3)  // 17 bytes → 8 + 8 + 1
     }
 
+    @Test("a token's id is the 32-bit FNV-1a hash of its piece's bytes")
+    func tokenIDs() {
+        func fnv(_ text: String) -> UInt32 {
+            text.utf8.reduce(UInt32(0x811c_9dc5)) { ($0 ^ UInt32($1)) &* 0x0100_0193 }
+        }
+        var tokens: [UInt32] = []
+        SimTokenizer.tokenize("  go\tabcdefghij \r\nü…  ", into: &tokens)
+        #expect(tokens == [fnv("go"), fnv("abcdefgh"), fnv("ij"), fnv("ü…")])
+    }
+
     @Test("generated words re-tokenize to the ids the engine used for them")
     func repliesRoundTrip() {
         let seed: UInt64 = 42

@@ -4,8 +4,8 @@ public import Testing
 /// things (timeouts, latency percentiles): the runner runs suites in parallel, and a deadline of
 /// 1.5 s means nothing while another test holds the CPU.
 ///
-/// `.timed` tests share; an `.exclusive` test waits until no timed test runs and keeps new ones
-/// waiting while it runs. A suite trait applies to each of its tests.
+/// `.timed` and `.busy` tests share; an `.exclusive` test waits until none of them runs and keeps
+/// new ones waiting while it runs. A suite trait applies to each of its tests.
 public struct CPUShare: SuiteTrait, TestTrait, TestScoping {
     let exclusive: Bool
 
@@ -29,7 +29,11 @@ public struct CPUShare: SuiteTrait, TestTrait, TestScoping {
 extension Trait where Self == CPUShare {
     /// The test times something: it never runs beside an `.exclusive` one.
     public static var timed: CPUShare { CPUShare(exclusive: false) }
-    /// The test loads the CPU: it runs alone among the timed tests.
+    /// The test keeps the cores busy (whole runs, subprocesses): it never runs beside an
+    /// `.exclusive` one, which would otherwise measure it. Shares with timed and busy tests.
+    public static var busy: CPUShare { CPUShare(exclusive: false) }
+    /// The test loads the CPU, or compares real time with a model of it: it runs alone among the
+    /// timed and busy tests.
     public static var exclusive: CPUShare { CPUShare(exclusive: true) }
 }
 

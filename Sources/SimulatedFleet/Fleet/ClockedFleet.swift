@@ -91,13 +91,21 @@ public actor ClockedFleet {
 
     private nonisolated func runReplica(_ address: ReplicaAddress, wakeups: AsyncStream<Void>) async {
         for await _ in wakeups {
-            while !Task.isCancelled, let (start, duration) = await beginIteration(address) {
+            // While the replica stays busy, each iteration starts where the last one was due to
+            // end, not where the sleep happened to wake: in real time every wake-up is late by
+            // tens to hundreds of µs, and with one iteration per token that lateness would add up
+            // to a slower engine than the model (0.5 ms a token in a debug build). A wake-up later
+            // than `catchUpLimit` is a real stall, which a real server suffers too: not made up.
+            var scheduledEnd: SimTime?
+            while !Task.isCancelled, let (start, duration) = await beginIteration(address, due: scheduledEnd) {
+                let end = start.adding(nanoseconds: duration)
                 if duration > 0 {
-                    try? await clock.sleep(until: start.adding(nanoseconds: duration))
+                    try? await clock.sleep(until: end)
                 } else {
                     await Task.yield()
                 }
-                await completeIteration(address)
+                scheduledEnd = end
+                await completeIteration(address, at: end)
             }
             if Task.isCancelled { return }
         }
@@ -105,15 +113,21 @@ public actor ClockedFleet {
 
     private var now: SimTime { clock.now() }
 
-    private func beginIteration(_ address: ReplicaAddress) -> (SimTime, SimTime)? {
-        let start = clock.now()
+    /// The longest wake-up delay an iteration's start is moved back over (see `runReplica`).
+    static let catchUpLimit: SimTime = 2_000_000
+
+    private func beginIteration(_ address: ReplicaAddress, due: SimTime?) -> (SimTime, SimTime)? {
+        let now = clock.now()
+        let start = due.map { now >= $0 && now - $0 <= Self.catchUpLimit ? $0 : now } ?? now
         guard let (duration, events) = fleet.beginIteration(address, at: start) else { return nil }
         deliver(events)
         return (start, duration)
     }
 
-    private func completeIteration(_ address: ReplicaAddress) {
-        deliver(fleet.completeIteration(address, at: now))
+    /// Completes the iteration due to end at `end` (now in virtual time; a little before now in
+    /// real time, so the engine's own times stay on the model's schedule).
+    private func completeIteration(_ address: ReplicaAddress, at end: SimTime) {
+        deliver(fleet.completeIteration(address, at: min(end, now)))
     }
 
     private func deliver(_ events: [EngineEvent]) {

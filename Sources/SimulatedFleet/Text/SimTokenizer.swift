@@ -15,17 +15,27 @@ public enum SimTokenizer {
 
     /// Appends the tokens of `text` to `tokens`.
     public static func tokenize(_ text: String, into tokens: inout [UInt32]) {
-        var utf8 = text.utf8[...]
-        while true {
-            utf8 = utf8.drop { isSpace($0) }
-            guard !utf8.isEmpty else { return }
-            let piece = utf8.prefix { !isSpace($0) }
-            var rest = piece
-            while !rest.isEmpty {
-                tokens.append(FNV1a.hash32(rest.prefix(maxPieceBytes)))
-                rest = rest.dropFirst(maxPieceBytes)
+        var text = text
+        // One pass over the contiguous UTF-8 bytes: every call's whole conversation is tokenized
+        // again, so this loop is the simulated fleet's hottest (docs/PERFORMANCE.md).
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+                var hash: UInt32 = 0x811c_9dc5
+                var length = 0
+                while index < bytes.count, !isSpace(bytes[index]) {
+                    if length == maxPieceBytes {
+                        tokens.append(hash)
+                        hash = 0x811c_9dc5
+                        length = 0
+                    }
+                    hash = (hash ^ UInt32(bytes[index])) &* 0x0100_0193
+                    length += 1
+                    index += 1
+                }
+                if length > 0 { tokens.append(hash) }
             }
-            utf8 = utf8.dropFirst(piece.count)
         }
     }
 
