@@ -122,12 +122,13 @@ import Traces
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try withoutRunIDs("simulated") == withoutRunIDs("run"), "simulate is run --virtual-time")
 
-        // The small model on an L4 instead of an H100: the same workload, slower.
+        // The small model on an L4 instead of an H100 (with a context its KV cache can hold): the
+        // same workload, slower.
         let slow = try directory.write(
             "slow.yaml",
             """
             deployments:
-              - {name: sim-small, model: llama-3.1-8b, hardware: l4, tensor_parallel: 1}
+              - {name: sim-small, model: llama-3.1-8b, hardware: l4, tensor_parallel: 1, max_model_len: 32768}
               - {name: sim-large, model: llama-3.1-70b, hardware: h200, tensor_parallel: 4}
             """)
         let slower = try Self.agentperf([

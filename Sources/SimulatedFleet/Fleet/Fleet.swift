@@ -42,7 +42,8 @@ public struct Fleet: Sendable {
     public init(configuration: FleetConfiguration) throws(FleetError) {
         timing = configuration.timing
         deployments = try configuration.deployments.map { deployment throws(FleetError) in
-            let (architecture, hardware) = try deployment.resolve()
+            var (architecture, hardware) = try deployment.resolve()
+            architecture.maxContext = deployment.servedContext(of: architecture)
             let timeModel = IterationTimeModel(
                 model: architecture, hardware: hardware, tensorParallel: deployment.tensorParallel,
                 bandwidthEfficiency: deployment.bandwidthEfficiency, computeEfficiency: deployment.computeEfficiency,

@@ -41,6 +41,8 @@ public struct DeploymentConfiguration: Sendable, Hashable {
     public var gpuMemoryUtilization: Double = 0.9
     /// Overrides the KV capacity derived from memory, in tokens (to study KV pressure).
     public var kvCapacityTokens: Int?
+    /// vLLM `max_model_len`: the longest context served (default: the model's own).
+    public var maxModelLen: Int?
     /// η_bw.
     public var bandwidthEfficiency: Double = 0.75
     /// η_c.
@@ -80,6 +82,7 @@ extension DeploymentConfiguration: Codable {
         case kvCapacityTokens = "kv_capacity_tokens", bandwidthEfficiency = "bandwidth_efficiency"
         case computeEfficiency = "compute_efficiency", cpuOverhead = "cpu_overhead"
         case prefixCaching = "prefix_caching", reportsCacheWrites = "reports_cache_writes"
+        case maxModelLen = "max_model_len"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -119,11 +122,34 @@ extension DeploymentConfiguration: Codable {
         prefixCaching = try c.decodeIfPresent(Bool.self, forKey: .prefixCaching) ?? prefixCaching
         reportsCacheWrites = try c.decodeIfPresent(Bool.self, forKey: .reportsCacheWrites) ?? reportsCacheWrites
         let (architecture, device) = try resolve()
+        maxModelLen = try c.decodeIfPresent(Int.self, forKey: .maxModelLen)
+        try c.require(
+            (16...architecture.maxContext).contains(maxModelLen ?? 16), .maxModelLen,
+            "expected 16 to \(architecture.maxContext) tokens, the context \(model) was trained for")
         let time = IterationTimeModel(model: architecture, hardware: device, tensorParallel: tensorParallel)
         try c.require(
             kvCapacityTokens != nil || time.kvCapacityTokens(memoryUtilization: gpuMemoryUtilization) >= 16, .model,
             "\(model) does not fit on \(tensorParallel) × \(hardware) at gpu_memory_utilization \(gpuMemoryUtilization); raise tensor_parallel"
         )
+        // As vLLM refuses to start, a KV cache that cannot hold one full-length sequence is refused
+        // (70B in BF16 on 2 × 80 GB leaves room for about 9,000 tokens of a 131,072-token context).
+        let capacity = time.kvCapacityTokens(memoryUtilization: gpuMemoryUtilization)
+        let context = servedContext(of: architecture)
+        let weights = architecture.weightBytes / 1e9
+        let memory = Double(tensorParallel) * device.memoryBytes * gpuMemoryUtilization / 1e9
+        try c.require(
+            kvCapacityTokens != nil || capacity >= context, maxModelLen == nil ? .model : .maxModelLen,
+            "\(model) on \(tensorParallel) × \(hardware) leaves \(Self.gigabytes(memory - weights)) GB of \(Self.gigabytes(memory)) GB (gpu_memory_utilization \(gpuMemoryUtilization)) for the KV cache after \(Self.gigabytes(weights)) GB of weights: \(capacity) tokens, fewer than one \(context)-token sequence (max_model_len); raise tensor_parallel or gpu_memory_utilization, or lower max_model_len"
+        )
+    }
+
+    /// The longest context the deployment serves: `max_model_len`, else the model's own.
+    public func servedContext(of architecture: ModelArchitecture) -> Int { maxModelLen ?? architecture.maxContext }
+
+    /// One decimal, without Foundation's formatters.
+    private static func gigabytes(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -139,6 +165,7 @@ extension DeploymentConfiguration: Codable {
         try c.encode(prefillChunk, forKey: .prefillChunk)
         try c.encode(gpuMemoryUtilization, forKey: .gpuMemoryUtilization)
         try c.encodeIfPresent(kvCapacityTokens, forKey: .kvCapacityTokens)
+        try c.encodeIfPresent(maxModelLen, forKey: .maxModelLen)
         try c.encode(bandwidthEfficiency, forKey: .bandwidthEfficiency)
         try c.encode(computeEfficiency, forKey: .computeEfficiency)
         try c.encode(cpuOverhead, forKey: .cpuOverhead)
