@@ -233,6 +233,7 @@ let package = Package(
             name: "WorkloadTests",
             dependencies: [
                 "Sampling", "Workload", "RunTarget", "Timekeeping", "SpecDecoding", "Pricing", "Traces", "TestSupport",
+                "SimulatedFleet",
             ]),
         .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
         .testTarget(

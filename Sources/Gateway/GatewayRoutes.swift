@@ -50,7 +50,9 @@ struct GatewayRoutes: Sendable {
         do { body = try await request.collectBody(upTo: Self.maxBodyBytes) } catch {
             return Self.error(413, "request body over \(Self.maxBodyBytes) bytes")
         }
-        guard let json = body.withUnsafeReadableBytes({ JSONReader.parse(raw: $0) }),
+        guard
+            let json = body.withUnsafeReadableBytes({ JSONReader.parse(raw: $0) })
+                ?? (try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))),
             let call = CallRequest(json, api: api)
         else { return Self.error(400, "the request body is not a JSON object") }
         // Usage is taken from the stream: ask for Chat Completions' usage chunk, and keep it from

@@ -5,8 +5,9 @@
 /// packages, and both cost far more per small document than the document's size: `JSONDecoder`
 /// goes through `Codable`'s keyed containers, `JSONSerialization` builds bridged Foundation
 /// objects. docs/PERFORMANCE.md ("The recording gateway") has the profile that led here. Nesting
-/// is limited to `maximumDepth`, so a hostile document cannot exhaust the stack; a string's
-/// invalid UTF-8 is repaired (U+FFFD) rather than refused.
+/// is limited to `maximumDepth`, so a hostile document cannot exhaust the stack. Stricter than
+/// Foundation's decoder on trailing commas (refused) and, in a string, more lenient on invalid
+/// UTF-8 (repaired to U+FFFD): callers that must accept what Foundation accepts fall back to it.
 package enum JSONReader {
     /// The deepest nesting of arrays and objects accepted.
     package static let maximumDepth = 256
@@ -94,7 +95,9 @@ private struct Cursor {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw problem("':' after a key") }
             index += 1
-            fields[key] = try value(depth: depth)
+            let value = try value(depth: depth)
+            // The first of duplicate keys wins, as in Foundation's decoder.
+            if fields[key] == nil { fields[key] = value }
             skipWhitespace()
             guard index < bytes.count else { throw problem("',' or '}'") }
             let separator = bytes[index]
@@ -178,25 +181,20 @@ private struct Cursor {
         case UInt8(ascii: "t"): decoded.append(0x09)
         case UInt8(ascii: "u"):
             var scalar = try hexQuad()
+            // A high surrogate must pair with a following \uDC00–\uDFFF; a lone one is refused, as
+            // Foundation's decoder refuses it (so a caller that falls back to it gets its verdict).
             if (0xD800...0xDBFF).contains(scalar) {
-                // A high surrogate pairs with a following \uDC00–\uDFFF; alone it is replaced.
-                if bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                    let mark = index
-                    index += 2
-                    let low = try hexQuad()
-                    if (0xDC00...0xDFFF).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        index = mark
-                        scalar = 0xFFFD
-                    }
-                } else {
-                    scalar = 0xFFFD
-                }
+                guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                else { throw problem("a low surrogate after a high one") }
+                index += 2
+                let low = try hexQuad()
+                guard (0xDC00...0xDFFF).contains(low) else { throw problem("a low surrogate after a high one") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                scalar = 0xFFFD
+                throw problem("a high surrogate before a low one")
             }
-            UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { decoded.append($0) }
+            guard let unicode = Unicode.Scalar(scalar) else { throw problem("a Unicode scalar") }
+            UTF8.encode(unicode) { decoded.append($0) }
         default:
             index -= 1
             throw problem("one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u")

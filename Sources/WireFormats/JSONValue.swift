@@ -13,7 +13,10 @@ package enum JSONValue: Sendable, Hashable {
 
     /// Parses JSON text; `nil` when it is not valid JSON.
     package init?(parsing text: String) {
-        guard let value = JSONReader.parse(text) else { return nil }
+        // The fast reader first; Foundation's decoder for what it refuses (a trailing comma in
+        // a model's tool arguments, nesting deeper than its limit), so nothing accepted before is refused.
+        guard let value = JSONReader.parse(text) ?? (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
+        else { return nil }
         self = value
     }
 

@@ -89,7 +89,7 @@ struct ReplicaEngine: Sendable {
             return .rejected(
                 request.id,
                 reason:
-                    "prompt (\(request.promptTokens.count) tokens) plus requested output (\(request.outputTokens)) exceeds the model's context of \(model.maxContext) tokens"
+                    "prompt (\(request.promptTokens.count) tokens) plus requested output (\(request.outputTokens)) exceeds the context served, \(model.maxContext) tokens (max_model_len)"
             )
         }
         if BlockManager.blocksNeeded(forTokens: total) > blocks.totalBlocks {
@@ -181,9 +181,7 @@ struct ReplicaEngine: Sendable {
             if state.firstAdmission == nil {
                 state.firstAdmission = now
                 state.cachedTokens = state.computed
-                // In real time an iteration may start up to ClockedFleet.catchUpLimit before a request
-                // that arrived while the replica's task was waking joins it: no negative queue.
-                events.append(.admitted(id, queueTime: max(0, now - state.arrival), cachedTokens: state.computed))
+                events.append(.admitted(id, queueTime: now - state.arrival, cachedTokens: state.computed))
             }
             let tokens = min(sequence - state.computed, limits.prefillChunk, budget)
             let samples = state.computed + tokens == sequence && model.kind == .generative
@@ -229,7 +227,7 @@ struct ReplicaEngine: Sendable {
                         RequestUsage(
                             promptTokens: state.request.promptTokens.count, cachedTokens: state.cachedTokens,
                             cacheWriteTokens: state.cacheWriteTokens, outputTokens: state.generated,
-                            queueTime: max(0, (state.firstAdmission ?? now) - state.arrival), preemptions: state.preemptions)))
+                            queueTime: (state.firstAdmission ?? now) - state.arrival, preemptions: state.preemptions)))
             } else {
                 states[item.id] = state
             }

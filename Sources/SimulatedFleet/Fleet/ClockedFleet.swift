@@ -15,6 +15,8 @@ public actor ClockedFleet {
     private var placements: [RequestID: ReplicaAddress] = [:]
     private var counters: [String: ServedCounters] = [:]
     private var models: [RequestID: String] = [:]
+    /// When a request was last placed on each replica (an iteration never starts before it).
+    private var lastSubmission: [ReplicaAddress: SimTime] = [:]
     private let wakeups: [ReplicaAddress: AsyncStream<Void>.Continuation]
     private let wakeupStreams: [ReplicaAddress: AsyncStream<Void>]
     private let replicaOrder: [ReplicaAddress]
@@ -52,6 +54,7 @@ public actor ClockedFleet {
         let (id, address) = try fleet.submit(
             model: model, promptTokens: promptTokens, outputTokens: outputTokens, usesPrefixCache: usesPrefixCache, at: now)
         models[id] = model
+        lastSubmission[address] = now
         let (stream, continuation) = AsyncStream.makeStream(of: EngineEvent.self)
         subscribers[id] = continuation
         placements[id] = address
@@ -101,10 +104,11 @@ public actor ClockedFleet {
                 let end = start.adding(nanoseconds: duration)
                 if duration > 0 {
                     try? await clock.sleep(until: end)
+                    scheduledEnd = end
                 } else {
                     await Task.yield()
+                    scheduledEnd = nil  // zero-latency: nothing is due, every iteration starts now
                 }
-                scheduledEnd = end
                 await completeIteration(address, at: end)
             }
             if Task.isCancelled { return }
@@ -118,7 +122,10 @@ public actor ClockedFleet {
 
     private func beginIteration(_ address: ReplicaAddress, due: SimTime?) -> (SimTime, SimTime)? {
         let now = clock.now()
-        let start = due.map { now >= $0 && now - $0 <= Self.catchUpLimit ? $0 : now } ?? now
+        let caughtUp = due.map { now >= $0 && now - $0 <= Self.catchUpLimit ? $0 : now } ?? now
+        // Never before a request placed on the replica while it was waking: it would be admitted
+        // into an iteration that began before it arrived.
+        let start = max(caughtUp, lastSubmission[address] ?? caughtUp)
         guard let (duration, events) = fleet.beginIteration(address, at: start) else { return nil }
         deliver(events)
         return (start, duration)

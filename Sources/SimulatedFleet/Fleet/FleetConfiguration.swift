@@ -148,8 +148,8 @@ extension DeploymentConfiguration: Codable {
 
     /// One decimal, without Foundation's formatters.
     private static func gigabytes(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(abs(tenths % 10))"
+        let tenths = Int((abs(value) * 10).rounded())
+        return (value < 0 && tenths > 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
     }
 
     public func encode(to encoder: any Encoder) throws {
