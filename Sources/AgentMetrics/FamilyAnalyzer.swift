@@ -15,6 +15,7 @@ public struct FamilyAnalyzer: TraceSink {
     private var prices: PriceTable
     private let requestedK: Int?
     private var runID = ""
+    private var notRecorded: Set<UnrecordedQuantity> = []
     private var inFlight: [String: AttemptProgress] = [:]
     private var groups: [String: GroupAccumulator] = [:]
     public private(set) var sources = 0
@@ -37,6 +38,7 @@ public struct FamilyAnalyzer: TraceSink {
     /// Starts a source: counts it in `sources`; its workload name is the `session` key of the attempts that follow.
     public mutating func begin(_ run: RunRecord) {
         runID = run.workload
+        notRecorded = run.notRecorded
         sources += 1
     }
 
@@ -61,7 +63,7 @@ public struct FamilyAnalyzer: TraceSink {
             case .session: runID
             case .agent: attempt.agentName ?? "(unnamed agent)"
             }
-        groups[key, default: GroupAccumulator()].add(attempt, progress)
+        groups[key, default: GroupAccumulator()].add(attempt, progress, notRecorded: notRecorded)
     }
 
     /// Keeps the diagnostic in `diagnostics`.

@@ -47,6 +47,17 @@ public struct GroupReport: Sendable, Hashable, Codable {
     /// Graded attempts whose pass or fail was a seeded draw (AgentPerf's scripted tasks), not a
     /// grader's verdict: simulated quality.
     public var simulatedGrades = 0
+    /// Whether the group has token counts: a value (1) when some attempt has usage, else the
+    /// reason, so every token count prints n/a, not 0.
+    public var tokenCounts: Measure = .value(1)
+    /// Whether the input tokens' cache split is known: a value (1) when every attempt's source
+    /// records it, else the reason, so cache-read and cache-write counts print n/a, not 0.
+    public var cacheBuckets: Measure = .value(1)
+    /// The cost of all attempts, in US dollars; unavailable without token counts, or when no
+    /// model of the group is priced (a partly priced group has a value and `unpriced_models`).
+    public var costTotal: Measure = .value(0)
+    /// Attempts whose source records no such quantity, by `not_recorded` name (`cache_buckets`, `tokens`).
+    public var unrecorded: [String: Int] = [:]
     /// `passed` ÷ `graded`, with its 95% Wilson interval; no rate when nothing was graded.
     public var passRate: Proportion
     /// Task latency (scheduled → end) in seconds, over the attempts that carry both times.
@@ -121,6 +132,7 @@ public struct GroupReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case key, attempts, graded, passed, errored, simulatedGrades = "simulated_grades", passRate = "pass_rate"
+        case tokenCounts = "token_counts", cacheBuckets = "cache_buckets", costTotal = "cost_total", unrecorded
         case taskLatency = "task_latency"
         case modelSteps = "model_steps", toolSteps = "tool_steps", delegations, tokens, cost
         case unpricedModels = "unpriced_models", priceAssumptions = "price_assumptions", priceEntries = "price_entries"

@@ -20,6 +20,8 @@ struct GroupAccumulator {
     var reportedCost = 0.0
     var computedOfReported = 0.0
     var attemptsWithReportedCost = 0
+    /// Models left unpriced in attempts that carry a reported cost (ours cannot be set beside it).
+    var unpricedBesideReported: Set<String> = []
     var verifyTokens = 0
     var verifySeconds = 0.0
     var verifiedAttempts = 0
@@ -39,6 +41,8 @@ struct GroupAccumulator {
     var rollouts = RolloutTree()
     var multiAgentTokens = 0
     var multiAgentMainTokens = 0
+    /// Attempts whose source declared it does not record the quantity.
+    var unrecorded: [UnrecordedQuantity: Int] = [:]
 
     /// Budgets: 1-2-5 series from 1k to 100M tokens.
     static let budgets: [Int] = (3...8).flatMap { exponent -> [Int] in
@@ -46,8 +50,11 @@ struct GroupAccumulator {
         return [base, 2 * base, 5 * base]
     }
 
-    mutating func add(_ attempt: AttemptRecord, _ p: AttemptProgress) {
+    mutating func add(_ attempt: AttemptRecord, _ p: AttemptProgress, notRecorded: Set<UnrecordedQuantity> = []) {
         attempts += 1
+        for quantity in notRecorded { unrecorded[quantity, default: 0] += 1 }
+        // No token counts at all means no cache split either.
+        if notRecorded.contains(.tokens), !notRecorded.contains(.cacheBuckets) { unrecorded[.cacheBuckets, default: 0] += 1 }
         let outcome = attempt.outcome
         if outcome.isGraded { graded += 1 }
         if attempt.gradeSimulated { simulatedGrades += 1 }
@@ -73,6 +80,7 @@ struct GroupAccumulator {
             reportedCost += reported
             computedOfReported += p.priced.cost.total
             attemptsWithReportedCost += 1
+            unpricedBesideReported.formUnion(p.priced.unpricedModels)
         }
         verifyTokens += p.verifyTokens
         verifySeconds += p.verifySeconds
@@ -138,6 +146,16 @@ struct GroupAccumulator {
             if passed == 0 { return .unavailable("no attempt passed, so no artifact to divide by") }
             return .value(value / Double(passed))
         }
+        let withoutSplit = unrecorded[.cacheBuckets] ?? 0
+        let noSplit =
+            "\(withoutSplit) of \(attempts) attempts come from sources that record input tokens without their cache split (uncached counts all of their input)"
+        let tokenCounts: Measure = attemptsWithUsage > 0 ? .value(1) : .unavailable(noUsage)
+        let cacheBuckets: Measure = withoutSplit > 0 ? .unavailable(noSplit) : tokenCounts
+        let costTotal: Measure =
+            attemptsWithUsage == 0
+            ? .unavailable(noUsage)
+            : !costComplete && cost == 0
+                ? .unavailable("no price for \(priced.unpricedModels.sorted().joined(separator: ", "))") : .value(cost)
         let costPerArtifact: Measure =
             !costComplete
             ? .unavailable("no price for \(priced.unpricedModels.sorted().joined(separator: ", "))")
@@ -199,10 +217,14 @@ struct GroupAccumulator {
             unpricedModels: priced.unpricedModels.sorted(), priceAssumptions: priced.assumptions.sorted().map(\.description),
             priceEntries: priced.entries,
             reportedCost: attemptsWithReportedCost > 0 ? .value(reportedCost) : .unavailable("the sources record no cost"),
-            computedCostOfReported: attemptsWithReportedCost > 0
-                ? .value(computedOfReported) : .unavailable("the sources record no cost"),
+            computedCostOfReported: attemptsWithReportedCost == 0
+                ? .unavailable("the sources record no cost")
+                : !unpricedBesideReported.isEmpty
+                    ? .unavailable("no price for \(unpricedBesideReported.sorted().joined(separator: ", "))")
+                    : .value(computedOfReported),
             costPerArtifact: costPerArtifact,
-            cacheReadShare: allTokens > 0 ? .value(Double(tokens.cacheRead) / Double(allTokens)) : .unavailable(noUsage),
+            cacheReadShare: cacheBuckets.value == nil
+                ? cacheBuckets : allTokens > 0 ? .value(Double(tokens.cacheRead) / Double(allTokens)) : .unavailable(noUsage),
             contextEfficiency: graded == 0
                 ? .unavailable(noGrades)
                 : inputTokens > 0 ? .value(Double(passed) / (Double(inputTokens) / 1e6)) : .unavailable(noUsage),
@@ -231,6 +253,10 @@ struct GroupAccumulator {
                 ? .value(Double(signals) / (Double(signalTokens) / 1000)) : .unavailable(noUsage),
             treeRolloutDiversity: rollouts.diversity)
         report.simulatedGrades = simulatedGrades
+        report.tokenCounts = tokenCounts
+        report.cacheBuckets = cacheBuckets
+        report.costTotal = costTotal
+        report.unrecorded = Dictionary(uniqueKeysWithValues: unrecorded.map { ($0.key.rawValue, $0.value) })
         return report
     }
 }

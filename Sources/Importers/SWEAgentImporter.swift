@@ -31,10 +31,9 @@ package enum SWEAgentImporter {
         let instance = url.deletingPathExtension().lastPathComponent
         let runID = "import-\(url.lastPathComponent)"
         let model = trajectory.info?.model ?? modelFromDirectory(url)
-        try sink.begin(
-            RunRecord(
-                runID: runID, startedAt: nil, agentperfVersion: "import",
-                workload: "\(format): \(instance)"))
+        var run = RunRecord(runID: runID, startedAt: nil, agentperfVersion: "import", workload: "\(format): \(instance)")
+        run.notRecorded = [.cacheBuckets]
+        try sink.begin(run)
         var index = 0
         for entry in trajectory.trajectory {
             try sink.step(

@@ -28,10 +28,10 @@ package enum TauBenchImporter {
         }
         do {
             let runs = try JSONDecoder().decode([Tau1Run].self, from: data)
-            try sink.begin(
-                RunRecord(
-                    runID: runID, startedAt: nil, agentperfVersion: "import",
-                    workload: "tau-bench: \(url.lastPathComponent)"))
+            var run = RunRecord(
+                runID: runID, startedAt: nil, agentperfVersion: "import", workload: "tau-bench: \(url.lastPathComponent)")
+            run.notRecorded = [.tokens]
+            try sink.begin(run)
             for run in runs { try emitTau1(run, runID: runID, into: &sink) }
         } catch {
             throw ImportError.notFormat(path: url.path, format: "tau-bench results", reason: DecodingProblem.describe(error))

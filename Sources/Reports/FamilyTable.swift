@@ -40,11 +40,22 @@ package enum FamilyTable {
         add("task latency p50 / p95") { "\(Format.seconds($0.taskLatency.p50)) / \(Format.seconds($0.taskLatency.p95))" }
         add("model / tool steps, delegations") { "\($0.modelSteps) / \($0.toolSteps), \($0.delegations)" }
         section("Tokens and cost")
-        add("uncached / cache read") { "\(Format.count($0.tokens.uncachedInput)) / \(Format.count($0.tokens.cacheRead))" }
-        add("cache write / output") { "\(Format.count($0.tokens.cacheWrite)) / \(Format.count($0.tokens.output))" }
+        // Absent is not zero: a bucket the source does not record, or no token counts at all, is n/a.
+        func count(_ g: GroupReport, _ value: Int, split: Bool) -> String {
+            if g.tokenCounts.value == nil { return cell(g.tokenCounts, Format.rate) }
+            if split, g.cacheBuckets.value == nil { return cell(g.cacheBuckets, Format.rate) }
+            return Format.count(value)
+        }
+        add("uncached / cache read") { g in
+            "\(count(g, g.tokens.uncachedInput, split: false)) / \(count(g, g.tokens.cacheRead, split: true))"
+        }
+        add("cache write / output") { g in
+            "\(count(g, g.tokens.cacheWrite, split: true)) / \(count(g, g.tokens.output, split: false))"
+        }
         add("cache-read share") { cell($0.cacheReadShare, Format.percent) }
         add("cost (all attempts)") { g in
-            g.unpricedModels.isEmpty ? Format.dollars(g.cost.total) : "\(Format.dollars(g.cost.total)) + unpriced"
+            guard let total = g.costTotal.value else { return cell(g.costTotal, Format.dollars) }
+            return g.unpricedModels.isEmpty ? Format.dollars(total) : "\(Format.dollars(total)) + unpriced"
         }
         add("cost per artifact") { cell($0.costPerArtifact, Format.dollars) }
         add("source's own cost / ours") { g in

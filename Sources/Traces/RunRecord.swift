@@ -23,6 +23,9 @@ public struct RunRecord: Sendable, Hashable {
     /// The clock the run's timestamps come from; `nil` for imported traces and older runs (real
     /// time).
     public var clock: TraceClock?
+    /// What the source does not record at all (an importer's declaration), so that figures
+    /// built on it print n/a with the reason instead of 0. Empty for AgentPerf's own runs.
+    public var notRecorded: Set<UnrecordedQuantity> = []
 
     /// A run header; optional fields left out are absent from the file.
     public init(
@@ -44,7 +47,7 @@ extension RunRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case record, schemaVersion = "schema_version", runID = "run_id", startedAt = "started_at"
         case agentperfVersion = "agentperf_version", workload, seed, concurrencyLevels = "concurrency_levels"
-        case target, clock
+        case target, clock, notRecorded = "not_recorded"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +70,7 @@ extension RunRecord: Codable {
         concurrencyLevels = try c.decodeIfPresent([Int].self, forKey: .concurrencyLevels) ?? []
         target = try c.decodeIfPresent(String.self, forKey: .target)
         clock = try c.decodeIfPresent(TraceClock.self, forKey: .clock)
+        notRecorded = Set(try c.decodeIfPresent([UnrecordedQuantity].self, forKey: .notRecorded) ?? [])
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -81,7 +85,17 @@ extension RunRecord: Codable {
         try c.encode(concurrencyLevels, forKey: .concurrencyLevels)
         try c.encodeIfPresent(target, forKey: .target)
         try c.encodeIfPresent(clock, forKey: .clock)
+        if !notRecorded.isEmpty { try c.encode(notRecorded.sorted { $0.rawValue < $1.rawValue }, forKey: .notRecorded) }
     }
+}
+
+/// A quantity a trace source does not record (`not_recorded` in its run header).
+public enum UnrecordedQuantity: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Token counts of any kind (τ-bench's original results).
+    case tokens
+    /// The split of input tokens into uncached, cache-read and cache-write buckets (SWE-agent's
+    /// `model_stats` counts input tokens whole).
+    case cacheBuckets = "cache_buckets"
 }
 
 /// Which clock a run's timestamps come from.

@@ -103,6 +103,56 @@ import Traces
         #expect(abs(cost - reported) < 1e-9)
     }
 
+    @Test("absent is not zero: SWE-agent's input has no cache split, an unpriced model has no cost, so both are n/a")
+    func sweAgentAbsentFigures() throws {
+        // No model named (the file alone, outside its run directory): unpriced.
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: .bundled)
+        try TraceFormat.sweAgent.read(Fixtures.real("swe-agent/pydicom__pydicom-1458.traj"), into: &analyzer)
+        let group = try #require(analyzer.report().groups.first)
+        #expect(group.tokens.uncachedInput == 122_612 && group.tokenCounts.value != nil)
+        #expect(group.cacheBuckets.value == nil && group.cacheBuckets.reason?.contains("without their cache split") == true)
+        #expect(group.cacheReadShare.value == nil && group.cacheReadShare.reason == group.cacheBuckets.reason)
+        #expect(group.costTotal.value == nil && group.costTotal.reason?.hasPrefix("no price for") == true)
+        #expect(group.reportedCost.value == 1.26719 && group.computedCostOfReported.value == nil, "ours is n/a, not $0")
+        #expect(group.unrecorded == ["cache_buckets": 1])
+        let json = String(decoding: try JSONEncoder().encode(group), as: UTF8.self)
+        #expect(json.contains(#""cache_buckets":{"unavailable":"#) && json.contains(#""cost_total":{"unavailable":"#))
+
+        // In its run directory the model is named and priced: the cost is a figure again.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = directory.url.appendingPathComponent(
+            "gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        let file = run.appendingPathComponent("pydicom__pydicom-1458.traj")
+        try FileManager.default.copyItem(at: Fixtures.real("swe-agent/pydicom__pydicom-1458.traj"), to: file)
+        var priced = FamilyAnalyzer(grouping: .all, prices: .bundled)
+        try TraceFormat.sweAgent.read(file, into: &priced)
+        let pricedGroup = try #require(priced.report().groups.first)
+        #expect(abs((pricedGroup.costTotal.value ?? 0) - 1.26719) < 1e-6)
+        #expect(pricedGroup.computedCostOfReported.value != nil && pricedGroup.cacheBuckets.value == nil)
+    }
+
+    @Test("absent is not zero: τ-bench's original results record no tokens, so no token count or cost is 0")
+    func tau1AbsentTokens() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let results = """
+            [{"task_id": 3, "reward": 1.0, "trial": 0, "info": {"total_cost": 0.02},
+              "traj": [{"role": "user", "content": "hi"},
+                       {"role": "assistant", "content": null, "tool_calls": [{"function": {"name": "get_order", "arguments": "{}"}}]},
+                       {"role": "tool", "content": "ok"}, {"role": "assistant", "content": "done"}]}]
+            """
+        let file = try directory.write("tau1.json", results)
+        let log = try Self.load(file, .tauBench)
+        #expect(log.run?.notRecorded == [.tokens])
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: .bundled)
+        try TraceFormat.tauBench.read(file, into: &analyzer)
+        let group = try #require(analyzer.report().groups.first)
+        #expect(group.tokenCounts.value == nil && group.cacheBuckets.value == nil && group.costTotal.value == nil)
+        #expect(group.cacheReadShare.value == nil && group.unrecorded == ["tokens": 1, "cache_buckets": 1])
+    }
+
     @Test("tau2-bench: rewards decide outcomes; per-message usage and cost; tool calls timed to their answers")
     func tau2() throws {
         let directory = try TemporaryDirectory()

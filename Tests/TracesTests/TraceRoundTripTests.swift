@@ -65,6 +65,16 @@ import Traces
         }
     }
 
+    @Test("a source's not_recorded declaration survives a write and a read, sorted; without one the key is absent")
+    func notRecorded() throws {
+        var run = Self.run
+        run.notRecorded = [.tokens, .cacheBuckets]
+        let text = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        #expect(text.contains(#""not_recorded":["cache_buckets","tokens"]"#), "\(text)")
+        #expect(try JSONDecoder().decode(RunRecord.self, from: Data(text.utf8)) == run)
+        #expect(!String(decoding: try JSONEncoder().encode(Self.run), as: UTF8.self).contains("not_recorded"))
+    }
+
     @Test("a step without usage stays without usage: unknown, not zero")
     func missingUsageStaysMissing() throws {
         let data = try JSONEncoder().encode(Self.step("a", "s0"))
