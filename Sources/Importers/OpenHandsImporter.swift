@@ -16,6 +16,15 @@ package import Traces
 package enum OpenHandsImporter {
     package static let format = "openhands"
 
+    /// OpenHands action types (openhands/core/schema/action.py) that act on nothing outside the
+    /// agent: its model step is kept, no tool step is made. `delegate` is a sub-agent (an
+    /// `invoke_agent` step); everything else (`run`, `edit`, `read`, `write`, `browse`, `mcp`, …)
+    /// is a tool.
+    static let nonToolActions: Set<String> = [
+        "message", "finish", "reject", "think", "null", "pause", "resume", "stop", "change_agent_state", "recall",
+        "condensation", "condensation_request", "system",
+    ]
+
     package static func sniff(_ head: String) -> Bool {
         head.hasPrefix("[") && head.contains("\"source\"") && (head.contains("\"action\"") || head.contains("\"observation\""))
     }
@@ -65,7 +74,9 @@ package enum OpenHandsImporter {
                         timing: StepTiming(scheduled: previousTime, sent: previousTime, end: time(i)),
                         outputHash: response?.choices?.first?.message?.hash))
             }
-            guard let observation = observationOf[event.id] else { continue }
+            // Only actions on the environment are tool steps: a message to the user, finishing,
+            // thinking aloud or a state change are answered by no tool, whatever follows them.
+            guard let observation = observationOf[event.id], !Self.nonToolActions.contains(action) else { continue }
             let index = steps.count
             let tool = event.toolCallMetadata?.functionName ?? action
             steps.append(

@@ -108,6 +108,9 @@ package enum TauBenchImporter {
         let attemptID = "\(run.taskID)#\(run.trial ?? 0)"
         var steps: [StepRecord] = []
         var userTurns = 0
+        // Tool steps still waiting for their `tool` message: by call id, and in call order for
+        // results that name no call.
+        var pending: [(index: Int, callID: String?)] = []
         for message in run.traj {
             switch message.role {
             case "assistant":
@@ -116,6 +119,7 @@ package enum TauBenchImporter {
                         runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent", index: steps.count,
                         operation: .chat, useClass: .act, outputHash: message.outputHash))
                 for call in message.toolCalls ?? [] {
+                    pending.append((steps.count, call.id))
                     steps.append(
                         StepRecord(
                             runID: runID, attemptID: attemptID, stepID: "s\(steps.count)", agentName: "tau-agent",
@@ -125,6 +129,13 @@ package enum TauBenchImporter {
                 }
             case "user":
                 userTurns += 1
+            case "tool":
+                // The result came back: a next-state signal, as every importer records it.
+                let match = pending.firstIndex { $0.callID != nil && $0.callID == message.toolCallID } ?? pending.indices.first
+                if let match {
+                    steps[pending[match].index].observationHash = ContentHash.of(message.content ?? "")
+                    pending.remove(at: match)
+                }
             default:
                 break
             }
@@ -214,10 +225,22 @@ package enum TauBenchImporter {
     struct Tau1Message: Decodable {
         var role: String
         var toolCalls: [Tau1ToolCall]?
-        enum CodingKeys: String, CodingKey { case role, toolCalls = "tool_calls" }
+        /// A `tool` message's result, and which call it answers.
+        var content: String?
+        var toolCallID: String?
+        enum CodingKeys: String, CodingKey { case role, toolCalls = "tool_calls", content, toolCallID = "tool_call_id" }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            role = try c.decode(String.self, forKey: .role)
+            toolCalls = try c.decodeIfPresent([Tau1ToolCall].self, forKey: .toolCalls)
+            content = try? c.decodeIfPresent(String.self, forKey: .content)
+            toolCallID = try? c.decodeIfPresent(String.self, forKey: .toolCallID)
+        }
     }
 
     struct Tau1ToolCall: Decodable {
+        var id: String?
         var function: Function
         struct Function: Decodable { var name: String }
     }

@@ -77,6 +77,29 @@ import Traces
         #expect(attempt.steps.first { $0.operation == .executeTool }?.useClass == .verify)
     }
 
+    @Test("OpenHands: a message to the user, thinking and finishing are model steps, never tool steps, even when observed")
+    func openHandsActionVocabulary() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // OpenHands answers some non-tool actions with an observation too (an agent `message`
+        // gets a `null` observation, `think` a "Your thought has been logged." one).
+        let trajectory = """
+            [{"id": 0, "source": "user", "action": "message", "message": "fix it", "args": {}},
+             {"id": 1, "source": "agent", "action": "think", "args": {"thought": "tests first"}},
+             {"id": 2, "source": "agent", "observation": "think", "cause": 1, "content": "Your thought has been logged."},
+             {"id": 3, "source": "agent", "action": "run", "args": {"command": "pytest -q"}},
+             {"id": 4, "source": "agent", "observation": "run", "cause": 3, "content": "1 passed"},
+             {"id": 5, "source": "agent", "action": "message", "args": {"content": "Fixed; the test passes."}},
+             {"id": 6, "source": "agent", "observation": "null", "cause": 5, "content": ""},
+             {"id": 7, "source": "agent", "action": "finish", "args": {}},
+             {"id": 8, "source": "agent", "observation": "null", "cause": 7, "content": ""}]
+            """
+        let log = try Self.load(try directory.write("t.json", trajectory), .openhands)
+        let steps = try #require(log.attempts.first).steps
+        #expect(steps.filter { $0.operation == .chat }.count == 4, "think, run, message and finish each came from the model")
+        #expect(steps.filter { $0.operation == .executeTool }.map(\.toolName) == ["run"])
+    }
+
     @Test("SWE-agent: 12 calls, totals on the attempt, and instance_cost reproduced to the cent at gpt-4-1106-preview prices")
     func sweAgent() throws {
         let directory = try TemporaryDirectory()
@@ -140,8 +163,11 @@ import Traces
         let results = """
             [{"task_id": 3, "reward": 1.0, "trial": 0, "info": {"total_cost": 0.02},
               "traj": [{"role": "user", "content": "hi"},
-                       {"role": "assistant", "content": null, "tool_calls": [{"function": {"name": "get_order", "arguments": "{}"}}]},
-                       {"role": "tool", "content": "ok"}, {"role": "assistant", "content": "done"}]}]
+                       {"role": "assistant", "content": null, "tool_calls": [
+                         {"id": "c1", "function": {"name": "get_order", "arguments": "{}"}},
+                         {"id": "c2", "function": {"name": "get_user", "arguments": "{}"}}]},
+                       {"role": "tool", "tool_call_id": "c2", "content": "user 7"}, {"role": "tool", "content": "order 9"},
+                       {"role": "assistant", "content": "done"}]}]
             """
         let file = try directory.write("tau1.json", results)
         let log = try Self.load(file, .tauBench)
@@ -151,6 +177,13 @@ import Traces
         let group = try #require(analyzer.report().groups.first)
         #expect(group.tokenCounts.value == nil && group.cacheBuckets.value == nil && group.costTotal.value == nil)
         #expect(group.cacheReadShare.value == nil && group.unrecorded == ["tokens": 1, "cache_buckets": 1])
+        // Tool results count as next-state signals, as every importer counts them: by call id,
+        // else in call order.
+        let tools = try #require(log.attempts.first).steps.filter { $0.operation == .executeTool }
+        #expect(tools.map(\.toolName) == ["get_order", "get_user"])
+        #expect(tools.map(\.observationHash) == [ContentHash.of("order 9"), ContentHash.of("user 7")])
+        let turns = try #require(log.attempts.first).record.userTurns ?? 0
+        #expect(group.signalsPerAttempt.value == Double(2 + turns + 1), "two tool results, the user's turns, the grade")
     }
 
     @Test("tau2-bench: rewards decide outcomes; per-message usage and cost; tool calls timed to their answers")
