@@ -41,6 +41,8 @@ struct GroupAccumulator {
     var rollouts = RolloutTree()
     var multiAgentTokens = 0
     var multiAgentMainTokens = 0
+    /// Delegating attempts whose sub-agents' own steps are absent (every token is the main agent's).
+    var delegatingWithoutSubagentTokens = 0
     /// Attempts whose source declared it does not record the quantity.
     var unrecorded: [UnrecordedQuantity: Int] = [:]
 
@@ -103,7 +105,7 @@ struct GroupAccumulator {
                     passedWithin[bucket, default: 0] += 1
                 }
             }
-            if p.hasUsage {
+            if p.hasUsage, !p.isMultiAgent || total > p.mainAgentTokens {
                 if p.isMultiAgent {
                     var entry = multi[attempt.task, default: (0, 0, 0)]
                     entry.n += 1
@@ -120,8 +122,14 @@ struct GroupAccumulator {
             }
         }
         if p.isMultiAgent, p.hasUsage {
-            multiAgentTokens += total
-            multiAgentMainTokens += p.mainAgentTokens
+            // A delegation whose sub-agent left no steps here (a Claude Code Task without its
+            // side-chain transcript) would read as 100% coordination: its split is unknown.
+            if total > p.mainAgentTokens {
+                multiAgentTokens += total
+                multiAgentMainTokens += p.mainAgentTokens
+            } else {
+                delegatingWithoutSubagentTokens += 1
+            }
         }
         rollouts.add(p.rolloutPath, task: attempt.task)
         let turns = attempt.userTurns ?? 0
@@ -208,7 +216,12 @@ struct GroupAccumulator {
         let coordination: Measure =
             multiAgentTokens > 0
             ? .value(Double(multiAgentMainTokens) / Double(multiAgentTokens))
-            : .unavailable(delegations == 0 ? "no attempt delegated to sub-agents" : noUsage)
+            : .unavailable(
+                delegations == 0
+                    ? "no attempt delegated to sub-agents"
+                    : delegatingWithoutSubagentTokens > 0
+                        ? "the sub-agents' own steps are absent from these traces (\(delegatingWithoutSubagentTokens) delegating attempts record tokens of the main agent only), so the main agent's share is unknown"
+                        : noUsage)
 
         var report = GroupReport(
             key: key, attempts: attempts, graded: graded, passed: passed, errored: errored,

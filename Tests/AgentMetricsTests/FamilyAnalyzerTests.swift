@@ -232,4 +232,30 @@ import Traces
         #expect(abs((group.coordinationOverhead.value ?? 0) - 1000.0 / 1500) < 1e-12)
         #expect(group.multiAgentTokenMultiplier.value == nil)
     }
+
+    @Test("a delegation whose sub-agent left no steps in the traces gives no coordination overhead, never 100%")
+    func coordinationWithoutSubagentTranscript() throws {
+        func delegatingWithoutTranscript(_ analyzer: inout FamilyAnalyzer, id: String) {
+            // A Claude Code Task call whose side-chain transcript is not in the files read.
+            analyzer.step(
+                StepRecord(
+                    runID: "r", attemptID: id, stepID: "s0", index: 0, operation: .chat, useClass: .act, model: "m",
+                    usage: TokenUsage(uncachedInput: 800, output: 100)))
+            analyzer.step(
+                StepRecord(runID: "r", attemptID: id, stepID: "d", index: 1, operation: .invokeAgent, useClass: .delegate))
+            analyzer.attempt(
+                AttemptRecord(runID: "r", attemptID: id, task: "t", outcome: .ungraded, scheduled: 0, end: 1, stepCount: 2))
+        }
+        var alone = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        delegatingWithoutTranscript(&alone, id: "x")
+        let unknown = try #require(alone.report().groups.first).coordinationOverhead
+        #expect(unknown.value == nil && unknown.reason?.contains("sub-agents' own steps are absent") == true, "\(unknown)")
+
+        // Beside an attempt whose sub-agent is in the traces, only that one counts.
+        var mixed = FamilyAnalyzer(grouping: .all, prices: Self.prices)
+        delegatingWithoutTranscript(&mixed, id: "x")
+        Self.feed(&mixed, id: "1", task: "t", outcome: .ungraded, inputs: [900], subAgentInputs: [400])
+        let known = try #require(mixed.report().groups.first).coordinationOverhead
+        #expect(abs((known.value ?? 0) - 1000.0 / 1500) < 1e-12)
+    }
 }
