@@ -126,6 +126,8 @@ package enum InspectImporter {
 
     struct ToolError: Decodable { var type: String?; var message: String? }
     struct Output: Decodable {
+        /// The model that answered, as the provider named it (often the dated id of an alias).
+        var model: String?
         var usage: Usage?
         var time: Double?
         var choices: [Choice]?
@@ -242,7 +244,8 @@ package enum InspectImporter {
                     steps.append(
                         StepRecord(
                             runID: runID, attemptID: attemptID, stepID: "s\(index)", agentName: eval.task, index: index,
-                            operation: .chat, useClass: .act, model: event.model ?? eval.model,
+                            operation: .chat, useClass: .act,
+                            model: ModelNames.mostSpecific(request: event.model ?? eval.model, response: event.output?.model),
                             provider: event.model?.split(separator: "/").first.map(String.init), usage: usage(of: event),
                             timing: StepTiming(scheduled: at, sent: at, end: stepEnd),
                             outputHash: event.output?.choices?.first?.message?.hash))

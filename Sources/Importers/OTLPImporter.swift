@@ -251,7 +251,8 @@ package enum OTLPImporter {
                         runID: runID, attemptID: trace, stepID: span.id, parentStepID: owner?.id, agentID: agent,
                         agentName: (owner?.attributes ?? a)["gen_ai.agent.name"]?.string, index: index, operation: op,
                         useClass: op == .invokeAgent ? .delegate : tool.map { UseClassification.forTool(named: $0) } ?? .act,
-                        model: a["gen_ai.request.model"]?.string ?? a["gen_ai.response.model"]?.string
+                        model: ModelNames.mostSpecific(
+                            request: a["gen_ai.request.model"]?.string, response: a["gen_ai.response.model"]?.string)
                             ?? a["llm.model_name"]?.string,
                         provider: a["gen_ai.provider.name"]?.string ?? a["gen_ai.system"]?.string ?? a["llm.provider"]?.string
                             ?? a["llm.system"]?.string,

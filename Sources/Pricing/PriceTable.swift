@@ -119,7 +119,11 @@ public struct PriceTable: Sendable, Hashable {
     }
 
     /// The entry for `model`: the exact name, then without a `provider/` prefix (LiteLLM and
-    /// Inspect write `openai/gpt-4o`; price tables list `gpt-4o`), then lower-cased.
+    /// Inspect write `openai/gpt-4o`; price tables list `gpt-4o`), then lower-cased; and only then,
+    /// for an undated alias (`claude-sonnet-4-5`), the table's latest dated entry of it
+    /// (`claude-sonnet-4-5-20250929`, `gpt-4o-2024-08-06`), as the provider resolves the alias;
+    /// last, for a dated id the table lacks, its undated alias. The name returned says which
+    /// entry priced it (`price_entries`).
     public func price(for model: String) -> (name: String, price: ModelPrice)? {
         var candidates = [model]
         if let slash = model.lastIndex(of: "/") { candidates.append(String(model[model.index(after: slash)...])) }
@@ -127,7 +131,39 @@ public struct PriceTable: Sendable, Hashable {
         for name in candidates {
             if let price = models[name] { return (name, price) }
         }
+        for alias in candidates {
+            let dated = models.keys.compactMap { name -> (date: String, name: String)? in
+                guard name.hasPrefix(alias + "-"), let date = Self.dateSuffix(name.dropFirst(alias.count + 1)) else { return nil }
+                return (date, name)
+            }
+            if let latest = dated.max(by: { ($0.date, $0.name) < ($1.date, $1.name) }), let price = models[latest.name] {
+                return (latest.name, price)
+            }
+        }
+        for dated in candidates {
+            guard let dash = Self.dateSuffixStart(of: dated) else { continue }
+            let alias = String(dated[..<dash])
+            if let price = models[alias] { return (alias, price) }
+        }
         return nil
+    }
+
+    /// Where `-20250929` or `-2025-09-29` starts in `name`, when it ends with one.
+    static func dateSuffixStart(of name: String) -> String.Index? {
+        for length in [8, 10] where name.count > length + 1 {
+            let start = name.index(name.endIndex, offsetBy: -(length + 1))
+            if name[start] == "-", dateSuffix(name[name.index(after: start)...]) != nil { return start }
+        }
+        return nil
+    }
+
+    /// `20250929` for `20250929` or `2025-09-29`; nil for anything else (`mini`, `0613`).
+    static func dateSuffix(_ text: Substring) -> String? {
+        func isDigit(_ c: Character) -> Bool { ("0"..."9").contains(c) }
+        let shaped =
+            (text.count == 8 && text.allSatisfy(isDigit))
+            || (text.count == 10 && text.enumerated().allSatisfy { i, c in i == 4 || i == 7 ? c == "-" : isDigit(c) })
+        return shaped ? String(text.filter { $0 != "-" }) : nil
     }
 
     /// `self` with the entries of `overrides` merged in field by field.

@@ -33,8 +33,24 @@ import ZIPFoundation
             tools.compactMap(\.toolName) == ["web_browser_go", "web_browser_click", "web_browser_click", "web_browser_click"])
         let seconds = tools.compactMap(\.latency).reduce(0) { $0 + Double($1) / 1e9 }
         #expect(abs(seconds - 9.860189) < 1e-6)
-        let cost = attempt.steps.reduce(PricedUsage()) { $0 + Self.miniPrices.price($1) }.cost.total
-        #expect(abs(cost - 0.00177225) < 1e-12)
+        let priced = attempt.steps.reduce(PricedUsage()) { $0 + Self.miniPrices.price($1) }
+        #expect(abs(priced.cost.total - 0.00177225) < 1e-12)
+        // The log names the alias (`openai/gpt-4o-mini`); each answer, the dated id that served it.
+        #expect(chats.allSatisfy { $0.model == "gpt-4o-mini-2024-07-18" }, "\(chats.map(\.model))")
+        #expect(priced.entries == ["gpt-4o-mini-2024-07-18": "gpt-4o-mini"], "the entry that priced it is recorded")
+    }
+
+    @Test("the most specific model name is kept: the answer's dated id for the request's alias, else the request's")
+    func mostSpecificModel() {
+        #expect(
+            ModelNames.mostSpecific(request: "claude-sonnet-4-5", response: "claude-sonnet-4-5-20250929")
+                == "claude-sonnet-4-5-20250929")
+        #expect(
+            ModelNames.mostSpecific(request: "openai/gpt-4o-mini", response: "gpt-4o-mini-2024-07-18") == "gpt-4o-mini-2024-07-18"
+        )
+        #expect(ModelNames.mostSpecific(request: "auto", response: "gpt-4o") == "auto", "a router's answer is not a refinement")
+        #expect(ModelNames.mostSpecific(request: nil, response: "gpt-4o") == "gpt-4o")
+        #expect(ModelNames.mostSpecific(request: "gpt-4o", response: nil) == "gpt-4o")
     }
 
     @Test("an .eval archive: one attempt per sample, ungraded when no scorer ran")

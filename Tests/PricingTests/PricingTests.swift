@@ -53,6 +53,27 @@ import Traces
         #expect(priced.entries == ["openai/bare": "bare"])
     }
 
+    @Test(
+        "an undated alias is priced by the table's latest dated entry, a dated id the table lacks by its alias; the entry is recorded"
+    )
+    func aliases() {
+        let table = PriceTable(
+            version: "test",
+            models: [
+                "claude-sonnet-4-5-20250929": ModelPrice(inputCostPerToken: 3e-6, outputCostPerToken: 15e-6),
+                "claude-sonnet-4-5-20250101": ModelPrice(inputCostPerToken: 9e-6, outputCostPerToken: 9e-6),
+                "gpt-4o-mini": ModelPrice(inputCostPerToken: 1.5e-7, outputCostPerToken: 6e-7),
+                "gpt-4o-mini-audio": ModelPrice(inputCostPerToken: 1, outputCostPerToken: 1),
+            ])
+        let usage = TokenUsage(uncachedInput: 1_000_000)
+        let alias = table.price(usage, model: "anthropic/claude-sonnet-4-5")
+        #expect(alias.cost.total == 3 && alias.entries == ["anthropic/claude-sonnet-4-5": "claude-sonnet-4-5-20250929"])
+        let dated = table.price(usage, model: "gpt-4o-mini-2024-07-18")
+        #expect(abs(dated.cost.total - 0.15) < 1e-12 && dated.entries == ["gpt-4o-mini-2024-07-18": "gpt-4o-mini"])
+        #expect(table.price(usage, model: "gpt-4o").unpricedModels == ["gpt-4o"], "gpt-4o-mini is not a dated gpt-4o")
+        #expect(table.price(usage, model: "claude-sonnet-4").unpricedModels == ["claude-sonnet-4"])
+    }
+
     @Test("tool calls add their per-call price")
     func toolPrice() {
         let step = StepRecord(
