@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "Importers",
             dependencies: [
-                "Traces",
+                "Traces", "WireFormats",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]

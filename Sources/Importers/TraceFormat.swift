@@ -1,5 +1,6 @@
 package import Foundation
 package import Traces
+import WireFormats
 
 /// The trace formats AgentPerf reads, detected from a file's name and first bytes.
 package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -39,6 +40,25 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         if InspectImporter.sniffJSON(head) { return .inspect }
         if OpenHandsImporter.sniff(head) { return .openhands }
         if SWEAgentImporter.sniff(head) { return .sweAgent }
+        // A JSON object whose telling key comes after the first 64 KiB (a τ²-bench results file
+        // puts `simulations` after its whole `tasks` array): read its top-level keys.
+        if head.hasPrefix("{"), data.count == 65_536 { return fromTopLevelKeys(of: url) }
+        return nil
+    }
+
+    /// The format of a JSON object file by its top-level keys, skipping every value; the file is
+    /// memory-mapped, so its size does not become resident memory.
+    static func fromTopLevelKeys(of url: URL) -> TraceFormat? {
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped),
+            let keys = data.withUnsafeBytes({ raw in
+                raw.withMemoryRebound(to: UInt8.self) { JSONReader.topLevelKeys($0) }
+            })
+        else { return nil }
+        let present = Set(keys)
+        if present.contains("simulations") { return .tauBench }
+        if present.contains("resourceSpans") { return .otlp }
+        if present.contains("eval"), !present.isDisjoint(with: ["samples", "plan", "results"]) { return .inspect }
+        if present.contains("trajectory") { return .sweAgent }
         return nil
     }
 

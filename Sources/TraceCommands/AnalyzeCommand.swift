@@ -88,6 +88,11 @@ package struct AnalyzeCommand: ParsableCommand {
             }
         }
         for line in analyzer.diagnostics.lines { Terminal.err(line + "\n") }
+        // Nothing read is not an empty table: say what was wrong and fail.
+        guard analyzer.sources > 0 else {
+            try outcome.finish(errors: true, nothingRead: true)
+            return
+        }
         let report = analyzer.report()
         if json {
             Terminal.out(String(decoding: try Self.encoder.encode(report), as: UTF8.self) + "\n")
@@ -151,22 +156,31 @@ struct ImportRun {
 
     struct Outcome {
         var failures: [String]
-        var skipped: Int
+        /// Files in the given directories that are in no known format.
+        var skipped: [String]
 
-        /// Exit 2 after reporting, if anything could not be read.
-        func finish(errors: Bool) throws {
+        /// Exit 2 after reporting, if anything could not be read or was skipped: nothing is left
+        /// out silently. `nothingRead`: no source was read at all, so there are no figures.
+        func finish(errors: Bool, nothingRead: Bool = false) throws {
             for failure in failures { Terminal.err("error: \(failure)\n") }
-            if skipped > 0 {
-                Terminal.err("note: \(skipped) files in the given directories are in no known trace format; skipped\n")
+            if !skipped.isEmpty {
+                let shown = skipped.prefix(5).joined(separator: ", ") + (skipped.count > 5 ? ", …" : "")
+                Terminal.err(
+                    "warning: \(skipped.count) file\(skipped.count == 1 ? "" : "s") in the given directories \(skipped.count == 1 ? "is" : "are") in no known trace format and \(skipped.count == 1 ? "was" : "were") skipped: \(shown) (read them with --format, or leave them out)\n"
+                )
             }
-            if !failures.isEmpty || errors {
-                throw CommandFailure.badInput("some input could not be read (listed above); the figures cover the rest")
+            if nothingRead {
+                throw CommandFailure.badInput("nothing to analyze: no trace was read from the given paths (listed above)")
+            }
+            if !failures.isEmpty || errors || !skipped.isEmpty {
+                throw CommandFailure.badInput(
+                    "some input could not be read or was skipped (listed above); the figures cover the rest")
             }
         }
     }
 
     func each(_ body: (URL, TraceFormat) throws -> Void) throws -> Outcome {
-        var outcome = Outcome(failures: [], skipped: 0)
+        var outcome = Outcome(failures: [], skipped: [])
         for path in paths {
             let url = URL(fileURLWithPath: path)
             let files: [URL]
@@ -175,13 +189,18 @@ struct ImportRun {
                 continue
             }
             let explicit = files == [url]
+            if files.isEmpty {
+                outcome.failures.append(
+                    "\(url.path): no trace files here (looked for \(TraceFormat.candidateExtensions.sorted().map { "." + $0 }.joined(separator: ", ")))"
+                )
+            }
             for file in files {
                 guard let detected = format ?? TraceFormat.detect(file) else {
                     if explicit {
                         outcome.failures.append(
                             ImportError.unknownFormat(path: file.path, formats: TraceFormat.allCases.map(\.rawValue)).description)
                     } else {
-                        outcome.skipped += 1
+                        outcome.skipped.append(file.path)
                     }
                     continue
                 }

@@ -27,6 +27,14 @@ package enum JSONReader {
         return value
     }
 
+    /// The keys of a document's top-level object, in order, read without building any value
+    /// (to tell formats apart by keys that may come after megabytes of other data); `nil` when
+    /// the document is not a JSON object.
+    package static func topLevelKeys(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var cursor = Cursor(bytes: bytes)
+        return try? cursor.objectKeys()
+    }
+
     /// Parses one JSON document from raw bytes (a network buffer); `nil` when it is not valid JSON.
     package static func parse(raw bytes: UnsafeRawBufferPointer) -> JSONValue? {
         bytes.withMemoryRebound(to: UInt8.self) { try? parse($0) }
@@ -67,6 +75,75 @@ private struct Cursor {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         default: return .number(try number())
+        }
+    }
+
+    /// The top-level object's keys, skipping every value.
+    mutating func objectKeys() throws(JSONReader.Problem) -> [String] {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw problem("an object") }
+        index += 1
+        var keys: [String] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return keys }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw problem("a quoted key") }
+            keys.append(try string())
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw problem("':' after a key") }
+            index += 1
+            try skipValue(depth: 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw problem("',' or '}'") }
+            let separator = bytes[index]
+            index += 1
+            if separator == UInt8(ascii: "}") { return keys }
+            guard separator == UInt8(ascii: ",") else { throw problem("',' or '}'") }
+        }
+    }
+
+    /// Moves past one value without building it: strings scanned for their closing quote,
+    /// containers by their brackets (nesting bounded as in parsing).
+    private mutating func skipValue(depth: Int) throws(JSONReader.Problem) {
+        skipWhitespace()
+        guard index < bytes.count else { throw problem("a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard index < bytes.count else { throw problem("a closing quote") }
+            index += 1
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < JSONReader.maximumDepth else { throw problem("at most \(JSONReader.maximumDepth) levels of nesting") }
+            let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == close {
+                index += 1
+                return
+            }
+            while true {
+                if close == UInt8(ascii: "}") {
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw problem("a quoted key") }
+                    try skipValue(depth: depth + 1)
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw problem("':' after a key") }
+                    index += 1
+                }
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw problem("a separator") }
+                let separator = bytes[index]
+                index += 1
+                if separator == close { return }
+                guard separator == UInt8(ascii: ",") else { throw problem("a separator") }
+            }
+        default:
+            _ = try value(depth: depth)  // a number or a literal: small
         }
     }
 

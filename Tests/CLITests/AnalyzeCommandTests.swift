@@ -28,12 +28,29 @@ import Traces
         let good = try String(
             contentsOf: Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl"), encoding: .utf8)
         try directory.write("session.jsonl", good + "{\"type\": \"assistant\", \"sessionId\": \n")
-        try directory.write("notes.json", "{\"hello\": 1}")  // in a walked directory: skipped, not an error
+        try directory.write("notes.json", "{\"hello\": 1}")  // in a walked directory: skipped with a warning
         let result = try Self.agentperf(["analyze", directory.url.path, "--group-by", "all"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("session.jsonl:10: error:"), "\(result.stderr)")
-        #expect(result.stderr.contains("1 files in the given directories are in no known trace format"))
+        #expect(result.stderr.contains("1 file in the given directories is in no known trace format and was skipped"))
+        #expect(result.stderr.contains("notes.json"))
         #expect(result.stdout.contains("2 (0 / 0)") || result.stdout.contains("1 (0 / 0)"), "\(result.stdout)")
+    }
+
+    @Test("nothing read is no table: an empty directory, or one with no known format, exits 2 and says why")
+    func nothingRead() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let empty = directory.file("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try Self.agentperf(["analyze", empty.path])
+        #expect(none.status == 2 && none.stdout.isEmpty, "\(none.stdout)")
+        #expect(none.stderr.contains("no trace files here") && none.stderr.contains("nothing to analyze"), "\(none.stderr)")
+        try FileManager.default.createDirectory(at: directory.file("other"), withIntermediateDirectories: true)
+        try directory.write("other/notes.json", "{\"hello\": 1}")
+        let unknown = try Self.agentperf(["analyze", directory.file("other").path, "--json"])
+        #expect(unknown.status == 2 && unknown.stdout.isEmpty, "\(unknown.stdout)")
+        #expect(unknown.stderr.contains("was skipped: ") && unknown.stderr.contains("nothing to analyze"), "\(unknown.stderr)")
     }
 
     @Test("a named file in no known format, and a bad option, exit 2 with the reason")

@@ -190,12 +190,28 @@ import Traces
     func tau2() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        try tau2Results(tasks: "[]", in: directory)
+    }
+
+    @Test("a τ²-bench file whose simulations come after 64 KiB of tasks is still recognised, by its top-level keys")
+    func tau2DetectedPastTheHead() throws {
+        let task =
+            #"{"id": "t", "description": {"purpose": "\#(String(repeating: "x", count: 1000))"}, "user_scenario": {"a": [1, 2, {"b": "\\\"}"}]}}"#
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try tau2Results(tasks: "[" + Array(repeating: task, count: 200).joined(separator: ",") + "]", in: directory)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0 > 150_000)
+        #expect(TraceFormat.detect(file) == .tauBench)
+    }
+
+    @discardableResult
+    func tau2Results(tasks: String, in directory: TemporaryDirectory) throws -> URL {
         // Built from tau2-bench's Results / SimulationRun / Message models (src/tau2/data_model).
         let results = """
             {"timestamp": "2025-07-01T12:00:00", "info": {"agent_info": {"implementation": "llm_agent", "llm": "gpt-4.1"},
               "environment_info": {"domain_name": "airline"}, "git_commit": "x", "num_trials": 2, "max_steps": 50, "max_errors": 10,
               "user_info": {"implementation": "user_simulator", "llm": "gpt-4.1"}},
-             "tasks": [],
+             "tasks": \(tasks),
              "simulations": [
               {"id": "sim-1", "task_id": "7", "trial": 0, "start_time": "", "end_time": "", "duration": 9.0, "termination_reason": "user_stop",
                "agent_cost": 0.005264, "user_cost": 0.001, "reward_info": {"reward": 1.0},
@@ -212,7 +228,8 @@ import Traces
                "messages": [{"role": "assistant", "content": "Sorry", "timestamp": "2025-07-01T12:01:00", "cost": 0.001,
                  "usage": {"prompt_tokens": 400, "completion_tokens": 25}}]}]}
             """
-        let log = try Self.load(try directory.write("results.json", results), .tauBench)
+        let file = try directory.write("results.json", results)
+        let log = try Self.load(file, .tauBench)
         #expect(log.attempts.map(\.record.outcome) == [.passed, .failed])
         let first = log.attempts[0]
         #expect(first.record.task == "7" && first.record.userTurns == 0)
@@ -226,6 +243,7 @@ import Traces
         let prices = PriceTable.bundled
         let computed = first.steps.filter { $0.operation == .chat }.map { prices.price($0).cost.total }
         #expect(zip(computed, [0.0028, 0.002464]).allSatisfy { abs($0 - $1) < 1e-12 })
+        return file
     }
 
     @Test("output hashes ignore tool-call ids and argument key order, so identical rollouts are one leaf")

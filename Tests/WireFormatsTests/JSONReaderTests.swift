@@ -81,6 +81,21 @@ import WireFormats
         }
     }
 
+    @Test("top-level keys are read in order without building values; a non-object or a broken one gives none")
+    func topLevelKeys() {
+        func keys(_ text: String) -> [String]? {
+            var text = text
+            return text.withUTF8 { JSONReader.topLevelKeys($0) }
+        }
+        #expect(
+            keys(#"{"tasks": [{"a": "x\"}]"}, [1, 2.5e3, true, null]], "bé": {}, "simulations": []}"#) == [
+                "tasks", "bé", "simulations",
+            ])
+        #expect(keys("{}") == [])
+        #expect(keys("[1]") == nil && keys(#"{"a": [1, 2}"#) == nil && keys(#"{"a": "open"#) == nil)
+        #expect(keys(#"{"a": "# + String(repeating: "[", count: 100_000)) == nil, "nesting bounded")
+    }
+
     @Test("nesting is bounded: the deepest accepted document reads, one level more and a hostile one are refused")
     func depth() {
         let deepest =
