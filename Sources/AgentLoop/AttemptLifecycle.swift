@@ -39,8 +39,8 @@ struct AttemptLifecycle: Sendable {
     }
 
     /// Runs `agent` in a scope for `plan` until it returns or the attempt times out, then lets
-    /// `finish` complete the record (outcome, score, tier) from the ending. Returns
-    /// `.interrupted` if the run was cancelled meanwhile; a missing working directory ends the
+    /// `finish` complete the record (outcome, score, tier) from the ending. If the run was
+    /// cancelled meanwhile, the record says `cancelled`, with the steps so far; a missing working directory ends the
     /// attempt at once as `workspace_error` (its commands would otherwise run in AgentPerf's).
     func run<Agent: Sendable>(
         _ plan: AttemptPlan, directory need: Directory,
@@ -81,7 +81,15 @@ struct AttemptLifecycle: Sendable {
             group.cancelAll()
             return first
         }
-        guard let ending, !Task.isCancelled else { return .interrupted }
+        guard let ending, !Task.isCancelled else {
+            // Stopped mid-attempt (Ctrl-C): recorded with what it did so far, as `cancelled`, so
+            // the attempts a run started add up; every figure leaves it out.
+            var record = baseRecord(plan, end: clock.now())
+            record.outcome = .cancelled
+            let steps = await log.recorded
+            record.stepCount = steps.count
+            return .finished(record, steps)
+        }
         var record = baseRecord(plan, end: clock.now())
         record.agentName = task.agentName
         if case .timedOut = ending {

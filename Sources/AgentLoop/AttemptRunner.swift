@@ -66,6 +66,7 @@ package struct AttemptRunner: Sendable {
                 record.stepCount += first.stepCount
             }
             merged = record
+            guard record.outcome != .cancelled else { break }
             let accepted =
                 variant.escalateOn.map { (record.graderAxes[$0] ?? 0) >= 1 } ?? (record.outcome == .passed)
             guard !accepted, let end = record.end else { break }

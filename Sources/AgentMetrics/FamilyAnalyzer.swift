@@ -50,8 +50,8 @@ public struct FamilyAnalyzer: TraceSink {
     /// Ends the attempt: adds it, with its steps' sums, to its group; warm-up attempts are dropped.
     public mutating func attempt(_ attempt: AttemptRecord) {
         var progress = inFlight.removeValue(forKey: attempt.attemptID) ?? AttemptProgress()
-        // Warm-up attempts of AgentPerf runs are load, not results, as in `run`'s figures.
-        if attempt.isWarmup { return }
+        // Warm-up and cancelled attempts of AgentPerf runs are not results, as in `run`'s figures.
+        if !attempt.isMeasured { return }
         if let usage = attempt.unattributedUsage {
             progress.addUnattributed(usage, model: attempt.unattributedModel, prices: prices)
         }

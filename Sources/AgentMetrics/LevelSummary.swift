@@ -17,12 +17,26 @@ public struct AttemptCounts: Sendable, Hashable, Codable {
     public var ungraded = 0
     /// Warm-up attempts recorded but excluded from every figure.
     public var warmup = 0
+    /// Attempts a stop (Ctrl-C) cut short: recorded with their steps, excluded from every figure.
+    public var cancelled = 0
 
     /// All counts zero.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case total, passed, failed, errored, timedOut = "timed_out", ungraded, warmup
+        case total, passed, failed, errored, timedOut = "timed_out", ungraded, warmup, cancelled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        total = try c.decode(Int.self, forKey: .total)
+        passed = try c.decode(Int.self, forKey: .passed)
+        failed = try c.decode(Int.self, forKey: .failed)
+        errored = try c.decode(Int.self, forKey: .errored)
+        timedOut = try c.decode(Int.self, forKey: .timedOut)
+        ungraded = try c.decode(Int.self, forKey: .ungraded)
+        warmup = try c.decode(Int.self, forKey: .warmup)
+        cancelled = try c.decodeIfPresent(Int.self, forKey: .cancelled) ?? 0  // absent from older summaries
     }
 }
 

@@ -185,9 +185,10 @@ struct LevelCalculator {
     let prices: PriceTable
 
     func summary() -> LevelSummary {
-        let measured = attempts.filter { !$0.record.isWarmup }
+        let measured = attempts.filter { $0.record.isMeasured }
         var counts = AttemptCounts()
-        counts.warmup = attempts.count - measured.count
+        counts.warmup = attempts.count { $0.record.isWarmup }
+        counts.cancelled = attempts.count { !$0.record.isWarmup && $0.record.outcome == .cancelled }
         var latency = LatencyDistribution()
         var errorAdjusted = LatencyDistribution()
         var passedLatency = LatencyDistribution()
@@ -223,6 +224,7 @@ struct LevelCalculator {
             case .error: counts.errored += 1
             case .timeout: counts.timedOut += 1
             case .ungraded: counts.ungraded += 1
+            case .cancelled: break  // not measured: counted above, outside the figures
             }
             if let nanoseconds = attempt.record.latency {
                 latency.record(nanoseconds: nanoseconds)
@@ -230,7 +232,7 @@ struct LevelCalculator {
                 case .passed:
                     errorAdjusted.record(nanoseconds: nanoseconds)
                     passedLatency.record(nanoseconds: nanoseconds)
-                case .ungraded:
+                case .ungraded, .cancelled:
                     break  // unknown whether it succeeded: not in either quality view
                 case .failed, .error, .timeout:
                     errorAdjusted.recordInfinite()

@@ -31,7 +31,7 @@ public struct DiagnosisInput: Sendable {
         self.prices = prices
         self.marginal = marginal
         self.summary = summary ?? RunSummary.compute(from: log, prices: prices)
-        attempts = log.attempts.filter { !$0.record.isWarmup }.map { AttemptFacts($0, prices: prices) }
+        attempts = log.attempts.filter { $0.record.isMeasured }.map { AttemptFacts($0, prices: prices) }
         cacheTally = CacheRule.tally(self)
     }
 

@@ -59,7 +59,7 @@ extension BenchmarkRun {
                     await writeFailure.set(error)
                     return nil
                 }
-                return plan.isWarmup ? nil : record.end
+                return record.isMeasured ? record.end : nil
             }
             let outcome =
                 switch level {

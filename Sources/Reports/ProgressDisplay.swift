@@ -43,7 +43,7 @@ package struct ProgressDisplay: Sendable {
             steps += attempt.steps
             if attempt.isWarmup {
                 warmup += 1
-            } else {
+            } else if attempt.outcome != .cancelled {
                 measured += 1
                 if attempt.outcome == .passed { passed += 1 }
                 if attempt.outcome == .error || attempt.outcome == .timeout { problems += 1 }

@@ -176,6 +176,12 @@ package enum SummaryTable {
         }
         let warmup = summary.levels.reduce(0) { $0 + $1.attempts.warmup }
         if warmup > 0 { notes.append("\(warmup) warm-up attempts were recorded and left out of every figure.") }
+        let cancelled = summary.levels.reduce(0) { $0 + $1.attempts.cancelled }
+        if cancelled > 0 {
+            notes.append(
+                "\(cancelled) attempt\(cancelled == 1 ? " was" : "s were") running when the run was stopped: recorded as cancelled, with \(cancelled == 1 ? "its" : "their") steps so far, and left out of every figure."
+            )
+        }
         let unpriced = Set(summary.levels.flatMap(\.cost.unpricedModels)).sorted()
         if !unpriced.isEmpty {
             notes.append(

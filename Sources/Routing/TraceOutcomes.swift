@@ -60,7 +60,7 @@ public struct TraceOutcomes: TraceSink {
     /// Ends the attempt: one outcome of its configuration on its item.
     public mutating func attempt(_ attempt: AttemptRecord) {
         var sums = inFlight.removeValue(forKey: attempt.attemptID) ?? (0, false, 0)
-        guard !attempt.isWarmup else { return }
+        guard attempt.isMeasured else { return }
         guard attempt.outcome != .ungraded else {
             ungraded += 1
             return

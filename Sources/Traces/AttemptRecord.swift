@@ -17,6 +17,8 @@ public struct AttemptRecord: Sendable, Hashable {
     public var concurrency: Int?
     /// Warm-up attempts are recorded but excluded from every metric.
     public var isWarmup: Bool
+    /// True for the attempts figures are computed from: neither warm-up nor cancelled by a stop.
+    public var isMeasured: Bool { !isWarmup && outcome != .cancelled }
     /// Worker that ran the attempt (harness runs only).
     public var worker: Int?
     /// Position of the attempt in its level's issue order, from 0 (harness runs only).

@@ -97,9 +97,12 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case timeout
     /// No grader judged the attempt (most imported traces): excluded from pass rates.
     case ungraded
+    /// The run was stopped (Ctrl-C, SIGTERM) while the attempt ran: recorded with its steps so
+    /// far, so the attempts started add up, and left out of every figure, as warm-up is.
+    case cancelled
 
     /// True for outcomes a grader decided.
-    public var isGraded: Bool { self != .ungraded }
+    public var isGraded: Bool { self != .ungraded && self != .cancelled }
 }
 
 /// `error.type` of a failed step or attempt: a low-cardinality set, as OpenTelemetry asks.

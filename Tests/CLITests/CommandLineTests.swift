@@ -358,5 +358,18 @@ import Traces
         #expect(
             FileManager.default.fileExists(atPath: traces.deletingLastPathComponent().appendingPathComponent("summary.json").path)
         )
+        // The attempts running at the stop are recorded as cancelled, with their steps so far, and
+        // left out of the figures: the attempts started add up.
+        let cancelled = log.attempts.filter { $0.record.outcome == .cancelled }
+        #expect(!cancelled.isEmpty, "four agents were running")
+        for attempt in cancelled { #expect(attempt.steps.count == attempt.record.stepCount) }
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: traces.deletingLastPathComponent().appendingPathComponent("summary.json")))
+        let counts = ((summary as? [String: Any])?["levels"] as? [[String: Any]])?.first?["attempts"] as? [String: Any]
+        #expect(counts?["cancelled"] as? Int == cancelled.count)
+        #expect(
+            (counts?["total"] as? Int ?? 0) + (counts?["warmup"] as? Int ?? 0) + cancelled.count == log.attempts.count,
+            "measured + warm-up + cancelled = every attempt recorded")
+        #expect(result.stdout.contains("running when the run was stopped: recorded as cancelled"), "\(result.stdout)")
     }
 }
