@@ -85,7 +85,14 @@ struct AttemptLifecycle: Sendable {
             // Stopped mid-attempt (Ctrl-C): recorded with what it did so far, as `cancelled`, so
             // the attempts a run started add up; every figure leaves it out.
             var record = baseRecord(plan, end: clock.now())
+            // Finished as a timeout would be (a process agent's gateway steps are collected
+            // there), then marked as what it is.
+            await finish(.timedOut, scope, &record)
             record.outcome = .cancelled
+            record.errorType = nil
+            record.stopReason = nil
+            record.score = nil
+            record.graderAxes = [:]
             let steps = await log.recorded
             record.stepCount = steps.count
             return .finished(record, steps)

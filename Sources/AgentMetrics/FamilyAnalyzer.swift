@@ -109,6 +109,8 @@ struct AttemptProgress {
     var delegations = 0
     var isMultiAgent = false
     var mainAgentTokens = 0
+    /// Tokens of steps by agents other than the main one (sub-agents whose steps are in the traces).
+    var subAgentTokens = 0
     var verifyTokens = 0
     var verifySeconds = 0.0
     var verified = false
@@ -178,7 +180,7 @@ struct AttemptProgress {
                 usageSteps += 1
                 if u.isEstimated { estimatedSteps += 1 }
                 if let model = step.model { tokensByModel[model, default: 0] += u.total }
-                if step.agentID == "main" { mainAgentTokens += u.total }
+                if step.agentID == "main" { mainAgentTokens += u.total } else { subAgentTokens += u.total }
                 if step.operation.generatesTokens { contextPoints.append((step.agentID, step.index, u.totalInput)) }
                 if step.useClass == .verify { verifyTokens += u.total }
             } else {

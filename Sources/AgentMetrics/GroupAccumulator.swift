@@ -45,6 +45,10 @@ struct GroupAccumulator {
     var delegatingWithoutSubagentTokens = 0
     /// Attempts whose source declared it does not record the quantity.
     var unrecorded: [UnrecordedQuantity: Int] = [:]
+    /// Attempts with token counts whose source records no cache split.
+    var usageWithoutSplit = 0
+    /// Attempts with a reported cost but no token counts (ours cannot be set beside theirs).
+    var reportedWithoutUsage = 0
 
     /// Budgets: 1-2-5 series from 1k to 100M tokens.
     static let budgets: [Int] = (3...8).flatMap { exponent -> [Int] in
@@ -55,8 +59,9 @@ struct GroupAccumulator {
     mutating func add(_ attempt: AttemptRecord, _ p: AttemptProgress, notRecorded: Set<UnrecordedQuantity> = []) {
         attempts += 1
         for quantity in notRecorded { unrecorded[quantity, default: 0] += 1 }
-        // No token counts at all means no cache split either.
-        if notRecorded.contains(.tokens), !notRecorded.contains(.cacheBuckets) { unrecorded[.cacheBuckets, default: 0] += 1 }
+        // Tokens whose cache split is unknown: only attempts that have tokens at all (a source
+        // with none says so through `token_counts`).
+        if notRecorded.contains(.cacheBuckets), p.hasUsage { usageWithoutSplit += 1 }
         let outcome = attempt.outcome
         if outcome.isGraded { graded += 1 }
         if attempt.gradeSimulated { simulatedGrades += 1 }
@@ -83,6 +88,7 @@ struct GroupAccumulator {
             computedOfReported += p.priced.cost.total
             attemptsWithReportedCost += 1
             unpricedBesideReported.formUnion(p.priced.unpricedModels)
+            if !p.hasUsage { reportedWithoutUsage += 1 }
         }
         verifyTokens += p.verifyTokens
         verifySeconds += p.verifySeconds
@@ -105,7 +111,7 @@ struct GroupAccumulator {
                     passedWithin[bucket, default: 0] += 1
                 }
             }
-            if p.hasUsage, !p.isMultiAgent || total > p.mainAgentTokens {
+            if p.hasUsage, !p.isMultiAgent || p.subAgentTokens > 0 {
                 if p.isMultiAgent {
                     var entry = multi[attempt.task, default: (0, 0, 0)]
                     entry.n += 1
@@ -124,7 +130,7 @@ struct GroupAccumulator {
         if p.isMultiAgent, p.hasUsage {
             // A delegation whose sub-agent left no steps here (a Claude Code Task without its
             // side-chain transcript) would read as 100% coordination: its split is unknown.
-            if total > p.mainAgentTokens {
+            if p.subAgentTokens > 0, p.mainAgentTokens > 0 {
                 multiAgentTokens += total
                 multiAgentMainTokens += p.mainAgentTokens
             } else {
@@ -143,7 +149,8 @@ struct GroupAccumulator {
         let inputTokens = tokens.uncachedInput + tokens.cacheRead + tokens.cacheWrite
         let allTokens = inputTokens + tokens.output
         var totals = tokens
-        totals.cacheReadShare = allTokens > 0 ? Double(tokens.cacheRead) / Double(allTokens) : nil
+        totals.cacheReadShare =
+            allTokens > 0 && usageWithoutSplit == 0 ? Double(tokens.cacheRead) / Double(allTokens) : nil
         let noUsage = "the traces carry no token counts"
         let noGrades = "no attempt was graded (these traces record no grader outcome)"
         let cost = priced.cost.total
@@ -154,13 +161,13 @@ struct GroupAccumulator {
             if passed == 0 { return .unavailable("no attempt passed, so no artifact to divide by") }
             return .value(value / Double(passed))
         }
-        let withoutSplit = unrecorded[.cacheBuckets] ?? 0
+        let withoutSplit = usageWithoutSplit
         let noSplit =
-            "\(withoutSplit) of \(attempts) attempts come from sources that record input tokens without their cache split (uncached counts all of their input)"
+            "\(withoutSplit) of \(attemptsWithUsage) attempts with token counts come from sources that record input tokens without their cache split (uncached counts all of their input)"
         let tokenCounts: Measure = attemptsWithUsage > 0 ? .value(1) : .unavailable(noUsage)
         let cacheBuckets: Measure = withoutSplit > 0 ? .unavailable(noSplit) : tokenCounts
         let costTotal: Measure =
-            attemptsWithUsage == 0
+            attemptsWithUsage == 0 && cost == 0
             ? .unavailable(noUsage)
             : !costComplete && cost == 0
                 ? .unavailable("no price for \(priced.unpricedModels.sorted().joined(separator: ", "))") : .value(cost)
@@ -197,7 +204,12 @@ struct GroupAccumulator {
         let multiplier: Measure
         let gain: Measure
         if shared.isEmpty {
-            let reason = multi.isEmpty ? "no attempt delegated to sub-agents" : "no task was also run by a single agent"
+            let reason =
+                !multi.isEmpty
+                ? "no task was also run by a single agent"
+                : delegatingWithoutSubagentTokens > 0
+                    ? "the sub-agents' own steps are absent from these traces, so multi-agent token counts are incomplete"
+                    : "no attempt delegated to sub-agents"
             multiplier = .unavailable(graded == 0 ? noGrades : reason)
             gain = .unavailable(graded == 0 ? noGrades : reason)
         } else {
@@ -232,9 +244,13 @@ struct GroupAccumulator {
             reportedCost: attemptsWithReportedCost > 0 ? .value(reportedCost) : .unavailable("the sources record no cost"),
             computedCostOfReported: attemptsWithReportedCost == 0
                 ? .unavailable("the sources record no cost")
-                : !unpricedBesideReported.isEmpty
-                    ? .unavailable("no price for \(unpricedBesideReported.sorted().joined(separator: ", "))")
-                    : .value(computedOfReported),
+                : reportedWithoutUsage > 0
+                    ? .unavailable(
+                        "\(reportedWithoutUsage) of the \(attemptsWithReportedCost) attempts with a recorded cost carry no token counts to price"
+                    )
+                    : !unpricedBesideReported.isEmpty
+                        ? .unavailable("no price for \(unpricedBesideReported.sorted().joined(separator: ", "))")
+                        : .value(computedOfReported),
             costPerArtifact: costPerArtifact,
             cacheReadShare: cacheBuckets.value == nil
                 ? cacheBuckets : allTokens > 0 ? .value(Double(tokens.cacheRead) / Double(allTokens)) : .unavailable(noUsage),

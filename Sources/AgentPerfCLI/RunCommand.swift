@@ -157,7 +157,8 @@ struct RunCommand: AsyncParsableCommand {
     /// When no attempt of the run got an answer a grader could judge (every one errored or timed
     /// out), the sentence to end with: the run measured the failure, not the agents.
     static func everyAttemptFailed(_ log: TraceLog) -> String? {
-        let attempts = log.attempts
+        // Cancelled attempts (stopped by Ctrl-C) neither failed nor passed.
+        let attempts = log.attempts.filter { $0.record.outcome != .cancelled }
         guard !attempts.isEmpty, attempts.allSatisfy({ $0.record.outcome == .error || $0.record.outcome == .timeout }) else {
             return nil
         }

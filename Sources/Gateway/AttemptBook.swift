@@ -342,6 +342,8 @@ package actor AttemptBook {
         let steps = attempt.steps.sorted { $0.index < $1.index }
         var outcome = ending?.outcome ?? .ungraded
         if ending?.outcome == nil, attempt.lastModelError != nil { outcome = .error }
+        // Closed with calls still in flight (the gateway is stopping): cut short.
+        if ending == nil, attempt.inFlight > 0 { outcome = .cancelled }
         var record = AttemptRecord(
             runID: runID, attemptID: attempt.attemptID, task: attempt.task, agentName: attempt.task, outcome: outcome,
             score: ending?.score, errorType: outcome == .error ? attempt.lastModelError : nil, scheduled: attempt.firstArrival,

@@ -222,10 +222,14 @@ struct GatewayRoutes: Sendable {
         let body = try await request.collectBody(upTo: 64 << 10)
         var ending = ReportedEnding()
         if body.readableBytes > 0 {
-            do { ending = try JSONDecoder().decode(ReportedEnding.self, from: Data(body.readableBytesView)) } catch {
+            // `cancelled` is the gateway's own word for a stop, not a client's verdict.
+            guard let decoded = try? JSONDecoder().decode(ReportedEnding.self, from: Data(body.readableBytesView)),
+                decoded.outcome != .cancelled
+            else {
                 return Self.error(
                     400, "expected {\"outcome\": \"passed\"|\"failed\"|\"error\"|\"timeout\"|\"ungraded\", \"score\": 0…1}")
             }
+            ending = decoded
         }
         guard await book.end(attempt, ending: ending, at: clock.now()) else {
             return Self.error(404, "no open attempt \(attempt)")

@@ -38,7 +38,8 @@ package struct ReplayPlan: Sendable {
                 throw ImportError.cannotRead(path: file.path, reason: "\(problem)")
             }
             let origin = log.run?.startedAt?.timeIntervalSince1970
-            for attempt in log.attempts where !attempt.record.isWarmup {
+            // Warm-up and cancelled (cut short) attempts are not sessions to replay.
+            for attempt in log.attempts where attempt.record.isMeasured {
                 guard var session = ReplayedSession.of(attempt, tier: Self.tier, speed: speed, skipped: &skipped) else {
                     continue
                 }

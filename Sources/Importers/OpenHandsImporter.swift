@@ -22,7 +22,7 @@ package enum OpenHandsImporter {
     /// is a tool.
     static let nonToolActions: Set<String> = [
         "message", "finish", "reject", "think", "null", "pause", "resume", "stop", "change_agent_state", "recall",
-        "condensation", "condensation_request", "system",
+        "condensation", "condensation_request", "system", "summarize", "start", "loop_recovery",
     ]
 
     package static func sniff(_ head: String) -> Bool {

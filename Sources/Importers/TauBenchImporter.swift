@@ -131,7 +131,10 @@ package enum TauBenchImporter {
                 userTurns += 1
             case "tool":
                 // The result came back: a next-state signal, as every importer records it.
-                let match = pending.firstIndex { $0.callID != nil && $0.callID == message.toolCallID } ?? pending.indices.first
+                // By call id; in call order only for results that name no call.
+                let match =
+                    message.toolCallID.map { id in pending.firstIndex { $0.callID == id } }
+                    ?? pending.indices.first
                 if let match {
                     steps[pending[match].index].observationHash = ContentHash.of(message.content ?? "")
                     pending.remove(at: match)

@@ -175,6 +175,14 @@ extension PriceTable {
             return PricedUsage(unpricedModels: [model])
         }
         var assumptions: Set<PriceAssumption> = []
+        // Priced through the alias rules (a dated snapshot for an alias, or the reverse): say so.
+        let bare = model.lastIndex(of: "/").map { String(model[model.index(after: $0)...]) } ?? model
+        if entryName.lowercased() != bare.lowercased() {
+            assumptions.insert(
+                PriceAssumption(
+                    model: entryName, field: "the price of \(model)",
+                    rule: "this entry's (the same model's dated snapshot or alias)"))
+        }
         func resolve(_ value: Double?, field: String, multiplier: Double, needed: Bool) -> Double {
             if let value { return value }
             if needed {

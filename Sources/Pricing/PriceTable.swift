@@ -1,4 +1,5 @@
 public import Foundation
+import Traces
 
 /// Prices of one model, in US dollars per token, with LiteLLM's field names
 /// (`model_prices_and_context_window.json`), so LiteLLM's own file can be used as is.
@@ -133,7 +134,9 @@ public struct PriceTable: Sendable, Hashable {
         }
         for alias in candidates {
             let dated = models.keys.compactMap { name -> (date: String, name: String)? in
-                guard name.hasPrefix(alias + "-"), let date = Self.dateSuffix(name.dropFirst(alias.count + 1)) else { return nil }
+                guard name.hasPrefix(alias + "-"), let date = ModelIdentifier.date(name.dropFirst(alias.count + 1)) else {
+                    return nil
+                }
                 return (date, name)
             }
             if let latest = dated.max(by: { ($0.date, $0.name) < ($1.date, $1.name) }), let price = models[latest.name] {
@@ -141,29 +144,11 @@ public struct PriceTable: Sendable, Hashable {
             }
         }
         for dated in candidates {
-            guard let dash = Self.dateSuffixStart(of: dated) else { continue }
+            guard let dash = ModelIdentifier.dateSuffixStart(of: dated) else { continue }
             let alias = String(dated[..<dash])
             if let price = models[alias] { return (alias, price) }
         }
         return nil
-    }
-
-    /// Where `-20250929` or `-2025-09-29` starts in `name`, when it ends with one.
-    static func dateSuffixStart(of name: String) -> String.Index? {
-        for length in [8, 10] where name.count > length + 1 {
-            let start = name.index(name.endIndex, offsetBy: -(length + 1))
-            if name[start] == "-", dateSuffix(name[name.index(after: start)...]) != nil { return start }
-        }
-        return nil
-    }
-
-    /// `20250929` for `20250929` or `2025-09-29`; nil for anything else (`mini`, `0613`).
-    static func dateSuffix(_ text: Substring) -> String? {
-        func isDigit(_ c: Character) -> Bool { ("0"..."9").contains(c) }
-        let shaped =
-            (text.count == 8 && text.allSatisfy(isDigit))
-            || (text.count == 10 && text.enumerated().allSatisfy { i, c in i == 4 || i == 7 ? c == "-" : isDigit(c) })
-        return shaped ? String(text.filter { $0 != "-" }) : nil
     }
 
     /// `self` with the entries of `overrides` merged in field by field.

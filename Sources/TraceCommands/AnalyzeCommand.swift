@@ -135,6 +135,7 @@ package struct ImportCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var errors = false
+        var converted = 0
         let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
             let target = directory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl")
             let sink = try TraceFileSink(creating: target)
@@ -144,8 +145,9 @@ package struct ImportCommand: ParsableCommand {
             for line in sink.diagnostics.lines { Terminal.err(line + "\n") }
             errors = errors || sink.diagnostics.hasErrors
             Terminal.err("\(url.path) (\(format)) → \(target.path)\n")
+            converted += 1
         }
-        try outcome.finish(errors: errors)
+        try outcome.finish(errors: errors, nothingRead: converted == 0)
     }
 }
 
@@ -170,14 +172,20 @@ struct ImportRun {
                 )
             }
             if nothingRead {
-                throw CommandFailure.badInput("nothing to analyze: no trace was read from the given paths (listed above)")
+                throw CommandFailure.badInput("nothing read: no trace was read from the given paths (listed above)")
             }
             if !failures.isEmpty || errors || !skipped.isEmpty {
                 throw CommandFailure.badInput(
-                    "some input could not be read or was skipped (listed above); the figures cover the rest")
+                    "some input could not be read or was skipped (listed above); the rest was read")
             }
         }
     }
+
+    /// The files beside a run's traces (and `analyze --out`'s report): never traces, so a walked
+    /// run directory does not warn about them.
+    static let runDirectorySideFiles: Set<String> = [
+        RunDirectory.config, RunDirectory.prices, RunDirectory.summary, "analysis.json",
+    ]
 
     func each(_ body: (URL, TraceFormat) throws -> Void) throws -> Outcome {
         var outcome = Outcome(failures: [], skipped: [])
@@ -194,7 +202,7 @@ struct ImportRun {
                     "\(url.path): no trace files here (looked for \(TraceFormat.candidateExtensions.sorted().map { "." + $0 }.joined(separator: ", ")))"
                 )
             }
-            for file in files {
+            for file in files where explicit || !Self.runDirectorySideFiles.contains(file.lastPathComponent) {
                 guard let detected = format ?? TraceFormat.detect(file) else {
                     if explicit {
                         outcome.failures.append(

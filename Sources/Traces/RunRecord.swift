@@ -70,7 +70,8 @@ extension RunRecord: Codable {
         concurrencyLevels = try c.decodeIfPresent([Int].self, forKey: .concurrencyLevels) ?? []
         target = try c.decodeIfPresent(String.self, forKey: .target)
         clock = try c.decodeIfPresent(TraceClock.self, forKey: .clock)
-        notRecorded = Set(try c.decodeIfPresent([UnrecordedQuantity].self, forKey: .notRecorded) ?? [])
+        // Names a later version may add are dropped, not fatal to the whole header.
+        notRecorded = Set((try c.decodeIfPresent([String].self, forKey: .notRecorded) ?? []).compactMap(UnrecordedQuantity.init))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -121,6 +121,9 @@ import Traces
         let run = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--out", directory.file("run").path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try withoutRunIDs("simulated") == withoutRunIDs("run"), "simulate is run --virtual-time")
+        // A run directory analyses cleanly: its config, prices and summary are not traces to warn about.
+        let analyzed = try Self.agentperf(["analyze", directory.file("simulated").path, "--group-by", "all"])
+        #expect(analyzed.status == 0 && !analyzed.stderr.contains("skipped"), "\(analyzed.stderr)")
 
         // The small model on an L4 instead of an H100 (with a context its KV cache can hold): the
         // same workload, slower.

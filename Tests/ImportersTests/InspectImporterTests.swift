@@ -49,6 +49,7 @@ import ZIPFoundation
             ModelNames.mostSpecific(request: "openai/gpt-4o-mini", response: "gpt-4o-mini-2024-07-18") == "gpt-4o-mini-2024-07-18"
         )
         #expect(ModelNames.mostSpecific(request: "auto", response: "gpt-4o") == "auto", "a router's answer is not a refinement")
+        #expect(ModelNames.mostSpecific(request: "gpt-4o", response: "gpt-4o-mini-2024-07-18") == "gpt-4o", "nor another model")
         #expect(ModelNames.mostSpecific(request: nil, response: "gpt-4o") == "gpt-4o")
         #expect(ModelNames.mostSpecific(request: "gpt-4o", response: nil) == "gpt-4o")
     }

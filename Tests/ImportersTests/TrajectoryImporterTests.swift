@@ -176,7 +176,8 @@ import Traces
         try TraceFormat.tauBench.read(file, into: &analyzer)
         let group = try #require(analyzer.report().groups.first)
         #expect(group.tokenCounts.value == nil && group.cacheBuckets.value == nil && group.costTotal.value == nil)
-        #expect(group.cacheReadShare.value == nil && group.unrecorded == ["tokens": 1, "cache_buckets": 1])
+        #expect(group.cacheReadShare.value == nil && group.unrecorded == ["tokens": 1])
+        #expect(group.reportedCost.value == 0.02 && group.computedCostOfReported.value == nil, "ours is n/a, not $0")
         // Tool results count as next-state signals, as every importer counts them: by call id,
         // else in call order.
         let tools = try #require(log.attempts.first).steps.filter { $0.operation == .executeTool }

@@ -68,6 +68,7 @@ import Traces
         let usage = TokenUsage(uncachedInput: 1_000_000)
         let alias = table.price(usage, model: "anthropic/claude-sonnet-4-5")
         #expect(alias.cost.total == 3 && alias.entries == ["anthropic/claude-sonnet-4-5": "claude-sonnet-4-5-20250929"])
+        #expect(alias.assumptions.map(\.field) == ["the price of anthropic/claude-sonnet-4-5"], "said under the table")
         let dated = table.price(usage, model: "gpt-4o-mini-2024-07-18")
         #expect(abs(dated.cost.total - 0.15) < 1e-12 && dated.entries == ["gpt-4o-mini-2024-07-18": "gpt-4o-mini"])
         #expect(table.price(usage, model: "gpt-4o").unpricedModels == ["gpt-4o"], "gpt-4o-mini is not a dated gpt-4o")
