@@ -100,16 +100,22 @@ import Traces
         #expect(steps.filter { $0.operation == .executeTool }.map(\.toolName) == ["run"])
     }
 
-    @Test("SWE-agent: 12 calls, totals on the attempt, and instance_cost reproduced to the cent at gpt-4-1106-preview prices")
-    func sweAgent() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        // SWE-agent names the model in its run directory; keep that name.
+    /// The real SWE-agent trajectory copied into a run directory named as SWE-agent names them,
+    /// which is where SWE-agent records the model (`gpt4__…` → gpt-4-1106-preview).
+    static func sweAgentInItsRunDirectory(_ directory: TemporaryDirectory) throws -> URL {
         let run = directory.url.appendingPathComponent(
             "gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1")
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
         let file = run.appendingPathComponent("pydicom__pydicom-1458.traj")
         try FileManager.default.copyItem(at: Fixtures.real("swe-agent/pydicom__pydicom-1458.traj"), to: file)
+        return file
+    }
+
+    @Test("SWE-agent: 12 calls, totals on the attempt, and instance_cost reproduced to the cent at gpt-4-1106-preview prices")
+    func sweAgent() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try Self.sweAgentInItsRunDirectory(directory)
         let log = try Self.load(file, .sweAgent)
         let attempt = try #require(log.attempts.first)
         #expect(attempt.steps.filter { $0.operation == .chat }.count == 12)
@@ -144,11 +150,7 @@ import Traces
         // In its run directory the model is named and priced: the cost is a figure again.
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let run = directory.url.appendingPathComponent(
-            "gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1")
-        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-        let file = run.appendingPathComponent("pydicom__pydicom-1458.traj")
-        try FileManager.default.copyItem(at: Fixtures.real("swe-agent/pydicom__pydicom-1458.traj"), to: file)
+        let file = try Self.sweAgentInItsRunDirectory(directory)
         var priced = FamilyAnalyzer(grouping: .all, prices: .bundled)
         try TraceFormat.sweAgent.read(file, into: &priced)
         let pricedGroup = try #require(priced.report().groups.first)
