@@ -28,11 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Workload file (YAML or JSON). Default: the bundled workload.")
     var workload: String?
 
-    @Option(help: "Directory for traces.jsonl, summary.json, config.json and prices.json. Default: runs/<time>.")
-    var out: String?
-
-    @Flag(help: "Print the summary as JSON on standard output instead of the table.")
-    var json = false
+    @OptionGroup var output: RunOutputOptions
 
     @Option(help: "Send model calls to this OpenAI-compatible base URL (…/v1) instead of the simulated fleet.")
     var endpoint: String?
@@ -50,16 +46,6 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var virtualTime = false
 
-    @Option(
-        help: """
-            Run every task under the workload's variants, each task repeated load.repeats times (default 10) per \
-            variant and level, with the same seeds under every variant: --variants for all, --variants a,b for some.
-            """)
-    var variants: String?
-
-    @Flag(help: "Do not print progress.")
-    var quiet = false
-
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -70,9 +56,9 @@ struct RunCommand: AsyncParsableCommand {
         var spec = try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RunSpecLoader.bundled()
         try load.apply(to: &spec.workload)
         if zeroLatency { spec.target.fleet.timing = .zero }
-        let variantNames = variants.map { $0 == Self.allVariants ? [] : $0.split(separator: ",").map(String.init) }
         try await Self.execute(
-            spec, out: out, endpoint: endpoint, virtualTime: virtualTime, variants: variantNames, quiet: quiet, json: json,
+            spec, out: output.out, endpoint: endpoint, virtualTime: virtualTime, variants: output.variantNames,
+            quiet: output.quiet, json: output.json,
             logger: log.makeLogger())
     }
 

@@ -143,3 +143,27 @@ struct LoadOptions: ParsableArguments {
     }
 }
 extension LoadProfile.Arrival: ExpressibleByArgument {}
+
+/// Where a run goes and how it reports: shared by `run` and `simulate`.
+struct RunOutputOptions: ParsableArguments {
+    @Option(help: "Directory for traces.jsonl, summary.json, config.json and prices.json. Default: runs/<time>.")
+    var out: String?
+
+    @Flag(help: "Print the summary as JSON on standard output instead of the table.")
+    var json = false
+
+    @Option(
+        help: """
+            Run every task under the workload's variants, each task repeated load.repeats times (default 10) per \
+            variant and level, with the same seeds under every variant: --variants for all, --variants a,b for some.
+            """)
+    var variants: String?
+
+    @Flag(help: "Do not print progress.")
+    var quiet = false
+
+    /// `--variants` as names: nil without the flag, empty for all of them.
+    var variantNames: [String]? {
+        variants.map { $0 == RunCommand.allVariants ? [] : $0.split(separator: ",").map(String.init) }
+    }
+}

@@ -21,19 +21,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Fleet file (YAML or JSON: the fleet: section of a workload, on its own). Default: the workload's fleet.")
     var fleet: String?
 
-    @Option(help: "Directory for traces.jsonl, summary.json, config.json and prices.json. Default: runs/<time>.")
-    var out: String?
-
-    @Flag(help: "Print the summary as JSON on standard output instead of the table.")
-    var json = false
+    @OptionGroup var output: RunOutputOptions
 
     @OptionGroup var load: LoadOptions
-
-    @Option(help: "Run every task under the workload's variants (--variants for all, --variants a,b for some).")
-    var variants: String?
-
-    @Flag(help: "Do not print progress.")
-    var quiet = false
 
     @OptionGroup var log: LogOptions
 
@@ -43,9 +33,9 @@ struct SimulateCommand: AsyncParsableCommand {
             try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0), fleetFile: fleetFile) }
             ?? RunSpecLoader.bundled(fleetFile: fleetFile)
         try load.apply(to: &spec.workload)
-        let variantNames = variants.map { $0 == RunCommand.allVariants ? [] : $0.split(separator: ",").map(String.init) }
         try await RunCommand.execute(
-            spec, out: out, endpoint: nil, virtualTime: true, variants: variantNames, quiet: quiet, json: json,
+            spec, out: output.out, endpoint: nil, virtualTime: true, variants: output.variantNames, quiet: output.quiet,
+            json: output.json,
             logger: log.makeLogger())
     }
 }

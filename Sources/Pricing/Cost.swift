@@ -177,7 +177,7 @@ extension PriceTable {
         var assumptions: Set<PriceAssumption> = []
         // Priced through the alias rules (a dated snapshot for an alias, or the reverse): say so.
         let bare = model.lastIndex(of: "/").map { String(model[model.index(after: $0)...]) } ?? model
-        if entryName.lowercased() != bare.lowercased() {
+        if entryName != model, entryName != bare, entryName.lowercased() != bare.lowercased() {
             assumptions.insert(
                 PriceAssumption(
                     model: entryName, field: "the price of \(model)",
