@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: Vocabulary shared by every stage
@@ -41,6 +42,8 @@ let package = Package(
         /// Seeded random streams, the distributions drawn from them, and synthetic text.
         .target(name: "Sampling"),
         .target(name: "Pricing", dependencies: ["Traces"]),
+        /// Pass/fail gates on a run's figures (`p95_task_latency<8s`), k6-style: the vocabulary and parser.
+        .target(name: "Thresholds"),
         /// Strict decoding helpers shared by the workload and fleet specs.
         .target(name: "SpecDecoding", dependencies: [.product(name: "Yams", package: "Yams")]),
 
@@ -48,7 +51,7 @@ let package = Package(
         .target(
             name: "Workload",
             dependencies: [
-                "Traces", "Pricing", "SpecDecoding", "WireFormats", "Sampling", "Timekeeping",
+                "Traces", "Pricing", "SpecDecoding", "WireFormats", "Sampling", "Timekeeping", "Thresholds",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -106,7 +109,7 @@ let package = Package(
         .target(
             name: "AgentMetrics",
             dependencies: [
-                "Traces", "Pricing",
+                "Traces", "Pricing", "Thresholds",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -116,7 +119,18 @@ let package = Package(
         .target(name: "Diagnosis", dependencies: ["AgentMetrics", "Pricing", "Traces"]),
         .target(
             name: "Reports",
-            dependencies: ["AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping", "Routing", "Diagnosis"]),
+            dependencies: [
+                "AgentMetrics", "Traces", "Pricing", "Recorder", "Timekeeping", "Routing", "Diagnosis", "Thresholds",
+            ]),
+        /// One self-contained HTML file per report (inline SVG plots, no network), for people to look at.
+        .target(
+            name: "HTMLReport",
+            dependencies: ["AgentMetrics", "Traces", "Pricing", "Routing", "Diagnosis", "Reports", "Thresholds"]),
+        /// Every run remembered: a SQLite store of run metadata, headline figures and histograms; compare.
+        .target(
+            name: "History",
+            dependencies: ["AgentMetrics", "Traces", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
             name: "Importers",
@@ -186,6 +200,7 @@ let package = Package(
             name: "TraceCommands",
             dependencies: [
                 "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing", "SpecDecoding", "Diagnosis",
+                "HTMLReport", "History", "Thresholds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -194,7 +209,7 @@ let package = Package(
             dependencies: [
                 "TraceCommands",
                 "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "RunTarget", "Pricing", "Importers",
-                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Gateway",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Gateway", "History", "Thresholds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -228,6 +243,12 @@ let package = Package(
                 "Harness", "RunTarget", "Traces", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "TestSupport"]),
+        .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "AgentMetrics", "Traces", "Pricing"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "AgentMetrics", "Traces", "Pricing", "TestSupport"]),
+        .testTarget(
+            name: "HTMLReportTests",
+            dependencies: ["HTMLReport", "AgentMetrics", "Traces", "Pricing", "Diagnosis", "Routing", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing", "Traces"]),
         .testTarget(
             name: "WorkloadTests",

@@ -67,6 +67,49 @@ public struct LatencyDistribution: Sendable {
     /// Records a sample that never completed successfully (+∞).
     public mutating func recordInfinite() { infiniteCount += 1 }
 
+    /// The distribution's buckets, for storing it.
+    public var buckets: HistogramBuckets {
+        var values: [UInt64] = []
+        var counts: [UInt64] = []
+        for bucket in histogram.recordedValues() {
+            values.append(bucket.value)
+            counts.append(bucket.count)
+        }
+        return HistogramBuckets(
+            microseconds: values, counts: counts, maxMicroseconds: values.isEmpty ? nil : histogram.maxRecorded,
+            infinite: infiniteCount, sumSeconds: sum)
+    }
+
+    /// The distribution the buckets were written from. Buckets that are not ascending, longer
+    /// than a year, or more than 10¹² samples are refused (nil): a stored histogram is read,
+    /// never trusted blindly.
+    public init?(buckets: HistogramBuckets) {
+        let limit: UInt64 = 1_000_000_000_000
+        guard buckets.microseconds.count == buckets.counts.count, (0...Int(limit)).contains(buckets.infinite),
+            zip(buckets.microseconds, buckets.microseconds.dropFirst()).allSatisfy({ $0 < $1 }),
+            (buckets.microseconds.last ?? 0) <= HistogramBuckets.largestMicroseconds,
+            buckets.sumSeconds.isFinite, buckets.sumSeconds >= 0,
+            buckets.counts.count <= 1_000_000, buckets.counts.allSatisfy({ $0 <= limit }),
+            buckets.counts.reduce(0, +) <= limit
+        else { return nil }
+        self.init()
+        // The last bucket's samples go in at the exact maximum (the same bucket), so the
+        // maximum, and the percentiles capped at it, read back exactly.
+        guard let last = buckets.microseconds.last else {
+            infiniteCount = buckets.infinite
+            sum = buckets.sumSeconds
+            return
+        }
+        let top = buckets.maxMicroseconds ?? last
+        guard top <= last, histogram.valuesAreEquivalent(top, last) || histogram.lowestEquivalentForValue(last) <= top
+        else { return nil }
+        for (index, (value, count)) in zip(buckets.microseconds, buckets.counts).enumerated() where count > 0 {
+            _ = histogram.record(index == buckets.microseconds.count - 1 ? top : value, count: count)
+        }
+        infiniteCount = buckets.infinite
+        sum = buckets.sumSeconds
+    }
+
     /// Adds every sample of `other`.
     public mutating func merge(_ other: LatencyDistribution) {
         histogram.add(other.histogram)
@@ -125,5 +168,18 @@ public struct Proportion: Sendable, Hashable, Codable {
         rate = p
         low = max(0, center - half)
         high = min(1, center + half)
+    }
+}
+
+extension Proportion {
+    /// 95% interval of `a.rate − b.rate` for independent samples: Newcombe's hybrid score
+    /// interval from the two Wilson intervals (Newcombe 1998, method 10). Nil when either has no trials.
+    public static func differenceInterval(_ a: Proportion, minus b: Proportion) -> ClosedRange<Double>? {
+        guard let p1 = a.rate, let l1 = a.low, let u1 = a.high, let p2 = b.rate, let l2 = b.low, let u2 = b.high else {
+            return nil
+        }
+        let low = p1 - p2 - ((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2)).squareRoot()
+        let high = p1 - p2 + ((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2)).squareRoot()
+        return low...high
     }
 }

@@ -178,6 +178,9 @@ public struct LevelSummary: Sendable, Hashable, Codable {
     /// Open-loop levels: measured attempts that started more than `LevelSummary.lateStartThreshold`
     /// after their intended start (every worker was busy). Nil for closed-loop levels.
     public var lateStarts: Int?
+    /// The task-latency histogram itself (every measured attempt), so a stored summary can be
+    /// merged with others and give intervals for its percentiles (`agentperf compare`).
+    public var taskLatencyHistogram: HistogramBuckets?
 
     /// A start later than this after its intended time is late (scheduling jitter below it is not).
     public static let lateStartThreshold: Int64 = 1_000_000
@@ -198,6 +201,7 @@ public struct LevelSummary: Sendable, Hashable, Codable {
         case stopReasons = "stop_reasons", toolCallsFromText = "tool_calls_from_text", tasks
         case simulatedGrades = "simulated_grades"
         case taskLatencyUncorrected = "task_latency_uncorrected", lateStarts = "late_starts"
+        case taskLatencyHistogram = "task_latency_histogram"
     }
 }
 

@@ -95,10 +95,12 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var bottleneck: Bottleneck?
     /// The run header's clock: `virtual` when every figure is the simulator's; nil when not recorded.
     public var clock: TraceClock?
+    /// The thresholds judged on these figures (`thresholds:`, `--threshold`); nil when none were given.
+    public var thresholds: [ThresholdResult]?
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", workload, target, startedAt = "started_at", agentperfVersion = "agentperf_version"
-        case priceTable = "price_table", levels, bottleneck, clock
+        case priceTable = "price_table", levels, bottleneck, clock, thresholds
     }
 
     /// Computes every figure from a trace log and a price table.
@@ -313,6 +315,7 @@ struct LevelCalculator {
             achievedConcurrency: windowSeconds > 0 ? Double(inFlight) / 1e9 / windowSeconds : nil,
             breakdown: scaled(breakdown, by: perAttempt), breakdownShare: scaled(breakdown, by: share), stepErrors: stepErrors,
             stopReasons: stopReasons, toolCallsFromText: toolCallsFromText, tasks: tasks, simulatedGrades: simulatedGrades)
+        summary.taskLatencyHistogram = latency.buckets
         if lateStarts != nil {
             summary.taskLatencyUncorrected = uncorrected.summary
             summary.lateStarts = lateStarts

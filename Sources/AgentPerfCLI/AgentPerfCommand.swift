@@ -1,6 +1,7 @@
 package import ArgumentParser
 import Foundation
 import Harness
+import History
 import Importers
 import Pricing
 import SpecDecoding
@@ -18,12 +19,13 @@ package struct AgentPerfCommand: AsyncParsableCommand {
               agentperf run
             Recompute the tables of a saved run:
               agentperf report runs/<time>
-            Exit codes: 0 ok, 1 the run failed, 2 bad input, 130 interrupted (results so far are saved).
+            Exit codes: 0 ok, 1 the run failed, 2 bad input, 99 a threshold crossed, 130 interrupted (results so far
+            are saved).
             """,
         version: AgentPerfVersion.current,
         subcommands: [
             RunCommand.self, SimulateCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self,
-            DiagnoseCommand.self, ImportCommand.self,
+            DiagnoseCommand.self, ImportCommand.self, HistoryCommand.self, CompareCommand.self,
             GatewayCommand.self, ReplayCommand.self, ServeSimCommand.self,
             WorkloadCommand.self,
         ])
@@ -79,6 +81,7 @@ package enum AgentPerfEntry {
         case let error as PricingError: return (2, "error: \(error)")
         case let error as TraceError: return (2, "error: \(error)")
         case let error as ImportError: return (2, "error: \(error)")
+        case let error as HistoryError: return (2, "error: \(error)")
         case let error as HarnessError: return (error.isBadInput ? 2 : 1, "error: \(error)")
         case let error as CommandFailure: return (error.code, error.message.isEmpty ? "" : "error: \(error.message)")
         default:

@@ -96,7 +96,7 @@ struct GatewayCommand: AsyncParsableCommand {
         let presented = try Presentation.load(
             traces: traces, prices: try .load(from: directory.appendingPathComponent(RunDirectory.prices)))
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
-        presented.print(json: json)
+        try presented.publish(json: json, options: ReportOptions())
         Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures.\n")
         // A recording in which every attempt failed measured the failure, not the agent: exit 1, as `run` does.
         if let failure = RunCommand.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }

@@ -89,8 +89,9 @@ struct ReplayCommand: AsyncParsableCommand {
                     + (plan.skippedSteps > 0 ? "; \(plan.skippedSteps) model steps without recorded usage left out" : "")
                     + "\n")
         }
-        try await RunCommand.execute(
-            spec, out: out, endpoint: endpoint, virtualTime: virtualTime, variants: nil, quiet: quiet, json: json,
-            logger: log.makeLogger())
+        let reporting = RunReporting(
+            out: out, json: json, quiet: quiet, history: HistoryOptions(), workloadText: yaml,
+            fleet: endpoint == nil ? "default" : nil)
+        try await RunCommand.execute(spec, reporting, endpoint: endpoint, virtualTime: virtualTime, logger: log.makeLogger())
     }
 }

@@ -53,27 +53,40 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var spec = try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0)) } ?? RunSpecLoader.bundled()
+        let file = workload.map { URL(fileURLWithPath: $0) }
+        var spec = try file.map { try RunSpecLoader.load(contentsOf: $0) } ?? RunSpecLoader.bundled()
         try load.apply(to: &spec.workload)
         if zeroLatency { spec.target.fleet.timing = .zero }
-        try await Self.execute(
-            spec, out: output.out, endpoint: endpoint, virtualTime: virtualTime, variants: output.variantNames,
-            quiet: output.quiet, json: output.json,
-            logger: log.makeLogger())
+        let reporting = try output.reporting(
+            workloadFile: file,
+            fleet: endpoint == nil && spec.usesFleet ? (zeroLatency ? "workload, zero latency" : "workload") : nil)
+        try await Self.execute(spec, reporting, endpoint: endpoint, virtualTime: virtualTime, logger: log.makeLogger())
     }
 
     /// Runs `spec` into `out` (default `runs/<time>`, then pointed at by `runs/LATEST`), printing
-    /// progress and the table, and maps the outcome to an exit status (`run` and `replay`).
+    /// progress and the table, judging thresholds, recording the run in the history, and maps
+    /// the outcome to an exit status (`run`, `simulate` and `replay`).
     static func execute(
-        _ spec: RunSpec, out: String?, endpoint: String?, virtualTime: Bool, variants variantNames: [String]?, quiet: Bool,
-        json: Bool, logger: Logger
+        _ spec: RunSpec, _ reporting: RunReporting, endpoint: String?, virtualTime: Bool, logger: Logger
     ) async throws {
+        let (out, quiet, json) = (reporting.out, reporting.quiet, reporting.json)
+        try reporting.report.checkPaths(inputs: [])
+        // --threshold gates join the workload's, so config.json keeps them for `report DIR`.
+        var spec = spec
+        spec.workload.thresholds += reporting.report.thresholds.filter { !spec.workload.thresholds.contains($0) }
         let workload = spec.workload
         let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
-        let benchmark = BenchmarkRun(
+        var benchmark = BenchmarkRun(
             spec: spec, outputDirectory: directory, endpointOverride: endpoint,
-            timebase: virtualTime ? .virtualTime : .realTime, variants: variantNames, logger: logger)
+            timebase: virtualTime ? .virtualTime : .realTime, variants: reporting.variants, logger: logger)
+        let abort = ThresholdAbort(
+            thresholds: workload.thresholds, traces: directory.appendingPathComponent(RunDirectory.traces),
+            prices: workload.prices)
+        if reporting.abortOnFail, !workload.thresholds.isEmpty {
+            benchmark.continueAfterLevel = { level, variant in await abort.levelPasses(level, variant: variant) }
+        }
         let selected = try benchmark.selectedVariants(workload)
+        let configured = benchmark
         let (events, continuation) = AsyncStream.makeStream(of: ProgressEvent.self)
         if !quiet {
             Terminal.err(
@@ -85,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let outcome = try await withThrowingTaskGroup(of: RunArtifacts?.self) { group in
             group.addTask {
-                try await Self.runHandlingSignals(benchmark, progress: continuation, logger: logger)
+                try await Self.runHandlingSignals(configured, progress: continuation, logger: logger)
             }
             group.addTask {
                 if quiet {
@@ -101,9 +114,20 @@ struct RunCommand: AsyncParsableCommand {
         }
         var presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
         presented.marginal = workload.marginal ?? .defaults
+        presented.judge(workload.thresholds)
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
-        presented.print(json: json)
         if out == nil { Self.pointLatest(at: directory) }
+        let aborted = await abort.aborted
+        if !presented.log.hasErrors, !outcome.interrupted || aborted {
+            reporting.history?.record(
+                presented.summary,
+                provenance: RunProvenance(
+                    workloadFile: reporting.workloadFile, workloadText: reporting.workloadText, fleet: reporting.fleet,
+                    seed: workload.seed, directory: directory),
+                quiet: quiet)
+        }
+        var publishing: (any Error)?
+        do { try presented.publish(json: json, options: reporting.report) } catch { publishing = error }
         if !quiet {
             Terminal.err(
                 "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
@@ -114,6 +138,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         if presented.log.hasErrors { throw CommandFailure.badInput("the trace file has unreadable lines (listed above)") }
         if let failure = Self.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }
+        // Crossed thresholds (exit 99) come before an interruption: --abort-on-fail stops the run early on purpose.
+        if let publishing { throw publishing }
         if outcome.interrupted {
             Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
             throw CommandFailure.interrupted

@@ -162,6 +162,29 @@ struct RunOutputOptions: ParsableArguments {
     @Flag(help: "Do not print progress.")
     var quiet = false
 
+    @OptionGroup var report: ReportOptions
+
+    @Flag(help: "Stop the run after the first level on which a threshold is crossed (the exit code is then 99).")
+    var abortOnFail = false
+
+    @OptionGroup var history: HistoryOptions
+
+    @Flag(help: "Do not record this run in the history.")
+    var noHistory = false
+
+    /// How `RunCommand.execute` saves and shows a run of the workload in `file` (nil: the bundled one).
+    func reporting(workloadFile file: URL?, fleet: String?) throws -> RunReporting {
+        let text =
+            try file.map { url in
+                do { return try String(contentsOf: url, encoding: .utf8) } catch {
+                    throw CommandFailure.badInput("\(url.path): cannot read the workload (\(error.localizedDescription))")
+                }
+            } ?? BundledWorkload.yaml
+        return RunReporting(
+            out: out, json: json, quiet: quiet, variants: variantNames, report: report, abortOnFail: abortOnFail,
+            history: noHistory ? nil : history, workloadFile: file, workloadText: text, fleet: fleet)
+    }
+
     /// `--variants` as names: nil without the flag, empty for all of them.
     var variantNames: [String]? {
         variants.map { $0 == RunCommand.allVariants ? [] : $0.split(separator: ",").map(String.init) }

@@ -33,9 +33,8 @@ struct SimulateCommand: AsyncParsableCommand {
             try workload.map { try RunSpecLoader.load(contentsOf: URL(fileURLWithPath: $0), fleetFile: fleetFile) }
             ?? RunSpecLoader.bundled(fleetFile: fleetFile)
         try load.apply(to: &spec.workload)
-        try await RunCommand.execute(
-            spec, out: output.out, endpoint: nil, virtualTime: true, variants: output.variantNames, quiet: output.quiet,
-            json: output.json,
-            logger: log.makeLogger())
+        let file = workload.map { URL(fileURLWithPath: $0) }
+        let reporting = try output.reporting(workloadFile: file, fleet: fleet ?? "workload")
+        try await RunCommand.execute(spec, reporting, endpoint: nil, virtualTime: true, logger: log.makeLogger())
     }
 }

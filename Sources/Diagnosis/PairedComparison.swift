@@ -28,12 +28,8 @@ struct PairedComparison {
     var deltaQualityInterval: (Double, Double) {
         let a = Proportion(successes: pairs.filter { $0.0.passed }.count, trials: n)
         let b = Proportion(successes: pairs.filter { $0.1.passed }.count, trials: n)
-        guard let p1 = a.rate, let l1 = a.low, let u1 = a.high, let p2 = b.rate, let l2 = b.low, let u2 = b.high else {
-            return (-1, 1)
-        }
-        let low = p1 - p2 - ((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2)).squareRoot()
-        let high = p1 - p2 + ((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2)).squareRoot()
-        return (low, high)
+        guard let interval = Proportion.differenceInterval(a, minus: b) else { return (-1, 1) }
+        return (interval.lowerBound, interval.upperBound)
     }
 
     /// S at ΔQ = `deltaQ`.

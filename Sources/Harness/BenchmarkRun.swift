@@ -16,7 +16,7 @@ import SpecDecoding
 import Timekeeping
 import ToolServices
 import Tools
-import Traces
+package import Traces
 package import Workload
 
 /// The version written into every run record.
@@ -50,6 +50,10 @@ package struct BenchmarkRun: Sendable {
     /// Variants to run every task under (`run --variants`): nil, none (a plain run); empty, all the workload declares.
     package var variants: [String]?
     package var logger: Logger
+    /// Asked after each level's window is written, with its level and variant: false stops the
+    /// run there (`run --abort-on-fail`, when a threshold is crossed). The traces hold every
+    /// level so far when it is asked.
+    package var continueAfterLevel: (@Sendable (LevelID, String?) async -> Bool)?
 
     /// Which clock the run lives on.
     package enum Timebase: Sendable, Hashable {

@@ -73,6 +73,7 @@ extension BenchmarkRun {
             window.variant = sweep?.variant.name
             do throws(TraceError) { try await recorder.record(window) } catch { throw HarnessError.traceWriteFailed(error) }
             if outcome.interrupted { return true }
+            if let gate = continueAfterLevel, !(await gate(level.id, sweep?.variant.name)) { return true }
         }
         return false
     }

@@ -48,7 +48,7 @@ package enum Format {
     }
 
     /// Three significant digits without trailing zeros beyond them.
-    static func significant(_ value: Double, digits: Int = 3) -> String {
+    package static func significant(_ value: Double, digits: Int = 3) -> String {
         guard value != 0, value.isFinite else { return value.isFinite ? "0" : "∞" }
         let exponent = Int(floor(log10(abs(value))))
         let decimals = max(0, digits - 1 - exponent)

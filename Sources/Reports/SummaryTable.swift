@@ -112,7 +112,7 @@ package enum SummaryTable {
         rows.append(.values("  samples", levels.map { "\($0[keyPath: path].count)" }))
     }
 
-    private static func header(_ summary: RunSummary) -> String {
+    static func header(_ summary: RunSummary) -> String {
         var parts = ["AgentPerf"]
         if let workload = summary.workload { parts.append("workload \(workload)") }
         if let target = summary.target { parts.append("on \(target)") }

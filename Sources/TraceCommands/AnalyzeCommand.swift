@@ -1,6 +1,7 @@
 import AgentMetrics
 package import ArgumentParser
 import Foundation
+import HTMLReport
 import Importers
 import Pricing
 import Reports
@@ -52,6 +53,9 @@ package struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Also write canonical traces (one .jsonl per source) and analysis.json into this directory.")
     var out: String?
 
+    @Option(help: "Also write the report as one self-contained HTML file (plots, tables; no network) to this path.")
+    var html: String?
+
     package func validate() throws {
         if let k, k < 1 { throw ValidationError("--k: expected at least 1") }
         if FamilyAnalyzer.Grouping(rawValue: groupBy) == nil {
@@ -62,6 +66,7 @@ package struct AnalyzeCommand: ParsableCommand {
     }
 
     package func run() throws {
+        if let html { try ReportFile.check(html, inputs: paths) }
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
@@ -100,6 +105,10 @@ package struct AnalyzeCommand: ParsableCommand {
             Terminal.out(FamilyTable.render(report))
         }
         if let outDirectory { try Self.encoder.encode(report).write(to: outDirectory.appendingPathComponent("analysis.json")) }
+        if let html {
+            let title = "AgentPerf analyze · " + (paths.count == 1 ? paths[0] : "\(paths.count) inputs")
+            try ReportFile.write(HTMLReport.analysis(report, title: title), to: html, inputs: paths)
+        }
         try outcome.finish(errors: analyzer.diagnostics.hasErrors)
     }
 

@@ -1,6 +1,7 @@
 package import ArgumentParser
 import Diagnosis
 import Foundation
+import HTMLReport
 import Importers
 import Pricing
 import Reports
@@ -48,6 +49,9 @@ package struct DiagnoseCommand: ParsableCommand {
     @Flag(help: "Print the report as Markdown.")
     var markdown = false
 
+    @Option(help: "Also write the report as one self-contained HTML file (findings plotted, tables; no network) to this path.")
+    var html: String?
+
     package func validate() throws {
         for (flag, value) in [
             ("--value-per-success", valuePerSuccess), ("--price-per-second", pricePerSecond), ("--price-of-risk", priceOfRisk),
@@ -60,6 +64,7 @@ package struct DiagnoseCommand: ParsableCommand {
     }
 
     package func run() throws {
+        if let html { try ReportFile.check(html, inputs: inputs) }
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let paths = inputs.map { path -> String in
             var isDirectory: ObjCBool = false
@@ -118,6 +123,10 @@ package struct DiagnoseCommand: ParsableCommand {
             let value =
                 reports.count == 1 ? try AnalyzeCommand.encoder.encode(reports[0]) : try AnalyzeCommand.encoder.encode(reports)
             Terminal.out(String(decoding: value, as: UTF8.self) + "\n")
+        }
+        if let html {
+            let sections = zip(runs, reports).map { (source: $0.0.0, report: $0.1) }
+            try ReportFile.write(HTMLReport.diagnosis(sections), to: html, inputs: inputs)
         }
         let hasErrors = runs.contains { $0.1.hasErrors }
 

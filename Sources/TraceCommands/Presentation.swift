@@ -1,14 +1,16 @@
 package import AgentMetrics
-import Diagnosis
+package import Diagnosis
 package import Foundation
+import HTMLReport
 package import Pricing
 import Reports
+package import Thresholds
 package import Traces
 
 /// A run's traces turned into figures, and how commands show them.
 package struct Presentation {
     package let log: TraceLog
-    package let summary: RunSummary
+    package var summary: RunSummary
     package let prices: PriceTable
     /// V, λ and ρ for the findings under the table.
     package var marginal = MarginalPrices.defaults
@@ -20,19 +22,48 @@ package struct Presentation {
         return Presentation(log: log, summary: RunSummary.compute(from: log, prices: prices), prices: prices)
     }
 
+    /// The findings of `agentperf diagnose` on these traces (the workload's V, λ and ρ).
+    package var diagnosis: DiagnosisReport {
+        Diagnosis.run(DiagnosisInput(log: log, prices: prices, marginal: marginal, summary: summary))
+    }
+
+    /// Judges `thresholds` on the figures (each once, in the order first given) and keeps the
+    /// results in the summary (and so in its JSON).
+    package mutating func judge(_ thresholds: [Threshold]) {
+        var seen: Set<Threshold> = []
+        let unique = thresholds.filter { seen.insert($0).inserted }
+        summary.thresholds = unique.isEmpty ? nil : ThresholdCheck.evaluate(unique, on: summary)
+    }
+
     package func writeSummary(to url: URL) throws {
         try summary.jsonData().write(to: url)
     }
 
-    package func print(json: Bool) {
+    /// Prints the table (or JSON), the thresholds and the top findings; writes the HTML and
+    /// Markdown files the options ask for. Throws exit code 99 when a threshold was crossed.
+    package func publish(json: Bool, options: ReportOptions) throws {
+        let findings = diagnosis
         if json {
             Terminal.out(String(decoding: (try? summary.jsonData()) ?? Data(), as: UTF8.self) + "\n")
         } else {
             Terminal.out(SummaryTable.render(summary))
-            // The top findings of `agentperf diagnose`, under the table (the workload's V, λ and ρ).
-            let findings = DiagnosisTable.top(
-                Diagnosis.run(DiagnosisInput(log: log, prices: prices, marginal: marginal, summary: summary)))
-            if !findings.isEmpty { Terminal.out("\n" + findings) }
+            if let results = summary.thresholds { Terminal.out("\n" + ThresholdTable.render(results)) }
+            let top = DiagnosisTable.top(findings)
+            if !top.isEmpty { Terminal.out("\n" + top) }
+        }
+        if let path = options.markdown {
+            try ReportFile.write(
+                MarkdownSummary.render(summary, findings: findings), to: path, flag: "--markdown", inputs: [])
+        }
+        if let path = options.html {
+            try ReportFile.write(
+                HTMLReport.run(log: log, summary: summary, diagnosis: findings, prices: prices), to: path, inputs: [])
+        }
+        if let results = summary.thresholds, !ThresholdCheck.allHold(results) {
+            let crossed = results.filter { !$0.holds }.map { "\($0.threshold) at \($0.level ?? "no level")" }
+            throw CommandFailure(
+                code: ReportOptions.thresholdsCrossedExitCode,
+                message: "\(crossed.count) of \(results.count) thresholds crossed: \(crossed.joined(separator: ", "))")
         }
     }
 }

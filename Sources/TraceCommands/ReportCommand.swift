@@ -1,6 +1,7 @@
 package import ArgumentParser
 import Foundation
 import Pricing
+import Thresholds
 import Traces
 
 package struct ReportCommand: ParsableCommand {
@@ -12,7 +13,9 @@ package struct ReportCommand: ParsableCommand {
         discussion: """
             Reads DIR/traces.jsonl (or a .jsonl file given directly) and prices it with DIR/prices.json, or
             with --prices to see the same run under another price table (LiteLLM's
-            model_prices_and_context_window.json works as is). Prints the same table as `run`.
+            model_prices_and_context_window.json works as is). Prints the same table as `run`, judges the run's
+            thresholds (its workload's thresholds: and any --threshold; exit code 99 when one is crossed), and
+            writes --html and --markdown reports.
             """)
 
     @Argument(help: "A run directory, or a traces .jsonl file.")
@@ -24,7 +27,10 @@ package struct ReportCommand: ParsableCommand {
     @Option(help: "Price table to compute costs with (default: the run's prices.json).")
     var prices: String?
 
+    @OptionGroup var report: ReportOptions
+
     package func run() throws {
+        try report.checkPaths(inputs: [path])
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -47,9 +53,26 @@ package struct ReportCommand: ParsableCommand {
         }
         var presentation = try Presentation.load(traces: traces, prices: table)
         presentation.marginal = MarginalPrices.ofRun(directory) ?? .defaults
-        presentation.print(json: json)
+        presentation.judge(try Self.runThresholds(directory) + report.thresholds)
+        try presentation.publish(json: json, options: report)
         if presentation.log.hasErrors {
             throw CommandFailure.badInput("\(traces.path) has unreadable lines (listed above); the figures cover the rest")
+        }
+    }
+
+    /// The `thresholds:` of the workload the run was made from (its config.json), if any.
+    static func runThresholds(_ directory: URL) throws -> [Threshold] {
+        let config = directory.appendingPathComponent(RunDirectory.config)
+        guard let data = try? Data(contentsOf: config),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let list = object["thresholds"]
+        else { return [] }
+        guard let expressions = list as? [String] else {
+            throw CommandFailure.badInput("\(config.path): thresholds: expected a list of expressions")
+        }
+        return try expressions.enumerated().map { index, expression in
+            do { return try Threshold.parse(expression) } catch {
+                throw CommandFailure.badInput("\(config.path): thresholds[\(index)]: \(error)")
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package import ArgumentParser
 import Foundation
+import HTMLReport
 import Importers
 import Pricing
 import Reports
@@ -63,6 +64,9 @@ package struct RouteCommand: ParsableCommand {
     @Option(help: "Also write route.json into this directory (refused if one is there).")
     var out: String?
 
+    @Option(help: "Also write the report as one self-contained HTML file (frontier and routing curves; no network) to this path.")
+    var html: String?
+
     package func validate() throws {
         for (flag, value) in [("--value-per-success", valuePerSuccess), ("--price-per-second", pricePerSecond)]
         where !(value.isFinite && value >= 0) {
@@ -74,6 +78,7 @@ package struct RouteCommand: ParsableCommand {
     }
 
     package func run() throws {
+        if let html { try ReportFile.check(html, inputs: inputs + routerScores) }
         let outcomes = try RouteInputs(layout: table.layout, prices: prices).read(inputs)
 
         var settings = RoutingSettings()
@@ -110,6 +115,10 @@ package struct RouteCommand: ParsableCommand {
             Terminal.out(String(decoding: try AnalyzeCommand.encoder.encode(report), as: UTF8.self) + "\n")
         } else {
             Terminal.out(RouteTable.render(report, source: inputs.joined(separator: ", ")))
+        }
+        if let html {
+            try ReportFile.write(
+                HTMLReport.route(report, source: inputs.joined(separator: ", ")), to: html, inputs: inputs + routerScores)
         }
         if !problems.isEmpty || !report.problems.isEmpty {
             throw CommandFailure.badInput("some input could not be used (listed above); the figures cover the rest")

@@ -1,6 +1,7 @@
 import Foundation
 package import Pricing
 import SpecDecoding
+package import Thresholds
 
 /// A benchmark workload: representative agent tasks, the model of each tier they use, the load
 /// to put on them, and the prices to charge. It says what to run; where the calls go (backends,
@@ -25,6 +26,8 @@ package struct Workload: Sendable, Hashable {
     package var rollouts: RolloutSpec?
     /// V, λ and ρ for this workload's diagnoses (`marginal:`); nil: the defaults.
     package var marginal: MarginalPrices?
+    /// Gates on the run's figures (`thresholds:`), judged when it ends; `--threshold` adds more.
+    package var thresholds: [Threshold] = []
     /// Where the workload was read from (a path, or `<bundled default>`).
     package var source: String
 
@@ -77,7 +80,7 @@ extension Workload: Codable {
     /// reads them from the same file.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, seed, load, models, backends, mcpServers = "mcp_servers", endpoint, fleet, prices, tools
-        case tasks, variants, rollouts, marginal
+        case tasks, variants, rollouts, marginal, thresholds
     }
 
     /// `models:` maps a tier to a model name, or to `{model: NAME, backend: BACKEND}`.
@@ -135,6 +138,20 @@ extension Workload: Codable {
             try c.superDecoder(forKey: .marginal).rejectUnknownKeys(MarginalPrices.CodingKeys.self)
             marginal = try c.decode(MarginalPrices.self, forKey: .marginal)
         }
+        if c.contains(.thresholds) {
+            var list = try c.nestedUnkeyedContainer(forKey: .thresholds)
+            while !list.isAtEnd {
+                let expression = try list.decode(String.self)
+                do {
+                    thresholds.append(try Threshold.parse(expression))
+                } catch {
+                    throw DecodingError.dataCorrupted(
+                        .init(
+                            codingPath: list.codingPath + [AnyKey(intValue: list.currentIndex - 1)],
+                            debugDescription: error.description))
+                }
+            }
+        }
         source = ""
     }
 
@@ -166,6 +183,7 @@ extension Workload: Codable {
         try c.encode(tasks, forKey: .tasks)
         try c.encodeIfPresent(rollouts, forKey: .rollouts)
         try c.encodeIfPresent(marginal, forKey: .marginal)
+        if !thresholds.isEmpty { try c.encode(thresholds.map(\.description), forKey: .thresholds) }
         if !variants.isEmpty {
             try c.encode(Dictionary(uniqueKeysWithValues: variants.map { ($0.name, $0) }), forKey: .variants)
         }

@@ -67,17 +67,30 @@ public struct ProcessOutput: Sendable {
 
 /// Runs a real subprocess.
 public enum Subprocesses {
+    /// The history every `agentperf` a test starts writes to, unless the test names another.
+    public static let historyForTests = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "agentperf-tests-\(ProcessInfo.processInfo.processIdentifier)/history.sqlite")
+
     /// Runs `executable` with `arguments` and waits for it.
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> ProcessOutput {
-        let process = try start(executable, arguments, in: directory)
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> ProcessOutput {
+        let process = try start(executable, arguments, in: directory, environment: environment)
         return finish(process)
     }
 
     /// Starts a process with captured output; finish it with `finish(_:)`.
-    public static func start(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> RunningProcess {
+    /// `environment` adds to (or replaces) this process's variables. Unless it names one, the
+    /// run history goes to a file of this test process's own (`historyForTests`), never the user's.
+    public static func start(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> RunningProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["AGENTPERF_HISTORY"] = historyForTests.path
+        process.environment = variables.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
         let out = try TemporaryFile(), err = try TemporaryFile()
         process.standardOutput = out.handle

@@ -1,0 +1,101 @@
+package import AgentMetrics
+package import ArgumentParser
+package import Foundation
+package import History
+import Traces
+
+/// `--history PATH`: which history database a command reads or appends to.
+package struct HistoryOptions: ParsableArguments {
+    package init() {}
+
+    @Option(
+        name: .customLong("history"),
+        help: ArgumentHelp(
+            """
+            The run history (SQLite). Default: $AGENTPERF_HISTORY, else $XDG_DATA_HOME/agentperf/history.sqlite, \
+            else ~/.local/share/agentperf/history.sqlite.
+            """, valueName: "path"))
+    package var path: String?
+
+    /// The database file this command uses.
+    package var location: URL { Self.location(flag: path, environment: ProcessInfo.processInfo.environment) }
+
+    /// `flag`, else `AGENTPERF_HISTORY`, else the XDG data directory's `agentperf/history.sqlite`.
+    package static func location(flag: String?, environment: [String: String]) -> URL {
+        if let flag { return URL(fileURLWithPath: flag) }
+        if let path = environment["AGENTPERF_HISTORY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let data =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return data.appendingPathComponent("agentperf/history.sqlite")
+    }
+
+    /// The store, opened (and created) now; a failure is bad input naming the file.
+    package func open() throws -> HistoryStore {
+        do { return try HistoryStore(path: location) } catch { throw CommandFailure.badInput("\(error)") }
+    }
+}
+
+/// What a run adds to the history besides its summary.
+package struct RunProvenance: Sendable {
+    /// The workload file, or nil for the bundled default.
+    package var workloadFile: URL?
+    /// The workload's text as read (hashed).
+    package var workloadText: String
+    /// `--fleet` file, `workload`, or nil when no tier ran on the built-in fleet.
+    package var fleet: String?
+    package var seed: UInt64
+    package var directory: URL
+
+    package init(workloadFile: URL?, workloadText: String, fleet: String?, seed: UInt64, directory: URL) {
+        self.workloadFile = workloadFile
+        self.workloadText = workloadText
+        self.fleet = fleet
+        self.seed = seed
+        self.directory = directory
+    }
+
+    /// The entry for `summary`, with the workload's hash and git commit.
+    package func entry(for summary: RunSummary) -> HistoryEntry {
+        var hash = ContentHash()
+        hash.update(workloadText)
+        return HistoryEntry(
+            source: .run, summary: summary, workloadHash: hash.hex, fleet: fleet, seed: seed,
+            gitCommit: workloadFile.flatMap { Self.gitCommit(containing: $0) }, directory: directory.path)
+    }
+
+    /// `git rev-parse HEAD` in the file's directory; nil outside a repository or without git.
+    static func gitCommit(containing file: URL) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", file.deletingLastPathComponent().path, "rev-parse", "HEAD"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let commit = String(decoding: data.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return commit.count == 40 && commit.allSatisfy(\.isHexDigit) ? commit : nil
+    }
+}
+
+extension HistoryOptions {
+    /// Records a run; a history that cannot be written is reported on standard error and the run
+    /// still succeeds (its results are in its directory; `agentperf report DIR` recomputes them).
+    package func record(_ summary: RunSummary, provenance: RunProvenance, quiet: Bool) {
+        do {
+            let store = try HistoryStore(path: location)
+            let (id, added) = try store.record(provenance.entry(for: summary))
+            if !quiet {
+                Terminal.err(
+                    added
+                        ? "Recorded in the history as #\(id) (\(location.path)); `agentperf history` lists runs, `agentperf compare` compares two.\n"
+                        : "Already in the history as #\(id).\n")
+            }
+        } catch {
+            Terminal.err("warning: not recorded in the history: \(error)\n")
+        }
+    }
+}
