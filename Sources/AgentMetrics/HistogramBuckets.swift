@@ -28,8 +28,31 @@ public struct HistogramBuckets: Sendable, Hashable, Codable {
         case microseconds, counts, maxMicroseconds = "max_microseconds", infinite, sumSeconds = "sum_seconds"
     }
 
-    /// Finite samples.
+    /// Finite samples (meaningful when `problem` is nil).
     public var finiteCount: UInt64 { counts.reduce(0, &+) }
+
+    /// The most buckets a stored histogram may have (one of an hour at three digits has ~45,000).
+    public static let maximumBuckets = 100_000
+    /// The most samples a stored histogram may have.
+    public static let maximumSamples: UInt64 = 1_000_000_000_000
+
+    /// Why these buckets are not a histogram AgentPerf wrote, or nil when they are: a stored
+    /// histogram is read, never trusted blindly.
+    public var problem: String? {
+        guard microseconds.count == counts.count else { return "\(microseconds.count) buckets but \(counts.count) counts" }
+        guard counts.count <= Self.maximumBuckets else { return "more than \(Self.maximumBuckets) buckets" }
+        guard zip(microseconds, microseconds.dropFirst()).allSatisfy({ $0 < $1 }) else { return "buckets not ascending" }
+        guard (microseconds.last ?? 0) <= Self.largestMicroseconds else { return "a bucket longer than a year" }
+        guard (0...Int(Self.maximumSamples)).contains(infinite) else { return "infinite count out of range" }
+        guard sumSeconds.isFinite, sumSeconds >= 0 else { return "sum not a finite non-negative number" }
+        var total: UInt64 = 0
+        for count in counts {
+            total += min(count, Self.maximumSamples + 1)
+            if total > Self.maximumSamples { return "more than 10¹² samples" }
+        }
+        if let top = maxMicroseconds, let last = microseconds.last, top > last { return "maximum above the last bucket" }
+        return nil
+    }
 
     /// A year in microseconds: no latency AgentPerf records is longer (durations are capped at 366 days).
     public static let largestMicroseconds: UInt64 = 366 * 86_400 * 1_000_000

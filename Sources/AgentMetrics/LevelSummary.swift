@@ -102,6 +102,8 @@ public struct CostSummary: Sendable, Hashable, Codable {
     public var perAttempt: Double?
     /// total ÷ passed attempts: failures are charged to the successes. `nil` with no passes.
     public var perCompletedTask: Double?
+    /// `perCompletedTask` when every model was priced; nil otherwise (a partial total is not a cost).
+    public var pricedPerCompletedTask: Double? { unpricedModels.isEmpty ? perCompletedTask : nil }
     /// Models whose tokens had no price: totals leave them out and say so.
     public var unpricedModels: [String]
     /// Prices filled in by rule, each saying which.

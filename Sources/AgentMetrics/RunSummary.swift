@@ -165,13 +165,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         return try decoder.decode(RunSummary.self, from: data)
     }
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
+    static var encoder: JSONEncoder { JSONOutput.encoder }
 }
 
 private func zip(_ a: Double?, _ b: Double?) -> (Double, Double)? {

@@ -115,7 +115,7 @@ public enum ThresholdCheck {
             return (level.steps.toolPerSecond, level.steps.tool, "the window has no length")
         case .costPerCompletedTask:
             let reason = level.cost.unpricedModels.isEmpty ? "no passed attempts" : "unpriced models"
-            return (level.cost.unpricedModels.isEmpty ? level.cost.perCompletedTask : nil, attempts, reason)
+            return (level.cost.pricedPerCompletedTask, attempts, reason)
         case .costPerAttempt:
             let reason = level.cost.unpricedModels.isEmpty ? "no measured attempts" : "unpriced models"
             return (level.cost.unpricedModels.isEmpty ? level.cost.perAttempt : nil, attempts, reason)

@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
         _ spec: RunSpec, _ reporting: RunReporting, endpoint: String?, virtualTime: Bool, logger: Logger
     ) async throws {
         let (out, quiet, json) = (reporting.out, reporting.quiet, reporting.json)
-        try reporting.report.checkPaths(inputs: [])
+        try reporting.report.checkPaths(inputs: reporting.inputs)
         // --threshold gates join the workload's, so config.json keeps them for `report DIR`.
         var spec = spec
         spec.workload.thresholds += reporting.report.thresholds.filter { !spec.workload.thresholds.contains($0) }
@@ -127,7 +127,9 @@ struct RunCommand: AsyncParsableCommand {
                 quiet: quiet)
         }
         var publishing: (any Error)?
-        do { try presented.publish(json: json, options: reporting.report) } catch { publishing = error }
+        do { try presented.publish(json: json, options: reporting.report, inputs: reporting.inputs) } catch {
+            publishing = error
+        }
         if !quiet {
             Terminal.err(
                 "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
@@ -138,8 +140,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         if presented.log.hasErrors { throw CommandFailure.badInput("the trace file has unreadable lines (listed above)") }
         if let failure = Self.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }
-        // Crossed thresholds (exit 99) come before an interruption: --abort-on-fail stops the run early on purpose.
-        if let publishing { throw publishing }
+        // Crossed thresholds (exit 99) come before an interruption only when --abort-on-fail
+        // stopped the run: a run cut by Ctrl-C or SIGTERM exits 130, its partial figures judged
+        // and printed but not the verdict.
+        if let publishing, !outcome.interrupted || aborted || (publishing as? CommandFailure)?.code != 99 {
+            throw publishing
+        }
         if outcome.interrupted {
             Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
             throw CommandFailure.interrupted

@@ -23,6 +23,8 @@ struct RunReporting: Sendable {
     var workloadText: String
     /// The fleet the run used, for the history: nil when no tier ran on the built-in fleet.
     var fleet: String?
+    /// Files the run reads (workload, fleet): a report file may not be one of them.
+    var inputs: [String] = []
 }
 
 /// `--abort-on-fail`: after each level, the thresholds scoped to it are judged on the traces so
@@ -42,7 +44,12 @@ actor ThresholdAbort {
 
     /// False (stop) when a threshold that applies to `level` is crossed there.
     func levelPasses(_ level: LevelID, variant: String?) -> Bool {
-        guard let log = try? TraceLog.load(from: traces) else { return true }
+        // A gate fails closed: traces that cannot be read stop the run too.
+        guard let log = try? TraceLog.load(from: traces) else {
+            aborted = true
+            Terminal.err("--abort-on-fail: cannot read \(traces.path) to judge the thresholds; stopping the run.\n")
+            return false
+        }
         var summary = RunSummary.compute(from: log, prices: prices)
         summary.levels = summary.levels.filter { $0.level == level && $0.variant == variant }
         let applicable = thresholds.filter { ThresholdCheck.applies($0, to: level, variant: variant) }

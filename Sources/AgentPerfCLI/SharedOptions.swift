@@ -173,7 +173,7 @@ struct RunOutputOptions: ParsableArguments {
     var noHistory = false
 
     /// How `RunCommand.execute` saves and shows a run of the workload in `file` (nil: the bundled one).
-    func reporting(workloadFile file: URL?, fleet: String?) throws -> RunReporting {
+    func reporting(workloadFile file: URL?, fleet: String?, fleetFile: String? = nil) throws -> RunReporting {
         let text =
             try file.map { url in
                 do { return try String(contentsOf: url, encoding: .utf8) } catch {
@@ -182,7 +182,8 @@ struct RunOutputOptions: ParsableArguments {
             } ?? BundledWorkload.yaml
         return RunReporting(
             out: out, json: json, quiet: quiet, variants: variantNames, report: report, abortOnFail: abortOnFail,
-            history: noHistory ? nil : history, workloadFile: file, workloadText: text, fleet: fleet)
+            history: noHistory ? nil : history, workloadFile: file, workloadText: text, fleet: fleet,
+            inputs: [file?.path, fleetFile].compactMap { $0 })
     }
 
     /// `--variants` as names: nil without the flag, empty for all of them.

@@ -34,7 +34,7 @@ struct SimulateCommand: AsyncParsableCommand {
             ?? RunSpecLoader.bundled(fleetFile: fleetFile)
         try load.apply(to: &spec.workload)
         let file = workload.map { URL(fileURLWithPath: $0) }
-        let reporting = try output.reporting(workloadFile: file, fleet: fleet ?? "workload")
+        let reporting = try output.reporting(workloadFile: file, fleet: fleet ?? "workload", fleetFile: fleet)
         try await RunCommand.execute(spec, reporting, endpoint: nil, virtualTime: true, logger: log.makeLogger())
     }
 }

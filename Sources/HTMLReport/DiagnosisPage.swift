@@ -119,13 +119,5 @@ enum DiagnosisPage {
     }
 
     /// An evidence figure in its unit, as the terminal writes it.
-    static func value(_ evidence: Evidence) -> String {
-        switch evidence.unit {
-        case "$": Format.dollars(evidence.value)
-        case "s": Format.seconds(evidence.value)
-        case "share": Format.percent(evidence.value)
-        case "×": Format.rate(evidence.value) + "×"
-        default: Format.rate(evidence.value)
-        }
-    }
+    static func value(_ evidence: Evidence) -> String { DiagnosisTable.value(evidence) }
 }

@@ -5,17 +5,10 @@ import Reports
 /// same way; a figure the traces cannot support shows `n/a[N]` with note N giving the reason
 /// (and the reason as a tooltip).
 enum FamilyRows {
-    static let budgets = [10_000, 100_000, 1_000_000]
+    static let budgets = FamilyTable.budgets
 
-    /// The share of graded attempts that passed within `budget` tokens, read off the budget
-    /// curve as the terminal table does (its last point covers every larger budget).
-    static func success(_ group: GroupReport, within budget: Int) -> Measure {
-        guard let last = group.budgetCurve.last else {
-            return group.graded == 0 ? group.passAt1 : .unavailable("the traces carry no token counts")
-        }
-        if budget >= last.tokens { return .value(last.successRate) }
-        return .value(group.budgetCurve.last { $0.tokens <= budget }?.successRate ?? 0)
-    }
+    /// The share of graded attempts that passed within `budget` tokens, as the terminal table reads it.
+    static func success(_ group: GroupReport, within budget: Int) -> Measure { FamilyTable.success(group, within: budget) }
 
     static func render(_ groups: [GroupReport], page: inout Page) -> String {
         var reasons: [String] = []

@@ -10,7 +10,7 @@ enum HistorySchema {
         migrator.registerMigration("v1: runs and levels") { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE IF NOT EXISTS runs (
+                    CREATE TABLE runs (
                       id INTEGER PRIMARY KEY AUTOINCREMENT,
                       run_id TEXT UNIQUE,
                       source TEXT NOT NULL,
@@ -27,8 +27,8 @@ enum HistorySchema {
                       clock TEXT,
                       summary_json TEXT NOT NULL
                     );
-                    CREATE INDEX IF NOT EXISTS runs_by_workload ON runs (workload, recorded_at);
-                    CREATE TABLE IF NOT EXISTS levels (
+                    CREATE INDEX runs_by_workload ON runs (workload, recorded_at);
+                    CREATE TABLE levels (
                       run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
                       position INTEGER NOT NULL,
                       label TEXT NOT NULL,
@@ -52,8 +52,9 @@ enum HistorySchema {
     }
 
     /// Brings the schema up to date. A database a newer AgentPerf migrated further is refused
-    /// (this version would not know its tables); two processes migrating at once are fine: the
-    /// loser of the race finds the migration applied when it tries again.
+    /// (this version would not know its tables), and so is a file with tables of another
+    /// program's (the migration's CREATE TABLE fails); two processes migrating at once are fine:
+    /// the loser of the race finds the migration applied when it tries again.
     static func migrate(_ pool: DatabasePool, path: String) throws(HistoryError) {
         let known = Set(migrator.migrations)
         do {
@@ -89,29 +90,36 @@ enum HistorySchema {
             arguments: [
                 run, position, level.label, level.variant, level.concurrency, level.attempts.total, level.attempts.passed,
                 level.passRate.rate, level.taskLatency.p50, level.taskLatency.p95, level.taskLatency.p99,
-                level.steps.perSecond, level.cost.unpricedModels.isEmpty ? level.cost.perCompletedTask : nil,
+                level.steps.perSecond, level.cost.pricedPerCompletedTask,
                 level.windowSeconds, histogram,
             ])
     }
 
+    /// The entry a `runs` row holds. Every column is decoded with a thrown error, never a trap:
+    /// SQLite lets any column hold any type, so a file edited by hand may hold anything.
     static func entry(from row: Row, path: String) throws -> HistoryEntry {
-        let json: String = row["summary_json"]
+        let id = try row.decode(Int64.self, forColumn: "id")
+        func text(_ column: String) throws -> String? {
+            do { return try row.decode(String?.self, forColumn: column) } catch {
+                throw HistoryError(path: path, message: "run #\(id): column \(column) is not text")
+            }
+        }
         let summary: RunSummary
-        do { summary = try RunSummary.decode(Data(json.utf8)) } catch {
-            let id: Int64 = row["id"]
+        do { summary = try RunSummary.decode(Data((try text("summary_json") ?? "").utf8)) } catch let error as HistoryError {
+            throw error
+        } catch {
             throw HistoryError(path: path, message: "run #\(id) has a summary this version cannot read (\(error))")
         }
-        let sourceName: String = row["source"]
-        let recorded: String = row["recorded_at"]
         var entry = HistoryEntry(
-            source: HistoryEntry.Source(rawValue: sourceName) ?? .run, summary: summary, workloadHash: row["workload_hash"],
-            fleet: row["fleet"], seed: (row["seed"] as String?).flatMap { UInt64($0) }, gitCommit: row["git_commit"],
-            directory: row["directory"], recordedAt: (try? Date(recorded, strategy: .iso8601)) ?? .distantPast)
-        entry.id = row["id"]
-        entry.workload = row["workload"]
-        entry.target = row["target"]
-        entry.agentperfVersion = row["agentperf_version"]
-        entry.startedAt = row["started_at"]
+            source: HistoryEntry.Source(rawValue: try text("source") ?? "") ?? .run, summary: summary,
+            workloadHash: try text("workload_hash"), fleet: try text("fleet"), seed: try text("seed").flatMap { UInt64($0) },
+            gitCommit: try text("git_commit"), directory: try text("directory"),
+            recordedAt: (try text("recorded_at")).flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast)
+        entry.id = id
+        entry.workload = try text("workload")
+        entry.target = try text("target")
+        entry.agentperfVersion = try text("agentperf_version")
+        entry.startedAt = try text("started_at")
         return entry
     }
 }

@@ -11,7 +11,8 @@ public struct HistoryEntry: Sendable, Hashable {
     public var source: Source
     /// The workload's name (or the imported source's).
     public var workload: String?
-    /// SHA-256 of the workload file's bytes, so runs of an edited workload are told apart.
+    /// FNV-1a 64 of the workload file's bytes (or the bundled default's), so runs of an edited
+    /// workload are told apart.
     public var workloadHash: String?
     /// Where the model calls went.
     public var target: String?
@@ -126,7 +127,7 @@ public struct HistoryStore: Sendable {
 
     /// Entries newest first, of one workload or all, at most `limit`.
     public func list(workload: String? = nil, limit: Int = 50) throws(HistoryError) -> [HistoryEntry] {
-        try access { db in
+        try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM runs WHERE (? IS NULL OR workload = ?) ORDER BY recorded_at DESC, id DESC LIMIT ?",
@@ -137,7 +138,7 @@ public struct HistoryStore: Sendable {
 
     /// The entry with row id `id`, if there is one.
     public func entry(id: Int64) throws(HistoryError) -> HistoryEntry? {
-        try access { db in
+        try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map {
                 try HistorySchema.entry(from: $0, path: path.path)
             }
@@ -146,6 +147,13 @@ public struct HistoryStore: Sendable {
 
     private func access<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
         do { return try pool.write(body) } catch let error as HistoryError { throw error } catch {
+            throw HistoryError(path: path.path, message: Self.describe(error))
+        }
+    }
+
+    /// Reads never wait for a writer (WAL readers see the last commit).
+    private func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+        do { return try pool.read(body) } catch let error as HistoryError { throw error } catch {
             throw HistoryError(path: path.path, message: Self.describe(error))
         }
     }

@@ -88,11 +88,26 @@ public struct RunComparison: Sendable, Hashable, Codable {
             let p = metric.percentile ?? 50
             change.before = percentile(p, of: a.taskLatency)
             change.after = percentile(p, of: b.taskLatency)
-            guard let histogramA = a.taskLatencyHistogram, let histogramB = b.taskLatencyHistogram,
-                let quantileA = BootstrapQuantile(histogramA, percentile: p),
+            guard let histogramA = a.taskLatencyHistogram, let histogramB = b.taskLatencyHistogram else {
+                change.note = "no stored histogram"
+                return change
+            }
+            if let problem = histogramA.problem ?? histogramB.problem {
+                change.note = "stored histogram unreadable: \(problem)"
+                return change
+            }
+            // A p95 from fewer than 20 samples is the maximum; a p99 from fewer than 100 too:
+            // no verdict on a tail the runs did not sample.
+            let needed = p >= 99 ? 100 : p >= 95 ? 20 : 1
+            let samples = min(a.taskLatency.count, b.taskLatency.count)
+            if samples < needed {
+                change.note = "too few samples (\(samples)) for a p\(Int(p))"
+                return change
+            }
+            guard let quantileA = BootstrapQuantile(histogramA, percentile: p),
                 let quantileB = BootstrapQuantile(histogramB, percentile: p)
             else {
-                change.note = "no stored histogram"
+                change.note = "no finite samples"
                 return change
             }
             let (low, high) = quantileA.differenceInterval(to: quantileB)
@@ -105,12 +120,10 @@ public struct RunComparison: Sendable, Hashable, Codable {
         case .stepsPerSecond:
             change.before = a.steps.perSecond
             change.after = b.steps.perSecond
-            // Step counts as Poisson: Var(n ÷ w) = n ÷ w².
+            // Steps arrive in clusters (an attempt's steps): compound Poisson with cluster size m
+            // (steps per attempt), Var(n ÷ w) = n·m ÷ w².
             if let delta = change.delta, a.windowSeconds > 0, b.windowSeconds > 0 {
-                let spread =
-                    1.959963984540054
-                    * (Double(a.steps.total) / (a.windowSeconds * a.windowSeconds) + Double(b.steps.total)
-                    / (b.windowSeconds * b.windowSeconds)).squareRoot()
+                let spread = 1.959963984540054 * (stepVariance(a) + stepVariance(b)).squareRoot()
                 change.interval = (delta - spread)...(delta + spread)
             }
         case .costPerCompletedTask:
@@ -140,8 +153,13 @@ public struct RunComparison: Sendable, Hashable, Codable {
         }
     }
 
-    private static func costPerCompletedTask(_ level: LevelSummary) -> Double? {
-        level.cost.unpricedModels.isEmpty ? level.cost.perCompletedTask : nil
+    private static func costPerCompletedTask(_ level: LevelSummary) -> Double? { level.cost.pricedPerCompletedTask }
+
+    /// n·m ÷ w² with m = steps per attempt of the level (at least 1).
+    private static func stepVariance(_ level: LevelSummary) -> Double {
+        let steps = Double(level.steps.total)
+        let attempts = Double(max(1, level.attempts.total + level.attempts.warmup))
+        return steps * max(1, steps / attempts) / (level.windowSeconds * level.windowSeconds)
     }
 
     /// Cost per attempt ÷ the pass rate's Wilson interval: the spread that the number of passes

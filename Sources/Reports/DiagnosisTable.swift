@@ -64,7 +64,8 @@ package enum DiagnosisTable {
         return out
     }
 
-    static func value(_ evidence: Evidence) -> String {
+    /// An evidence figure in its unit.
+    package static func value(_ evidence: Evidence) -> String {
         switch evidence.unit {
         case "$": Format.dollars(evidence.value)
         case "s": Format.seconds(evidence.value)

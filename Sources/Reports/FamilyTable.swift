@@ -6,11 +6,11 @@ import Pricing
 /// with the reason.
 package enum FamilyTable {
     package static let maxColumns = 8
-    static let budgets = [10_000, 100_000, 1_000_000]
+    package static let budgets = [10_000, 100_000, 1_000_000]
 
     /// The share of graded attempts that passed using at most `budget` tokens, read off the
     /// budget curve (whose last point covers every larger budget).
-    static func success(_ group: GroupReport, within budget: Int) -> Measure {
+    package static func success(_ group: GroupReport, within budget: Int) -> Measure {
         guard let last = group.budgetCurve.last else {
             return group.graded == 0 ? group.passAt1 : .unavailable("the traces carry no token counts")
         }

@@ -61,9 +61,8 @@ package enum MarkdownSummary {
             lines.append("**Thresholds**: \(crossed.count) of \(results.count) crossed" + (crossed.isEmpty ? "." : ":"))
             for result in crossed.prefix(8) {
                 let value = result.value.map { ThresholdTable.value(of: result.threshold.metric.unit, $0) } ?? "n/a"
-                lines.append(
-                    "- ❌ `\(result.threshold)` at \(result.level ?? "–"): \(value)"
-                        + (result.reason.map { " (\($0))" } ?? ""))
+                let note = ThresholdTable.note(result)
+                lines.append("- ❌ `\(result.threshold)` at \(result.level ?? "–"): \(value)" + (note.isEmpty ? "" : " (\(note))"))
             }
             if crossed.count > 8 { lines.append("- … \(crossed.count - 8) more") }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A pass/fail gate on one figure of a run, k6-style: `p95_task_latency<8s`,
 /// `pass_rate{level:c16}>=0.7`, `cost_per_completed_task<$0.02`.
 ///
@@ -14,6 +16,9 @@ public struct Threshold: Sendable, Hashable, CustomStringConvertible {
     public var level: String?
     /// The variant the gate applies to; nil: every variant (and runs without variants).
     public var variant: String?
+    /// The expression as the user wrote it (spaces trimmed), which `description` echoes: a
+    /// bound printed back exactly as typed reads back as the same number.
+    var expression: String?
 
     /// A gate as given.
     public init(metric: ThresholdMetric, comparison: Comparison, bound: Double, level: String? = nil, variant: String? = nil) {
@@ -24,11 +29,28 @@ public struct Threshold: Sendable, Hashable, CustomStringConvertible {
         self.variant = variant
     }
 
+    /// Gates are equal when they gate the same figure the same way, however they were spelt.
+    public static func == (a: Threshold, b: Threshold) -> Bool {
+        (a.metric, a.comparison, a.bound, a.level, a.variant) == (b.metric, b.comparison, b.bound, b.level, b.variant)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(metric)
+        hasher.combine(comparison)
+        hasher.combine(bound)
+        hasher.combine(level)
+        hasher.combine(variant)
+    }
+
     /// `<`, `<=`, `>` or `>=`.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
+        /// `<`: the figure must be below the bound.
         case below = "<"
+        /// `<=`: at most the bound.
         case atMost = "<="
+        /// `>`: above the bound.
         case above = ">"
+        /// `>=`: at least the bound.
         case atLeast = ">="
 
         /// Whether `value` stands in this relation to `bound`.
@@ -42,8 +64,10 @@ public struct Threshold: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The gate as it would be typed: `p95_task_latency{level:c16}<8s`.
+    /// The gate as it was typed (`p95_task_latency{level:c16}<8s`), or, for one built in code,
+    /// as it would be.
     public var description: String {
+        if let expression { return expression }
         var tags: [String] = []
         if let level { tags.append("level:\(level)") }
         if let variant { tags.append("variant:\(variant)") }
@@ -134,7 +158,16 @@ public enum LatencyFigure: String, Sendable, Hashable, CaseIterable {
 
 /// A statistic of a latency distribution.
 public enum LatencyStatistic: String, Sendable, Hashable, CaseIterable {
-    case p50, p95, p99, max, mean
+    /// The median (nearest rank).
+    case p50
+    /// The 95th percentile (nearest rank).
+    case p95
+    /// The 99th percentile (nearest rank).
+    case p99
+    /// The largest sample.
+    case max
+    /// The mean of the samples.
+    case mean
 }
 
 /// How a threshold's bound is written.
@@ -160,8 +193,12 @@ public enum ThresholdUnit: Sendable, Hashable {
         }
     }
 
+    /// A plain decimal (never an exponent, which the parser does not read), up to 12 decimals.
     private func trimmed(_ value: Double) -> String {
-        let rounded = (value * 1e9).rounded() / 1e9
-        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int64(rounded)) : String(rounded)
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        var text = String(format: "%.12f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 }

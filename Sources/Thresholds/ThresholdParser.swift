@@ -61,7 +61,9 @@ extension Threshold {
                 "unknown metric \"\(name)\"; expected one of \(ThresholdMetric.allCases.map(\.name).joined(separator: ", "))")
         }
         let bound = try readBound(rest.trimmingSpaces(), unit: metric.unit, fail: fail)
-        return Threshold(metric: metric, comparison: comparison, bound: bound, level: level, variant: variant)
+        var threshold = Threshold(metric: metric, comparison: comparison, bound: bound, level: level, variant: variant)
+        threshold.expression = String(Substring(expression).trimmingSpaces())
+        return threshold
     }
 
     /// The bound in the unit's base (seconds, a 0…1 share, dollars).

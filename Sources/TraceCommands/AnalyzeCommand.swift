@@ -56,6 +56,16 @@ package struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Also write the report as one self-contained HTML file (plots, tables; no network) to this path.")
     var html: String?
 
+    @Flag(
+        name: .customLong("history"),
+        help: "Also record the traces' run figures in the run history (see `agentperf history`); inputs up to 512 MiB.")
+    var recordHistory = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The history database --history writes to (default as for `agentperf history`).", valueName: "path"))
+    var historyFile: String?
+
     package func validate() throws {
         if let k, k < 1 { throw ValidationError("--k: expected at least 1") }
         if FamilyAnalyzer.Grouping(rawValue: groupBy) == nil {
@@ -70,6 +80,8 @@ package struct AnalyzeCommand: ParsableCommand {
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
+        if recordHistory { try ImportedRun.checkSize(paths) }
+        var collected: CollectingSink? = recordHistory ? CollectingSink() : nil
         var analyzer = FamilyAnalyzer(grouping: FamilyAnalyzer.Grouping(rawValue: groupBy) ?? .model, prices: table, k: k)
         var runPrices: Set<String> = []
         let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
@@ -81,16 +93,13 @@ package struct AnalyzeCommand: ParsableCommand {
                 analyzer.addPrices(try PriceTable.load(from: sibling))
                 Terminal.err("prices for \(url.path): \(sibling.path), over the bundled snapshot\n")
             }
-            if let outDirectory {
-                let file = try TraceFileSink(
-                    creating: outDirectory.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))
-                var tee = TeeSink(analyzer, file)
-                defer { analyzer = tee.first }
-                try format.read(url, into: &tee)
-                try file.close()
-            } else {
-                try format.read(url, into: &analyzer)
+            let file = try outDirectory.map {
+                try TraceFileSink(creating: $0.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))
             }
+            var sink = AnalyzeSink(analyzer: analyzer, file: file, collected: collected)
+            defer { (analyzer, collected) = (sink.analyzer, sink.collected) }
+            try format.read(url, into: &sink)
+            try file?.close()
         }
         for line in analyzer.diagnostics.lines { Terminal.err(line + "\n") }
         // Nothing read is not an empty table: say what was wrong and fail.
@@ -109,16 +118,20 @@ package struct AnalyzeCommand: ParsableCommand {
             let title = "AgentPerf analyze · " + (paths.count == 1 ? paths[0] : "\(paths.count) inputs")
             try ReportFile.write(HTMLReport.analysis(report, title: title), to: html, inputs: paths)
         }
+        if let collected {
+            if analyzer.diagnostics.hasErrors {
+                Terminal.err("Not recorded in the history: the traces have unreadable lines (listed above).\n")
+            } else {
+                var history = HistoryOptions()
+                history.path = historyFile
+                let summary = ImportedRun.summary(of: collected.log, paths: paths, prices: table)
+                history.record(ImportedRun.entry(summary, paths: paths), quiet: false)
+            }
+        }
         try outcome.finish(errors: analyzer.diagnostics.hasErrors)
     }
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
+    static var encoder: JSONEncoder { JSONOutput.encoder }
 }
 
 package struct ImportCommand: ParsableCommand {

@@ -41,6 +41,12 @@ package struct CompareCommand: ParsableCommand {
             return
         }
         Terminal.out("agentperf compare: A = \(nameA) → B = \(nameB)\n\n" + Self.render(comparison))
+        let simulated = [summaryA, summaryB].contains { $0.levels.contains { $0.simulatedGrades > 0 } }
+        if simulated {
+            Terminal.out(
+                "Note: quality is simulated (seeded pass draws) in at least one run: pass rates and cost per completed task compare simulations.\n"
+            )
+        }
         if summaryA.clock != summaryB.clock {
             Terminal.out(
                 "Note: A ran on \(summaryA.clock?.rawValue ?? "an unrecorded") clock and B on \(summaryB.clock?.rawValue ?? "an unrecorded") one: simulated and measured latencies are not the same kind of figure.\n"
@@ -52,18 +58,16 @@ package struct CompareCommand: ParsableCommand {
     func resolve(_ reference: String) throws -> (String, RunSummary) {
         let digits = reference.hasPrefix("#") ? String(reference.dropFirst()) : reference
         if let id = Int64(digits), !FileManager.default.fileExists(atPath: reference) {
+            guard FileManager.default.fileExists(atPath: history.location.path) else {
+                throw CommandFailure.badInput("no history at \(history.location.path) to look run #\(id) up in")
+            }
             guard let entry = try history.open().entry(id: id) else {
                 throw CommandFailure.badInput("no run #\(id) in the history \(history.location.path) (see `agentperf history`)")
             }
             return ("#\(id) (\(entry.directory ?? entry.workload ?? "imported"))", entry.summary)
         }
-        let url = URL(fileURLWithPath: reference)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw CommandFailure.badInput("\(reference): expected a history id (like 12) or a run directory, and it is neither")
-        }
-        let directory = isDirectory.boolValue ? url : url.deletingLastPathComponent()
-        let traces = isDirectory.boolValue ? url.appendingPathComponent(RunDirectory.traces) : url
+        let run = try RunPath(reference, expected: "a history id (like 12) or a run directory")
+        let (directory, traces) = (run.directory, run.traces)
         let prices = directory.appendingPathComponent(RunDirectory.prices)
         let table = FileManager.default.fileExists(atPath: prices.path) ? try PriceTable.load(from: prices) : PriceTable.bundled
         let presentation = try Presentation.load(traces: traces, prices: table)
@@ -103,11 +107,20 @@ package struct CompareCommand: ParsableCommand {
 
     static func renderMovedFirst(_ moved: MovedFirst) -> String {
         let base = "#\(moved.baseline.id ?? 0)"
+        let leftOut =
+            moved.leftOut > 0
+            ? "(\(moved.leftOut) runs of another version of the workload or another clock than the latest left out.)\n" : ""
+        return movedFirstLine(moved, base: base) + leftOut
+    }
+
+    private static func movedFirstLine(_ moved: MovedFirst, base: String) -> String {
         guard let run = moved.run, let first = moved.regressions.first else {
-            return "Moved first: nothing regressed beyond noise in \(moved.compared) runs after \(base).\n"
+            return
+                "Moved first: nothing regressed beyond noise (and stayed so in the next run) in \(moved.compared) runs after \(base).\n"
         }
         var text =
             "Moved first (against \(base), the oldest listed): \(first.metric.rawValue) at \(first.level) in #\(run.id ?? 0)"
+        if !moved.confirmed { text += " (the latest run: not yet confirmed by another)" }
         text +=
             ", \(value(first.before, first.metric)) → \(value(first.after, first.metric))"
             + (first.relative.map { " (\($0 >= 0 ? "+" : "")\(Format.percent($0)))" } ?? "") + ".\n"

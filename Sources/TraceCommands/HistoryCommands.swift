@@ -62,6 +62,9 @@ package struct HistoryCommand: ParsableCommand {
             ])
         }
         Terminal.out(table.render())
+        if entries.contains(where: { $0.summary.levels.contains { $0.simulatedGrades > 0 } }) {
+            Terminal.out("Pass rates of runs on simulated quality (seeded pass draws) are simulated.\n")
+        }
         let workloads = Set(entries.map(\.workload))
         if workloads.count == 1, let movedFirst = MovedFirst(entries) {
             Terminal.out("\n" + CompareCommand.renderMovedFirst(movedFirst))
@@ -106,13 +109,7 @@ struct HistoryListing: Codable {
         case agentperfVersion = "agentperf_version", gitCommit = "git_commit", directory, summary
     }
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
+    static var encoder: JSONEncoder { JSONOutput.encoder }
 
     /// `2026-12-01 19:55`, UTC.
     static func minute(_ date: Date) -> String {

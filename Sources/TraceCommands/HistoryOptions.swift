@@ -85,9 +85,14 @@ extension HistoryOptions {
     /// Records a run; a history that cannot be written is reported on standard error and the run
     /// still succeeds (its results are in its directory; `agentperf report DIR` recomputes them).
     package func record(_ summary: RunSummary, provenance: RunProvenance, quiet: Bool) {
+        record(provenance.entry(for: summary), quiet: quiet)
+    }
+
+    /// Records `entry`, saying under which id (or that it was there already).
+    func record(_ entry: HistoryEntry, quiet: Bool) {
         do {
             let store = try HistoryStore(path: location)
-            let (id, added) = try store.record(provenance.entry(for: summary))
+            let (id, added) = try store.record(entry)
             if !quiet {
                 Terminal.err(
                     added

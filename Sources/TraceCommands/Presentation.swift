@@ -41,7 +41,7 @@ package struct Presentation {
 
     /// Prints the table (or JSON), the thresholds and the top findings; writes the HTML and
     /// Markdown files the options ask for. Throws exit code 99 when a threshold was crossed.
-    package func publish(json: Bool, options: ReportOptions) throws {
+    package func publish(json: Bool, options: ReportOptions, inputs: [String] = []) throws {
         let findings = diagnosis
         if json {
             Terminal.out(String(decoding: (try? summary.jsonData()) ?? Data(), as: UTF8.self) + "\n")
@@ -53,11 +53,11 @@ package struct Presentation {
         }
         if let path = options.markdown {
             try ReportFile.write(
-                MarkdownSummary.render(summary, findings: findings), to: path, flag: "--markdown", inputs: [])
+                MarkdownSummary.render(summary, findings: findings), to: path, flag: "--markdown", inputs: inputs)
         }
         if let path = options.html {
             try ReportFile.write(
-                HTMLReport.run(log: log, summary: summary, diagnosis: findings, prices: prices), to: path, inputs: [])
+                HTMLReport.run(log: log, summary: summary, diagnosis: findings, prices: prices), to: path, inputs: inputs)
         }
         if let results = summary.thresholds, !ThresholdCheck.allHold(results) {
             let crossed = results.filter { !$0.holds }.map { "\($0.threshold) at \($0.level ?? "no level")" }

@@ -30,14 +30,10 @@ package struct ReportCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     package func run() throws {
-        try report.checkPaths(inputs: [path])
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw CommandFailure.badInput("\(path) does not exist; expected a run directory or a traces .jsonl file")
-        }
-        let directory = isDirectory.boolValue ? url : url.deletingLastPathComponent()
-        let traces = isDirectory.boolValue ? url.appendingPathComponent(RunDirectory.traces) : url
+        let inputs = [path] + (prices.map { [$0] } ?? [])
+        try report.checkPaths(inputs: inputs)
+        let run = try RunPath(path)
+        let (directory, traces) = (run.directory, run.traces)
         let priceFile = prices.map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent(RunDirectory.prices)
         guard FileManager.default.fileExists(atPath: priceFile.path) else {
             throw CommandFailure.badInput("no price table at \(priceFile.path); pass one with --prices")
@@ -54,10 +50,13 @@ package struct ReportCommand: ParsableCommand {
         var presentation = try Presentation.load(traces: traces, prices: table)
         presentation.marginal = MarginalPrices.ofRun(directory) ?? .defaults
         presentation.judge(try Self.runThresholds(directory) + report.thresholds)
-        try presentation.publish(json: json, options: report)
+        var publishing: (any Error)?
+        do { try presentation.publish(json: json, options: report, inputs: inputs) } catch { publishing = error }
+        // Bad input (exit 2) before a crossed threshold (99), as `run` orders them.
         if presentation.log.hasErrors {
             throw CommandFailure.badInput("\(traces.path) has unreadable lines (listed above); the figures cover the rest")
         }
+        if let publishing { throw publishing }
     }
 
     /// The `thresholds:` of the workload the run was made from (its config.json), if any.

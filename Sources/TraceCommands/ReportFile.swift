@@ -47,3 +47,21 @@ enum ReportFile {
         Terminal.err("\(flag == "--html" ? "HTML report" : "Markdown summary"): \(path)\n")
     }
 }
+
+/// A run given on the command line: its directory, or its traces file (the directory is then
+/// the file's).
+struct RunPath {
+    let directory: URL
+    let traces: URL
+
+    /// `expected` says what the argument should have been, for the error when it does not exist.
+    init(_ path: String, expected: String = "a run directory or a traces .jsonl file") throws {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CommandFailure.badInput("\(path) does not exist; expected \(expected)")
+        }
+        directory = isDirectory.boolValue ? url : url.deletingLastPathComponent()
+        traces = isDirectory.boolValue ? url.appendingPathComponent(RunDirectory.traces) : url
+    }
+}

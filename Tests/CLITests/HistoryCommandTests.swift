@@ -167,6 +167,28 @@ import Testing
     }
 }
 
+extension HistoryCommandTests {
+    @Test("analyze --history records imported traces once; new inputs are a new entry; --history-file names the database")
+    func analyzeHistory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let history = directory.file("imported.sqlite")
+        let file = Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl").path
+        let first = try Self.agentperf(
+            ["analyze", file, "--history", "--history-file", history.path], history: directory.file("unused.sqlite"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("Recorded in the history as #1"), "\(first.stderr)")
+        let again = try Self.agentperf(["analyze", file, "--history", "--history-file", history.path], history: history)
+        #expect(again.stderr.contains("Already in the history as #1"), "\(again.stderr)")
+        let both = try Self.agentperf(
+            ["analyze", file, Fixtures.real("openhands").path, "--history", "--history-file", history.path], history: history)
+        #expect(both.stderr.contains("Recorded in the history as #2"), "\(both.stderr)")
+        let rows = try Self.listed(history)
+        #expect(rows.count == 2 && rows.allSatisfy { $0["source"] as? String == "imported" })
+        #expect(!FileManager.default.fileExists(atPath: directory.file("unused.sqlite").path))
+    }
+}
+
 extension Array where Element == String {
     fileprivate func replacingFirst(_ old: String, with new: String) -> [String] {
         var copy = self

@@ -137,11 +137,14 @@ enum Runs {
         let base = Runs.summary("a", latencies: Runs.spread(40, around: 2), passes: 30)
         let same = RunComparison(base, base)
         #expect(same.changes.count == ComparedMetric.allCases.count)
-        #expect(same.changes.allSatisfy { !$0.beyondNoise && $0.interval != nil })
+        #expect(same.changes.allSatisfy { !$0.beyondNoise })
+        // 40 samples give a p95 a verdict but not a p99 (the largest sample).
+        #expect(same.changes.filter { $0.interval == nil }.map(\.metric) == [.p99TaskLatency])
+        #expect(same.changes.first { $0.metric == .p99TaskLatency }?.note == "too few samples (40) for a p99")
         let slower = Runs.summary("b", latencies: Runs.spread(40, around: 3), passes: 29)
         let changes = RunComparison(base, slower).changes
         let changed = Set(changes.filter(\.beyondNoise).map(\.metric))
-        #expect(changed == [.p50TaskLatency, .p95TaskLatency, .p99TaskLatency])
+        #expect(changed == [.p50TaskLatency, .p95TaskLatency])
         #expect(changes.filter(\.beyondNoise).allSatisfy { $0.regressed })
         let p50 = changes.first { $0.metric == .p50TaskLatency }
         #expect(abs((p50?.delta ?? 0) - 1) < 0.02)
@@ -176,6 +179,57 @@ enum Runs {
         #expect(moved.run?.id == 3)
         #expect(moved.regressions.map(\.metric).contains(.passRate))
         #expect(!moved.regressions.map(\.metric).contains(.p95TaskLatency))
+        #expect(moved.confirmed)
         #expect(MovedFirst(Array(series.prefix(2)))?.run == nil)
+        // One regression the next run does not repeat is noise, not a move.
+        let blip = [series[0], series[2], series[1]].enumerated().map { entry(Int64($0.offset + 10), $0.element.summary) }
+        #expect(MovedFirst(blip)?.run == nil)
+        // In the latest run alone it is named, unconfirmed.
+        let latest = try #require(MovedFirst(Array(series.prefix(3))))
+        #expect(latest.run?.id == 3 && !latest.confirmed)
+    }
+}
+
+@Suite struct DifferenceIntervalTests {
+    @Test("one value in both runs: the difference is exactly 0, not beyond noise")
+    func pointMass() throws {
+        let buckets = HistogramBuckets(microseconds: [2_000_000], counts: [30], sumSeconds: 60)
+        let quantile = try #require(BootstrapQuantile(buckets, percentile: 95))
+        let interval = quantile.differenceInterval(to: quantile)
+        #expect(interval.low == 0 && interval.high == 0)
+    }
+
+    @Test("the interval from bisection matches the convolution of the atoms, enumerated")
+    func matchesConvolution() throws {
+        let a = try #require(
+            BootstrapQuantile(
+                HistogramBuckets(microseconds: [1_000, 2_000, 4_000, 7_000], counts: [3, 2, 4, 1], sumSeconds: 0.03),
+                percentile: 50))
+        let b = try #require(
+            BootstrapQuantile(
+                HistogramBuckets(microseconds: [1_500, 2_000, 9_000], counts: [2, 5, 3], sumSeconds: 0.04), percentile: 50))
+        var pairs: [(Double, Double)] = []
+        for x in a.atoms { for y in b.atoms { pairs.append((y.value - x.value, x.probability * y.probability)) } }
+        pairs.sort { $0.0 < $1.0 }
+        func point(_ share: Double) -> Double {
+            var running = 0.0
+            for (difference, probability) in pairs {
+                running += probability
+                if running >= share - 1e-12 { return difference }
+            }
+            return pairs.last?.0 ?? 0
+        }
+        let interval = a.differenceInterval(to: b)
+        #expect(abs(interval.low - point(0.025)) < 1e-9)
+        #expect(abs(interval.high - point(0.975)) < 1e-9)
+    }
+
+    @Test("a histogram with a million buckets or overflowing counts is refused, not computed")
+    func refusesHuge() {
+        let many = HistogramBuckets(
+            microseconds: (1...200_000).map { UInt64($0) }, counts: Array(repeating: 1, count: 200_000), sumSeconds: 1)
+        #expect(many.problem != nil && BootstrapQuantile(many, percentile: 50) == nil)
+        let overflow = HistogramBuckets(microseconds: [1, 2], counts: [UInt64.max, 2], sumSeconds: 1)
+        #expect(overflow.problem != nil && BootstrapQuantile(overflow, percentile: 50) == nil)
     }
 }

@@ -128,3 +128,19 @@ import Traces
         #expect(results[2].value == 0.4 && results[2].holds)
     }
 }
+
+@Suite struct ThresholdSpellingTests {
+    @Test("a bound is echoed as typed, so tiny and huge bounds read back; spellings of one gate are equal")
+    func echo() throws {
+        for expression in ["cost_per_attempt<0.00001", "cost_per_attempt<$0.0000000001", "steps_per_second>10000000000000000"] {
+            let threshold = try Threshold.parse(expression)
+            #expect(threshold.description == expression)
+            #expect(try Threshold.parse(threshold.description).bound == threshold.bound)
+        }
+        #expect(try Threshold.parse("pass_rate > 70%") == Threshold.parse("pass_rate>0.7"))
+        // Built in code, a gate prints a plain decimal the parser reads.
+        let built = Threshold(metric: .costPerAttempt, comparison: .below, bound: 0.00001)
+        #expect(built.description == "cost_per_attempt<$0.00001")
+        #expect(try Threshold.parse(built.description) == built)
+    }
+}
