@@ -59,7 +59,7 @@ package struct HTTPTransport: Sendable {
             do { decoded = try JSONDecoder().decode(Response.self, from: data) } catch {
                 return Self.failed(
                     result, StepErrorType.malformedEvent,
-                    "unreadable response: \(String(decoding: data.prefix(200), as: UTF8.self))")
+                    "unreadable response: \(data.count) bytes that are not the expected JSON")
             }
             try read(decoded, &result)
             return result
@@ -98,7 +98,9 @@ package struct HTTPTransport: Sendable {
                     let generated: Bool
                     do throws(StreamProblem) { generated = try accumulator.consume(event) } catch {
                         switch error {
-                        case .malformed(let data): return finish(StepErrorType.malformedEvent, "unparseable event: \(data)")
+                        case .malformed(let data):
+                            // The event's bytes are response content: never quoted (docs/TRACES.md).
+                            return finish(StepErrorType.malformedEvent, "unparseable event of \(data.utf8.count) bytes")
                         case .serverError(let message): return finish(StepErrorType.streamError, message)
                         }
                     }
@@ -190,14 +192,25 @@ package struct HTTPTransport: Sendable {
         return .milliseconds(max(0, date.timeIntervalSinceNow) * 1000)
     }
 
-    static func collect(_ body: HTTPClientResponse.Body) async throws -> Data {
+    /// A whole response body, up to `limit` bytes (64 MiB: far above any completion a server
+    /// returns unstreamed); a longer one fails the call instead of filling memory.
+    static func collect(_ body: HTTPClientResponse.Body, limit: Int = 64 << 20) async throws -> Data {
         var data = Data()
-        for try await buffer in body { data.append(contentsOf: buffer.readableBytesView) }
+        for try await buffer in body {
+            guard data.count + buffer.readableBytes <= limit else { throw BodyTooLarge(limit: limit) }
+            data.append(contentsOf: buffer.readableBytesView)
+        }
         return data
     }
 
+    /// A response body past `collect`'s limit.
+    struct BodyTooLarge: Error, CustomStringConvertible {
+        let limit: Int
+        var description: String { "the response body is over \(limit >> 20) MiB, the most read" }
+    }
+
     static func errorMessage(_ body: HTTPClientResponse.Body) async throws -> String {
-        let data = try await collect(body)
+        let data = try await collect(body, limit: 1 << 20)
         if let decoded = try? JSONDecoder().decode(OpenAIErrorBody.self, from: data) { return decoded.error.message }
         return String(decoding: data.prefix(300), as: UTF8.self)
     }
@@ -232,7 +245,7 @@ package struct HTTPTransport: Sendable {
         if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
             return StepErrorType.connectionClosed
         }
-        if error is DecodingError { return StepErrorType.malformedEvent }
+        if error is DecodingError || error is BodyTooLarge { return StepErrorType.malformedEvent }
         let text = "\(error)".lowercased()
         if text.contains("connection refused") || text.contains("connect") { return StepErrorType.connect }
         return StepErrorType.transport

@@ -76,34 +76,3 @@ enum Forwarding {
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
-
-/// Scrubs credentials from text the gateway writes: the exact values the client or the gateway
-/// sent, and anything shaped like a provider key (`sk-…`, `sk-ant-…`, `Bearer …`), since an
-/// upstream's error message may quote the key it refused.
-enum Redaction {
-    static func scrub(_ text: String, secrets: [String]) -> String {
-        var text = text
-        for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "[redacted]") }
-        return scrubKeyShapes(text)
-    }
-
-    /// Replaces every run of key characters that starts with `sk-` or follows `Bearer `.
-    private static func scrubKeyShapes(_ text: String) -> String {
-        var output = ""
-        var rest = Substring(text)
-        while let range = firstMarker(in: rest) {
-            output += rest[..<range.upperBound]
-            rest = rest[range.upperBound...]
-            let key = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." || $0 == "*" }
-            if key.count >= 6 {
-                output += "[redacted]"
-                rest = rest.dropFirst(key.count)
-            }
-        }
-        return output + rest
-    }
-
-    private static func firstMarker(in text: Substring) -> Range<Substring.Index>? {
-        [text.range(of: "sk-"), text.range(of: "Bearer ")].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
-    }
-}

@@ -17,12 +17,25 @@ struct ResolvedBackends: Sendable {
     /// Tier → the name of the backend serving it.
     var tierBackends: [String: String]
 
+    /// The values of every credential the run's backends read (`api_key_env`) and the gateway
+    /// token: scrubbed from everything written (`TraceWriter`).
+    var secretValues: [String] {
+        let environment = ProcessInfo.processInfo.environment
+        let variables = specs.values.compactMap(\.apiKeyEnvironmentVariable) + ["AGENTPERF_GATEWAY_TOKEN"]
+        return variables.compactMap { environment[$0] }.filter { !$0.isEmpty }
+    }
+
     /// `spec` with `--endpoint` in place of its target's `endpoint` (so tiers not bound to a
     /// named backend go there instead of to the built-in fleet).
     static func applying(endpointOverride: String?, to spec: RunSpec) throws(HarnessError) -> RunSpec {
         guard let url = endpointOverride else { return spec }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url) != nil else {
-            throw .invalidEndpoint(url)
+            throw .invalidEndpoint("\"\(Redaction.scrub(url))\" is not an http(s) base URL like http://127.0.0.1:8000/v1")
+        }
+        if let problem = BackendSpec.credentialInURL(url) {
+            throw .invalidEndpoint(
+                "\(Redaction.scrub(url)) carries a credential (\(problem)); put the key in an environment variable and name it with a backend's api_key_env"
+            )
         }
         var spec = spec
         spec.target.endpoint = EndpointSpec(baseURL: url)

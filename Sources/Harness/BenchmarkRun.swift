@@ -99,7 +99,9 @@ package struct BenchmarkRun: Sendable {
             workload: workload.name, seed: workload.seed, concurrencyLevels: workload.load.concurrency,
             target: backends.target, clock: timebase == .virtualTime ? .virtual : .continuous)
         let writer: TraceWriter
-        do { writer = try TraceWriter(creating: artifacts.traces, run: run) } catch { throw .traceWriteFailed(error) }
+        do {
+            writer = try TraceWriter(creating: artifacts.traces, run: run, secrets: backends.secretValues)
+        } catch { throw .traceWriteFailed(error) }
         let recorder = RunRecorder(writer: writer, progress: progress)
         defer { progress?.finish() }
 

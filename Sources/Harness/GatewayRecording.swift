@@ -62,7 +62,7 @@ package struct GatewayRecording: Service {
     package func run() async throws {
         let target: String
         switch upstream {
-        case .server(let url, _): target = url.absoluteString
+        case .server(let url, _): target = Redaction.scrub(url.absoluteString)
         case .fleet: target = "fleet"
         }
         let settings = Settings(upstream: target, listen: listen.description, idleGapSeconds: idleGap.seconds, policy: policy)

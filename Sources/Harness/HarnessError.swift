@@ -51,7 +51,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case .missingAPIKey(let variable, let backend):
             "backend \"\(backend)\" reads its API key from $\(variable), which is not set; export it and run again"
         case .toolsFailed(let reason): "cannot set up the workload's tools: \(reason)"
-        case .invalidEndpoint(let url): "\"\(url)\" is not an http(s) base URL like http://127.0.0.1:8000/v1"
+        case .invalidEndpoint(let problem): "--endpoint: \(problem)"
         case .fleetFailed(let reason): "the simulated fleet failed: \(reason)"
         case .notInVirtualTime(let reason): "this workload cannot run in virtual time: \(reason)"
         case .variantsNeedClosedLoop:

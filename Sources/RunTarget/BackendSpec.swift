@@ -1,3 +1,4 @@
+import Foundation
 package import SpecDecoding
 package import Workload
 
@@ -67,8 +68,28 @@ package struct BackendSpec: Sendable, Hashable {
         self.rerankDialect = rerankDialect
     }
 
-    /// Header names that carry credentials: they belong in `api_key_env`, not in the file.
-    static let secretHeaders: Set<String> = ["authorization", "x-api-key", "api-key", "proxy-authorization", "cookie"]
+    /// Whether a header name may carry a credential, deny-by-default: any name (trimmed,
+    /// lowercased) that contains one of these words (`X-Auth-Token`, `x-goog-api-key`,
+    /// `Ocp-Apim-Subscription-Key`, `"Authorization "`). Credentials belong in `api_key_env`.
+    package static func mayCarryCredential(_ header: String) -> Bool {
+        let name = header.trimmingCharacters(in: .whitespaces).lowercased()
+        return credentialWords.contains { name.contains($0) }
+    }
+
+    static let credentialWords = [
+        "auth", "key", "token", "secret", "cookie", "password", "passwd", "credential", "signature", "session", "bearer",
+    ]
+
+    /// Why `url` must not be written to a file: a user and password before the host, or a query
+    /// parameter that carries a credential; nil when it is clean.
+    package static func credentialInURL(_ url: String) -> String? {
+        guard let components = URLComponents(string: url) else { return nil }
+        if components.user != nil || components.password != nil { return "a user or password before the host" }
+        for item in components.queryItems ?? [] where mayCarryCredential(item.name) {
+            return "the query parameter \"\(item.name)\""
+        }
+        return nil
+    }
 }
 
 extension BackendSpec: Codable {
@@ -95,8 +116,16 @@ extension BackendSpec: Codable {
         try c.require(
             url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
             "expected an http(s) URL up to the API version, like http://127.0.0.1:8000/v1")
+        if let problem = Self.credentialInURL(url) {
+            // Not quoted back: the URL holds the credential.
+            throw DecodingError.dataCorruptedError(
+                forKey: .baseURL, in: c,
+                debugDescription:
+                    "the URL carries a credential (\(problem)); name the environment variable that holds the key with api_key_env instead (keys are never read from or written to files)"
+            )
+        }
         let headers = try c.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
-        for name in headers.keys where Self.secretHeaders.contains(name.lowercased()) {
+        for name in headers.keys.sorted() where Self.mayCarryCredential(name) {
             throw DecodingError.dataCorruptedError(
                 forKey: .headers, in: c,
                 debugDescription:

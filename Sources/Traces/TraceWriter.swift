@@ -10,10 +10,15 @@ public actor TraceWriter {
     public nonisolated let url: URL
     private let handle: FileHandle
     private let encoder: JSONEncoder
+    /// Values scrubbed from every error message written (API keys of the run's backends).
+    private let secrets: [String]
 
-    /// Creates (or truncates) the file at `url` and writes the run header.
-    public init(creating url: URL, run: RunRecord) throws(TraceError) {
+    /// Creates (or truncates) the file at `url` and writes the run header. Every step's
+    /// `error.message` is scrubbed of `secrets` and of anything shaped like a credential
+    /// (`Redaction`) before it is written.
+    public init(creating url: URL, run: RunRecord, secrets: [String] = []) throws(TraceError) {
         self.url = url
+        self.secrets = secrets
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw .cannotCreate(path: url.path, reason: "the directory is missing or not writable")
         }
@@ -30,7 +35,12 @@ public actor TraceWriter {
 
     /// Appends a finished attempt: its steps first, then the attempt record.
     public func append(attempt: AttemptRecord, steps: [StepRecord]) throws(TraceError) {
-        try Self.write(steps.map(TraceRecord.step) + [.attempt(attempt)], with: encoder, to: handle, path: url.path)
+        let scrubbed = steps.map { step in
+            var step = step
+            step.errorMessage = step.errorMessage.map { Redaction.scrub($0, secrets: secrets) }
+            return TraceRecord.step(step)
+        }
+        try Self.write(scrubbed + [.attempt(attempt)], with: encoder, to: handle, path: url.path)
     }
 
     /// Appends the measurement window of a finished concurrency level.

@@ -214,3 +214,50 @@ import Workload
         }
     }
 }
+
+@Suite struct CredentialRefusalTests {
+    static func backend(_ fields: String) -> String {
+        WorkloadLoaderTests.minimal
+            + "\nmodels: {small: {model: m, backend: up}, large: sim-large}\nbackends:\n  up: {kind: openai-chat, \(fields)}\n"
+    }
+
+    @Test(
+        "a header that may carry a credential is refused, deny-by-default on its name",
+        arguments: ["X-Auth-Token", "x-goog-api-key", "Ocp-Apim-Subscription-Key", "\"Authorization \"", "Cookie"])
+    func headers(name: String) {
+        #expect {
+            try RunSpecLoader.load(
+                yaml: Self.backend("base_url: \"http://127.0.0.1:9/v1\", headers: {\(name): abcdef-secret-value}"),
+                source: "w.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("carries a credential") && text.contains("api_key_env") && !text.contains("abcdef-secret-value")
+        }
+    }
+
+    @Test("an ordinary header is kept", arguments: ["X-Request-Source", "OpenAI-Beta", "anthropic-version"])
+    func ordinaryHeader(name: String) throws {
+        _ = try RunSpecLoader.load(
+            yaml: Self.backend("base_url: \"http://127.0.0.1:9/v1\", headers: {\(name): v1}"), source: "w.yaml")
+    }
+
+    @Test(
+        "a base URL with a user and password, or a key in its query, is refused without quoting it",
+        arguments: [
+            "http://alice:pa55word-xyz@127.0.0.1:9/v1", "https://example.com/v1?api_key=pa55word-xyz",
+            "https://example.com/v1?code=pa55word-xyz",
+        ])
+    func baseURL(url: String) {
+        let refused: Bool
+        do {
+            _ = try RunSpecLoader.load(yaml: Self.backend("base_url: \"\(url)\""), source: "w.yaml")
+            refused = false
+        } catch {
+            let text = "\(error)"
+            #expect(
+                text.contains("w.yaml:") && text.contains("carries a credential") && !text.contains("pa55word-xyz"), "\(text)")
+            refused = true
+        }
+        #expect(refused == !url.contains("code="), "a query parameter not named like a credential is allowed")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Traces
+
+@Suite struct RedactionTests {
+    @Test(
+        "credentials are replaced wherever they appear in a message",
+        arguments: [
+            (
+                "Incorrect API key provided: sk-proj-abcDEF123456. Find yours at…",
+                "Incorrect API key provided: [redacted]. Find yours at…"
+            ),
+            ("invalid x-api-key sk-ant-api03-AbC_dEf-123", "invalid x-api-key [redacted]"),
+            ("header was Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig", "header was Authorization: Bearer [redacted]"),
+            ("Basic dXNlcjpwYXNzd29yZA== refused", "Basic [redacted] refused"),
+            (
+                "GET https://api.example.com/v1/models?api_key=abc123&x=1 failed",
+                "GET https://api.example.com/v1/models?api_key=[redacted]&x=1 failed"
+            ),
+            ("POST https://alice:s3cret@proxy.example/v1 failed", "POST https://[redacted]@proxy.example/v1 failed"),
+            ("key AIzaSyA-1234567890abcdefghijklmnopqrstu is not valid", "key [redacted] is not valid"),
+            ("token=ghp_abcdefghijklmnopqrstuvwxyz0123456789", "token=[redacted]"),
+        ])
+    func scrubs(message: String, expected: String) {
+        #expect(Redaction.scrub(message) == expected)
+    }
+
+    @Test("ordinary text is left alone: words that contain a marker, short values, prose about keys")
+    func leavesProse() {
+        for text in [
+            "the monkey=banana rule", "This model's maximum context length is 8192 tokens", "ask-me-anything",
+            "the API key is missing; set OPENAI_API_KEY", "skipped 3 steps", "see https://example.com/docs",
+        ] {
+            #expect(Redaction.scrub(text) == text)
+        }
+    }
+
+    @Test("configured secret values are replaced however they appear, even without a known shape")
+    func configuredSecrets() {
+        #expect(
+            Redaction.scrub("upstream said: bad token hunter2-plain-value (len 19)", secrets: ["hunter2-plain-value"])
+                == "upstream said: bad token [redacted] (len 19)")
+    }
+
+    @Test("the trace writer scrubs every step's error message before it reaches the file")
+    func traceWriter() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("traces.jsonl")
+        let writer = try TraceWriter(
+            creating: url, run: RunRecord(runID: "r", startedAt: Date(), agentperfVersion: "t", workload: "w"),
+            secrets: ["my-own-gateway-token-42"])
+        var step = StepRecord(
+            runID: "r", attemptID: "a", stepID: "s", index: 0, operation: .chat, useClass: .act, timing: StepTiming())
+        step.errorMessage = "401: Incorrect API key provided: sk-live-0123456789abcdef; token my-own-gateway-token-42"
+        try await writer.append(
+            attempt: AttemptRecord(
+                runID: "r", attemptID: "a", task: "t", concurrency: 1, isWarmup: false, outcome: .error, scheduled: 0, end: 1,
+                stepCount: 1), steps: [step])
+        await writer.close()
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(!text.contains("sk-live") && !text.contains("my-own-gateway-token-42"))
+        #expect(text.contains("Incorrect API key provided: [redacted]; token [redacted]"))
+    }
+}
