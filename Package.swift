@@ -45,7 +45,7 @@ let package = Package(
         /// Pass/fail gates on a run's figures (`p95_task_latency<8s`), k6-style: the vocabulary and parser.
         .target(name: "Thresholds"),
         /// Strict decoding helpers shared by the workload and fleet specs.
-        .target(name: "SpecDecoding", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "SpecDecoding", dependencies: ["Traces", .product(name: "Yams", package: "Yams")]),
 
         // MARK: Workload → Scheduler → AgentLoop → Backends / Tools → Recorder
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import Traces
 
 /// Why a source could not be imported at all (problems inside a readable source are
 /// diagnostics instead, and importing goes on).
@@ -32,9 +33,13 @@ package struct ImportError: Error, Sendable, CustomStringConvertible {
 
 extension ImportError {
     /// The whole of a one-document source (JSON formats), or `cannotRead` naming it.
+    /// The most a whole-document format (one JSON per file) reads into memory.
+    static let wholeDocumentLimit = 512 << 20
+
+    /// A whole-document file, bounded (`InputFile`).
     static func readWhole(_ url: URL) throws(ImportError) -> Data {
-        do { return try Data(contentsOf: url) } catch {
-            throw .cannotRead(path: url.path, reason: error.localizedDescription)
+        do { return try InputFile.read(url, limit: wholeDocumentLimit) } catch {
+            throw .cannotRead(path: url.path, reason: error.reason)
         }
     }
 }

@@ -32,8 +32,10 @@ package enum InspectImporter {
         for sample in log.samples ?? [] { try converter.emit(sample, into: &sink) }
     }
 
-    /// Reads an `.eval` archive one sample entry at a time.
-    package static func readArchive(_ url: URL, into sink: inout some TraceSink) throws {
+    /// Reads an `.eval` archive one sample entry at a time, each at most `entryLimit` bytes inflated.
+    package static func readArchive(
+        _ url: URL, into sink: inout some TraceSink, entryLimit: Int = ImportError.wholeDocumentLimit
+    ) throws {
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw ImportError.notFormat(path: url.path, format: "Inspect .eval", reason: "not a ZIP archive (\(error))")
@@ -42,7 +44,11 @@ package enum InspectImporter {
             throw ImportError.notFormat(path: url.path, format: "Inspect .eval", reason: "the archive has no header.json")
         }
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: try extract(headerEntry, from: archive)) } catch {
+        do {
+            header = try JSONDecoder().decode(Header.self, from: try extract(headerEntry, from: archive, limit: entryLimit))
+        } catch let error as EntryTooLarge {
+            throw ImportError.cannotRead(path: url.path, reason: error.description)
+        } catch {
             throw ImportError.notFormat(
                 path: url.path, format: "Inspect .eval", reason: "header.json: \(DecodingProblem.describe(error))")
         }
@@ -50,8 +56,11 @@ package enum InspectImporter {
         let entries = archive.filter { $0.path.hasPrefix("samples/") && $0.path.hasSuffix(".json") }.sorted { $0.path < $1.path }
         for entry in entries {
             do {
-                let sample = try JSONDecoder().decode(Sample.self, from: try extract(entry, from: archive))
+                let sample = try JSONDecoder().decode(Sample.self, from: try extract(entry, from: archive, limit: entryLimit))
                 try converter.emit(sample, into: &sink)
+            } catch let error as EntryTooLarge {
+                sink.diagnostic(
+                    TraceDiagnostic(severity: .error, file: "\(url.path)#\(entry.path)", line: nil, message: error.description))
             } catch let error as DecodingError {
                 sink.diagnostic(
                     TraceDiagnostic(
@@ -60,10 +69,24 @@ package enum InspectImporter {
         }
     }
 
-    private static func extract(_ entry: Entry, from archive: Archive) throws -> Data {
+    /// One entry, at most `limit` bytes once inflated. The size the
+    /// archive declares is checked first, and the bytes as they inflate too (a crafted entry can
+    /// declare a small size and expand to gigabytes).
+    private static func extract(_ entry: Entry, from archive: Archive, limit: Int) throws -> Data {
+        guard entry.uncompressedSize <= UInt64(limit) else { throw EntryTooLarge(path: entry.path, limit: limit) }
         var data = Data()
-        _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+        _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            guard data.count + chunk.count <= limit else { throw EntryTooLarge(path: entry.path, limit: limit) }
+            data.append(chunk)
+        }
         return data
+    }
+
+    /// An archive entry larger than the most read into memory.
+    struct EntryTooLarge: Error, CustomStringConvertible {
+        let path: String
+        let limit: Int
+        var description: String { "entry \(path) expands to more than \(limit) bytes, the most read into memory" }
     }
 
     // MARK: Wire types (the fields used)

@@ -53,7 +53,7 @@ package enum OTLPImporter {
         }
         if firstLineFailed {
             do {
-                let request = try decoder.decode(ExportRequest.self, from: try Data(contentsOf: url))
+                let request = try decoder.decode(ExportRequest.self, from: try ImportError.readWhole(url))
                 try state.add(request, into: &sink)
             } catch {
                 throw ImportError.notFormat(path: url.path, format: "OTLP/JSON", reason: DecodingProblem.describe(error))

@@ -76,16 +76,31 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         }
     }
 
-    /// Files under `paths` (directories are walked; hidden files skipped), sorted.
+    /// The most read from standard input (`-` or `/dev/stdin`).
+    static let standardInputLimit = 4 << 30
+
+    /// Files under `paths` (directories are walked; hidden files and anything but regular files
+    /// skipped), sorted; a named FIFO or device is refused, standard input spooled to a file.
     package static func files(in paths: [URL]) throws -> [URL] {
         var found: [URL] = []
         for path in paths {
+            // Named as `-` (relative: `URL(fileURLWithPath: "-")` is `./-`) or `/dev/stdin`.
+            if InputFile.isStandardInput(path.relativePath) || InputFile.isStandardInput(path.path) {
+                do { found.append(try InputFile.spoolStandardInput(limit: standardInputLimit)) } catch {
+                    throw ImportError.cannotRead(path: "standard input", reason: error.reason)
+                }
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
                 throw ImportError.cannotRead(path: path.path, reason: "no such file or directory")
             }
             guard isDirectory.boolValue else {
-                found.append(path)
+                if let refusal = InputFile.refusal(path) {
+                    throw ImportError.cannotRead(path: path.path, reason: refusal.reason)
+                } else {
+                    found.append(path)
+                }
                 continue
             }
             let enumerator = FileManager.default.enumerator(

@@ -209,8 +209,9 @@ extension PriceTable: Codable {
     /// Reads a price file (JSON); errors name the file and field.
     public static func load(from url: URL) throws(PricingError) -> PriceTable {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .cannotRead(path: url.path, reason: error.localizedDescription)
+        // LiteLLM's whole table is about 1 MB; 64 MiB leaves room and bounds a wrong file.
+        do { data = try InputFile.read(url, limit: 64 << 20) } catch {
+            throw .cannotRead(path: url.path, reason: error.reason)
         }
         do {
             return try JSONDecoder().decode(PriceTable.self, from: data)

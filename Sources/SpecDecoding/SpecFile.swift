@@ -1,4 +1,5 @@
 public import Foundation
+import Traces
 public import Yams
 
 /// Decodes a YAML spec file, turning every syntax and decoding error into a `SpecError`
@@ -6,9 +7,15 @@ public import Yams
 public enum SpecFile {
     /// The text of the spec file at `url`; `what` names it in the error ("workload", "fleet").
     public static func read(contentsOf url: URL, what: String) throws(SpecError) -> String {
-        do { return try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SpecError(file: url.path, message: "cannot read the \(what) file: \(error.localizedDescription)")
+        // A spec is written by hand: 16 MiB is far more than any, and bounds a wrong file.
+        let data: Data
+        do { data = try InputFile.read(url, limit: 16 << 20) } catch {
+            throw SpecError(file: url.path, message: "cannot read the \(what) file: \(error.reason)")
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: url.path, message: "the \(what) file is not UTF-8 text")
+        }
+        return text
     }
 
     /// Decodes `yaml` as `T`; returns the value and the composed node (for locating later
@@ -29,11 +36,42 @@ public enum SpecFile {
         } catch {
             throw SpecError(file: source, message: "cannot parse YAML: \(error)")
         }
+        if let nodes = expandedSizeExceeds(node, budget: maximumNodes) {
+            throw SpecError(
+                file: source,
+                message:
+                    "the document expands to more than \(nodes) values (YAML aliases repeating one another?); a spec needs far fewer"
+            )
+        }
         do {
             return (try YAMLDecoder().decode(T.self, from: node), node)
         } catch {
             throw locate(error, in: node, source: source)
         }
+    }
+
+    /// The most values a spec may expand to once its aliases are resolved: an alias bomb (nine
+    /// aliases of nine aliases of …) expands a few hundred bytes into billions of values.
+    public static let maximumNodes = 1_000_000
+
+    /// `budget` when `node`, aliases expanded, holds more than `budget` values; nil otherwise.
+    /// Stops counting at the budget, so the walk itself is bounded.
+    static func expandedSizeExceeds(_ node: Node, budget: Int) -> Int? {
+        var remaining = budget
+        func walk(_ node: Node) -> Bool {
+            remaining -= 1
+            if remaining < 0 { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .mapping(let mapping):
+                for (key, value) in mapping where !walk(key) || !walk(value) { return false }
+                return true
+            case .sequence(let sequence):
+                for element in sequence where !walk(element) { return false }
+                return true
+            }
+        }
+        return walk(node) ? nil : budget
     }
 
     static func syntaxError(_ error: YamlError, source: String) -> SpecError {

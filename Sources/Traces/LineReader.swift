@@ -35,7 +35,9 @@ public struct LineReader {
 
     /// Opens the file at `url`, to be read `chunkSize` bytes at a time (1 MiB by default), with
     /// lines of at most `maxLineBytes` (256 MiB by default); throws if it cannot be opened.
+    /// Anything but a regular file (a FIFO, `/dev/zero`) is refused: it might never end.
     public init(url: URL, chunkSize: Int = 1 << 20, maxLineBytes: Int = 256 << 20) throws {
+        if let refusal = InputFile.refusal(url) { throw refusal }
         handle = try FileHandle(forReadingFrom: url)
         self.chunkSize = chunkSize
         self.maxLineBytes = maxLineBytes

@@ -21,6 +21,26 @@ import Traces
         #expect(cost.map { abs($0 - (0.058377 + 0.194855)) < 1e-6 } == true)
     }
 
+    @Test("analyze - reads standard input (as a file it spools); a FIFO named as input is refused at once, exit 2")
+    func standardInput() throws {
+        let session = Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl").path
+        let piped = try Subprocesses.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "\"$0\" analyze - --json < \"$1\"", AgentPerfBinary.url.path, session])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(piped.stdout.utf8)) as? [String: Any]
+        let direct = try JSONSerialization.jsonObject(with: Data(Self.agentperf(["analyze", session, "--json"]).stdout.utf8))
+        #expect(report?["sources"] as? Int == 1)
+        #expect(
+            ((report?["groups"] as? [[String: Any]])?.first?["attempts"] as? Int)
+                == (((direct as? [String: Any])?["groups"] as? [[String: Any]])?.first?["attempts"] as? Int))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.file("pipe.jsonl")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let refused = try Self.agentperf(["analyze", fifo.path])
+        #expect(refused.status == 2 && refused.stderr.contains("not a regular file"), "\(refused.stderr)")
+    }
+
     @Test("malformed input is reported by file and line, the rest is analysed, and the exit code is 2")
     func malformed() throws {
         let directory = try TemporaryDirectory()

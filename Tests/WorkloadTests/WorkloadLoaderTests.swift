@@ -261,3 +261,22 @@ import Workload
         #expect(refused == !url.contains("code="), "a query parameter not named like a credential is allowed")
     }
 }
+
+@Suite struct AliasBombTests {
+    @Test("a YAML alias bomb is refused before it is expanded, naming the limit")
+    func aliasBomb() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            yaml += "a\(level): &a\(level) [\(Array(repeating: previous, count: 9).joined(separator: ", "))]\n"
+        }
+        let workload =
+            WorkloadLoaderTests.minimal.replacingOccurrences(
+                of: "grep: {latency: 5ms, result_tokens: 10}", with: "grep: {latency: 5ms, result_tokens: 10, parameters: *a9}")
+        #expect {
+            try RunSpecLoader.load(yaml: yaml + workload, source: "bomb.yaml")
+        } throws: { error in
+            "\(error)".contains("bomb.yaml") && "\(error)".contains("expands to more than 1000000 values")
+        }
+    }
+}
