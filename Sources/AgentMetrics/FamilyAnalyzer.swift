@@ -14,7 +14,12 @@ public struct FamilyAnalyzer: TraceSink {
     private let grouping: Grouping
     private var prices: PriceTable
     private let requestedK: Int?
-    private var runID = ""
+    /// The `session` group of the current source: one run (its workload and run id), so two
+    /// runs of one workload stay apart.
+    private var sessionKey = ""
+    private var currentRunID = ""
+    /// (run id, attempt id) of every attempt folded in, to count each once.
+    private var seenAttempts: Set<String> = []
     private var notRecorded: Set<UnrecordedQuantity> = []
     private var inFlight: [String: AttemptProgress] = [:]
     private var groups: [String: GroupAccumulator] = [:]
@@ -35,9 +40,11 @@ public struct FamilyAnalyzer: TraceSink {
         prices = prices.merged(with: table)
     }
 
-    /// Starts a source: counts it in `sources`; its workload name is the `session` key of the attempts that follow.
+    /// Starts a source: counts it in `sources`; its workload and run id are the `session` key of
+    /// the attempts that follow.
     public mutating func begin(_ run: RunRecord) {
-        runID = run.workload
+        sessionKey = run.runID.isEmpty || run.runID == run.workload ? run.workload : "\(run.workload) · \(run.runID)"
+        currentRunID = run.runID
         notRecorded = run.notRecorded
         sources += 1
     }
@@ -50,6 +57,15 @@ public struct FamilyAnalyzer: TraceSink {
     /// Ends the attempt: adds it, with its steps' sums, to its group; warm-up attempts are dropped.
     public mutating func attempt(_ attempt: AttemptRecord) {
         var progress = inFlight.removeValue(forKey: attempt.attemptID) ?? AttemptProgress()
+        // The same attempt twice (one file given twice, or a file with a repeated record) is
+        // counted once, and said: figures must not double.
+        guard seenAttempts.insert(currentRunID + "\u{1F}" + attempt.attemptID).inserted else {
+            diagnostics.append(
+                TraceDiagnostic(
+                    severity: .error, file: "run \(currentRunID)", line: nil,
+                    message: "attempt \(attempt.attemptID) appears twice (the same traces given twice?); counted once"))
+            return
+        }
         // Warm-up and cancelled attempts of AgentPerf runs are not results, as in `run`'s figures.
         if !attempt.isMeasured { return }
         if let usage = attempt.unattributedUsage {
@@ -60,7 +76,7 @@ public struct FamilyAnalyzer: TraceSink {
             case .all: "all"
             case .model: progress.dominantModel ?? "(no model)"
             case .task: attempt.task
-            case .session: runID
+            case .session: sessionKey
             case .agent: attempt.agentName ?? "(unnamed agent)"
             }
         groups[key, default: GroupAccumulator()].add(attempt, progress, notRecorded: notRecorded)

@@ -11,10 +11,9 @@ enum RunPage {
         var page = Page(title: "AgentPerf run" + (summary.workload.map { " · \($0)" } ?? ""))
         page.subtitle = header(summary)
         let terminal = SummaryTable.render(summary)
-        // The notes and bottleneck sentence exactly as the terminal prints them under its table.
-        let notes = terminal.split(separator: "\n").map(String.init).filter {
-            $0.hasPrefix("Note: ") || $0.hasPrefix("Bottleneck")
-        }
+        // The notes and bottleneck sentence as the terminal prints them under its table (unwrapped).
+        let notes =
+            [SummaryTable.bottleneckSentence(summary)].compactMap { $0 } + SummaryTable.notes(summary).map { "Note: " + $0 }
         if !notes.isEmpty {
             page.add(
                 HTML.section(

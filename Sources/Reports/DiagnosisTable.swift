@@ -59,7 +59,8 @@ package enum DiagnosisTable {
         guard !report.findings.isEmpty else { return "" }
         var out = "Top findings (agentperf diagnose for all, with evidence):\n"
         for finding in report.findings.prefix(count) {
-            out += "  \(finding.mode.rawValue): \(finding.summary) — \(Format.dollars(finding.moneyWasted)) wasted\n"
+            out += Format.wrap(
+                "  \(finding.mode.rawValue): \(finding.summary) — \(Format.dollars(finding.moneyWasted)) wasted", indent: "    ")
         }
         return out
     }

@@ -93,30 +93,24 @@ package enum FamilyTable {
         add("signals per 1k tokens") { cell($0.signalsPer1kTokens, Format.rate) }
         add("tree-rollout leaves per 1k unique tokens") { cell($0.treeRolloutDiversity, Format.rate) }
 
-        let titles = groups.map { String($0.key.prefix(28)) }
-        let labelWidth = rows.map(\.0.count).max() ?? 0
-        var widths = titles.map(\.count)
-        for (_, values) in rows { for (i, v) in values.enumerated() { widths[i] = max(widths[i], v.count) } }
-        func line(_ label: String, _ cells: [String]) -> String {
-            var text = label + String(repeating: " ", count: labelWidth - label.count)
-            for (i, c) in cells.enumerated() { text += "  " + String(repeating: " ", count: widths[i] - c.count) + c }
-            return text + "\n"
-        }
+        var table = ColumnBlocks(titles: groups.map { Self.shortened($0.key) })
+        table.rows = rows.map { label, values in values.isEmpty ? .section(label.trimmingPrefix("  ")) : .values(label, values) }
         var text =
             "AgentPerf analyze · \(report.sources) source\(report.sources == 1 ? "" : "s") · grouped by \(report.groupBy) · prices \(report.priceTable)\n"
-        text += line("", titles)
-        for (label, values) in rows { text += values.isEmpty ? label.trimmingPrefix("  ") + "\n" : line(label, values) }
+        text += table.render()
         if report.groups.count > groups.count {
-            text += "(\(report.groups.count - groups.count) smaller groups not shown; --json lists every group)\n"
+            text +=
+                "(\(report.groups.count - groups.count) more groups, smaller than these \(groups.count), not shown; --json lists every group)\n"
         }
-        for (i, reason) in reasons.enumerated() { text += "[\(i + 1)] \(reason)\n" }
+        for (i, reason) in reasons.enumerated() { text += Format.wrap("[\(i + 1)] \(reason)", indent: "    ") }
         for flip in report.rankFlips.prefix(10) {
             text += "Rank flip: \(flip.first) leads on \(flip.axisFirstLeads), \(flip.second) on \(flip.axisSecondLeads).\n"
         }
         let simulated = report.groups.reduce(0) { $0 + $1.simulatedGrades }
         if simulated > 0 {
-            text +=
-                "Note: quality is simulated for \(simulated) graded attempts (scripted tasks pass by a seeded draw from pass_probability; on the built-in fleet simulate: scripts write the answers); figures conditioned on passing follow from the simulation.\n"
+            text += Format.wrap(
+                "Note: quality is simulated for \(simulated) graded attempts (scripted tasks pass by a seeded draw from pass_probability; on the built-in fleet simulate: scripts write the answers); figures conditioned on passing follow from the simulation.",
+                indent: "      ")
         }
         let unpriced = Set(report.groups.flatMap(\.unpricedModels)).sorted()
         if !unpriced.isEmpty { text += "Note: no price for \(unpriced.joined(separator: ", ")) (add them with --prices).\n" }
@@ -124,6 +118,16 @@ package enum FamilyTable {
             text += "Note: price assumed — \(assumption).\n"
         }
         return text
+    }
+}
+
+extension FamilyTable {
+    /// A group label short enough for a column, still telling long ones apart: its start and its
+    /// end, with `…` between (two session labels usually differ at the end).
+    package static func shortened(_ label: String, to length: Int = 28) -> String {
+        guard label.count > length else { return label }
+        let head = (length - 1) / 2
+        return String(label.prefix(head)) + "…" + String(label.suffix(length - 1 - head))
     }
 }
 

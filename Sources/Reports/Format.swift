@@ -39,12 +39,32 @@ package enum Format {
         return significant(value)
     }
 
-    /// `1.20M`, `34.5k`, `812`.
+    /// `1.20M`, `34.5k`, `7,610`, `812`: thousands grouped as `rate` groups them, so counts and
+    /// rates read alike in one table.
     package static func count(_ value: Int) -> String {
         let v = Double(value)
         if value >= 1_000_000 { return "\(significant(v / 1e6))M" }
         if value >= 10_000 { return "\(significant(v / 1e3))k" }
+        if value >= 1000 { return v.formatted(.number.precision(.fractionLength(0))) }
         return "\(value)"
+    }
+
+    /// `text` broken at spaces into lines of at most `width` characters (a word longer than that
+    /// stays whole), the lines after the first indented by `indent`; each line ends in a newline.
+    package static func wrap(_ text: String, width: Int = 120, indent: String = "  ") -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let prefix = lines.isEmpty ? "" : indent
+            if !line.isEmpty, prefix.count + line.count + 1 + word.count > width {
+                lines.append(prefix + line)
+                line = String(word)
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append((lines.isEmpty ? "" : indent) + line)
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Three significant digits without trailing zeros beyond them.

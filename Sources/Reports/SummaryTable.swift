@@ -81,27 +81,26 @@ package enum SummaryTable {
         }
 
         var text = header(summary) + "\n" + layout(rows, levels: levels)
-        if let bottleneck = summary.bottleneck, !bottleneck.clear {
-            text += "\nBottleneck: none clear — the largest change is \(bottleneck.component)'s share of task latency,"
-            text += " \(Format.percent(bottleneck.fromShare)) at \(bottleneck.from.label)"
-            text += " to \(Format.percent(bottleneck.toShare)) at \(bottleneck.to.label)"
-            text += " (a bottleneck needs a change of 5 points or more, with 3 measured attempts or more at both ends).\n"
-        } else if let bottleneck = summary.bottleneck {
-            text += "\nBottleneck (the number that moves first): \(bottleneck.component)"
-            text +=
-                " — its share of task latency went from \(Format.percent(bottleneck.fromShare)) at \(bottleneck.from.label)"
-            text += " to \(Format.percent(bottleneck.toShare)) at \(bottleneck.to.label)"
-            if let growth = bottleneck.p95Growth { text += "; p95 task latency ×\(Format.rate(growth))" }
-            text += ".\n"
-        }
-        for note in notes(summary) { text += "Note: \(note)\n" }
+        if let sentence = bottleneckSentence(summary) { text += "\n" + Format.wrap(sentence) }
+        for note in notes(summary) { text += Format.wrap("Note: \(note)", indent: "      ") }
         return text
     }
 
-    private enum Row {
-        case section(String)
-        case values(String, [String])
+    /// The bottleneck line under the table (one sentence, unwrapped); nil without a bottleneck.
+    package static func bottleneckSentence(_ summary: RunSummary) -> String? {
+        guard let bottleneck = summary.bottleneck else { return nil }
+        let from = "\(Format.percent(bottleneck.fromShare)) at \(bottleneck.from.label)"
+        let to = "\(Format.percent(bottleneck.toShare)) at \(bottleneck.to.label)"
+        guard bottleneck.clear else {
+            return
+                "Bottleneck: none clear — the largest change is \(bottleneck.component)'s share of task latency, \(from) to \(to)"
+                + " (a bottleneck needs a change of 5 points or more, with 3 measured attempts or more at both ends)."
+        }
+        return "Bottleneck (the number that moves first): \(bottleneck.component) — its share of task latency went from \(from)"
+            + " to \(to)" + (bottleneck.p95Growth.map { "; p95 task latency ×\(Format.rate($0))" } ?? "") + "."
     }
+
+    private typealias Row = ColumnBlocks.Row
 
     private static func percentileRows(_ rows: inout [Row], _ levels: [LevelSummary], _ path: KeyPath<LevelSummary, Percentiles>)
     {
@@ -122,28 +121,9 @@ package enum SummaryTable {
     }
 
     private static func layout(_ rows: [Row], levels: [LevelSummary]) -> String {
-        let titles = levels.map { level in
-            level.label + (level.interrupted ? " (cut)" : "")
-        }
-        var labelWidth = 0
-        var widths = titles.map(\.count)
-        for case .values(let label, let values) in rows {
-            labelWidth = max(labelWidth, label.count)
-            for (i, value) in values.enumerated() { widths[i] = max(widths[i], value.count) }
-        }
-        func line(_ label: String, _ cells: [String]) -> String {
-            var text = label + String(repeating: " ", count: labelWidth - label.count)
-            for (i, cell) in cells.enumerated() { text += "  " + String(repeating: " ", count: widths[i] - cell.count) + cell }
-            return text + "\n"
-        }
-        var text = line("", titles)
-        for row in rows {
-            switch row {
-            case .section(let title): text += title + "\n"
-            case .values(let label, let values): text += line(label, values)
-            }
-        }
-        return text
+        var table = ColumnBlocks(titles: levels.map { $0.label + ($0.interrupted ? " (cut)" : "") })
+        table.rows = rows
+        return table.render()
     }
 
     /// ` — quality simulated` when every measured attempt's grade was a seeded draw, ` — quality
@@ -154,7 +134,8 @@ package enum SummaryTable {
         return simulated == levels.reduce(0) { $0 + $1.attempts.total } ? " — quality simulated" : " — quality partly simulated"
     }
 
-    static func notes(_ summary: RunSummary) -> [String] {
+    /// The notes under the table, one sentence each, without the `Note: ` prefix.
+    package static func notes(_ summary: RunSummary) -> [String] {
         var notes: [String] = []
         if summary.clock == .virtual {
             notes.append(

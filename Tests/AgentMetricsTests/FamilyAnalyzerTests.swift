@@ -259,3 +259,33 @@ import Traces
         #expect(abs((known.value ?? 0) - 1000.0 / 1500) < 1e-12)
     }
 }
+
+@Suite struct FamilyAnalyzerCountingTests {
+    static func run(_ id: String, workload: String = "w") -> RunRecord {
+        RunRecord(runID: id, startedAt: nil, agentperfVersion: "t", workload: workload)
+    }
+
+    @Test("an attempt seen twice is counted once and reported as an error")
+    func duplicates() {
+        var analyzer = FamilyAnalyzer(grouping: .all, prices: FamilyAnalyzerTests.prices)
+        for _ in 0..<2 {
+            analyzer.begin(Self.run("r1"))
+            FamilyAnalyzerTests.feed(&analyzer, id: "1", task: "t", outcome: .passed, inputs: [900])
+        }
+        let report = analyzer.report()
+        #expect(report.groups.first?.attempts == 1)
+        #expect(analyzer.diagnostics.hasErrors)
+        #expect(analyzer.diagnostics.lines.contains { $0.contains("attempt 1 appears twice") })
+    }
+
+    @Test("--group-by session keeps two runs of one workload apart")
+    func sessions() {
+        var analyzer = FamilyAnalyzer(grouping: .session, prices: FamilyAnalyzerTests.prices)
+        for run in ["r1", "r2"] {
+            analyzer.begin(Self.run(run, workload: "agent-mix"))
+            FamilyAnalyzerTests.feed(&analyzer, id: "1", task: "t", outcome: .passed, inputs: [900])
+        }
+        #expect(analyzer.report().groups.map(\.key).sorted() == ["agent-mix · r1", "agent-mix · r2"])
+        #expect(!analyzer.diagnostics.hasErrors, "the same attempt id in two runs is two attempts")
+    }
+}

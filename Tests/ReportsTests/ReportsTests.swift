@@ -21,6 +21,36 @@ import Traces
         #expect(Format.percent(0.834) == "83%" && Format.percent(0.045) == "4.5%" && Format.percent(.nan) == "–")
         #expect(Format.rate(12.44) == "12.4" && Format.rate(nil) == "–")
         #expect(Format.count(812) == "812" && Format.count(34_500) == "34.5k" && Format.count(1_200_000) == "1.20M")
+        // Thousands grouped alike in counts and rates (issue 14, item 13: `5,135` beside `2628`).
+        #expect(Format.count(2628) == "2,628" && Format.rate(5135) == "5,135")
+    }
+}
+
+@Suite struct ColumnBlocksTests {
+    @Test("columns that do not fit 120 characters wrap into blocks, each with the labels; every line fits")
+    func wraps() {
+        var table = ColumnBlocks(titles: (1...9).map { "variant-\($0) c=64" })
+        table.rows = [
+            .section("Task latency"),
+            .values("  p50", (1...9).map { "\($0).00 s / 12.0 s" }),
+            .values("  samples", (1...9).map { "\($0 * 100)" }),
+        ]
+        let text = table.render(width: 120)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 120 })
+        #expect(lines.filter { $0.hasPrefix("Task latency") }.count > 1, "each block repeats the rows")
+        for n in 1...9 { #expect(text.contains("variant-\(n) c=64")) }
+        var narrow = ColumnBlocks(titles: ["c=1", "c=16"])
+        narrow.rows = [.values("p50", ["1 s", "2 s"])]
+        #expect(!narrow.render().contains("\n\n"), "a table that fits is one block")
+    }
+
+    @Test("long group labels keep their ends, so two sessions of one workload stay apart")
+    func labels() {
+        let a = FamilyTable.shortened("agent-mix · run-20261201T200012-36008")
+        let b = FamilyTable.shortened("agent-mix · run-20261201T200130-19274")
+        #expect(a != b && a.count == 28 && a.contains("…"))
+        #expect(FamilyTable.shortened("short") == "short")
     }
 }
 
