@@ -31,7 +31,8 @@ package enum CanonicalImporter {
                 sink.diagnostic(
                     TraceDiagnostic(
                         severity: line.isTerminated ? .error : .warning, file: url.path, line: line.number,
-                        message: line.isTerminated ? DecodingProblem.describe(error) : "incomplete last record; ignored"))
+                        message: line.isTerminated
+                            ? DecodingProblem.describe(error, in: line.bytes) : "incomplete last record; ignored"))
             }
         }
         if !began {

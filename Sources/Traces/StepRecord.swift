@@ -186,7 +186,7 @@ extension StepRecord: Codable {
                 )
             }
             let cacheWrite = written ?? created ?? 0
-            guard try c.decodeIfPresent(Int.self, forKey: .outputTokens) != nil else {
+            guard try c.decodeTokenCount(forKey: .outputTokens) != nil else {
                 throw DecodingError.keyNotFound(
                     CodingKeys.outputTokens, .init(codingPath: c.codingPath, debugDescription: "usage needs output tokens"))
             }

@@ -115,7 +115,18 @@ extension KeyedDecodingContainer {
     /// A token count at `key`, checked to be 0 … `TokenUsage.maxTokensPerRecord`; `nil` when absent.
     /// Every reader of token counts goes through here, so no count in a file can trap a sum.
     func decodeTokenCount(forKey key: Key) throws -> Int? {
-        guard let value = try decodeIfPresent(Int.self, forKey: key) else { return nil }
+        let value: Int
+        do {
+            guard let whole = try decodeIfPresent(Int.self, forKey: key) else { return nil }
+            value = whole
+        } catch {
+            // A fraction (`12.5`) is a number, just not a count: say so at the field.
+            if let number = try? decodeIfPresent(Double.self, forKey: key) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: self, debugDescription: "expected a whole token count, found \(number)")
+            }
+            throw error
+        }
         guard (0...TokenUsage.maxTokensPerRecord).contains(value) else {
             throw DecodingError.dataCorruptedError(
                 forKey: key, in: self,

@@ -81,7 +81,7 @@ public struct TraceLog: Sendable {
                 if !line.isTerminated {
                     report(.warning, line.number, "incomplete last record (the run was stopped while writing it); ignored")
                 } else {
-                    report(.error, line.number, DecodingProblem.describe(error))
+                    report(.error, line.number, DecodingProblem.describe(error, in: line.bytes))
                 }
                 return
             }
@@ -130,6 +130,47 @@ public struct TraceLog: Sendable {
 
 /// Turns a `DecodingError` into one sentence naming the field and what was expected.
 public enum DecodingProblem {
+    /// `describe(error)`, told apart for a record that is valid JSON the decoder cannot hold: a
+    /// number past a double's range (`1e400`) is named instead of "not valid JSON".
+    public static func describe(_ error: any Error, in bytes: some Collection<UInt8>) -> String {
+        if case .dataCorrupted(let context)? = error as? DecodingError, context.codingPath.isEmpty,
+            let number = outOfRangeNumber(in: bytes)
+        {
+            return "the number \(number) is out of range (valid JSON, but no field holds a number that large)"
+        }
+        return describe(error)
+    }
+
+    /// The first number written with an exponent beyond a double's (±308), if any.
+    static func outOfRangeNumber(in bytes: some Collection<UInt8>) -> String? {
+        let text = Array(bytes)
+        var index = 0
+        while index < text.count {
+            guard text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E"), index > 0,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index - 1])
+            else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            if end < text.count, text[end] == UInt8(ascii: "+") || text[end] == UInt8(ascii: "-") { end += 1 }
+            let digitsStart = end
+            while end < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[end]), end - digitsStart < 12 {
+                end += 1
+            }
+            if let exponent = Int(String(decoding: text[digitsStart..<end], as: UTF8.self)), exponent > 308 {
+                var start = index - 1
+                while start > 0,
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[start - 1]) || text[start - 1] == UInt8(ascii: ".")
+                        || text[start - 1] == UInt8(ascii: "-")
+                { start -= 1 }
+                return String(decoding: text[start..<end], as: UTF8.self)
+            }
+            index = end
+        }
+        return nil
+    }
+
     /// One sentence for a `DecodingError`: the missing or mistyped field and what was expected; other errors as they print.
     public static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }

@@ -65,3 +65,29 @@ import Testing
         #expect(text.contains("Incorrect API key provided: [redacted]; token [redacted]"))
     }
 }
+
+@Suite struct DecodingMessageTests {
+    static let run = #"{"record":"run","schema_version":1,"run_id":"r","agentperf_version":"t","workload":"w"}"#
+    static func step(outputTokens: String) -> String {
+        #"{"record":"step","schema_version":1,"run_id":"r","attempt_id":"a","step_id":"s","step_index":0,"#
+            + #""gen_ai.operation.name":"chat","use_class":"act","gen_ai.usage.input_tokens":10,"#
+            + #""gen_ai.usage.output_tokens":"# + outputTokens + "}"
+    }
+
+    @Test(
+        "valid JSON a field cannot hold is named as such, not called invalid JSON",
+        arguments: [
+            ("12.5", "field \"gen_ai.usage.output_tokens\": expected a whole token count, found 12.5"),
+            ("1e400", "the number 1e400 is out of range"),
+            ("-3", "expected a token count from 0 to"),
+        ])
+    func messages(value: String, message: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("t.jsonl", Self.run + "\n" + Self.step(outputTokens: value) + "\n")
+        let log = try TraceLog.load(from: file)
+        let text = log.diagnostics.map(\.description).joined(separator: "\n")
+        #expect(text.contains("t.jsonl:2") && text.contains(message), "\(text)")
+        #expect(!text.contains("not valid JSON"))
+    }
+}
