@@ -21,7 +21,9 @@ package enum Redaction {
     }
 
     /// Words after which a credential follows: its value is replaced, the word kept.
-    static let prefixes = ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token "]
+    /// Capitalised `Basic` and `Token` only: in lower case they are ordinary words ("basic
+    /// validation failed", "invalid token provided").
+    static let prefixes = ["Bearer ", "bearer ", "Basic ", "Token "]
     /// Prefixes of API keys of well-known shapes (OpenAI and Anthropic `sk-`, Google `AIza`,
     /// GitHub `ghp_` and `github_pat_`, Slack `xox…-`, AWS `AKIA`, Hugging Face `hf_`): the whole
     /// key is replaced.

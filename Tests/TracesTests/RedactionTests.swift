@@ -32,6 +32,7 @@ import Testing
         for text in [
             "the monkey=banana rule", "This model's maximum context length is 8192 tokens", "ask-me-anything",
             "the API key is missing; set OPENAI_API_KEY", "skipped 3 steps", "see https://example.com/docs",
+            "basic validation failed", "invalid token provided", "token budget reached",
         ] {
             #expect(Redaction.scrub(text) == text)
         }
