@@ -95,6 +95,8 @@ struct RunCommand: AsyncParsableCommand {
                         ? ""
                         : ", variants \(selected.map(\.name).joined(separator: ", ")) × \(workload.load.variantRepeats) repeats")
                     + ", output \(directory.path)\n")
+            // The fleet's settings change reported figures (cache writes, and so cost): say them.
+            if endpoint == nil, spec.usesFleet { Terminal.err("fleet: \(spec.target.fleet.headline)\n") }
         }
         let outcome = try await withThrowingTaskGroup(of: RunArtifacts?.self) { group in
             group.addTask {

@@ -32,10 +32,17 @@ struct ServeSimCommand: AsyncParsableCommand {
     @Flag(help: "Answer with zero latency (every engine iteration takes no time).")
     var zeroLatency = false
 
+    @Option(help: "Seconds a connection may sit without a request before it is closed.")
+    var idleTimeout: Int = 75
+
     @OptionGroup var log: LogOptions
+
+    /// How long Ctrl-C or SIGTERM waits for replies in flight before cancelling them.
+    static let shutdownGrace = Duration.seconds(3)
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
+        guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout: expected 1 to 86400 seconds") }
     }
 
     func run() async throws {
@@ -44,15 +51,17 @@ struct ServeSimCommand: AsyncParsableCommand {
         do { _ = try Fleet(configuration: configuration) } catch { throw CommandFailure.badInput("\(error)") }
         let logger = log.makeLogger()
         let host = self.host
-        let models = configuration.deployments.map(\.name).joined(separator: ", ")
-        let timing = configuration.timing
-        let server = FleetServer(configuration: configuration, host: host, port: port, logger: logger) { port in
-            Terminal.err(
-                "AgentPerf simulated fleet on http://\(host):\(port)/v1 (models: \(models); timing: \(timing.rawValue)). Ctrl-C stops it.\n"
-            )
+        let headline = configuration.headline
+        let server = FleetServer(
+            configuration: configuration, host: host, port: port, idleTimeout: .seconds(idleTimeout), logger: logger
+        ) { port in
+            Terminal.err("AgentPerf simulated fleet on http://\(host):\(port)/v1: \(headline). Ctrl-C stops it.\n")
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
-        try await group.run()
+        var group = ServiceGroupConfiguration(
+            services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger)
+        // Replies still being generated get a moment to finish; then they are cancelled.
+        group.maximumGracefulShutdownDuration = Self.shutdownGrace
+        group.maximumCancellationDuration = .seconds(2)
+        try await ServiceGroup(configuration: group).run()
     }
 }

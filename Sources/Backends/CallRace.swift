@@ -1,8 +1,9 @@
 import Synchronization
 package import Timekeeping
 
-/// Set once the first generated output (or, unstreamed, the body) arrives.
-package final class FirstOutput: Sendable {
+/// A one-way flag, set when something first happens during a call: the first generated output
+/// (or, unstreamed, the body) arrives, or the response head does.
+package final class Milestone: Sendable {
     private let flag = Atomic<Bool>(false)
     package init() {}
     package func arrived() { flag.store(true, ordering: .relaxed) }
@@ -21,7 +22,7 @@ package enum CallRace {
     /// Runs `exchange`, failing with `CallTimeout.firstToken` if no output has arrived by
     /// `firstOutputBy`, and with `.total` if it has not finished by `totalBy`.
     package static func run(
-        firstOutputBy: Int64?, firstOutput: FirstOutput, totalBy: Int64?, clock: any RunClock,
+        firstOutputBy: Int64?, firstOutput: Milestone, totalBy: Int64?, clock: any RunClock,
         _ exchange: @Sendable @escaping () async throws -> ModelCallResult
     ) async throws -> ModelCallResult {
         if firstOutputBy == nil, totalBy == nil { return try await exchange() }

@@ -94,7 +94,13 @@ package struct HTTPTransport: Sendable {
                     return finish(StepErrorType.truncatedStream, "the stream broke off: \(error)")
                 }
                 guard let buffer = next else { break }
-                for event in parser.parse(buffer.readableBytesView) {
+                let events = parser.parse(buffer.readableBytesView)
+                if parser.exceededLimit {
+                    return finish(
+                        StepErrorType.malformedEvent,
+                        "an event of over \(parser.maximumEventBytes >> 20) MiB, the most one event may hold")
+                }
+                for event in events {
                     let generated: Bool
                     do throws(StreamProblem) { generated = try accumulator.consume(event) } catch {
                         switch error {
@@ -126,7 +132,7 @@ package struct HTTPTransport: Sendable {
     /// deadline only covers the response head).
     private func post(
         _ path: String, body: some Encodable, deadline: Int64,
-        read: @Sendable @escaping (HTTPClientResponse.Body, ModelCallResult, FirstOutput) async throws -> ModelCallResult
+        read: @Sendable @escaping (HTTPClientResponse.Body, ModelCallResult, Milestone) async throws -> ModelCallResult
     ) async -> ModelCallResult {
         var result = ModelCallResult()
         var request = HTTPClientRequest(url: baseURL.appendingPathComponent(path).absoluteString)
@@ -138,7 +144,8 @@ package struct HTTPTransport: Sendable {
         }
         let sentAt = clock.now()
         let totalDeadline = timeouts.total.map { min(deadline, sentAt.adding(nanoseconds: $0.nanoseconds)) } ?? deadline
-        let firstOutput = FirstOutput()
+        let firstOutput = Milestone()
+        let responseHead = Milestone()
         result.timing.sent = sentAt
         let started = result
         let (client, clock, prepared) = (self.client, self.clock, request)
@@ -149,6 +156,7 @@ package struct HTTPTransport: Sendable {
             ) {
                 var result = started
                 let response = try await client.execute(prepared, deadline: Self.nioDeadline(totalDeadline, clock: clock))
+                responseHead.arrived()
                 result.httpStatus = Int(response.status.code)
                 result.timing.serverQueue = Self.serverQueue(response.headers)
                 guard response.status.code < 400 else {
@@ -161,7 +169,7 @@ package struct HTTPTransport: Sendable {
             }
         } catch {
             result.timing.end = clock.now()
-            return Self.failed(result, Self.classify(error), "\(error)")
+            return Self.failed(result, Self.classify(error, afterResponseHead: responseHead.hasArrived), "\(error)")
         }
     }
 
@@ -222,8 +230,10 @@ package struct HTTPTransport: Sendable {
         return result
     }
 
-    /// Maps transport errors to `error.type` values.
-    package static func classify(_ error: any Error) -> StepErrorType {
+    /// Maps transport errors to `error.type` values. A connection the server closes before any
+    /// response head is `connection_closed`; after the head it cut the reply short
+    /// (`truncated_stream`).
+    package static func classify(_ error: any Error, afterResponseHead: Bool = false) -> StepErrorType {
         if let timeout = error as? CallTimeout {
             return timeout == .firstToken ? StepErrorType.firstTokenTimeout : StepErrorType.timeout
         }
@@ -233,7 +243,8 @@ package struct HTTPTransport: Sendable {
             case .connectTimeout: return StepErrorType.connectTimeout
             case .deadlineExceeded, .readTimeout, .writeTimeout: return StepErrorType.timeout
             case .cancelled: return StepErrorType.cancelled
-            case .remoteConnectionClosed: return StepErrorType.truncatedStream
+            case .remoteConnectionClosed:
+                return afterResponseHead ? StepErrorType.truncatedStream : StepErrorType.connectionClosed
             default: break
             }
         }

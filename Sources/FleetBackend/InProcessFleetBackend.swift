@@ -74,11 +74,11 @@ package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacke
     /// cancellation into the failed result an HTTP call would give.
     private func exchange(
         deadline: Int64,
-        _ body: @escaping @Sendable (ModelCallResult, FirstOutput) async -> ModelCallResult
+        _ body: @escaping @Sendable (ModelCallResult, Milestone) async -> ModelCallResult
     ) async -> ModelCallResult {
         var started = ModelCallResult()
         started.timing.sent = clock.now()
-        let firstOutput = FirstOutput()
+        let firstOutput = Milestone()
         let begun = started
         do {
             return try await CallRace.run(firstOutputBy: nil, firstOutput: firstOutput, totalBy: deadline, clock: clock) {
@@ -95,7 +95,7 @@ package struct InProcessFleetBackend: ChatBackend, EmbeddingBackend, RerankBacke
     /// Folds a chat reply as a streaming client does: `firstToken` / `lastToken` on the pieces
     /// that carry generated output; a non-streamed call gets the whole reply at once.
     private static func read(
-        _ reply: ChatReply, for call: ChatCall, into started: ModelCallResult, _ firstOutput: FirstOutput,
+        _ reply: ChatReply, for call: ChatCall, into started: ModelCallResult, _ firstOutput: Milestone,
         clock: any RunClock
     ) async -> ModelCallResult {
         var result = started

@@ -25,7 +25,15 @@ struct StreamTap {
     /// Reads `buffer` (received at `now`) and returns what to send on.
     mutating func pass(_ buffer: ByteBuffer, at now: Int64) -> ByteBuffer {
         let events = parser.parse(buffer.readableBytesView)
-        var forwarded = dropsUsageChunk ? ByteBuffer() : buffer
+        if parser.exceededLimit, problem == nil {
+            problem = (
+                StepErrorType.malformedEvent,
+                "an event of over \(parser.maximumEventBytes >> 20) MiB, the most one event may hold"
+            )
+        }
+        // Past the event limit the bytes pass through unread, as they came.
+        let reframes = dropsUsageChunk && !parser.exceededLimit
+        var forwarded = reframes ? ByteBuffer() : buffer
         for event in events {
             if problem == nil {
                 do throws(StreamProblem) {
@@ -35,12 +43,14 @@ struct StreamTap {
                     }
                 } catch {
                     switch error {
-                    case .malformed(let data): problem = (StepErrorType.malformedEvent, "unparseable event: \(data.prefix(200))")
+                    // The event's bytes are response content: never quoted (docs/TRACES.md).
+                    case .malformed(let data):
+                        problem = (StepErrorType.malformedEvent, "unparseable event of \(data.utf8.count) bytes")
                     case .serverError(let message): problem = (StepErrorType.streamError, message)
                     }
                 }
             }
-            if dropsUsageChunk, !Self.isUsageOnlyChunk(event) { forwarded.writeString(event.encoded) }
+            if reframes, !Self.isUsageOnlyChunk(event) { forwarded.writeString(event.encoded) }
         }
         return forwarded
     }

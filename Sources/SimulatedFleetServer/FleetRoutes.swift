@@ -13,11 +13,11 @@ struct FleetRoutes: Sendable {
 
     var fleet: ClockedFleet { service.fleet }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FleetRequestContext>) {
         router.get("/health") { _, _ in "ok" }
         router.get("/v1/models") { _, _ in try Self.json(await service.modelList()) }
         router.get("/metrics") { _, _ in await self.metrics() }
-        router.post("/v1/chat/completions") { request, _ in try await self.chatCompletions(request) }
+        router.post("/v1/chat/completions") { request, context in try await self.chatCompletions(request, context) }
         router.post("/v1/embeddings") { request, _ in
             try await encoder(request, as: OpenAIEmbeddings.Request.self) { await service.embed($0) }
         }
@@ -28,7 +28,7 @@ struct FleetRoutes: Sendable {
 
     // MARK: Chat completions
 
-    private func chatCompletions(_ request: Request) async throws -> Response {
+    private func chatCompletions(_ request: Request, _ context: FleetRequestContext) async throws -> Response {
         let chat: OpenAIChat.Request
         switch try await Self.decode(OpenAIChat.Request.self, from: request) {
         case .success(let value): chat = value
@@ -43,7 +43,14 @@ struct FleetRoutes: Sendable {
         headers[.init("Server-Timing")!] = ServerTiming.header([("queue", Double(reply.queueNanoseconds) / 1e6)])
 
         guard chat.stream == true else {
-            guard let response = await reply.collect() else {
+            // A client that leaves before its whole reply is ready stops the generation.
+            let collected: OpenAIChat.Response?
+            if let watch = await ClientDepartureWatch.on(context.channel) {
+                collected = await watch.whileConnected({ await reply.collect() }, onDeparture: { Task { await reply.cancel() } })
+            } else {
+                collected = await reply.collect()
+            }
+            guard let response = collected else {
                 return Self.error(FleetRequestError(status: 503, message: "the fleet stopped", type: "server_error"))
             }
             return try Self.json(response, headers: headers)
@@ -165,5 +172,29 @@ struct FleetRoutes: Sendable {
         return Response(
             status: HTTPResponse.Status(code: error.status), headers: fields,
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Answers a path the fleet does not serve with an OpenAI-style JSON error naming the path and
+/// the ones it does serve, instead of Hummingbird's empty 404 (and a wrong method with 405).
+struct UnknownRouteMiddleware: RouterMiddleware {
+    typealias Context = FleetRequestContext
+
+    static let served =
+        "GET /v1/models, POST /v1/chat/completions, POST /v1/embeddings, POST /v1/rerank, GET /health, GET /metrics"
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+            let path = String(request.uri.path.prefix(200))
+            return FleetRoutes.error(
+                FleetRequestError(
+                    status: error.status.code,
+                    message: "the simulated fleet does not serve \(request.method.rawValue) \(path); it serves \(Self.served)",
+                    type: "invalid_request_error"))
+        }
     }
 }

@@ -16,23 +16,35 @@ import Timekeeping
 ///
 /// Run it as a service (it stops on graceful shutdown); `onListening` receives the bound port,
 /// which is how callers learn an ephemeral one.
+///
+/// As a server it defends itself: a connection idle for `idleTimeout` (no request, or a request
+/// head that never completes) is closed; an unstreamed reply whose client left is cancelled
+/// (`ClientDepartureWatch`), as a streamed one already is when a write fails.
 package struct FleetServer: Service {
     package let configuration: FleetConfiguration
     package let host: String
     package let port: Int
+    /// How long a connection may sit without a request part before it is closed.
+    package let idleTimeout: Duration
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
 
     package init(
-        configuration: FleetConfiguration, host: String = "127.0.0.1", port: Int = 0, logger: Logger,
+        configuration: FleetConfiguration, host: String = "127.0.0.1", port: Int = 0,
+        idleTimeout: Duration = Self.defaultIdleTimeout, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
         self.logger = logger
         self.onListening = onListening
     }
+
+    /// Longer than clients keep idle pooled connections (async-http-client 60 s), so a client
+    /// never reuses one the server is closing; nginx's keep-alive default is the same 75 s.
+    package static let defaultIdleTimeout = Duration.seconds(75)
 
     package func run() async throws {
         let service = try FleetService(configuration: configuration, clock: ContinuousRunClock())
@@ -41,6 +53,10 @@ package struct FleetServer: Service {
         let onListening = self.onListening
         let app = Application(
             router: router,
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ClientDepartureWatch()],
+                    idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "agentperf-simulated-fleet"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -54,8 +70,9 @@ package struct FleetServer: Service {
     }
 
     /// The fleet's routes over `service` (tests drive them in-process with HummingbirdTesting).
-    package static func router(_ service: FleetService) -> Router<BasicRequestContext> {
-        let router = Router()
+    package static func router(_ service: FleetService) -> Router<FleetRequestContext> {
+        let router = Router(context: FleetRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         FleetRoutes(service: service).register(on: router)
         return router
     }

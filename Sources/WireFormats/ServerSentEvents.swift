@@ -37,6 +37,10 @@ package struct ServerSentEvent: Sendable, Hashable {
 /// and LF line ends (also when split across buffers), comments, multi-line data, a leading
 /// byte-order mark, and the spec's rule that an event without a blank line after it is never
 /// dispatched.
+///
+/// One event may hold at most `maximumEventBytes` (its lines together): past that the parser
+/// stops, sets `exceededLimit`, and returns nothing more, so a hostile or broken server cannot
+/// fill memory with one endless event.
 package struct ServerSentEventParser: Sendable {
     private enum LineState: Sendable {
         /// At the very start of the stream (a BOM may follow).
@@ -53,8 +57,17 @@ package struct ServerSentEventParser: Sendable {
     private var hasData = false
     private var eventID: String?
     private var retry: Int?
+    /// The most bytes one event may hold (8 MiB: a completion chunk is a few hundred bytes, and
+    /// the largest tool-call argument a model streams in one event is far below this).
+    package let maximumEventBytes: Int
+    /// True once an event grew past `maximumEventBytes`; nothing is parsed after that.
+    package private(set) var exceededLimit = false
 
-    package init() {}
+    package static let defaultMaximumEventBytes = 8 << 20
+
+    package init(maximumEventBytes: Int = Self.defaultMaximumEventBytes) {
+        self.maximumEventBytes = maximumEventBytes
+    }
 
     /// Feeds the next bytes of the stream; returns the events they complete, in order.
     package mutating func parse(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
@@ -67,6 +80,7 @@ package struct ServerSentEventParser: Sendable {
     /// Feeds the next bytes of the stream; returns the events they complete, in order.
     package mutating func parse(contiguous bytes: UnsafeBufferPointer<UInt8>) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
+        guard !exceededLimit else { return events }
         var index = 0
         // A byte-order mark may open the stream; it can arrive split across buffers.
         while lineState == .streamStart, index < bytes.count {
@@ -95,6 +109,12 @@ package struct ServerSentEventParser: Sendable {
             // Scan to the line end and take the line's bytes in one copy.
             var end = index
             while end < bytes.count, bytes[end] != Self.lineFeed, bytes[end] != Self.carriageReturn { end += 1 }
+            guard line.count + data.count + (end - index) <= maximumEventBytes else {
+                exceededLimit = true
+                line = []
+                data = []
+                return events
+            }
             line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
             guard end < bytes.count else { break }
             endLine(into: &events)

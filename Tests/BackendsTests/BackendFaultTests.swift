@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Backends
 import Foundation
 import NIOCore
+import NIOPosix
 import TestSupport
 import Testing
 import Timekeeping
@@ -118,6 +119,40 @@ import WireFormats
                 deadline: BackendReplayTests.farDeadline)
         }
         #expect(result.errorType == StepErrorType.connect, "\(result.errorMessage ?? "")")
+    }
+
+    /// Closes every connection as soon as a request's first bytes arrive: no response head.
+    final class CloseOnRead: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { context.close(promise: nil) }
+    }
+
+    @Test("a connection closed before any response head is connection_closed, not truncated_stream")
+    func closedAtOnce() async throws {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(CloseOnRead()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(listener.localAddress?.port)
+        let result = try await HTTPClient.withHTTPClient { client in
+            let transport = HTTPTransport(
+                baseURL: URL(string: "http://127.0.0.1:\(port)/v1")!, client: client, clock: ContinuousRunClock())
+            return await OpenAIBackend(transport: transport, providerName: "p").chat(
+                ChatCall(model: "m", messages: [ChatMessage(role: .user, content: "hi")]),
+                deadline: BackendReplayTests.farDeadline)
+        }
+        try await listener.close()
+        #expect(result.errorType == StepErrorType.connectionClosed, "\(result.errorMessage ?? "")")
+    }
+
+    @Test("an event past the parser's limit ends the call as malformed_event, without quoting it")
+    func oversizedEvent() async throws {
+        let huge = "data: {\"choices\":[{\"delta\":{\"content\":\"" + String(repeating: "a", count: 9 << 20) + "\"}}]}\n\n"
+        let result = try await Self.chat([.sse(huge, pieceSize: 1 << 20)])
+        #expect(result.errorType == StepErrorType.malformedEvent)
+        let message = try #require(result.errorMessage)
+        #expect(message.contains("8 MiB") && !message.contains("aaaa"), "\(message)")
     }
 
     // MARK: Usage when the server sends none

@@ -9,11 +9,12 @@ import SimulatedFleetServer
 
 /// Runs the simulated fleet on a loopback port for the duration of `body`.
 func withLoopbackFleet<T: Sendable>(
-    _ configuration: FleetConfiguration = .default, _ body: @Sendable (URL) async throws -> T
+    _ configuration: FleetConfiguration = .default, idleTimeout: Duration = FleetServer.defaultIdleTimeout,
+    _ body: @Sendable (URL) async throws -> T
 ) async throws -> T {
     let logger = Logger(label: "test-fleet") { _ in SwiftLogNoOpLogHandler() }
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let server = FleetServer(configuration: configuration, logger: logger) {
+    let server = FleetServer(configuration: configuration, idleTimeout: idleTimeout, logger: logger) {
         continuation.yield($0); continuation.finish()
     }
     let group = ServiceGroup(configuration: .init(services: [server], logger: logger))

@@ -102,6 +102,24 @@ import WireFormats
         #expect(incomplete)
     }
 
+    @Test("one event past the size limit stops the parser, whether it is one long line or many data lines")
+    func eventSizeLimit() {
+        for stream in ["data: ok\n\ndata: " + String(repeating: "x", count: 5000), String(repeating: "data: xx\n", count: 2000)] {
+            var parser = ServerSentEventParser(maximumEventBytes: 4096)
+            var events: [ServerSentEvent] = []
+            let bytes = Array(stream.utf8)
+            for start in stride(from: 0, to: bytes.count, by: 700) {
+                events += parser.parse(bytes[start..<min(bytes.count, start + 700)])
+            }
+            #expect(parser.exceededLimit)
+            #expect(events.count <= 1)
+            #expect(parser.parse(Array("\n\ndata: later\n\n".utf8)).isEmpty, "nothing is parsed after the limit")
+        }
+        var within = ServerSentEventParser(maximumEventBytes: 4096)
+        #expect(within.parse(Array(("data: " + String(repeating: "y", count: 4000) + "\n\n").utf8)).count == 1)
+        #expect(!within.exceededLimit)
+    }
+
     @Test("encoding an event and parsing it back gives the same event")
     func encodeRoundTrip() {
         let event = ServerSentEvent(event: "delta", data: "line one\nline two", id: "3", retry: 10)

@@ -277,3 +277,20 @@ public struct FleetError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension FleetConfiguration {
+    /// Each deployment in a few words, for run headers and the `serve-sim` banner: what is served
+    /// on what, how many replicas over how many GPUs, and the settings that change reported
+    /// figures (prefix caching, cache writes), e.g.
+    /// `chat-small = llama-3.1-8b on 1×h100-sxm, 2 replicas; prefix caching, cache writes not reported`.
+    public var headline: String {
+        let deployments = deployments.map { deployment in
+            let replicas = deployment.replicas == 1 ? "1 replica" : "\(deployment.replicas) replicas"
+            let caching = deployment.prefixCaching ? "prefix caching" : "no prefix caching"
+            let writes = deployment.reportsCacheWrites ? "cache writes reported" : "cache writes not reported"
+            return "\(deployment.name) = \(deployment.model) on \(deployment.tensorParallel)×\(deployment.hardware), "
+                + "\(replicas); \(caching), \(writes)"
+        }
+        return deployments.joined(separator: " | ") + (timing == .zero ? " | zero latency" : "")
+    }
+}
