@@ -113,6 +113,11 @@ struct GatewayCommand: AsyncParsableCommand {
         guard let url = URL(string: upstream), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw CommandFailure.badInput("--upstream: expected an http(s) base URL like https://api.openai.com/v1")
         }
+        if let problem = BackendSpec.credentialInURL(upstream) {
+            throw CommandFailure.badInput(
+                "--upstream: the URL for \(Redaction.origin(of: upstream)) carries a credential (\(problem)); pass the key with --upstream-key-env instead"
+            )
+        }
         var headers: [(String, String)] = []
         if let name = upstreamKeyEnv {
             guard let key = ProcessInfo.processInfo.environment[name], !key.isEmpty else {

@@ -46,6 +46,9 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var virtualTime = false
 
+    @Flag(help: "Do not check each endpoint (reachable, key accepted, models served) before the first level.")
+    var noPreflight = false
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -60,14 +63,16 @@ struct RunCommand: AsyncParsableCommand {
         let reporting = try output.reporting(
             workloadFile: file,
             fleet: endpoint == nil && spec.usesFleet ? (zeroLatency ? "workload, zero latency" : "workload") : nil)
-        try await Self.execute(spec, reporting, endpoint: endpoint, virtualTime: virtualTime, logger: log.makeLogger())
+        try await Self.execute(
+            spec, reporting, endpoint: endpoint, virtualTime: virtualTime, preflight: !noPreflight, logger: log.makeLogger())
     }
 
     /// Runs `spec` into `out` (default `runs/<time>`, then pointed at by `runs/LATEST`), printing
     /// progress and the table, judging thresholds, recording the run in the history, and maps
     /// the outcome to an exit status (`run`, `simulate` and `replay`).
     static func execute(
-        _ spec: RunSpec, _ reporting: RunReporting, endpoint: String?, virtualTime: Bool, logger: Logger
+        _ spec: RunSpec, _ reporting: RunReporting, endpoint: String?, virtualTime: Bool, preflight: Bool = true,
+        logger: Logger
     ) async throws {
         let (out, quiet, json) = (reporting.out, reporting.quiet, reporting.json)
         try reporting.report.checkPaths(inputs: reporting.inputs)
@@ -79,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
         var benchmark = BenchmarkRun(
             spec: spec, outputDirectory: directory, endpointOverride: endpoint,
             timebase: virtualTime ? .virtualTime : .realTime, variants: reporting.variants, logger: logger)
+        benchmark.checksEndpoints = preflight
         let abort = ThresholdAbort(
             thresholds: workload.thresholds, traces: directory.appendingPathComponent(RunDirectory.traces),
             prices: workload.prices)

@@ -176,8 +176,8 @@ struct RunOutputOptions: ParsableArguments {
     func reporting(workloadFile file: URL?, fleet: String?, fleetFile: String? = nil) throws -> RunReporting {
         let text =
             try file.map { url in
-                do { return try String(contentsOf: url, encoding: .utf8) } catch {
-                    throw CommandFailure.badInput("\(url.path): cannot read the workload (\(error.localizedDescription))")
+                do { return try SpecFile.read(contentsOf: url, what: "workload") } catch {
+                    throw CommandFailure.badInput("\(error)")
                 }
             } ?? BundledWorkload.yaml
         return RunReporting(

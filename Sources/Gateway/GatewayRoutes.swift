@@ -84,7 +84,7 @@ struct GatewayRoutes: Sendable {
         }
         let secrets =
             Forwarding.credentials(in: request.headers) + [configuration.accessToken ?? ""]
-            + configuration.upstreamHeaders.map(\.1)
+            + configuration.upstreamHeaders.map { Forwarding.bareCredential($0.1) }
         var step = StepRecord(
             runID: runID, attemptID: ticket.attemptID, stepID: ticket.stepID, index: ticket.index, operation: .chat,
             useClass: .act, model: model ?? call.model, provider: api.provider, timing: StepTiming(scheduled: arrival))

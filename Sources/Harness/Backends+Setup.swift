@@ -29,12 +29,13 @@ struct ResolvedBackends: Sendable {
     /// named backend go there instead of to the built-in fleet).
     static func applying(endpointOverride: String?, to spec: RunSpec) throws(HarnessError) -> RunSpec {
         guard let url = endpointOverride else { return spec }
-        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url) != nil else {
-            throw .invalidEndpoint("\"\(Redaction.scrub(url))\" is not an http(s) base URL like http://127.0.0.1:8000/v1")
+        // Neither message quotes the URL: it may hold a credential.
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+            throw .invalidEndpoint("\(Redaction.origin(of: url)) is not an http(s) base URL like http://127.0.0.1:8000/v1")
         }
         if let problem = BackendSpec.credentialInURL(url) {
             throw .invalidEndpoint(
-                "\(Redaction.scrub(url)) carries a credential (\(problem)); put the key in an environment variable and name it with a backend's api_key_env"
+                "the URL for \(Redaction.origin(of: url)) carries a credential (\(problem)); put the key in an environment variable and name it with a backend's api_key_env"
             )
         }
         var spec = spec

@@ -54,6 +54,8 @@ package struct BenchmarkRun: Sendable {
     /// run there (`run --abort-on-fail`, when a threshold is crossed). The traces hold every
     /// level so far when it is asked.
     package var continueAfterLevel: (@Sendable (LevelID, String?) async -> Bool)?
+    /// Check every endpoint before the first level (`Preflight`); `run --no-preflight` turns it off.
+    package var checksEndpoints = true
 
     /// Which clock the run lives on.
     package enum Timebase: Sendable, Hashable {
@@ -93,6 +95,8 @@ package struct BenchmarkRun: Sendable {
         let backends = try ResolvedBackends.resolve(spec)
         _ = try selectedVariants(workload)
         if timebase == .virtualTime { try VirtualTimeCheck.check(spec, backends: backends) }
+        // Before the output directory exists, so a wrong endpoint leaves nothing to clear away.
+        if timebase == .realTime, checksEndpoints { try await Preflight.check(backends, models: workload.models) }
         let artifacts = try prepareOutput(spec)
         let run = RunRecord(
             runID: artifacts.runID, startedAt: identity?.startedAt ?? Date(), agentperfVersion: AgentPerfVersion.current,

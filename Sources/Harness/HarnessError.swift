@@ -12,6 +12,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case notInVirtualTime(String)
         case unknownVariant(name: String, known: [String])
         case variantsNeedClosedLoop
+        case endpointCheckFailed(backend: String, String)
     }
     private let code: Code
 
@@ -30,6 +31,10 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     package static func notInVirtualTime(_ reason: String) -> HarnessError { HarnessError(code: .notInVirtualTime(reason)) }
     /// `--variants` on a workload with open-loop arrivals.
     package static let variantsNeedClosedLoop = HarnessError(code: .variantsNeedClosedLoop)
+    /// The pre-flight check of an endpoint failed: unreachable, credentials refused, or a model not served.
+    package static func endpointCheckFailed(backend: String, _ reason: String) -> HarnessError {
+        HarnessError(code: .endpointCheckFailed(backend: backend, reason))
+    }
     package static func unknownVariant(_ name: String, known: [String]) -> HarnessError {
         HarnessError(code: .unknownVariant(name: name, known: known))
     }
@@ -38,7 +43,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     package var isBadInput: Bool {
         switch code {
         case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime, .unknownVariant,
-            .variantsNeedClosedLoop:
+            .variantsNeedClosedLoop, .endpointCheckFailed:
             true
         case .traceWriteFailed, .fleetFailed: false
         }
@@ -56,6 +61,8 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case .notInVirtualTime(let reason): "this workload cannot run in virtual time: \(reason)"
         case .variantsNeedClosedLoop:
             "--variants: variant runs pair attempts in closed loops; this workload's load has arrival: \u{2026} (drop it, or run without --variants)"
+        case .endpointCheckFailed(let backend, let reason):
+            "backend \"\(backend)\", checked before the first level: \(reason) (--no-preflight skips this check)"
         case .unknownVariant(let name, let known):
             known.isEmpty
                 ? "--variants: the workload declares no variants (add a variants: section; docs/ROUTING.md)"

@@ -35,7 +35,7 @@ package struct RunArtifacts: Sendable, Hashable {
             try config(encoder).write(to: directory.appendingPathComponent(RunDirectory.config))
             try prices.write(to: directory.appendingPathComponent(RunDirectory.prices))
         } catch {
-            throw .cannotCreateOutput(path: directory.path, reason: error.localizedDescription)
+            throw .cannotCreateOutput(path: directory.path, reason: FileErrors.describe(error))
         }
         let stamp = Date().formatted(
             .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))

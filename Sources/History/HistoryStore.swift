@@ -81,16 +81,33 @@ public struct HistoryStore: Sendable {
     /// Opens (creating when absent) the history at `path` and brings its schema up to date.
     public init(path: URL) throws(HistoryError) {
         self.path = path
+        // Processes creating the file at the same moment can collide on setting up WAL mode and
+        // the first migration (SQLite answers busy without waiting there): try again shortly.
+        var tries = 0
+        while true {
+            tries += 1
+            do {
+                let opened = try Self.open(path)
+                try HistorySchema.migrate(opened, path: path.path)
+                pool = opened
+                return
+            } catch {
+                if tries >= 4 || error.message.hasPrefix("written by a newer AgentPerf") { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(tries))
+            }
+        }
+    }
+
+    private static func open(_ path: URL) throws(HistoryError) -> DatabasePool {
         do {
             try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
             // Another run may be writing: wait for it rather than fail.
             configuration.busyMode = .timeout(30)
-            pool = try DatabasePool(path: path.path, configuration: configuration)
+            return try DatabasePool(path: path.path, configuration: configuration)
         } catch {
             throw HistoryError(path: path.path, message: "cannot open the database (\(Self.describe(error)))")
         }
-        try HistorySchema.migrate(pool, path: path.path)
     }
 
     /// Appends `entry`; an entry whose run id is already recorded is not written twice (its id is returned).

@@ -12,7 +12,7 @@ package enum CanonicalImporter {
     package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         var reader: LineReader
         do { reader = try LineReader(url: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
+            throw ImportError.cannotRead(path: url.path, reason: FileErrors.describe(error))
         }
         let decoder = JSONDecoder()
         var began = false

@@ -30,7 +30,7 @@ package struct ClaudeCodeImporter {
     package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         var reader: LineReader
         do { reader = try LineReader(url: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
+            throw ImportError.cannotRead(path: url.path, reason: FileErrors.describe(error))
         }
         var state = State(path: url.path)
         let decoder = JSONDecoder()
@@ -202,7 +202,7 @@ package struct ClaudeCodeImporter {
             if origin == nil, let time {
                 origin = time
                 let run = RunRecord(
-                    runID: "import-\(URL(fileURLWithPath: path).lastPathComponent)",
+                    runID: importedRunID(path: path),
                     startedAt: Date(timeIntervalSince1970: Double(time) / 1e9), agentperfVersion: "import",
                     workload: "\(ClaudeCodeImporter.format): \(URL(fileURLWithPath: path).lastPathComponent)")
                 self.run = run

@@ -32,11 +32,11 @@ package struct ImportError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ImportError {
-    /// The whole of a one-document source (JSON formats), or `cannotRead` naming it.
     /// The most a whole-document format (one JSON per file) reads into memory.
     static let wholeDocumentLimit = 512 << 20
 
-    /// A whole-document file, bounded (`InputFile`).
+    /// The whole of a one-document source (JSON formats), bounded (`InputFile`), or
+    /// `cannotRead` naming it.
     static func readWhole(_ url: URL) throws(ImportError) -> Data {
         do { return try InputFile.read(url, limit: wholeDocumentLimit) } catch {
             throw .cannotRead(path: url.path, reason: error.reason)

@@ -86,7 +86,7 @@ package enum InspectImporter {
     struct EntryTooLarge: Error, CustomStringConvertible {
         let path: String
         let limit: Int
-        var description: String { "entry \(path) expands to more than \(limit) bytes, the most read into memory" }
+        var description: String { "entry \(path) expands to more than \(InputFile.describe(limit)), the most read into memory" }
     }
 
     // MARK: Wire types (the fields used)
@@ -226,7 +226,7 @@ package enum InspectImporter {
         init(path: String, eval: Eval) {
             self.path = path
             self.eval = eval
-            runID = "import-\(URL(fileURLWithPath: path).lastPathComponent)"
+            runID = importedRunID(path: path)
             normalizedUsage =
                 Self.version(eval.packages?["inspect_ai"]).map { $0.lexicographicallyPrecedes([0, 3, 184]) == false } ?? true
         }

@@ -29,7 +29,7 @@ package enum OTLPImporter {
         var state = State(path: url.path)
         var reader: LineReader
         do { reader = try LineReader(url: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: error.localizedDescription)
+            throw ImportError.cannotRead(path: url.path, reason: FileErrors.describe(error))
         }
         let decoder = JSONDecoder()
         var firstLineFailed = false
@@ -164,7 +164,7 @@ package enum OTLPImporter {
         var traces: [String: [PendingSpan]] = [:]
         var traceOrder: [String] = []
         var exclusiveInputSeen = false
-        var runID: String { "import-\(URL(fileURLWithPath: path).lastPathComponent)" }
+        var runID: String { importedRunID(path: path) }
 
         init(path: String) { self.path = path }
 

@@ -36,7 +36,7 @@ package enum OpenHandsImporter {
             throw ImportError.notFormat(path: url.path, format: "OpenHands trajectory", reason: DecodingProblem.describe(error))
         }
         let name = url.lastPathComponent
-        let runID = "import-\(name)"
+        let runID = importedRunID(path: url.path)
         let times = events.map { $0.timestamp.flatMap { WallClock.nanoseconds(iso8601: $0) } }
         let origin = times.compactMap { $0 }.min() ?? 0
         try sink.begin(

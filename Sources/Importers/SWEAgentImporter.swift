@@ -29,7 +29,7 @@ package enum SWEAgentImporter {
             throw ImportError.notFormat(path: url.path, format: "SWE-agent trajectory", reason: DecodingProblem.describe(error))
         }
         let instance = url.deletingPathExtension().lastPathComponent
-        let runID = "import-\(url.lastPathComponent)"
+        let runID = importedRunID(path: url.path)
         let model = trajectory.info?.model ?? modelFromDirectory(url)
         var run = RunRecord(runID: runID, startedAt: nil, agentperfVersion: "import", workload: "\(format): \(instance)")
         run.notRecorded = [.cacheBuckets]

@@ -21,7 +21,7 @@ package enum TauBenchImporter {
 
     package static func read(_ url: URL, into sink: inout some TraceSink) throws {
         let data = try ImportError.readWhole(url)
-        let runID = "import-\(url.lastPathComponent)"
+        let runID = importedRunID(path: url.path)
         if let results = try? JSONDecoder().decode(Tau2Results.self, from: data) {
             try readTau2(results, runID: runID, path: url.path, into: &sink)
             return

@@ -12,6 +12,8 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
     case openhands
     case sweAgent = "swe-agent"
     case tauBench = "tau-bench"
+    case codex
+    case geminiCLI = "gemini-cli"
 
     package var description: String { rawValue }
 
@@ -32,6 +34,11 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         let head = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let firstLine = head.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? head
         if CanonicalImporter.sniff(firstLine) { return .agentperf }
+        if CodexImporter.sniff(firstLine) { return .codex }
+        // Before Claude Code: its records carry `sessionId` too, but never `projectHash`.
+        if GeminiCLIImporter.sniff(firstLine) || (url.pathExtension.lowercased() == "json" && GeminiCLIImporter.sniff(head)) {
+            return .geminiCLI
+        }
         if ClaudeCodeImporter.sniff(firstLine) || (url.pathExtension == "jsonl" && ClaudeCodeImporter.sniff(head)) {
             return .claudeCode
         }
@@ -73,6 +80,8 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         case .openhands: try OpenHandsImporter.read(url, into: &sink)
         case .sweAgent: try SWEAgentImporter.read(url, into: &sink)
         case .tauBench: try TauBenchImporter.read(url, into: &sink)
+        case .codex: try CodexImporter.read(url, into: &sink)
+        case .geminiCLI: try GeminiCLIImporter.read(url, into: &sink)
         }
     }
 

@@ -20,7 +20,7 @@ package enum Format {
         guard let value else { return "–" }
         if value == 0 { return "$0" }
         if value < 0 { return "-" + dollars(-value) }
-        if abs(value) >= 1000 { return "$" + value.formatted(.number.precision(.fractionLength(0))) }
+        if abs(value) >= 1000 { return "$" + value.formatted(Self.grouped) }
         return "$" + significant(value)
     }
 
@@ -35,9 +35,14 @@ package enum Format {
     /// `12.4`, `0.031`, `1,204`.
     package static func rate(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "–" }
-        if abs(value) >= 1000 { return value.formatted(.number.precision(.fractionLength(0))) }
+        if abs(value) >= 1000 { return value.formatted(Self.grouped) }
         return significant(value)
     }
+
+    /// Whole numbers with thousands grouped by a comma whatever the user's locale, so tables and
+    /// golden files read the same everywhere.
+    static let grouped = FloatingPointFormatStyle<Double>.number.precision(.fractionLength(0)).locale(
+        Locale(identifier: "en_US"))
 
     /// `1.20M`, `34.5k`, `7,610`, `812`: thousands grouped as `rate` groups them, so counts and
     /// rates read alike in one table.
@@ -45,7 +50,7 @@ package enum Format {
         let v = Double(value)
         if value >= 1_000_000 { return "\(significant(v / 1e6))M" }
         if value >= 10_000 { return "\(significant(v / 1e3))k" }
-        if value >= 1000 { return v.formatted(.number.precision(.fractionLength(0))) }
+        if value >= 1000 { return v.formatted(Self.grouped) }
         return "\(value)"
     }
 

@@ -36,7 +36,7 @@ enum TableSources {
         } catch let problem as InputProblem {
             throw problem
         } catch {
-            throw InputProblem(file: name, message: "cannot be read: \(error.localizedDescription)")
+            throw InputProblem(file: name, message: "cannot be read: \(FileErrors.describe(error))")
         }
     }
 }
@@ -68,7 +68,7 @@ struct CSVSource: TableSource {
         } catch let failure as CSVReader.Failure {
             throw InputProblem(file: name, line: failure.line, message: failure.message)
         } catch {
-            throw InputProblem(file: name, message: "cannot be read: \(error.localizedDescription)")
+            throw InputProblem(file: name, message: "cannot be read: \(FileErrors.describe(error))")
         }
         let values = columns.map { column -> String? in
             let text = record.string(column)
@@ -126,7 +126,7 @@ struct JSONLinesSource: TableSource {
         let row: SourceRow?
         if pending.isEmpty {
             do { row = try readRow() } catch let problem as InputProblem { throw problem } catch {
-                throw InputProblem(file: name, message: "cannot be read: \(error.localizedDescription)")
+                throw InputProblem(file: name, message: "cannot be read: \(FileErrors.describe(error))")
             }
         } else {
             row = pending.removeFirst()

@@ -82,8 +82,9 @@ package struct BackendSpec: Sendable, Hashable {
 
     /// Why `url` must not be written to a file: a user and password before the host, or a query
     /// parameter that carries a credential; nil when it is clean.
+    /// A URL that cannot be read fails closed: it is not known to be clean.
     package static func credentialInURL(_ url: String) -> String? {
-        guard let components = URLComponents(string: url) else { return nil }
+        guard let components = URLComponents(string: url) else { return "a URL that cannot be read" }
         if components.user != nil || components.password != nil { return "a user or password before the host" }
         for item in components.queryItems ?? [] where mayCarryCredential(item.name) {
             return "the query parameter \"\(item.name)\""
@@ -114,7 +115,7 @@ extension BackendSpec: Codable {
         }
         let url = try c.decode(String.self, forKey: .baseURL)
         try c.require(
-            url.hasPrefix("http://") || url.hasPrefix("https://"), .baseURL,
+            (url.hasPrefix("http://") || url.hasPrefix("https://")) && URL(string: url)?.host != nil, .baseURL,
             "expected an http(s) URL up to the API version, like http://127.0.0.1:8000/v1")
         if let problem = Self.credentialInURL(url) {
             // Not quoted back: the URL holds the credential.

@@ -13,9 +13,33 @@ public enum SpecFile {
             throw SpecError(file: url.path, message: "cannot read the \(what) file: \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SpecError(file: url.path, message: "the \(what) file is not UTF-8 text")
+            let (line, column) = Self.firstInvalidUTF8(in: data)
+            throw SpecError(
+                file: url.path, line: line, column: column,
+                message: "the \(what) file is not UTF-8 text (a byte here is not UTF-8: a binary file, or another encoding?)")
         }
         return text
+    }
+
+    /// The line and column (1-based, in bytes) of the first byte of `data` that is not UTF-8.
+    static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int) {
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        var line = 1
+        var lineStart = 0
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+                if scalar == "\n" {
+                    line += 1
+                    lineStart = offset
+                }
+            case .emptyInput, .error: break decoding
+            }
+        }
+        return (line, offset - lineStart + 1)
     }
 
     /// Decodes `yaml` as `T`; returns the value and the composed node (for locating later
@@ -80,6 +104,12 @@ public enum SpecFile {
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return SpecError(file: source, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams's own message quotes the whole document; the keys and the mapping's line say it.
+            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            return SpecError(
+                file: source, line: context.mark.line, column: context.mark.column,
+                message: "invalid YAML: \(keys) appears more than once in the same mapping (a key may be given once)")
         default:
             return SpecError(file: source, message: "invalid YAML: \(error)")
         }

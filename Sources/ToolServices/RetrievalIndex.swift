@@ -1,5 +1,6 @@
 import Backends
 import Foundation
+import Traces
 import Workload
 
 /// A retrieval tool's corpus, embedded once per run: its `.txt` and `.md` files (or the one file
@@ -80,7 +81,7 @@ package struct RetrievalIndex: Sendable {
         for file in files {
             let text: String
             do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-                throw .retrievalFailed(tool: name, reason: "cannot read \(file.path): \(error.localizedDescription)")
+                throw .retrievalFailed(tool: name, reason: "cannot read \(file.path): \(FileErrors.describe(error))")
             }
             let source = isDirectory.boolValue ? String(file.path.dropFirst(root.path.count + 1)) : file.lastPathComponent
             for chunk in chunk(text, words: tool.chunkWords) { pieces.append((source, chunk)) }

@@ -23,7 +23,7 @@ package struct AnalyzeCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract:
-            "Compute the agent metric family from traces: AgentPerf runs, Claude Code, OTLP, Inspect, OpenHands, SWE-agent, tau-bench.",
+            "Compute the agent metric family from traces: AgentPerf runs, Claude Code, Codex CLI, Gemini CLI, OTLP, Inspect, OpenHands, SWE-agent, tau-bench.",
         discussion: """
             Reads files and directories (walked for .jsonl, .json, .eval and .traj files), detects each file's format
             (or use --format), streams it into AgentPerf's trace schema and folds it into figures per group. Prices
@@ -80,11 +80,12 @@ package struct AnalyzeCommand: ParsableCommand {
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
-        if recordHistory { try ImportedRun.checkSize(paths) }
         var collected: CollectingSink? = recordHistory ? CollectingSink() : nil
         var analyzer = FamilyAnalyzer(grouping: FamilyAnalyzer.Grouping(rawValue: groupBy) ?? .model, prices: table, k: k)
         var runPrices: Set<String> = []
-        let outcome = try ImportRun(paths: paths, format: try parseFormat(format)).each { url, format in
+        let importing = ImportRun(
+            paths: paths, format: try parseFormat(format), byteLimit: recordHistory ? ImportedRun.maximumBytes : nil)
+        let outcome = try importing.each { url, format in
             // An AgentPerf run directory prices its own models (unless --prices says otherwise).
             let sibling = url.deletingLastPathComponent().appendingPathComponent(RunDirectory.prices)
             if prices == nil, format == .agentperf, FileManager.default.fileExists(atPath: sibling.path),
@@ -177,6 +178,9 @@ package struct ImportCommand: ParsableCommand {
 struct ImportRun {
     let paths: [String]
     let format: TraceFormat?
+    /// The most bytes read in all (files as found, standard input as spooled), when the reader
+    /// keeps everything in memory (`analyze --history`).
+    var byteLimit: Int64? = nil
 
     struct Outcome {
         var failures: [String]
@@ -211,6 +215,7 @@ struct ImportRun {
 
     func each(_ body: (URL, TraceFormat) throws -> Void) throws -> Outcome {
         var outcome = Outcome(failures: [], skipped: [])
+        var bytesRead: Int64 = 0
         for path in paths {
             let url = URL(fileURLWithPath: path)
             let files: [URL]
@@ -233,6 +238,10 @@ struct ImportRun {
                         outcome.skipped.append(file.path)
                     }
                     continue
+                }
+                if let byteLimit {
+                    bytesRead += Int64((try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
+                    guard bytesRead <= byteLimit else { throw ImportedRun.tooLarge(paths, limit: byteLimit) }
                 }
                 do { try body(file, detected) } catch {
                     outcome.failures.append("\(error)")

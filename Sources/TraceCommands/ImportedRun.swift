@@ -41,22 +41,11 @@ enum ImportedRun {
     /// The run figures need every record in memory (the analyzer itself streams), so inputs are bounded.
     static let maximumBytes: Int64 = 512 << 20
 
-    static func checkSize(_ paths: [String]) throws {
-        var total: Int64 = 0
-        for path in paths {
-            let url = URL(fileURLWithPath: path)
-            let files =
-                (FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.fileSizeKey])?.compactMap { $0 as? URL })
-                ?? []
-            for file in files.isEmpty ? [url] : files {
-                total += Int64((try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
-                if total > maximumBytes {
-                    throw CommandFailure.badInput(
-                        "--history keeps the traces in memory to compute the run figures, and \(paths.joined(separator: ", ")) is over \(maximumBytes >> 20) MiB; record a part of it, or `agentperf import` it and analyze the parts"
-                    )
-                }
-            }
-        }
+    /// The error for inputs over `limit` bytes (counted as they are read, so standard input counts too).
+    static func tooLarge(_ paths: [String], limit: Int64) -> CommandFailure {
+        .badInput(
+            "--history keeps the traces in memory to compute the run figures, and \(paths.joined(separator: ", ")) is over \(limit >> 20) MiB; record a part of it, or `agentperf import` it and analyze the parts"
+        )
     }
 
     /// The traces' figures as `report` computes them, under an id made from what was read: the

@@ -42,7 +42,7 @@ enum ReportFile {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CommandFailure.badInput("\(flag) \(path): cannot write the file (\(error.localizedDescription))")
+            throw CommandFailure.badInput("\(flag) \(path): cannot write the file (\(FileErrors.describe(error)))")
         }
         Terminal.err("\(flag == "--html" ? "HTML report" : "Markdown summary"): \(path)\n")
     }

@@ -2,96 +2,209 @@ import Foundation
 
 /// Takes secrets out of text before it is written anywhere: every configured secret value, and
 /// whatever looks like a credential even when nobody configured it (an upstream error message
-/// that echoes the `Authorization` header, a URL with a password or `?api_key=`).
+/// that echoes the `Authorization` header, a URL with a password or `?api_key=`, a JSON body
+/// with `"api_key": "…"`).
 ///
 /// Written by hand: no listed package scrubs credentials, and the rules are AgentPerf's own
-/// (docs/TRACES.md, "error.message").
+/// (docs/TRACES.md, "error.message"). One pass over the text, word by word, so a hostile
+/// message costs time in proportion to its length (at most `maximumLength` is kept).
 package enum Redaction {
     /// What a secret is replaced with.
     package static let marker = "[redacted]"
+    /// The longest text scrubbed; longer text is cut there (error messages are cut to a few
+    /// hundred characters when written anyway).
+    package static let maximumLength = 16_384
+    /// Configured secrets at least this long are replaced wherever they appear, even inside a
+    /// word; shorter ones (`EMPTY`, the usual placeholder key of local servers) only as a whole word.
+    package static let substringSecretLength = 8
 
-    /// `text` with each of `secrets` and every known key shape replaced by `[redacted]`.
+    /// `text` with each of `secrets` and every credential-looking value replaced by `[redacted]`.
     package static func scrub(_ text: String, secrets: [String] = []) -> String {
-        var text = text
-        for secret in secrets where !secret.isEmpty { text = text.replacingAll(secret, with: marker) }
-        text = scrubAfter(prefixes, in: text, minimum: 6, keepPrefix: true)
-        text = scrubAfter(keyPrefixes, in: text, minimum: 10, keepPrefix: false)
-        text = scrubAfter(queryNames, in: text, minimum: 1, keepPrefix: true)
-        return scrubUserinfo(text)
+        var text = text.count > maximumLength ? String(text.prefix(maximumLength)) + "…" : text
+        // Longest first, so a secret that begins another leaves no tail of the longer one.
+        for secret in secrets.filter({ $0.count >= substringSecretLength }).sorted(by: { $0.count > $1.count }) {
+            text = text.replacingAll(secret, with: marker)
+        }
+        let wholeWords = Set(secrets.filter { !$0.isEmpty && $0.count < substringSecretLength })
+        var scrubber = WordScrubber(text, wholeWordSecrets: wholeWords)
+        return scrubber.scrubbed()
     }
 
-    /// Words after which a credential follows: its value is replaced, the word kept.
-    /// Capitalised `Basic` and `Token` only: in lower case they are ordinary words ("basic
-    /// validation failed", "invalid token provided").
-    static let prefixes = ["Bearer ", "bearer ", "Basic ", "Token "]
-    /// Prefixes of API keys of well-known shapes (OpenAI and Anthropic `sk-`, Google `AIza`,
-    /// GitHub `ghp_` and `github_pat_`, Slack `xox…-`, AWS `AKIA`, Hugging Face `hf_`): the whole
-    /// key is replaced.
-    static let keyPrefixes = ["sk-", "AIza", "ghp_", "github_pat_", "xoxb-", "xoxp-", "AKIA", "hf_"]
-    /// Query parameters and fields that carry credentials: `api_key=…`, `"api_key": "…"`.
-    static let queryNames = [
-        "api_key=", "apikey=", "api-key=", "key=", "token=", "access_token=", "password=", "secret=", "signature=",
+    /// `scheme://host[:port]` of `url`, for messages about a URL that must not be quoted whole
+    /// (it carries a credential); "the URL" when it has no readable host.
+    package static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host,
+            !host.isEmpty
+        else { return "the URL" }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    /// Prefixes of API keys of well-known shapes and the shortest such key: OpenAI and Anthropic
+    /// `sk-`, Google `AIza`, GitHub `ghp_`/`gho_`/`ghs_`/`ghu_`/`ghr_` and `github_pat_`, Slack
+    /// `xox…-`, AWS `AKIA`/`ASIA`, Hugging Face `hf_`, Groq `gsk_`. Lengths keep ordinary words
+    /// with the same start (`hf_transfer`, `sk-learn`) readable.
+    static let keyShapes: [(prefix: String, minimumLength: Int)] = [
+        ("sk-", 16), ("AIza", 30), ("ghp_", 30), ("gho_", 30), ("ghs_", 30), ("ghu_", 30), ("ghr_", 30),
+        ("github_pat_", 30), ("xoxb-", 15), ("xoxp-", 15), ("xoxa-", 15), ("xoxs-", 15), ("AKIA", 16), ("ASIA", 16),
+        ("hf_", 30), ("gsk_", 30),
+    ]
+    /// Authorization schemes: the word after one is a credential when it looks like one.
+    static let schemes: Set<String> = ["Bearer", "bearer", "BEARER", "Basic", "Token", "Digest"]
+    /// Parts of a field or parameter name that make its value a credential (`api_key`,
+    /// `X-Amz-Signature`, `accessToken`, `client_secret`); `max_tokens` has none of them.
+    static let credentialParts: Set<String> = [
+        "key", "apikey", "token", "secret", "password", "passwd", "pwd", "signature", "sig", "auth", "authorization",
+        "credential", "credentials", "cookie", "session", "sessionid", "bearer",
     ]
 
-    private static func isKeyCharacter(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || "-_.*~+/".contains(c))
-    }
-
-    /// The first occurrence of any of `markers` in `text` that does not start inside a word
-    /// (`monkey=` holds no `key=`), and the run of key characters after it.
-    private static func nextMarker(_ markers: [String], in text: Substring) -> (marker: Range<Substring.Index>, value: Substring)?
-    {
-        var from = text.startIndex
-        while from < text.endIndex {
-            let rest = text[from...]
-            guard let range = markers.compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else {
-                return nil
+    /// Whether a field or parameter named `name` holds a credential: one of its parts (split at
+    /// `_`, `-`, `.` and lower-to-upper case changes) is a credential word.
+    static func namesCredential(_ name: Substring) -> Bool {
+        var parts: [String] = []
+        var current = ""
+        var previousWasLower = false
+        for character in name {
+            if character == "_" || character == "-" || character == "." {
+                parts.append(current)
+                current = ""
+                previousWasLower = false
+                continue
             }
-            if range.lowerBound == text.startIndex || !isKeyCharacter(text[text.index(before: range.lowerBound)]) {
-                var value = text[range.upperBound...].prefix(while: isKeyCharacter)
-                // A sentence's full stop is not part of a key; base64 padding is.
-                while value.last == "." { value = value.dropLast() }
-                let padding = text[value.endIndex...].prefix { $0 == "=" }
-                return (range, text[range.upperBound..<padding.endIndex])
+            if character.isUppercase, previousWasLower {
+                parts.append(current)
+                current = ""
             }
-            from = range.upperBound
+            current.append(contentsOf: character.lowercased())
+            previousWasLower = character.isLowercase || character.isNumber
         }
-        return nil
+        parts.append(current)
+        return parts.contains { credentialParts.contains($0) }
     }
 
-    /// With `keepPrefix`, keeps each marker and replaces the value after it (when at least
-    /// `minimum` long); without, the marker is the start of a key, and the whole key (marker
-    /// included, at least `minimum` long) is replaced.
-    private static func scrubAfter(_ markers: [String], in text: String, minimum: Int, keepPrefix: Bool) -> String {
-        var output = ""
-        var rest = Substring(text)
-        while let (marker, value) = nextMarker(markers, in: rest) {
-            let length = keepPrefix ? value.count : rest[marker].count + value.count
-            output += rest[..<marker.lowerBound]
-            if length >= minimum, !value.isEmpty {
-                output += (keepPrefix ? String(rest[marker]) : "") + Self.marker
+    static func isKeyShaped(_ word: Substring) -> Bool {
+        keyShapes.contains { word.hasPrefix($0.prefix) && word.count >= $0.minimumLength }
+    }
+
+    /// A bearer or basic credential after a scheme word in prose: long, or with a digit (so
+    /// "Bearer authentication required" and "Token expired" stay).
+    static func looksLikeCredential(_ word: Substring) -> Bool {
+        word.count >= 20 || (word.count >= 8 && word.contains { $0.isNumber })
+    }
+}
+
+/// One pass over a text: words (runs of key characters) are kept or replaced by what came
+/// before them — a scheme word, a credential name and its `=` or `:` — or by their own shape.
+private struct WordScrubber {
+    private let characters: [Character]
+    private let wholeWordSecrets: Set<String>
+    private var output = ""
+    private var index = 0
+
+    /// What the word about to be read follows.
+    private enum Context { case plain, scheme, credentialName(separator: Character), headerScheme }
+    private var context = Context.plain
+
+    init(_ text: String, wholeWordSecrets: Set<String>) {
+        characters = Array(text)
+        self.wholeWordSecrets = wholeWordSecrets
+    }
+
+    static func isKeyCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || "-_.*~+/%".contains(c))
+    }
+
+    static func isQuoteOrSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\"" || c == "'" }
+
+    mutating func scrubbed() -> String {
+        while index < characters.count {
+            if startsURLAuthority() {
+                copyAuthority()
+            } else if Self.isKeyCharacter(characters[index]) {
+                word()
             } else {
-                output += rest[marker] + value
+                output.append(characters[index])
+                index += 1
+                context = .plain
             }
-            rest = rest[value.endIndex...]
         }
-        return output + rest
+        return output
     }
 
-    /// `scheme://user:password@host` → `scheme://[redacted]@host`.
-    private static func scrubUserinfo(_ text: String) -> String {
-        var output = ""
-        var rest = Substring(text)
-        while let scheme = rest.range(of: "://") {
-            output += rest[..<scheme.upperBound]
-            rest = rest[scheme.upperBound...]
-            let authority = rest.prefix { $0 != "/" && $0 != " " && $0 != "\"" && $0 != "'" && $0 != "\n" }
-            if let at = authority.lastIndex(of: "@") {
-                output += marker
-                rest = rest[at...]
+    private mutating func word() {
+        let start = index
+        while index < characters.count, Self.isKeyCharacter(characters[index]) { index += 1 }
+        // A sentence's full stop is not part of a key.
+        var end = index
+        while end > start + 1, characters[end - 1] == "." { end -= 1 }
+        index = end
+        let word = Substring(String(characters[start..<end]))
+        let previous = context
+        context = .plain
+        var redact = wholeWordSecrets.contains(String(word)) || Redaction.isKeyShaped(word)
+        switch previous {
+        case .plain: break
+        case .scheme: redact = redact || Redaction.looksLikeCredential(word)
+        case .headerScheme: redact = true
+        case .credentialName(let separator):
+            if Redaction.schemes.contains(String(word)) {
+                // `Authorization: Bearer KEY`: the key is the next word, whatever it looks like.
+                output += word
+                if index < characters.count, characters[index] == " " {
+                    output.append(" ")
+                    index += 1
+                    context = .headerScheme
+                }
+                return
             }
+            // `key=v` in a query may be short; after `:` a value shorter than 6 is likely prose.
+            redact = redact || word.count >= (separator == "=" ? 1 : 6)
         }
-        return output + rest
+        if redact {
+            output += Redaction.marker
+            while index < characters.count, characters[index] == "=" { index += 1 }  // base64 padding
+            return
+        }
+        output += word
+        if Redaction.schemes.contains(String(word)), index < characters.count, characters[index] == " " {
+            output.append(" ")
+            index += 1
+            context = .scheme
+        } else if Redaction.namesCredential(word), let separator = consumeSeparator() {
+            context = .credentialName(separator: separator)
+        }
+    }
+
+    /// After a credential name: quotes and spaces, one `=` or `:`, quotes and spaces (copied);
+    /// nil (nothing consumed) when no separator follows.
+    private mutating func consumeSeparator() -> Character? {
+        var cursor = index
+        while cursor < characters.count, Self.isQuoteOrSpace(characters[cursor]) { cursor += 1 }
+        guard cursor < characters.count, characters[cursor] == "=" || characters[cursor] == ":" else { return nil }
+        let separator = characters[cursor]
+        cursor += 1
+        while cursor < characters.count, Self.isQuoteOrSpace(characters[cursor]) { cursor += 1 }
+        output += String(characters[index..<cursor])
+        index = cursor
+        return separator
+    }
+
+    private func startsURLAuthority() -> Bool {
+        index + 2 < characters.count && characters[index] == ":" && characters[index + 1] == "/"
+            && characters[index + 2] == "/"
+    }
+
+    /// `://user:password@host` → `://[redacted]@host`; the authority ends at the path, query,
+    /// fragment, a space or a quote.
+    private mutating func copyAuthority() {
+        output += "://"
+        index += 3
+        var end = index
+        while end < characters.count, !"/?# \"'\n\t".contains(characters[end]) { end += 1 }
+        if let at = characters[index..<end].lastIndex(of: "@") {
+            output += Redaction.marker
+            index = at
+        }
+        context = .plain
     }
 }
 

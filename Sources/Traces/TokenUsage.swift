@@ -114,7 +114,7 @@ extension TokenUsage {
 extension KeyedDecodingContainer {
     /// A token count at `key`, checked to be 0 … `TokenUsage.maxTokensPerRecord`; `nil` when absent.
     /// Every reader of token counts goes through here, so no count in a file can trap a sum.
-    func decodeTokenCount(forKey key: Key) throws -> Int? {
+    package func decodeTokenCount(forKey key: Key) throws -> Int? {
         let value: Int
         do {
             guard let whole = try decodeIfPresent(Int.self, forKey: key) else { return nil }
@@ -122,8 +122,12 @@ extension KeyedDecodingContainer {
         } catch {
             // A fraction (`12.5`) is a number, just not a count: say so at the field.
             if let number = try? decodeIfPresent(Double.self, forKey: key) {
+                // A whole number too large for an integer (`1e20`) is out of range, not a fraction.
+                let problem = number.rounded() == number ? "out of range" : "not a whole number"
                 throw DecodingError.dataCorruptedError(
-                    forKey: key, in: self, debugDescription: "expected a whole token count, found \(number)")
+                    forKey: key, in: self,
+                    debugDescription:
+                        "expected a whole token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(number) (\(problem))")
             }
             throw error
         }

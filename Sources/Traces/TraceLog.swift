@@ -54,7 +54,7 @@ public struct TraceLog: Sendable {
         } catch let error as TraceError {
             throw error
         } catch {
-            throw .cannotOpen(path: url.path, reason: "\(error.localizedDescription)")
+            throw .cannotOpen(path: url.path, reason: FileErrors.describe(error))
         }
         let log = builder.finish()
         if log.run == nil, log.attempts.isEmpty, log.windows.isEmpty {
@@ -141,11 +141,27 @@ public enum DecodingProblem {
         return describe(error)
     }
 
-    /// The first number written with an exponent beyond a double's (±308), if any.
+    /// The first number written with an exponent beyond a double's (±308), if any; text inside
+    /// strings (a hash such as `"3e4567…"`) is not a number.
     static func outOfRangeNumber(in bytes: some Collection<UInt8>) -> String? {
         let text = Array(bytes)
         var index = 0
+        var inString = false
         while index < text.count {
+            if inString {
+                if text[index] == UInt8(ascii: "\\") {
+                    index += 2
+                    continue
+                }
+                if text[index] == UInt8(ascii: "\"") { inString = false }
+                index += 1
+                continue
+            }
+            if text[index] == UInt8(ascii: "\"") {
+                inString = true
+                index += 1
+                continue
+            }
             guard text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E"), index > 0,
                 (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index - 1])
             else {

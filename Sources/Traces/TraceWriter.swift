@@ -25,7 +25,7 @@ public actor TraceWriter {
         do {
             handle = try FileHandle(forWritingTo: url)
         } catch {
-            throw .cannotCreate(path: url.path, reason: "\(error.localizedDescription)")
+            throw .cannotCreate(path: url.path, reason: FileErrors.describe(error))
         }
         encoder = JSONEncoder()
         // Sorted keys: swift-foundation does not keep declaration order, and files must diff cleanly.

@@ -14,7 +14,7 @@ import Traces
         let result = try Self.agentperf(["analyze", Fixtures.realData.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        #expect(report?["sources"] as? Int == 7)
+        #expect(report?["sources"] as? Int == 11)
         let groups = report?["groups"] as? [[String: Any]] ?? []
         let opus = groups.first { $0["key"] as? String == "claude-opus-4-5-20251101" }
         let cost = (opus?["cost"] as? [String: Any])?["total"] as? Double
@@ -93,7 +93,7 @@ import Traces
         let imported = try Self.agentperf(["import", Fixtures.realData.path, "--out", out])
         #expect(imported.status == 0, "\(imported.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
-        #expect(files.count == 7)
+        #expect(files.count == 11)
         let direct = try Self.agentperf(["analyze", Fixtures.realData.path, "--json", "--group-by", "agent"])
         let viaCanonical = try Self.agentperf(["analyze", out, "--json", "--group-by", "agent"])
         #expect(viaCanonical.status == 0, "\(viaCanonical.stderr)")

@@ -98,8 +98,9 @@ import Testing
                 AgentPerfBinary.url, ["run", file.path, "--virtual-time", "--quiet", "--out", directory.file(name).path],
                 environment: ["AGENTPERF_HISTORY": history.path])
         }
-        for run in runs { #expect(Subprocesses.finish(run).status == 0) }
-        #expect(try Self.listed(history).count == 2)
+        let outputs = runs.map { Subprocesses.finish($0) }
+        for output in outputs { #expect(output.status == 0, "\(output.stderr)") }
+        #expect(try Self.listed(history).count == 2, "\(outputs.map(\.stderr))")
 
         // Killed mid-run, at several moments (some of them while it writes the history).
         let long = try directory.write("long.yaml", CommandLineTests.longWorkload)

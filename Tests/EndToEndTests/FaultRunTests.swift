@@ -46,11 +46,12 @@ import Workload
                 """, source: "faults.yaml")
     }
 
-    static func run(_ spec: RunSpec) async throws -> (TraceLog, URL) {
+    static func run(_ spec: RunSpec, preflight: Bool = true) async throws -> (TraceLog, URL) {
         let directory = try TemporaryDirectory("agentperf-faults")
-        let artifacts = try await BenchmarkRun(
-            spec: spec, outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() }
-        ).run()
+        var benchmark = BenchmarkRun(
+            spec: spec, outputDirectory: directory.url, logger: Logger(label: "faults") { _ in SwiftLogNoOpLogHandler() })
+        benchmark.checksEndpoints = preflight
+        let artifacts = try await benchmark.run()
         return (try TraceLog.load(from: artifacts.traces), directory.url)
     }
 
@@ -172,14 +173,14 @@ import Workload
         #expect(unretried.attempts.first?.steps.map(\.errorType) == [StepErrorType.http(401)])
     }
 
-    @Test("nothing listening: connect_error on every try, attempts recorded, the run completes")
+    @Test("nothing listening, pre-flight check off: connect_error on every try, attempts recorded, the run completes")
     func refused() async throws {
         // Nothing listens on port 1; the client retries a refused connection until its connect timeout.
         let (log, directory) = try await Self.withKey {
             try await Self.run(
                 Self.workload(
                     baseURL: URL(string: "http://127.0.0.1:1")!, retry: "{max_tries: 2, backoff: 10ms}",
-                    timeouts: "{connect: 300ms}", attempts: 2))
+                    timeouts: "{connect: 300ms}", attempts: 2), preflight: false)
         }
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(log.attempts.count == 2)
@@ -187,6 +188,50 @@ import Workload
             #expect(attempt.record.outcome == .error && attempt.record.errorType == StepErrorType.connect)
             #expect(attempt.steps.map(\.errorType) == [StepErrorType.connect, StepErrorType.connect])
         }
+    }
+
+    @Test(
+        "the pre-flight check fails the run before any level, exit-2 class: nothing listening, a refused key, a model not served"
+    )
+    func preflight() async throws {
+        func failure(_ body: () async throws -> Void) async -> String? {
+            do { try await body() } catch let error as HarnessError {
+                return error.isBadInput ? error.description : "not bad input: \(error)"
+            } catch { return "\(error)" }
+            return nil
+        }
+        let refused = await failure {
+            _ = try await Self.withKey {
+                try await Self.run(
+                    Self.workload(
+                        baseURL: URL(string: "http://127.0.0.1:1")!, retry: "{}", timeouts: "{connect: 300ms}", attempts: 1))
+            }
+        }
+        #expect(refused?.contains("http://127.0.0.1:1 cannot be reached (connect_error)") == true, "\(refused ?? "passed")")
+        let list = ScriptedResponse.json(#"{"object":"list","data":[{"id":"other-model"},{"id":"flaky"}]}"#)
+        let refusedKey = ScriptedResponse.json(#"{"error":{"message":"bad key"}}"#, status: 401)
+        for (script, expected) in [
+            (list, "does not serve flaky-model (tier main); it serves flaky, other-model"),
+            (refusedKey, "refused the credentials (HTTP 401)"),
+        ] {
+            let message = await failure {
+                _ = try await Self.withKey {
+                    try await withScriptedServer(["/v1/models": [script], "/v1/chat/completions": [.chatAnswer("42")]]) {
+                        url, _ in try await Self.run(Self.workload(baseURL: url, retry: "{}", attempts: 1))
+                    }
+                }
+            }
+            #expect(message?.contains(expected) == true, "\(message ?? "passed")")
+        }
+        // A dated id is the alias's model (Anthropic lists dated ids and accepts the alias).
+        let alias = ScriptedResponse.json(#"{"data":[{"id":"flaky-model-20250929"}]}"#)
+        let (log, directory) = try await Self.withKey {
+            try await withScriptedServer(["/v1/models": [alias], "/v1/chat/completions": [.chatAnswer("42")]]) { url, _ in
+                try await Self.run(Self.workload(baseURL: url, retry: "{}", attempts: 1))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(log.attempts.count == 1)
     }
 
     @Test("the API key is sent to the server and written nowhere in the output directory")

@@ -132,6 +132,27 @@ import Traces
         #expect(abs(cost - reported) < 1e-9)
     }
 
+    @Test("two files of the same name in different run directories are two runs, not one attempt seen twice")
+    func sameNameInTwoRuns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var analyzer = FamilyAnalyzer(grouping: .session, prices: .bundled)
+        for run in ["runA", "runB"] {
+            let folder = directory.url.appendingPathComponent(run)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("pydicom__pydicom-1458.traj")
+            try FileManager.default.copyItem(at: Fixtures.real("swe-agent/pydicom__pydicom-1458.traj"), to: file)
+            try TraceFormat.sweAgent.read(file, into: &analyzer)
+        }
+        // The same file read again is still one attempt seen twice.
+        try TraceFormat.sweAgent.read(
+            directory.url.appendingPathComponent("runA/../runA/pydicom__pydicom-1458.traj"), into: &analyzer)
+        let report = analyzer.report()
+        #expect(report.groups.count == 2, "one session per run directory")
+        #expect(report.groups.map(\.attempts).reduce(0, +) == 2)
+        #expect(analyzer.diagnostics.lines.filter { $0.contains("appears twice") }.count == 1)
+    }
+
     @Test("absent is not zero: SWE-agent's input has no cache split, an unpriced model has no cost, so both are n/a")
     func sweAgentAbsentFigures() throws {
         // No model named (the file alone, outside its run directory): unpriced.
@@ -292,6 +313,10 @@ import Traces
             ("openhands/openhands__basic.json", .openhands),
             ("openhands/openhands__basic_interactions.json", .openhands),
             ("swe-agent/pydicom__pydicom-1458.traj", .sweAgent),
+            ("codex/vibecodingtracker_test_conversation_oai.jsonl", .codex),
+            ("codex/agent-history_real_session-01.jsonl", .codex),
+            ("gemini/vibecodingtracker_gemini_session.jsonl", .geminiCLI),
+            ("gemini/vibecodingtracker_test_conversation_gemini_legacy.json", .geminiCLI),
         ])
     func detection(file: String, format: TraceFormat) {
         #expect(TraceFormat.detect(Fixtures.real(file)) == format)

@@ -1,3 +1,4 @@
+import SpecDecoding
 import Testing
 
 @testable import SimulatedFleet
@@ -245,5 +246,40 @@ import Testing
         let events = sim.runUntilIdle()
         #expect(events.allSatisfy { $0.time == 0 })
         #expect(events.count == 52)
+    }
+}
+
+@Suite struct BlockManagerTests {
+    @Test("blocks come out lowest first, released ones before untouched ones, evictable cached ones last")
+    func allocationOrder() {
+        var blocks = BlockManager(totalBlocks: 4, cachingEnabled: true)
+        #expect(blocks.availableBlocks == 4)
+        let first = (0..<3).compactMap { _ in blocks.allocate() }
+        #expect(first == [0, 1, 2])
+        blocks.register(1, hash: 77)
+        blocks.release([0, 1])
+        #expect(blocks.availableBlocks == 3)
+        #expect(blocks.allocate() == 0, "a released block holding nothing reusable first")
+        #expect(blocks.allocate() == 3, "then an untouched one")
+        #expect(blocks.cachedPrefixLength([77]) == 1)
+        #expect(blocks.allocate() == 1, "the cached block is evicted only when nothing else is left")
+        #expect(blocks.cachedPrefixLength([77]) == 0)
+        #expect(blocks.allocate() == nil)
+    }
+
+    @Test("room for 10⁹ tokens is not allocated up front, and more than 10¹⁰ is refused at its field")
+    func hugeCapacity() throws {
+        // 62.5 million blocks: the tables hold only the blocks handed out.
+        var blocks = BlockManager(totalBlocks: 1_000_000_000 / BlockManager.blockSize, cachingEnabled: true)
+        #expect(blocks.allocate() == 0 && blocks.availableBlocks == 62_499_999)
+        let yaml = """
+            deployments:
+              - {name: m, model: llama-3.1-8b, hardware: h100-sxm, kv_capacity_tokens: 20000000000}
+            """
+        #expect {
+            try SpecFile.decode(FleetConfiguration.self, yaml: yaml, source: "fleet.yaml")
+        } throws: { error in
+            "\(error)".contains("kv_capacity_tokens") && "\(error)".contains("at most 10000000000")
+        }
     }
 }

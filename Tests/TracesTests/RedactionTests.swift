@@ -22,6 +22,20 @@ import Testing
             ("POST https://alice:s3cret@proxy.example/v1 failed", "POST https://[redacted]@proxy.example/v1 failed"),
             ("key AIzaSyA-1234567890abcdefghijklmnopqrstu is not valid", "key [redacted] is not valid"),
             ("token=ghp_abcdefghijklmnopqrstuvwxyz0123456789", "token=[redacted]"),
+            (#"body {"api_key":"abc123def456","x":1}"#, #"body {"api_key":"[redacted]","x":1}"#),
+            (
+                #"{"error": {"message": "bad", "apiKey" : "s3cr3t-value"}}"#,
+                #"{"error": {"message": "bad", "apiKey" : "[redacted]"}}"#
+            ),
+            ("sent x-api-key: 0123456789abcdef0123", "sent x-api-key: [redacted]"),
+            ("login password: hunter2 rejected", "login password: [redacted] rejected"),
+            (
+                "GET /v1?auth_token=abc&access-token=def&client_secret=ghi",
+                "GET /v1?auth_token=[redacted]&access-token=[redacted]&client_secret=[redacted]"
+            ),
+            ("url ?X-Amz-Signature=deadbeef&X-Amz-Date=1", "url ?X-Amz-Signature=[redacted]&X-Amz-Date=1"),
+            ("Authorization: Bearer short", "Authorization: Bearer [redacted]"),
+            ("groq gsk_abcdefghijklmnopqrstuvwxyz012345 bad", "groq [redacted] bad"),
         ])
     func scrubs(message: String, expected: String) {
         #expect(Redaction.scrub(message) == expected)
@@ -33,6 +47,9 @@ import Testing
             "the monkey=banana rule", "This model's maximum context length is 8192 tokens", "ask-me-anything",
             "the API key is missing; set OPENAI_API_KEY", "skipped 3 steps", "see https://example.com/docs",
             "basic validation failed", "invalid token provided", "token budget reached",
+            "Token expired", "Token validation failed", "Bearer authentication required", "Basic authentication failed",
+            "pip install hf_transfer; see hf_hub_download", "max_tokens=9000 is over the limit", "prompt_tokens: 123456",
+            "https://h.example.com/path?email=a@b.com", "the key: must be set", "sk-learn is not sklearn",
         ] {
             #expect(Redaction.scrub(text) == text)
         }
@@ -43,6 +60,29 @@ import Testing
         #expect(
             Redaction.scrub("upstream said: bad token hunter2-plain-value (len 19)", secrets: ["hunter2-plain-value"])
                 == "upstream said: bad token [redacted] (len 19)")
+    }
+
+    @Test("short configured secrets are replaced as whole words only; one secret inside another leaves no tail")
+    func shortAndNestedSecrets() {
+        #expect(
+            Redaction.scrub("key EMPTY refused; EMPTYING the queue", secrets: ["EMPTY"])
+                == "key [redacted] refused; EMPTYING the queue")
+        #expect(Redaction.scrub("1 of 10 calls", secrets: ["1"]) == "[redacted] of 10 calls")
+        #expect(
+            Redaction.scrub("echo abcdefgh-and-more here", secrets: ["abcdefgh", "abcdefgh-and-more"]) == "echo [redacted] here")
+    }
+
+    @Test("a huge hostile message is cut and scrubbed in time proportional to its length")
+    func hostileLength() {
+        let text = String(repeating: "ask-", count: 250_000)
+        let scrubbed = Redaction.scrub(text)
+        #expect(scrubbed.count <= Redaction.maximumLength + 1)
+    }
+
+    @Test("a URL with a credential is named by its origin only")
+    func origin() {
+        #expect(Redaction.origin(of: "https://u:p@api.example.com:8443/v1?key=x") == "https://api.example.com:8443")
+        #expect(Redaction.origin(of: "not a url") == "the URL")
     }
 
     @Test("the trace writer scrubs every step's error message before it reaches the file")
@@ -68,6 +108,12 @@ import Testing
 }
 
 @Suite struct DecodingMessageTests {
+    @Test("an exponent inside a string (a hash) is not an out-of-range number")
+    func exponentInString() {
+        #expect(DecodingProblem.outOfRangeNumber(in: Array(#"{"output_hash":"3e4567ab", "x": tru"#.utf8)) == nil)
+        #expect(DecodingProblem.outOfRangeNumber(in: Array(#"{"a":"x\"3e999", "n": 2e999}"#.utf8)) == "2e999")
+    }
+
     static let run = #"{"record":"run","schema_version":1,"run_id":"r","agentperf_version":"t","workload":"w"}"#
     static func step(outputTokens: String) -> String {
         #"{"record":"step","schema_version":1,"run_id":"r","attempt_id":"a","step_id":"s","step_index":0,"#
@@ -78,7 +124,9 @@ import Testing
     @Test(
         "valid JSON a field cannot hold is named as such, not called invalid JSON",
         arguments: [
-            ("12.5", "field \"gen_ai.usage.output_tokens\": expected a whole token count, found 12.5"),
+            ("12.5", "field \"gen_ai.usage.output_tokens\": expected a whole token count from 0 to"),
+            ("12.5", "found 12.5 (not a whole number)"),
+            ("1e20", "found 1e+20 (out of range)"),
             ("1e400", "the number 1e400 is out of range"),
             ("-3", "expected a token count from 0 to"),
         ])

@@ -280,3 +280,38 @@ import Workload
         }
     }
 }
+
+@Suite struct SpecFileMessageTests {
+    @Test("a key given twice is named with its mapping's line, and the file is not quoted back")
+    func duplicateKey() {
+        let yaml = "name: a\nseed: 1\nname: b\n" + String(repeating: "# filler line that must not be echoed\n", count: 50)
+        #expect {
+            try RunSpecLoader.load(yaml: yaml, source: "dup.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("dup.yaml:1") && text.contains("\"name\" appears more than once")
+                && !text.contains("filler line")
+        }
+    }
+
+    @Test("a file that is not UTF-8 is refused at the line and column of its first foreign byte")
+    func notUTF8() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = directory.file("latin1.yaml")
+        try Data("name: café\n".utf8 + [0x73, 0x65, 0x65, 0x64, 0x3A, 0x20, 0xE9, 0x0A]).write(to: url)
+        #expect {
+            try SpecFile.read(contentsOf: url, what: "workload")
+        } throws: { error in
+            "\(error)".contains("latin1.yaml:2:7") && "\(error)".contains("not UTF-8")
+        }
+    }
+
+    @Test("file errors are plain words, not Foundation's NSCocoaErrorDomain codes")
+    func fileErrors() {
+        #expect(FileErrors.describe(CocoaError(.fileReadNoPermission)) == "permission denied")
+        #expect(FileErrors.describe(CocoaError(.fileReadNoSuchFile)) == "no such file")
+        #expect(FileErrors.describe(NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES))) == "permission denied")
+        #expect(!FileErrors.describe(CocoaError(.fileReadUnknown)).contains("could not be completed"))
+    }
+}

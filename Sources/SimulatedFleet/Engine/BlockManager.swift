@@ -5,31 +5,32 @@
 /// request whose prompt starts with the same tokens reuses it instead of recomputing. Blocks
 /// nobody references stay cached and are evicted least-recently-released first, only when a
 /// new block is needed and no never-cached block is free.
+///
+/// The tables grow as blocks are first handed out, so a deployment with room for 10⁹ tokens
+/// costs memory for the blocks its requests use, not for all of them at start.
 struct BlockManager: Sendable {
     static let blockSize = 16
 
     let totalBlocks: Int
     let cachingEnabled: Bool
-    private var refCounts: [Int32]
+    /// One entry per block handed out so far (blocks `refCounts.count..<totalBlocks` are untouched).
+    private var refCounts: [Int32] = []
     /// Hash under which a block is registered, if it is.
-    private var hashOfBlock: [UInt64?]
+    private var hashOfBlock: [UInt64?] = []
     private var blockForHash: [UInt64: Int32] = [:]
-    /// Blocks holding nothing reusable.
-    private var free: [Int32]
+    /// Released blocks holding nothing reusable.
+    private var free: [Int32] = []
     /// Cached blocks with no references, least recently released first.
     private var evictable: LRUList
 
     init(totalBlocks: Int, cachingEnabled: Bool) {
         self.totalBlocks = totalBlocks
         self.cachingEnabled = cachingEnabled
-        refCounts = Array(repeating: 0, count: totalBlocks)
-        hashOfBlock = Array(repeating: nil, count: totalBlocks)
-        free = (0..<Int32(totalBlocks)).reversed()
-        evictable = LRUList(capacity: totalBlocks)
+        evictable = LRUList()
     }
 
-    /// Blocks that can be handed out now (free plus evictable).
-    var availableBlocks: Int { free.count + evictable.count }
+    /// Blocks that can be handed out now (untouched, free and evictable).
+    var availableBlocks: Int { totalBlocks - refCounts.count + free.count + evictable.count }
 
     /// Blocks referenced by running requests.
     var usedBlocks: Int { totalBlocks - availableBlocks }
@@ -70,6 +71,12 @@ struct BlockManager: Sendable {
         let block: Int32
         if let fresh = free.popLast() {
             block = fresh
+        } else if refCounts.count < totalBlocks {
+            // The lowest untouched block, as a free list of all blocks in order would give.
+            block = Int32(refCounts.count)
+            refCounts.append(0)
+            hashOfBlock.append(nil)
+            evictable.grow(to: refCounts.count)
         } else if let victim = evictable.popFirst() {
             if let hash = hashOfBlock[Int(victim)] { blockForHash.removeValue(forKey: hash) }
             hashOfBlock[Int(victim)] = nil
@@ -110,17 +117,20 @@ struct BlockManager: Sendable {
 /// An intrusive doubly linked list over block indices: O(1) append, remove and pop.
 /// Hand-written because swift-collections has no ordered container with O(1) removal by key.
 struct LRUList: Sendable {
-    private var previous: [Int32]
-    private var next: [Int32]
-    private var member: [Bool]
+    private var previous: [Int32] = []
+    private var next: [Int32] = []
+    private var member: [Bool] = []
     private var head: Int32 = -1
     private var tail: Int32 = -1
     private(set) var count = 0
 
-    init(capacity: Int) {
-        previous = Array(repeating: -1, count: capacity)
-        next = Array(repeating: -1, count: capacity)
-        member = Array(repeating: false, count: capacity)
+    /// Makes room for items `0..<capacity`.
+    mutating func grow(to capacity: Int) {
+        guard capacity > member.count else { return }
+        let more = capacity - member.count
+        previous.append(contentsOf: repeatElement(-1, count: more))
+        next.append(contentsOf: repeatElement(-1, count: more))
+        member.append(contentsOf: repeatElement(false, count: more))
     }
 
     mutating func append(_ item: Int32) {

@@ -62,6 +62,10 @@ public struct DeploymentConfiguration: Sendable, Hashable {
         self.hardware = hardware
     }
 
+    /// The most KV room a file may give: 10¹⁰ tokens, far above any GPU's (an H200 holds about
+    /// 10⁶ tokens of a 70B model) and within the block table's 32-bit block numbers.
+    public static let maximumKVCapacityTokens = 10_000_000_000
+
     /// The catalog entries, or a sentence saying which id is unknown.
     public func resolve() throws(FleetError) -> (ModelArchitecture, Hardware) {
         guard let architecture = ModelArchitecture.named(model) else {
@@ -113,7 +117,9 @@ extension DeploymentConfiguration: Codable {
         try c.require(
             gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1, .gpuMemoryUtilization, "expected a fraction in (0, 1]")
         kvCapacityTokens = try c.decodeIfPresent(Int.self, forKey: .kvCapacityTokens)
-        try c.require((kvCapacityTokens ?? 16) >= 16, .kvCapacityTokens, "expected at least one 16-token block")
+        try c.require(
+            (16...Self.maximumKVCapacityTokens).contains(kvCapacityTokens ?? 16), .kvCapacityTokens,
+            "expected at least one 16-token block and at most \(Self.maximumKVCapacityTokens) tokens")
         bandwidthEfficiency = try c.decodeIfPresent(Double.self, forKey: .bandwidthEfficiency) ?? bandwidthEfficiency
         try c.require(bandwidthEfficiency > 0 && bandwidthEfficiency <= 1, .bandwidthEfficiency, "expected a fraction in (0, 1]")
         computeEfficiency = try c.decodeIfPresent(Double.self, forKey: .computeEfficiency) ?? computeEfficiency
