@@ -58,9 +58,12 @@ struct GatewayCommand: AsyncParsableCommand {
     @Flag(help: "Print the closing summary as JSON instead of the table.")
     var json = false
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var log: LogOptions
 
     func run() async throws {
+        try report.checkPaths(inputs: [])
         guard let address = ListenAddress(parsing: listen) else {
             throw CommandFailure.badInput("--listen: expected host:port, like 127.0.0.1:8080, found \"\(listen)\"")
         }
@@ -87,16 +90,21 @@ struct GatewayCommand: AsyncParsableCommand {
                 "AgentPerf gateway on \(url) → \(Self.describe(upstream)); recording to \(directory.path)/. Ctrl-C stops it.\n"
                     + "  export OPENAI_BASE_URL=\(url)   # or ANTHROPIC_BASE_URL=\(url.deletingLastPathComponent())\n")
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [recording], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
-        do { try await group.run() } catch let error as HarnessError { throw error } catch {
+        var configuration = ServiceGroupConfiguration(
+            services: [recording], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger)
+        ServerShutdown.bound(&configuration)
+        let group = ServiceGroup(configuration: configuration)
+        // A shutdown that outlasted its grace period cancels calls still streaming: a stop, not a failure.
+        do { try await group.run() } catch let error as HarnessError { throw error } catch is CancellationError {
+        } catch {
             throw CommandFailure(code: 1, message: "the gateway stopped: \(error)")
         }
         let traces = directory.appendingPathComponent(RunDirectory.traces)
-        let presented = try Presentation.load(
+        var presented = try Presentation.load(
             traces: traces, prices: try .load(from: directory.appendingPathComponent(RunDirectory.prices)))
+        presented.judge(report.thresholds)
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
-        try presented.publish(json: json, options: ReportOptions())
+        try presented.publish(json: json, options: report)
         Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures.\n")
         // A recording in which every attempt failed measured the failure, not the agent: exit 1, as `run` does.
         if let failure = RunCommand.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }

@@ -37,9 +37,6 @@ struct ServeSimCommand: AsyncParsableCommand {
 
     @OptionGroup var log: LogOptions
 
-    /// How long Ctrl-C or SIGTERM waits for replies in flight before cancelling them.
-    static let shutdownGrace = Duration.seconds(3)
-
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535") }
         guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout: expected 1 to 86400 seconds") }
@@ -59,9 +56,7 @@ struct ServeSimCommand: AsyncParsableCommand {
         }
         var group = ServiceGroupConfiguration(
             services: [server], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger)
-        // Replies still being generated get a moment to finish; then they are cancelled.
-        group.maximumGracefulShutdownDuration = Self.shutdownGrace
-        group.maximumCancellationDuration = .seconds(2)
+        ServerShutdown.bound(&group)
         try await ServiceGroup(configuration: group).run()
     }
 }

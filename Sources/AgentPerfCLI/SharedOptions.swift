@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import SpecDecoding
 import TraceCommands
 import Workload
@@ -189,5 +190,18 @@ struct RunOutputOptions: ParsableArguments {
     /// `--variants` as names: nil without the flag, empty for all of them.
     var variantNames: [String]? {
         variants.map { $0 == RunCommand.allVariants ? [] : $0.split(separator: ",").map(String.init) }
+    }
+}
+
+/// How long a server command (`serve-sim`, `gateway`) lets Ctrl-C or SIGTERM wait: replies
+/// still in flight get `grace` to finish, then are cancelled, and whatever does not end within
+/// `cancellation` more is abandoned. A long stream never holds the process for minutes.
+enum ServerShutdown {
+    static let grace = Duration.seconds(3)
+    static let cancellation = Duration.seconds(2)
+
+    static func bound(_ configuration: inout ServiceGroupConfiguration) {
+        configuration.maximumGracefulShutdownDuration = grace
+        configuration.maximumCancellationDuration = cancellation
     }
 }

@@ -34,12 +34,17 @@ struct WorkloadCommand: ParsableCommand {
             let length: String =
                 switch workload.load.length {
                 case .duration(let d): "\(d) per level"
-                case .attempts(let n): "\(n) attempts per level"
-                case .attemptsPerWorker(let n): "\(n) attempts per worker per level"
+                case .attempts(let n): "\(n) attempt\(n == 1 ? "" : "s") per level"
+                case .attemptsPerWorker(let n): "\(n) attempt\(n == 1 ? "" : "s") per worker per level"
                 }
+            // Ten names at most: a generated workload of 40,000 tasks is one line, not a page.
+            let names =
+                workload.tasks.prefix(10).map(\.name).joined(separator: ", ")
+                + (workload.tasks.count > 10 ? ", and \(workload.tasks.count - 10) more" : "")
+            let tasks = "\(workload.tasks.count) task\(workload.tasks.count == 1 ? "" : "s") (\(names))"
             Terminal.out(
                 """
-                \(workload.source): ok — workload \(workload.name), \(workload.tasks.count) tasks (\(workload.tasks.map(\.name).joined(separator: ", "))),
+                \(workload.source): ok — workload \(workload.name), \(tasks),
                 levels \(workload.load.levelIDs.map(\.label).joined(separator: ", ")), \(length), seed \(workload.seed),
                 target \(Self.describe(spec)).
 

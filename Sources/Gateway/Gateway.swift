@@ -41,6 +41,20 @@ package struct Gateway: Service {
         client.timeout = .init(connect: .seconds(10))
         // Compressed streams would have to be decoded to be read; ask for plain ones.
         client.decompression = .disabled
+        // Open attempts are written however the gateway stops, also when a shutdown that ran past
+        // its grace period cancels it.
+        let served: Result<Void, any Error>
+        do {
+            try await serve(client: client)
+            served = .success(())
+        } catch {
+            served = .failure(error)
+        }
+        await book.closeAll()
+        try served.get()
+    }
+
+    private func serve(client: HTTPClient.Configuration) async throws {
         try await HTTPClient.withHTTPClient(configuration: client) { http in
             let router = Router()
             GatewayRoutes(
@@ -69,6 +83,5 @@ package struct Gateway: Service {
                 group.cancelAll()
             }
         }
-        await book.closeAll()
     }
 }

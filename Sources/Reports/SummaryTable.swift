@@ -74,6 +74,8 @@ package enum SummaryTable {
         section("Where task time goes (share)")
         for (index, name) in ["queue", "prefill", "decode", "tool", "orchestration"].enumerated() {
             add("  \(name)") { level in
+                // No attempt, no time to share out: n/a, not 0%.
+                guard level.attempts.total > 0 else { return "n/a" }
                 let share = level.breakdownShare.components[index].seconds
                 let seconds = level.breakdown.components[index].seconds
                 return "\(Format.percent(share)) (\(Format.seconds(seconds)))"

@@ -60,7 +60,9 @@ public enum SpecFile {
         } catch {
             throw SpecError(file: source, message: "cannot parse YAML: \(error)")
         }
-        if let nodes = expandedSizeExceeds(node, budget: maximumNodes) {
+        // A document without aliases has fewer values than bytes, so the budget grows with the
+        // file (40,000 tasks are fine) and only aliases repeating one another can exceed it.
+        if let nodes = expandedSizeExceeds(node, budget: max(maximumNodes, yaml.utf8.count)) {
             throw SpecError(
                 file: source,
                 message:
@@ -74,8 +76,9 @@ public enum SpecFile {
         }
     }
 
-    /// The most values a spec may expand to once its aliases are resolved: an alias bomb (nine
-    /// aliases of nine aliases of …) expands a few hundred bytes into billions of values.
+    /// The most values a spec may expand to once its aliases are resolved (or its size in bytes,
+    /// if larger): an alias bomb (nine aliases of nine aliases of …) expands a few hundred bytes
+    /// into billions of values.
     public static let maximumNodes = 1_000_000
 
     /// `budget` when `node`, aliases expanded, holds more than `budget` values; nil otherwise.

@@ -83,10 +83,11 @@ package enum WorkloadLoader {
         for (name, tool) in workload.tools.sorted(by: { $0.key < $1.key }) {
             if let problem = checkTool(name, tool, workload: workload, servedKinds: servedKinds) { return problem }
         }
+        var taskNames: Set<String> = []  // a set, so 40,000 tasks are checked in linear time
         for (t, task) in workload.tasks.enumerated() {
             let base: [any CodingKey] = [key("tasks"), AnyKey(intValue: t)]
-            if let duplicate = workload.tasks[..<t].first(where: { $0.name == task.name }) {
-                return Problem(path: base + [key("name")], message: "task name \"\(duplicate.name)\" is used twice")
+            guard taskNames.insert(task.name).inserted else {
+                return Problem(path: base + [key("name")], message: "task name \"\(task.name)\" is used twice")
             }
             switch task.behaviour {
             case .replayed(let session):

@@ -84,6 +84,27 @@ import Traces
         #expect(refusedPolicy.status == 2 && refusedPolicy.stderr.contains("budgets"), "\(refusedPolicy.stderr)")
     }
 
+    @Test("Ctrl-C stops the gateway: it writes its report (--html, --threshold accepted) and exits by the figures")
+    func gatewayStops() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let html = directory.file("gateway.html")
+        let gateway = try Subprocesses.start(
+            AgentPerfBinary.url,
+            ["gateway", "--listen", "127.0.0.1:0", "--out", directory.file("run").path, "--html", html.path])
+        var waited = 0
+        while !gateway.stderrSoFar.contains("AgentPerf gateway on http://127.0.0.1:"), waited < 300 {
+            Thread.sleep(forTimeInterval: 0.1)
+            waited += 1
+        }
+        gateway.signal(SIGINT)
+        let result = Subprocesses.finish(gateway)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("Can't read a value"), "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: html.path))
+        #expect(result.stdout.contains("Where task time goes") && result.stdout.contains("n/a"), "no attempts: n/a, not 0%")
+    }
+
     @Test("a run in which every attempt failed exits 1 with the first failure's message")
     func everyAttemptFailed() throws {
         let directory = try TemporaryDirectory()

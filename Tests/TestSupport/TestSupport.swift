@@ -114,6 +114,9 @@ public struct RunningProcess: @unchecked Sendable {
     let stderr: TemporaryFile
 
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// What the process has written to standard error so far (it may still be running).
+    public var stderrSoFar: String { stderr.peek() }
 }
 
 /// Output is captured through files rather than pipes so a chatty child never blocks on a full pipe.
@@ -127,6 +130,10 @@ struct TemporaryFile: @unchecked Sendable {
         handle = try FileHandle(forWritingTo: url)
     }
 
+    /// The text so far, the file kept.
+    func peek() -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    /// The whole text; the file is removed.
     func contents() -> String {
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: url)

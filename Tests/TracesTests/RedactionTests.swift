@@ -128,7 +128,7 @@ import Testing
             ("12.5", "found 12.5 (not a whole number)"),
             ("1e20", "found 1e+20 (out of range)"),
             ("1e400", "the number 1e400 is out of range"),
-            ("-3", "expected a token count from 0 to"),
+            ("-3", "field \"gen_ai.usage.output_tokens\": expected a token count from 0 to"),
         ])
     func messages(value: String, message: String) throws {
         let directory = try TemporaryDirectory()
