@@ -133,12 +133,28 @@ package struct ClaudeCodeImporter {
             enum CodingKeys: String, CodingKey {
                 case ephemeral5m = "ephemeral_5m_input_tokens", ephemeral1h = "ephemeral_1h_input_tokens"
             }
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                ephemeral5m = try c.decodeTokenCount(forKey: .ephemeral5m)
+                ephemeral1h = try c.decodeTokenCount(forKey: .ephemeral1h)
+            }
         }
 
         enum CodingKeys: String, CodingKey {
             case inputTokens = "input_tokens", outputTokens = "output_tokens"
             case cacheCreationInputTokens = "cache_creation_input_tokens", cacheReadInputTokens = "cache_read_input_tokens"
             case cacheCreation = "cache_creation"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // Bounded like every token count, so a wild value cannot overflow a sum.
+            inputTokens = try c.decodeTokenCount(forKey: .inputTokens)
+            outputTokens = try c.decodeTokenCount(forKey: .outputTokens)
+            cacheCreationInputTokens = try c.decodeTokenCount(forKey: .cacheCreationInputTokens)
+            cacheReadInputTokens = try c.decodeTokenCount(forKey: .cacheReadInputTokens)
+            cacheCreation = try c.decodeIfPresent(CacheCreation.self, forKey: .cacheCreation)
         }
 
         var tokenUsage: TokenUsage {

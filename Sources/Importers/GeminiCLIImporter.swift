@@ -33,7 +33,8 @@ package enum GeminiCLIImporter {
         if url.pathExtension.lowercased() == "json" {
             let data = try ImportError.readWhole(url)
             do { session = try JSONDecoder().decode(Session.self, from: data) } catch {
-                throw ImportError.notFormat(path: url.path, format: "Gemini CLI session", reason: DecodingProblem.describe(error))
+                throw ImportError.notFormat(
+                    path: url.path, format: "Gemini CLI session", reason: ImportError.describe(error, in: data))
             }
         } else {
             session = try readLog(url, into: &sink)

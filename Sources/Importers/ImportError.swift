@@ -1,5 +1,6 @@
 import Foundation
 import Traces
+import WireFormats
 
 /// Why a source could not be imported at all (problems inside a readable source are
 /// diagnostics instead, and importing goes on).
@@ -41,5 +42,32 @@ extension ImportError {
         do { return try InputFile.read(url, limit: wholeDocumentLimit) } catch {
             throw .cannotRead(path: url.path, reason: error.reason)
         }
+    }
+}
+
+extension ImportError {
+    /// Why a whole document did not decode: the field and what was expected, a number out of
+    /// range, or — when it is not JSON at all — the line and column where reading stopped
+    /// (Foundation's decoder says only "The given data was not valid JSON").
+    static func describe(_ error: any Error, in data: Data) -> String {
+        if case .dataCorrupted(let context)? = error as? DecodingError, context.codingPath.isEmpty,
+            DecodingProblem.outOfRangeNumber(in: data) == nil
+        {
+            let problem: JSONReader.Problem? = data.withUnsafeBytes { raw in
+                raw.withMemoryRebound(to: UInt8.self) { bytes in
+                    do throws(JSONReader.Problem) {
+                        _ = try JSONReader.parse(bytes)
+                        return nil
+                    } catch { return error }
+                }
+            }
+            if let problem {
+                let before = data.prefix(problem.offset)
+                let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let column = problem.offset - (before.lastIndex(of: 0x0A).map { $0 - data.startIndex + 1 } ?? 0) + 1
+                return "not valid JSON at line \(line), column \(column): expected \(problem.expected)"
+            }
+        }
+        return DecodingProblem.describe(error, in: data)
     }
 }

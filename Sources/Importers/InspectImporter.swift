@@ -26,7 +26,7 @@ package enum InspectImporter {
         let data = try ImportError.readWhole(url)
         let log: Log
         do { log = try JSONDecoder().decode(Log.self, from: data) } catch {
-            throw ImportError.notFormat(path: url.path, format: "Inspect log", reason: DecodingProblem.describe(error))
+            throw ImportError.notFormat(path: url.path, format: "Inspect log", reason: ImportError.describe(error, in: data))
         }
         var converter = Converter(path: url.path, eval: log.eval)
         for sample in log.samples ?? [] { try converter.emit(sample, into: &sink) }
@@ -160,13 +160,22 @@ package enum InspectImporter {
     struct Usage: Decodable {
         var inputTokens: Int
         var outputTokens: Int
-        var inputTokensCacheRead: Int?
-        var inputTokensCacheWrite: Int?
-        var reasoningTokens: Int?
+        @BoundedTokenCount var inputTokensCacheRead: Int?
+        @BoundedTokenCount var inputTokensCacheWrite: Int?
+        @BoundedTokenCount var reasoningTokens: Int?
         enum CodingKeys: String, CodingKey {
             case inputTokens = "input_tokens", outputTokens = "output_tokens"
             case inputTokensCacheRead = "input_tokens_cache_read", inputTokensCacheWrite = "input_tokens_cache_write"
             case reasoningTokens = "reasoning_tokens"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            inputTokens = try c.decodeRequiredTokenCount(forKey: .inputTokens)
+            outputTokens = try c.decodeRequiredTokenCount(forKey: .outputTokens)
+            _inputTokensCacheRead = try c.decode(BoundedTokenCount.self, forKey: .inputTokensCacheRead)
+            _inputTokensCacheWrite = try c.decode(BoundedTokenCount.self, forKey: .inputTokensCacheWrite)
+            _reasoningTokens = try c.decode(BoundedTokenCount.self, forKey: .reasoningTokens)
         }
     }
 
@@ -175,20 +184,20 @@ package enum InspectImporter {
 
     /// The provider's own usage object (OpenAI or Anthropic shape).
     struct RawUsage: Decodable {
-        var promptTokens: Int?
-        var completionTokens: Int?
+        @BoundedTokenCount var promptTokens: Int?
+        @BoundedTokenCount var completionTokens: Int?
         var promptTokensDetails: Details?
         var completionTokensDetails: CompletionDetails?
-        var inputTokens: Int?
-        var outputTokens: Int?
-        var cacheReadInputTokens: Int?
-        var cacheCreationInputTokens: Int?
+        @BoundedTokenCount var inputTokens: Int?
+        @BoundedTokenCount var outputTokens: Int?
+        @BoundedTokenCount var cacheReadInputTokens: Int?
+        @BoundedTokenCount var cacheCreationInputTokens: Int?
         struct Details: Decodable {
-            var cachedTokens: Int?
+            @BoundedTokenCount var cachedTokens: Int?
             enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
         }
         struct CompletionDetails: Decodable {
-            var reasoningTokens: Int?
+            @BoundedTokenCount var reasoningTokens: Int?
             enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
         }
         enum CodingKeys: String, CodingKey {

@@ -52,14 +52,23 @@ package enum OTLPImporter {
             }
         }
         if firstLineFailed {
+            let data = try ImportError.readWhole(url)
             do {
-                let request = try decoder.decode(ExportRequest.self, from: try ImportError.readWhole(url))
+                let request = try decoder.decode(ExportRequest.self, from: data)
                 try state.add(request, into: &sink)
             } catch {
-                throw ImportError.notFormat(path: url.path, format: "OTLP/JSON", reason: DecodingProblem.describe(error))
+                throw ImportError.notFormat(path: url.path, format: "OTLP/JSON", reason: ImportError.describe(error, in: data))
             }
         }
         try state.flushAll(into: &sink)
+        if state.outOfRangeUsage > 0 {
+            sink.diagnostic(
+                TraceDiagnostic(
+                    severity: .error, file: url.path, line: nil,
+                    message:
+                        "\(state.outOfRangeUsage) spans carry token counts that are not whole numbers from 0 to \(TokenUsage.maxTokensPerRecord); their usage is left out"
+                ))
+        }
         if state.exclusiveInputSeen {
             sink.diagnostic(
                 TraceDiagnostic(
@@ -127,9 +136,10 @@ package enum OTLPImporter {
         var boolValue: Bool?
 
         var string: String? { stringValue ?? intValue.map { String($0.value) } ?? doubleValue.map { String($0) } }
+        /// The value as a whole number, nil when it is not one (`Int(exactly:)`: 1e30 does not trap).
         var int: Int? {
             if let intValue { return Int(intValue.value) }
-            if let doubleValue { return Int(doubleValue) }
+            if let doubleValue { return Int(exactly: doubleValue) }
             return stringValue.flatMap { Int($0) }
         }
     }
@@ -164,6 +174,8 @@ package enum OTLPImporter {
         var traces: [String: [PendingSpan]] = [:]
         var traceOrder: [String] = []
         var exclusiveInputSeen = false
+        /// Spans whose token counts were not whole numbers from 0 to 10¹².
+        var outOfRangeUsage = 0
         var runID: String { importedRunID(path: path) }
 
         init(path: String) { self.path = path }
@@ -280,8 +292,18 @@ package enum OTLPImporter {
         }
 
         mutating func usage(_ a: [String: AnyValue]) -> TokenUsage? {
-            func int(_ names: String...) -> Int? { names.lazy.compactMap { a[$0]?.int }.first }
+            // A count outside 0 … TokenUsage.maxTokensPerRecord leaves the span's usage out (and is said).
+            var wild = false
+            func int(_ names: String...) -> Int? {
+                guard let name = names.first(where: { a[$0] != nil }) else { return nil }
+                guard let value = a[name]?.int, (0...TokenUsage.maxTokensPerRecord).contains(value) else {
+                    wild = true
+                    return nil
+                }
+                return value
+            }
             guard let input = int("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt") else {
+                if wild { outOfRangeUsage += 1 }
                 return nil
             }
             let output = int("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion") ?? 0
@@ -295,6 +317,10 @@ package enum OTLPImporter {
                     "gen_ai.usage.cache_creation_input_tokens",
                     "llm.token_count.prompt_details.cache_write") ?? 0
             let reasoning = int("gen_ai.usage.reasoning.output_tokens", "llm.token_count.completion_details.reasoning") ?? 0
+            if wild {
+                outOfRangeUsage += 1
+                return nil
+            }
             var uncached = input - read - write
             if uncached < 0 {
                 exclusiveInputSeen = true

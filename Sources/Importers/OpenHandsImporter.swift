@@ -33,7 +33,8 @@ package enum OpenHandsImporter {
         let data = try ImportError.readWhole(url)
         let events: [Event]
         do { events = try JSONDecoder().decode([Event].self, from: data) } catch {
-            throw ImportError.notFormat(path: url.path, format: "OpenHands trajectory", reason: DecodingProblem.describe(error))
+            throw ImportError.notFormat(
+                path: url.path, format: "OpenHands trajectory", reason: ImportError.describe(error, in: data))
         }
         let name = url.lastPathComponent
         let runID = importedRunID(path: url.path)
@@ -159,17 +160,17 @@ package enum OpenHandsImporter {
 struct LiteLLMUsage: Decodable {
     var promptTokens: Int
     var completionTokens: Int
-    var cacheCreationInputTokens: Int?
-    var cacheReadInputTokens: Int?
+    @BoundedTokenCount var cacheCreationInputTokens: Int?
+    @BoundedTokenCount var cacheReadInputTokens: Int?
     var promptTokensDetails: Details?
     var completionTokensDetails: CompletionDetails?
 
     struct Details: Decodable {
-        var cachedTokens: Int?
+        @BoundedTokenCount var cachedTokens: Int?
         enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
     }
     struct CompletionDetails: Decodable {
-        var reasoningTokens: Int?
+        @BoundedTokenCount var reasoningTokens: Int?
         enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
     }
 
@@ -177,6 +178,16 @@ struct LiteLLMUsage: Decodable {
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
         case cacheCreationInputTokens = "cache_creation_input_tokens", cacheReadInputTokens = "cache_read_input_tokens"
         case promptTokensDetails = "prompt_tokens_details", completionTokensDetails = "completion_tokens_details"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        promptTokens = try c.decodeRequiredTokenCount(forKey: .promptTokens)
+        completionTokens = try c.decodeRequiredTokenCount(forKey: .completionTokens)
+        _cacheCreationInputTokens = try c.decode(BoundedTokenCount.self, forKey: .cacheCreationInputTokens)
+        _cacheReadInputTokens = try c.decode(BoundedTokenCount.self, forKey: .cacheReadInputTokens)
+        promptTokensDetails = try c.decodeIfPresent(Details.self, forKey: .promptTokensDetails)
+        completionTokensDetails = try c.decodeIfPresent(CompletionDetails.self, forKey: .completionTokensDetails)
     }
 
     var tokenUsage: TokenUsage {

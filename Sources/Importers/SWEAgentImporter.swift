@@ -26,7 +26,8 @@ package enum SWEAgentImporter {
         let data = try ImportError.readWhole(url)
         let trajectory: Trajectory
         do { trajectory = try JSONDecoder().decode(Trajectory.self, from: data) } catch {
-            throw ImportError.notFormat(path: url.path, format: "SWE-agent trajectory", reason: DecodingProblem.describe(error))
+            throw ImportError.notFormat(
+                path: url.path, format: "SWE-agent trajectory", reason: ImportError.describe(error, in: data))
         }
         let instance = url.deletingPathExtension().lastPathComponent
         let runID = importedRunID(path: url.path)
@@ -107,6 +108,15 @@ package enum SWEAgentImporter {
         enum CodingKeys: String, CodingKey {
             case instanceCost = "instance_cost", tokensSent = "tokens_sent", tokensReceived = "tokens_received"
             case apiCalls = "api_calls"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            instanceCost = try c.decodeIfPresent(Double.self, forKey: .instanceCost)
+            // Bounded like every token count, so a wild total cannot overflow the figures.
+            tokensSent = try c.decodeTokenCount(forKey: .tokensSent)
+            tokensReceived = try c.decodeTokenCount(forKey: .tokensReceived)
+            apiCalls = try c.decodeIfPresent(Int.self, forKey: .apiCalls)
         }
     }
 }

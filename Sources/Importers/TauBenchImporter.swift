@@ -34,7 +34,8 @@ package enum TauBenchImporter {
             try sink.begin(run)
             for run in runs { try emitTau1(run, runID: runID, into: &sink) }
         } catch {
-            throw ImportError.notFormat(path: url.path, format: "tau-bench results", reason: DecodingProblem.describe(error))
+            throw ImportError.notFormat(
+                path: url.path, format: "tau-bench results", reason: ImportError.describe(error, in: data))
         }
     }
 

@@ -173,9 +173,11 @@ extension PriceTable: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if c.contains(.models) {
+            let models = try c.decode([String: ModelPrice].self, forKey: .models)
+            try Self.check(models, in: c.codingPath + [CodingKeys.models])
             self.init(
                 version: try c.decodeIfPresent(String.self, forKey: .version) ?? "",
-                models: try c.decode([String: ModelPrice].self, forKey: .models),
+                models: models,
                 tools: try c.decodeIfPresent([String: ToolPrice].self, forKey: .tools) ?? [:])
             return
         }
@@ -190,7 +192,40 @@ extension PriceTable: Codable {
                 models[key.stringValue] = price
             }
         }
+        guard !models.isEmpty else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription:
+                        "no entry carries a token price (expected {\"models\": {NAME: {\"input_cost_per_token\": …}}} or LiteLLM's map)"
+                ))
+        }
+        try Self.check(models, in: [])
         self.init(version: "litellm", models: models)
+    }
+
+    /// Refuses a negative or non-finite price, naming the model and field.
+    static func check(_ models: [String: ModelPrice], in path: [any CodingKey]) throws {
+        for (name, price) in models.sorted(by: { $0.key < $1.key }) {
+            let fields: [(ModelPrice.CodingKeys, Double?)] = [
+                (.inputCostPerToken, price.inputCostPerToken), (.outputCostPerToken, price.outputCostPerToken),
+                (.cacheReadInputTokenCost, price.cacheReadInputTokenCost),
+                (.cacheCreationInputTokenCost, price.cacheCreationInputTokenCost),
+                (.cacheCreationInputTokenCostAbove1hr, price.cacheCreationInputTokenCostAbove1hr),
+                (.outputCostPerReasoningToken, price.outputCostPerReasoningToken),
+                (.inputCostPerTokenAbove200k, price.inputCostPerTokenAbove200k),
+                (.outputCostPerTokenAbove200k, price.outputCostPerTokenAbove200k),
+                (.cacheReadInputTokenCostAbove200k, price.cacheReadInputTokenCostAbove200k),
+                (.cacheCreationInputTokenCostAbove200k, price.cacheCreationInputTokenCostAbove200k),
+            ]
+            for (key, value) in fields {
+                guard let value, !value.isFinite || value < 0 else { continue }
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: path + [NameKey(stringValue: name), key],
+                        debugDescription: "expected a price of 0 or more US dollars per token, found \(value)"))
+            }
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -216,7 +251,7 @@ extension PriceTable: Codable {
         do {
             return try JSONDecoder().decode(PriceTable.self, from: data)
         } catch {
-            throw .malformed(path: url.path, reason: "\(error)")
+            throw .malformed(path: url.path, reason: DecodingProblem.describe(error, in: data))
         }
     }
 

@@ -200,12 +200,26 @@ extension StepRecord: Codable {
                 isEstimated: try c.decodeIfPresent(Bool.self, forKey: .usageEstimated) ?? false
             )
             if let problem = usage.violation {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .inputTokens, in: c,
-                    debugDescription: "\(problem) (input_tokens must include cache read and cache creation tokens)")
+                // Blame the field that is wrong: only a negative uncached count is input's fault.
+                let (key, hint): (CodingKeys, String) =
+                    usage.reasoning > usage.output
+                    ? (.reasoningTokens, "reasoning is part of output")
+                    : usage.cacheWrite1h > usage.cacheWrite
+                        ? (.cacheCreation1hTokens, "the 1h writes are part of all cache writes")
+                        : (.inputTokens, "input_tokens must include cache read and cache creation tokens")
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(problem) (\(hint))")
             }
             self.usage = usage
         } else {
+            // Usage fields without the input count are an error, not silently no usage; a bad
+            // value among them is named at its own field first.
+            for key in [CodingKeys.outputTokens, .cacheReadTokens, .cacheWriteTokens, .cacheCreationTokens, .reasoningTokens]
+            where c.contains(key) {
+                _ = try c.decodeTokenCount(forKey: key)
+                throw DecodingError.keyNotFound(
+                    CodingKeys.inputTokens,
+                    .init(codingPath: c.codingPath, debugDescription: "usage needs input tokens (\(key.stringValue) is given)"))
+            }
             usage = nil
         }
         timing = StepTiming(

@@ -139,3 +139,52 @@ extension KeyedDecodingContainer {
         return value
     }
 }
+
+/// A token count in a foreign file's wire type, decoded through `decodeTokenCount`: 0 …
+/// `TokenUsage.maxTokensPerRecord`, or an error named at its field. Absent is nil.
+@propertyWrapper
+package struct BoundedTokenCount: Decodable, Sendable {
+    package var wrappedValue: Int?
+
+    package init(wrappedValue: Int?) { self.wrappedValue = wrappedValue }
+
+    package init(from decoder: any Decoder) throws {
+        // Read as a single value; the range and fraction checks are the keyed decoder's.
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            wrappedValue = nil
+            return
+        }
+        let number: Double
+        if let whole = try? single.decode(Int.self) {
+            guard (0...TokenUsage.maxTokensPerRecord).contains(whole) else {
+                throw DecodingError.dataCorruptedError(
+                    in: single,
+                    debugDescription: "expected a token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(whole)")
+            }
+            wrappedValue = whole
+            return
+        }
+        number = try single.decode(Double.self)
+        let problem = number.rounded() == number ? "out of range" : "not a whole number"
+        throw DecodingError.dataCorruptedError(
+            in: single,
+            debugDescription:
+                "expected a whole token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(number) (\(problem))")
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A token count that must be present, checked as `decodeTokenCount` checks it.
+    package func decodeRequiredTokenCount(forKey key: Key) throws -> Int {
+        guard let value = try decodeTokenCount(forKey: key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "a token count is required"))
+        }
+        return value
+    }
+
+    /// An absent `BoundedTokenCount` is nil, as an absent `Int?` is.
+    package func decode(_ type: BoundedTokenCount.Type, forKey key: Key) throws -> BoundedTokenCount {
+        try decodeIfPresent(type, forKey: key) ?? BoundedTokenCount(wrappedValue: nil)
+    }
+}

@@ -143,7 +143,7 @@ public enum DecodingProblem {
 
     /// The first number written with an exponent beyond a double's (±308), if any; text inside
     /// strings (a hash such as `"3e4567…"`) is not a number.
-    static func outOfRangeNumber(in bytes: some Collection<UInt8>) -> String? {
+    package static func outOfRangeNumber(in bytes: some Collection<UInt8>) -> String? {
         let text = Array(bytes)
         var index = 0
         var inString = false

@@ -12,6 +12,10 @@ package struct TokenCount: Sendable, Hashable, CustomStringConvertible {
         self.max = max
     }
 
+    /// The largest count a workload may give: 10¹², as for a trace's token counts (far above any
+    /// context, far below where sums could overflow).
+    package static let maximum = 1_000_000_000_000
+
     /// Draws a count uniformly from `min...max`.
     package func sample(using generator: inout SeededGenerator) -> Int {
         min == max ? min : Int.random(in: min...max, using: &generator)
@@ -28,9 +32,11 @@ extension TokenCount: Codable {
 
     package init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer().decode(Int.self) {
-            guard single >= 0 else {
+            guard (0...Self.maximum).contains(single) else {
                 throw DecodingError.dataCorrupted(
-                    .init(codingPath: decoder.codingPath, debugDescription: "expected a count of at least 0, found \(single)"))
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription: "expected a count from 0 to \(Self.maximum), found \(single)"))
             }
             self.init(single)
             return
@@ -44,7 +50,8 @@ extension TokenCount: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let min = try c.decode(Int.self, forKey: .min)
         let max = try c.decode(Int.self, forKey: .max)
-        try c.require(min >= 0, .min, "expected at least 0, found \(min)")
+        try c.require((0...Self.maximum).contains(min), .min, "expected 0 to \(Self.maximum), found \(min)")
+        try c.require(max <= Self.maximum, .max, "expected at most \(Self.maximum), found \(max)")
         try c.require(max >= min, .max, "expected max (\(max)) to be at least min (\(min))")
         self.init(min: min, max: max)
     }

@@ -74,6 +74,34 @@ import Timekeeping
         #expect(abandoned == 1)
     }
 
+    @Test("malformed requests get a 4xx JSON error that names the problem, and the server keeps serving")
+    func malformedRequests() async throws {
+        let bodies: [(String, String)] = [
+            ("{not json", "invalid request body"),
+            (
+                #"{"model":"sim-small","messages":[{"role":"user","content":"hi"}],"max_tokens":9223372036854775807}"#,
+                "maximum context length"
+            ),
+            (#"{"model":"sim-small","messages":[{"role":"user","content":"hi"}],"max_tokens":-5}"#, "max_tokens"),
+            (#"{"model":"sim-small","messages":"hi"}"#, "messages"),
+            (#"{"model":"sim-small","messages":[{"role":"user","content":"hi"}],"max_tokens":1e400}"#, "invalid request body"),
+            (#"{"model":"nope","messages":[{"role":"user","content":"hi"}]}"#, "nope"),
+            ("", "invalid request body"),
+        ]
+        let (answers, health) = try await withLoopbackFleet { url in
+            var answers: [HTTPExchange] = []
+            for (body, _) in bodies {
+                answers.append(try await exchange("POST", url.appendingPathComponent("chat/completions"), body: body))
+            }
+            return (answers, try await exchange("GET", url.deletingLastPathComponent().appendingPathComponent("health")))
+        }
+        for ((body, expected), answer) in zip(bodies, answers) {
+            #expect((400..<500).contains(answer.status), "\(body.prefix(60)): \(answer.status)")
+            #expect(answer.body.contains("\"error\"") && answer.body.contains(expected), "\(body.prefix(60)): \(answer.body)")
+        }
+        #expect(health.status == 200 && health.body == "ok")
+    }
+
     @Test("an unknown path or method gets a JSON error naming it and the served paths")
     func unknownPath() async throws {
         let (path, method) = try await withLoopbackFleet { url in

@@ -81,9 +81,12 @@ package struct FleetService: Sendable {
         // As vLLM does, the requested limit must fit the context, whatever the reply's length.
         let context = served.architecture.maxContext
         guard limit <= context - prompt.count else {
+            // Saturating: a max_tokens of 2^63 − 1 is a request to refuse, not a sum to trap on.
+            let (sum, overflow) = prompt.count.addingReportingOverflow(limit)
+            let requested = overflow ? Int.max : sum
             return .failure(
                 .invalidRequest(
-                    "This model's maximum context length is \(context) tokens. However, you requested \(prompt.count + limit) tokens (\(prompt.count) in the messages, \(limit) in the completion). Please reduce the length of the messages or completion."
+                    "This model's maximum context length is \(context) tokens. However, you requested \(requested) tokens (\(prompt.count) in the messages, \(limit) in the completion). Please reduce the length of the messages or completion."
                 ))
         }
         // With ignore_eos (vLLM's benchmarking switch) the reply is exactly max_tokens long;
