@@ -272,6 +272,9 @@ struct LevelCalculator {
             guard let start = attempt.record.scheduled, let end = attempt.record.end else { continue }
             inFlight += max(0, min(end, windowEnd) - max(start, windowStart))
         }
+        // Every step that ended inside the window: the warm-up *period* is outside it (SPEC §4),
+        // while a warm-up attempt still running in the window is load the system served then
+        // (docs/METRICS.md says why counting measured attempts only would read 2.4× low).
         var steps = StepThroughput()
         for step in attempts.flatMap(\.steps) {
             guard let end = step.timing.end, end >= windowStart, end <= windowEnd, step.operation.family != .decision else {

@@ -92,6 +92,20 @@ import Traces
         #expect(level.steps.toolPerSecond == 1.0 / 4)
     }
 
+    @Test("steps that ended during warm-up never count; a warm-up attempt's step that ends inside the window is load and does")
+    func warmupSteps() {
+        var log = Self.log
+        log.attempts.append(
+            Build.attempt(
+                "w2", .passed, scheduled: 500, end: 1500, warmup: true,
+                steps: [Build.chat("w2", "s0", scheduled: 500, sent: 500, first: 600, last: 1400, end: 1500, usage: nil)]))
+        let level = RunSummary.compute(from: log, prices: Self.prices).levels[0]
+        // The warm-up attempt "w" ends at 900, before the window: its step is not counted.
+        #expect(Self.level.steps.total == 5)
+        #expect(level.steps.total == 6 && level.steps.model == 5, "w2's step ended at 1500, inside the window")
+        #expect(level.achievedConcurrency.map { $0 > Self.level.achievedConcurrency ?? 0 } == true, "its time is load")
+    }
+
     @Test("achieved concurrency is time in flight inside the window over its length")
     func achievedConcurrency() {
         // a: 2 s, b: 4 s, c: 2 s inside [1 s, 5 s] → 8 s / 4 s.
