@@ -129,6 +129,13 @@ traces("claude-code", "huge-usage.jsonl",
        json.dumps({"type": "assistant", "sessionId": "s", "timestamp": "2026-01-01T00:00:00Z", "requestId": "r",
                    "message": {"id": "m", "model": "claude-x", "role": "assistant", "content": [],
                                "usage": {"input_tokens": int(BIG), "output_tokens": 1}}}) + "\n", [":1"])
+# Year 9999 is past Int64 nanoseconds: not a time, never a trap (every importer shares the reader).
+traces("claude-code", "year-9999.jsonl",
+       json.dumps({"type": "user", "sessionId": "s", "timestamp": "9999-12-31T23:59:59Z",
+                   "message": {"role": "user", "content": "hi"}}) + "\n"
+       + json.dumps({"type": "assistant", "sessionId": "s", "timestamp": "0001-01-01T00:00:00Z", "requestId": "r",
+                     "message": {"id": "m", "model": "claude-x", "role": "assistant", "content": [],
+                                 "usage": {"input_tokens": 1, "output_tokens": "many"}}}) + "\n", [":2", "output_tokens"])
 traces("claude-code", "garbage-line.jsonl", '{"type":"user","sessionId":"s"}\n{nope\n', [":2"])
 traces("codex", "huge-usage.jsonl",
        json.dumps({"timestamp": "2026-01-01T00:00:00Z", "type": "session_meta", "payload": {"id": "s"}}) + "\n"

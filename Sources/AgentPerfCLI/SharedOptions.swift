@@ -194,14 +194,15 @@ struct RunOutputOptions: ParsableArguments {
 }
 
 /// How long a server command (`serve-sim`, `gateway`) lets Ctrl-C or SIGTERM wait: replies
-/// still in flight get `grace` to finish, then are cancelled, and whatever does not end within
-/// `cancellation` more is abandoned. A long stream never holds the process for minutes.
+/// still in flight get `grace` to finish, then are cancelled (their streams end, the gateway
+/// writes what it recorded). A long stream never holds the process for minutes.
+///
+/// No `maximumCancellationDuration`: swift-service-lifecycle ends a group that outlasts it with
+/// `fatalError`, which would lose the gateway's open attempts; both servers end on cancellation.
 enum ServerShutdown {
     static let grace = Duration.seconds(3)
-    static let cancellation = Duration.seconds(2)
 
     static func bound(_ configuration: inout ServiceGroupConfiguration) {
         configuration.maximumGracefulShutdownDuration = grace
-        configuration.maximumCancellationDuration = cancellation
     }
 }

@@ -17,12 +17,12 @@ extension HTTPTransport {
     package func probe(_ path: String, extra: [(String, String)] = [], timeout: Duration) async -> Probe {
         var request = HTTPClientRequest(url: baseURL.appendingPathComponent(path).absoluteString)
         for (name, value) in headers + extra { request.headers.add(name: name, value: value) }
-        do {
-            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
-            let body = try await response.body.collect(upTo: 4 << 20)
-            return .answered(status: Int(response.status.code), body: Data(body.readableBytesView))
-        } catch {
+        let response: HTTPClientResponse
+        do { response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds)) } catch {
             return .unreachable(Self.classify(error), message: "\(error)")
         }
+        // The server answered: a body too long or cut off is an answer without a body, not "unreachable".
+        let body = (try? await response.body.collect(upTo: 4 << 20)).map { Data($0.readableBytesView) } ?? Data()
+        return .answered(status: Int(response.status.code), body: body)
     }
 }

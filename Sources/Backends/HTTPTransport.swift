@@ -95,11 +95,7 @@ package struct HTTPTransport: Sendable {
                 }
                 guard let buffer = next else { break }
                 let events = parser.parse(buffer.readableBytesView)
-                if parser.exceededLimit {
-                    return finish(
-                        StepErrorType.malformedEvent,
-                        "an event of over \(parser.maximumEventBytes >> 20) MiB, the most one event may hold")
-                }
+                // Events completed before the oversized one are read first (usage among them).
                 for event in events {
                     let generated: Bool
                     do throws(StreamProblem) { generated = try accumulator.consume(event) } catch {
@@ -118,6 +114,11 @@ package struct HTTPTransport: Sendable {
                         }
                         result.timing.lastToken = now
                     }
+                }
+                if parser.exceededLimit {
+                    return finish(
+                        StepErrorType.malformedEvent,
+                        "an event of over \(parser.maximumEventBytes >> 20) MiB, the most one event may hold")
                 }
             }
             if !accumulator.isComplete {

@@ -96,7 +96,7 @@ package struct BenchmarkRun: Sendable {
         _ = try selectedVariants(workload)
         if timebase == .virtualTime { try VirtualTimeCheck.check(spec, backends: backends) }
         // Before the output directory exists, so a wrong endpoint leaves nothing to clear away.
-        if timebase == .realTime, checksEndpoints { try await Preflight.check(backends, models: workload.models) }
+        if timebase == .realTime, checksEndpoints { try await Preflight.check(backends, workload: workload) }
         let artifacts = try prepareOutput(spec)
         let run = RunRecord(
             runID: artifacts.runID, startedAt: identity?.startedAt ?? Date(), agentperfVersion: AgentPerfVersion.current,

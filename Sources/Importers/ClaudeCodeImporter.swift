@@ -28,25 +28,9 @@ package struct ClaudeCodeImporter {
     }
 
     package static func read(_ url: URL, into sink: inout some TraceSink) throws {
-        var reader: LineReader
-        do { reader = try LineReader(url: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: FileErrors.describe(error))
-        }
         var state = State(path: url.path)
-        let decoder = JSONDecoder()
-        while let line = try reader.next() {
-            guard line.bytes.contains(where: { $0 != 0x20 }) else { continue }
-            let record: Record
-            do {
-                record = try decoder.decode(Record.self, from: Data(line.bytes))
-            } catch {
-                sink.diagnostic(
-                    TraceDiagnostic(
-                        severity: .error, file: url.path, line: line.number,
-                        message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
-                continue
-            }
-            try state.consume(record, line: line.number, into: &sink)
+        try JSONLines.read(Record.self, from: url, into: &sink) { record, line, sink in
+            try state.consume(record, line: line, into: &sink)
         }
         try state.finishSession(into: &sink)
         if state.droppedLateDuplicates > 0 {

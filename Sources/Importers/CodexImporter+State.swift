@@ -39,7 +39,8 @@ extension CodexImporter {
                 return
             }
             guard run != nil else { return }  // nothing before the session's metadata
-            // Both are wall-clock times within ±292 years of 1970: their difference cannot overflow.
+            // Wall-clock times are within 1970…2200 (`WallClock`): their difference cannot overflow.
+            if origin == nil, let time { origin = time }  // a session_meta without a time: the first one seen
             let now = time.map { $0 - (origin ?? $0) }
             if let now { lastTime = max(lastTime ?? now, now) }
             guard let payload = envelope.payload else { return }

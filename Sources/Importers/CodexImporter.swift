@@ -1,5 +1,6 @@
 package import Foundation
 package import Traces
+import WireFormats
 
 /// OpenAI Codex CLI session rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`), the
 /// layout Codex has written since September 2025: one `{timestamp, type, payload}` envelope per
@@ -18,29 +19,17 @@ package import Traces
 package enum CodexImporter {
     package static let format = "codex"
 
-    /// The first line of a rollout: an envelope whose payload is the session's metadata.
+    /// The first line of a rollout: an envelope whose payload is the session's metadata
+    /// (parsed, so spacing and key order do not matter).
     package static func sniff(_ firstLine: String) -> Bool {
-        firstLine.contains("\"type\":\"session_meta\"") && firstLine.contains("\"payload\"")
+        guard firstLine.contains("session_meta"), let value = JSONValue(parsing: firstLine) else { return false }
+        return value["type"] == .string("session_meta") && value["payload"]?.objectValue != nil
     }
 
     package static func read(_ url: URL, into sink: inout some TraceSink) throws {
-        var reader: LineReader
-        do { reader = try LineReader(url: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: FileErrors.describe(error))
-        }
         var state = State(path: url.path)
-        let decoder = JSONDecoder()
-        while let line = try reader.next() {
-            guard line.bytes.contains(where: { $0 != 0x20 }) else { continue }
-            let envelope: Envelope
-            do { envelope = try decoder.decode(Envelope.self, from: Data(line.bytes)) } catch {
-                sink.diagnostic(
-                    TraceDiagnostic(
-                        severity: .error, file: url.path, line: line.number,
-                        message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
-                continue
-            }
-            try state.consume(envelope, line: line.number, into: &sink)
+        try JSONLines.read(Envelope.self, from: url, into: &sink) { envelope, line, sink in
+            try state.consume(envelope, line: line, into: &sink)
         }
         guard state.run != nil else {
             throw ImportError.notFormat(

@@ -18,8 +18,8 @@ extension GeminiCLIImporter {
                 ?? session.messages.lazy.compactMap { $0.timestamp.flatMap { WallClock.nanoseconds(iso8601: $0) } }.first
         }
 
-        /// `text` as nanoseconds since the session began (both are wall-clock times within ±292
-        /// years of 1970: their difference cannot overflow).
+        /// `text` as nanoseconds since the session began (wall-clock times are within 1970…2200,
+        /// `WallClock`: their difference cannot overflow).
         func time(_ text: String?) -> Int64? {
             guard let text, let origin, let time = WallClock.nanoseconds(iso8601: text) else { return nil }
             return time - origin

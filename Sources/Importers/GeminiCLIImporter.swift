@@ -1,5 +1,6 @@
 package import Foundation
 package import Traces
+import WireFormats
 
 /// Google Gemini CLI chat sessions (`~/.gemini/tmp/<project>/chats/session-*.jsonl`, and the
 /// single-object `session-*.json` written before April 2026; docs/IMPORTERS.md, "Gemini CLI").
@@ -18,9 +19,10 @@ package import Traces
 package enum GeminiCLIImporter {
     package static let format = "gemini-cli"
 
-    /// A session's metadata line or object: `sessionId` beside `projectHash`.
-    package static func sniff(_ head: String) -> Bool {
-        head.contains("\"sessionId\"") && head.contains("\"projectHash\"")
+    /// A JSONL session's first line: its metadata, `sessionId` beside `projectHash` at the top level.
+    package static func sniff(_ firstLine: String) -> Bool {
+        guard firstLine.contains("projectHash"), let value = JSONValue(parsing: firstLine) else { return false }
+        return value["sessionId"]?.stringValue != nil && value["projectHash"]?.stringValue != nil
     }
 
     package static func read(_ url: URL, into sink: inout some TraceSink) throws {
@@ -45,29 +47,15 @@ package enum GeminiCLIImporter {
     /// The JSONL log folded into one session: metadata from the first line, the last copy of
     /// each message.
     static func readLog(_ url: URL, into sink: inout some TraceSink) throws -> Session {
-        var reader: LineReader
-        do { reader = try LineReader(url: url) } catch {
-            throw ImportError.cannotRead(path: url.path, reason: FileErrors.describe(error))
-        }
         var session = Session()
         var position: [String: Int] = [:]
-        let decoder = JSONDecoder()
-        while let line = try reader.next() {
-            guard line.bytes.contains(where: { $0 != 0x20 }) else { continue }
-            let record: LogRecord
-            do { record = try decoder.decode(LogRecord.self, from: Data(line.bytes)) } catch {
-                sink.diagnostic(
-                    TraceDiagnostic(
-                        severity: .error, file: url.path, line: line.number,
-                        message: line.isTerminated ? DecodingProblem.describe(error) : "truncated last line (incomplete JSON)"))
-                continue
-            }
+        try JSONLines.read(LogRecord.self, from: url, into: &sink) { record, _, _ in
             if let id = record.sessionId, session.sessionId == nil {
                 session.sessionId = id
                 session.startTime = record.startTime
                 session.kind = record.kind
             }
-            guard let message = record.message else { continue }
+            guard let message = record.message else { return }
             if let index = position[message.id] {
                 session.messages[index] = message
             } else {

@@ -3,6 +3,9 @@
 /// Hand-written rather than `Date.ISO8601FormatStyle`, which is far too slow to call on every
 /// line of a gigabyte trace. Accepts `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`, and treats a
 /// timestamp without a zone as UTC (as Python's `datetime.isoformat()` writes naive times).
+/// Years outside 1970…2200 are not read (nil): no agent log predates the epoch, and the range
+/// keeps every time, and the difference of any two, inside Int64 nanoseconds (year 9999 would
+/// overflow them).
 package enum WallClock {
     package static func nanoseconds(iso8601 text: some StringProtocol) -> Int64? {
         let bytes = Array(text.utf8)
@@ -19,7 +22,8 @@ package enum WallClock {
         guard let year = number(0..<4), bytes[4] == 45, let month = number(5..<7), bytes[7] == 45,
             let day = number(8..<10), bytes[10] == 84 || bytes[10] == 32, let hour = number(11..<13), bytes[13] == 58,
             let minute = number(14..<16), bytes[16] == 58, let second = number(17..<19),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            (1970...2200).contains(year), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second < 61
         else { return nil }
         var index = 19
         var fraction: Int64 = 0

@@ -35,8 +35,12 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
         let firstLine = head.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? head
         if CanonicalImporter.sniff(firstLine) { return .agentperf }
         if CodexImporter.sniff(firstLine) { return .codex }
-        // Before Claude Code: its records carry `sessionId` too, but never `projectHash`.
-        if GeminiCLIImporter.sniff(firstLine) || (url.pathExtension.lowercased() == "json" && GeminiCLIImporter.sniff(head)) {
+        // Before Claude Code, whose records carry `sessionId` too (never `projectHash`); by the
+        // top-level keys, so a trajectory that merely mentions both words is not taken for one.
+        if GeminiCLIImporter.sniff(firstLine) { return .geminiCLI }
+        if url.pathExtension.lowercased() == "json", head.contains("\"projectHash\""),
+            fromTopLevelKeys(of: url) == .geminiCLI
+        {
             return .geminiCLI
         }
         if ClaudeCodeImporter.sniff(firstLine) || (url.pathExtension == "jsonl" && ClaudeCodeImporter.sniff(head)) {
@@ -62,6 +66,7 @@ package enum TraceFormat: String, Sendable, CaseIterable, CustomStringConvertibl
             })
         else { return nil }
         let present = Set(keys)
+        if present.isSuperset(of: ["sessionId", "projectHash", "messages"]) { return .geminiCLI }
         if present.contains("simulations") { return .tauBench }
         if present.contains("resourceSpans") { return .otlp }
         if present.contains("eval"), !present.isDisjoint(with: ["samples", "plan", "results"]) { return .inspect }

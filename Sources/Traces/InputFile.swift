@@ -66,7 +66,9 @@ package enum InputFile {
     static func spool(_ input: FileHandle, limit: Int) throws(Refusal) -> URL {
         let name = "agentperf-stdin-\(UUID().uuidString)"
         var url = FileManager.default.temporaryDirectory.appendingPathComponent(name + ".jsonl")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let out = try? FileHandle(forWritingTo: url)
+        // Owner-only: standard input may hold prompts and code, and the temporary directory is shared.
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let out = try? FileHandle(forWritingTo: url)
         else { throw Refusal(path: "standard input", reason: "cannot make a temporary file to hold it") }
         SpooledFiles.removeAtExit(url)
         var total = 0

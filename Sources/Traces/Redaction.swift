@@ -20,11 +20,13 @@ package enum Redaction {
 
     /// `text` with each of `secrets` and every credential-looking value replaced by `[redacted]`.
     package static func scrub(_ text: String, secrets: [String] = []) -> String {
-        var text = text.count > maximumLength ? String(text.prefix(maximumLength)) + "…" : text
+        var text = text
+        // Configured secrets first, before the cut, so none is left half visible at the end.
         // Longest first, so a secret that begins another leaves no tail of the longer one.
         for secret in secrets.filter({ $0.count >= substringSecretLength }).sorted(by: { $0.count > $1.count }) {
             text = text.replacingAll(secret, with: marker)
         }
+        if text.count > maximumLength { text = String(text.prefix(maximumLength)) + "…" }
         let wholeWords = Set(secrets.filter { !$0.isEmpty && $0.count < substringSecretLength })
         var scrubber = WordScrubber(text, wholeWordSecrets: wholeWords)
         return scrubber.scrubbed()
@@ -101,7 +103,7 @@ private struct WordScrubber {
     private var index = 0
 
     /// What the word about to be read follows.
-    private enum Context { case plain, scheme, credentialName(separator: Character), headerScheme }
+    private enum Context { case plain, scheme, credentialName(separator: Character), quotedCredential, headerScheme }
     private var context = Context.plain
 
     init(_ text: String, wholeWordSecrets: Set<String>) {
@@ -113,11 +115,16 @@ private struct WordScrubber {
         c.isASCII && (c.isLetter || c.isNumber || "-_.*~+/%".contains(c))
     }
 
-    static func isQuoteOrSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\"" || c == "'" }
+    /// Between a name and its value: spaces, quotes, and the backslashes of JSON nested in a string (`{\"api_key\":\"…\"}`).
+    static func isQuoteOrSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\"" || c == "'" || c == "\\" }
+
+    static func isQuote(_ c: Character) -> Bool { c == "\"" || c == "'" || c == "\\" }
 
     mutating func scrubbed() -> String {
         while index < characters.count {
-            if startsURLAuthority() {
+            if case .quotedCredential = context {
+                quotedValue()
+            } else if startsURLAuthority() {
                 copyAuthority()
             } else if Self.isKeyCharacter(characters[index]) {
                 word()
@@ -144,7 +151,7 @@ private struct WordScrubber {
         switch previous {
         case .plain: break
         case .scheme: redact = redact || Redaction.looksLikeCredential(word)
-        case .headerScheme: redact = true
+        case .headerScheme, .quotedCredential: redact = true
         case .credentialName(let separator):
             if Redaction.schemes.contains(String(word)) {
                 // `Authorization: Bearer KEY`: the key is the next word, whatever it looks like.
@@ -169,23 +176,43 @@ private struct WordScrubber {
             output.append(" ")
             index += 1
             context = .scheme
-        } else if Redaction.namesCredential(word), let separator = consumeSeparator() {
-            context = .credentialName(separator: separator)
+        } else if Redaction.namesCredential(word), let (separator, quoted) = consumeSeparator() {
+            context = quoted ? .quotedCredential : .credentialName(separator: separator)
         }
     }
 
+    /// A quoted value after a credential name (`"password": "p@ss word!"`): everything up to the
+    /// closing quote is the secret, whatever its characters; a scheme word keeps its key after it.
+    private mutating func quotedValue() {
+        context = .plain
+        var end = index
+        while end < characters.count, !Self.isQuote(characters[end]), characters[end] != "\n" { end += 1 }
+        let value = String(characters[index..<end])
+        guard !value.isEmpty else { return }
+        if let space = value.firstIndex(of: " "), Redaction.schemes.contains(String(value[..<space])) {
+            output += value[...space] + Redaction.marker
+        } else {
+            output += Redaction.marker
+        }
+        index = end
+    }
+
     /// After a credential name: quotes and spaces, one `=` or `:`, quotes and spaces (copied);
-    /// nil (nothing consumed) when no separator follows.
-    private mutating func consumeSeparator() -> Character? {
+    /// nil (nothing consumed) when no separator follows. `quoted`: the value opens with a quote.
+    private mutating func consumeSeparator() -> (separator: Character, quoted: Bool)? {
         var cursor = index
         while cursor < characters.count, Self.isQuoteOrSpace(characters[cursor]) { cursor += 1 }
         guard cursor < characters.count, characters[cursor] == "=" || characters[cursor] == ":" else { return nil }
         let separator = characters[cursor]
         cursor += 1
-        while cursor < characters.count, Self.isQuoteOrSpace(characters[cursor]) { cursor += 1 }
+        var quoted = false
+        while cursor < characters.count, Self.isQuoteOrSpace(characters[cursor]) {
+            quoted = quoted || characters[cursor] == "\"" || characters[cursor] == "'"
+            cursor += 1
+        }
         output += String(characters[index..<cursor])
         index = cursor
-        return separator
+        return (separator, quoted)
     }
 
     private func startsURLAuthority() -> Bool {

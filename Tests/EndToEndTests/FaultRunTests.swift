@@ -208,10 +208,11 @@ import Workload
             }
         }
         #expect(refused?.contains("http://127.0.0.1:1 cannot be reached (connect_error)") == true, "\(refused ?? "passed")")
-        let list = ScriptedResponse.json(#"{"object":"list","data":[{"id":"other-model"},{"id":"flaky"}]}"#)
+        let list = ScriptedResponse.json(
+            #"{"object":"list","data":[{"id":"other-model","owned_by":"vllm"},{"id":"flaky","owned_by":"vllm"}]}"#)
         let refusedKey = ScriptedResponse.json(#"{"error":{"message":"bad key"}}"#, status: 401)
         for (script, expected) in [
-            (list, "does not serve flaky-model (tier main); it serves flaky, other-model"),
+            (list, "does not list flaky-model (tier main); it lists flaky, other-model"),
             (refusedKey, "refused the credentials (HTTP 401)"),
         ] {
             let message = await failure {
@@ -223,15 +224,23 @@ import Workload
             }
             #expect(message?.contains(expected) == true, "\(message ?? "passed")")
         }
-        // A dated id is the alias's model (Anthropic lists dated ids and accepts the alias).
-        let alias = ScriptedResponse.json(#"{"data":[{"id":"flaky-model-20250929"}]}"#)
-        let (log, directory) = try await Self.withKey {
-            try await withScriptedServer(["/v1/models": [alias], "/v1/chat/completions": [.chatAnswer("42")]]) { url, _ in
-                try await Self.run(Self.workload(baseURL: url, retry: "{}", attempts: 1))
+        // What does not prove the model missing lets the run go on (with a warning): a dated id of
+        // the alias (Anthropic), a list from a server that may serve more than it lists (a proxy,
+        // llama.cpp), a paginated list, a key that may not list models.
+        for passing in [
+            ScriptedResponse.json(#"{"data":[{"id":"flaky-model-20250929"}]}"#),
+            ScriptedResponse.json(#"{"data":[{"id":"something-else","owned_by":"openai"}]}"#),
+            ScriptedResponse.json(#"{"data":[{"id":"a","owned_by":"vllm"}],"has_more":true}"#),
+            ScriptedResponse.json(#"{"error":{"message":"Missing scopes: api.model.read"}}"#, status: 403),
+        ] {
+            let (log, directory) = try await Self.withKey {
+                try await withScriptedServer(["/v1/models": [passing], "/v1/chat/completions": [.chatAnswer("42")]]) { url, _ in
+                    try await Self.run(Self.workload(baseURL: url, retry: "{}", attempts: 1))
+                }
             }
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(log.attempts.count == 1)
         }
-        defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(log.attempts.count == 1)
     }
 
     @Test("the API key is sent to the server and written nowhere in the output directory")

@@ -37,7 +37,9 @@ extension Subprocesses {
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
+        var waited: pid_t = -1
+        repeat { waited = wait4(pid, &status, 0, &usage) } while waited < 0 && errno == EINTR
+        guard waited == pid else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECHILD) }
         // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import as macros.
         let signal = status & 0x7F
         let signaled = signal != 0 && signal != 0x7F

@@ -36,6 +36,10 @@ import Testing
             ("url ?X-Amz-Signature=deadbeef&X-Amz-Date=1", "url ?X-Amz-Signature=[redacted]&X-Amz-Date=1"),
             ("Authorization: Bearer short", "Authorization: Bearer [redacted]"),
             ("groq gsk_abcdefghijklmnopqrstuvwxyz012345 bad", "groq [redacted] bad"),
+            (#"upstream: {\"api_key\":\"0123abcd-plain\"}"#, #"upstream: {\"api_key\":\"[redacted]\"}"#),
+            (#"{"password": "p@ss word!", "user": "bob"}"#, #"{"password": "[redacted]", "user": "bob"}"#),
+            (#"{"token": "abc"}"#, #"{"token": "[redacted]"}"#),
+            (#"{"authorization": "Bearer short1"}"#, #"{"authorization": "Bearer [redacted]"}"#),
         ])
     func scrubs(message: String, expected: String) {
         #expect(Redaction.scrub(message) == expected)
@@ -72,11 +76,14 @@ import Testing
             Redaction.scrub("echo abcdefgh-and-more here", secrets: ["abcdefgh", "abcdefgh-and-more"]) == "echo [redacted] here")
     }
 
-    @Test("a huge hostile message is cut and scrubbed in time proportional to its length")
+    @Test("a huge hostile message is cut; a configured secret across the cut is still replaced")
     func hostileLength() {
         let text = String(repeating: "ask-", count: 250_000)
         let scrubbed = Redaction.scrub(text)
         #expect(scrubbed.count <= Redaction.maximumLength + 1)
+        let secret = "my-configured-secret-value"
+        let straddling = String(repeating: "x", count: Redaction.maximumLength - 5) + " " + secret
+        #expect(!Redaction.scrub(straddling, secrets: [secret]).contains("my-co"))
     }
 
     @Test("a URL with a credential is named by its origin only")
