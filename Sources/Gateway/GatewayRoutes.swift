@@ -137,7 +137,8 @@ struct GatewayRoutes: Sendable {
                 }
                 try await writer.finish(nil)
             } catch {
-                failure = Task.isCancelled ? "the client went away" : "the stream broke off: \(error)"
+                failure =
+                    Task.isCancelled ? "cancelled: the client went away or the gateway stopped" : "the stream broke off: \(error)"
             }
             step.timing.end = clock.now()
             step.timing.firstToken = tap.firstToken

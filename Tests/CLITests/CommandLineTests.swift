@@ -137,6 +137,11 @@ import Traces
         #expect(simulated.status == 0, "\(simulated.stderr)")
         #expect(simulated.stdout.contains(" · simulated time · "), "\(simulated.stdout)")
         #expect(simulated.stdout.contains("Note: simulated time: the run used a virtual clock"))
+        // The header says what the fleet is, settings that change figures included (issue 14, item 11).
+        #expect(
+            simulated.stderr.contains(
+                "fleet: sim-small = llama-3.1-8b on 1×h100-sxm, 1 replica; prefix caching, cache writes not reported"),
+            "\(simulated.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.file("simulated/summary.json")))
         #expect((summary as? [String: Any])?["clock"] as? String == "virtual")
         let run = try Self.agentperf(["run", file.path, "--virtual-time", "--quiet", "--out", directory.file("run").path])
