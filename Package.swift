@@ -217,6 +217,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "agentperf", dependencies: ["AgentPerfCLI"]),
+        // The readers under libFuzzer (scripts/fuzz.sh); unfuzzed, it replays input files.
+        .executableTarget(
+            name: "agentperf-fuzz", dependencies: ["Importers", "RunTarget", "Traces", "WireFormats"], path: "Fuzz"),
 
         // MARK: Tests
         .target(
