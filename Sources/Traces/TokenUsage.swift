@@ -113,35 +113,15 @@ extension TokenUsage {
 
 extension KeyedDecodingContainer {
     /// A token count at `key`, checked to be 0 … `TokenUsage.maxTokensPerRecord`; `nil` when absent.
-    /// Every reader of token counts goes through here, so no count in a file can trap a sum.
+    /// Every reader of token counts goes through here (or `BoundedTokenCount`, which does the
+    /// checking), so no count in a file can trap a sum.
     package func decodeTokenCount(forKey key: Key) throws -> Int? {
-        let value: Int
-        do {
-            guard let whole = try decodeIfPresent(Int.self, forKey: key) else { return nil }
-            value = whole
-        } catch {
-            // A fraction (`12.5`) is a number, just not a count: say so at the field.
-            if let number = try? decodeIfPresent(Double.self, forKey: key) {
-                // A whole number too large for an integer (`1e20`) is out of range, not a fraction.
-                let problem = number.rounded() == number ? "out of range" : "not a whole number"
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: self,
-                    debugDescription:
-                        "expected a whole token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(number) (\(problem))")
-            }
-            throw error
-        }
-        guard (0...TokenUsage.maxTokensPerRecord).contains(value) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: self,
-                debugDescription: "expected a token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(value)")
-        }
-        return value
+        try decodeIfPresent(BoundedTokenCount.self, forKey: key)?.wrappedValue
     }
 }
 
-/// A token count in a foreign file's wire type, decoded through `decodeTokenCount`: 0 …
-/// `TokenUsage.maxTokensPerRecord`, or an error named at its field. Absent is nil.
+/// A token count in a file's wire type: 0 … `TokenUsage.maxTokensPerRecord`, or an error named
+/// at its field that says what is wrong (out of range, or a fraction such as `12.5`). Absent is nil.
 @propertyWrapper
 package struct BoundedTokenCount: Decodable, Sendable {
     package var wrappedValue: Int?
@@ -149,28 +129,26 @@ package struct BoundedTokenCount: Decodable, Sendable {
     package init(wrappedValue: Int?) { self.wrappedValue = wrappedValue }
 
     package init(from decoder: any Decoder) throws {
-        // Read as a single value; the range and fraction checks are the keyed decoder's.
         let single = try decoder.singleValueContainer()
         if single.decodeNil() {
             wrappedValue = nil
             return
         }
-        let number: Double
+        let range = 0...TokenUsage.maxTokensPerRecord
         if let whole = try? single.decode(Int.self) {
-            guard (0...TokenUsage.maxTokensPerRecord).contains(whole) else {
+            guard range.contains(whole) else {
                 throw DecodingError.dataCorruptedError(
-                    in: single,
-                    debugDescription: "expected a token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(whole)")
+                    in: single, debugDescription: "expected a token count from 0 to \(range.upperBound), found \(whole)")
             }
             wrappedValue = whole
             return
         }
-        number = try single.decode(Double.self)
+        // Not an Int: a number past Int's range (`1e20`) or a fraction is named as such.
+        let number = try single.decode(Double.self)
         let problem = number.rounded() == number ? "out of range" : "not a whole number"
         throw DecodingError.dataCorruptedError(
             in: single,
-            debugDescription:
-                "expected a whole token count from 0 to \(TokenUsage.maxTokensPerRecord), found \(number) (\(problem))")
+            debugDescription: "expected a whole token count from 0 to \(range.upperBound), found \(number) (\(problem))")
     }
 }
 

@@ -1,5 +1,6 @@
 package import Sampling
 import SpecDecoding
+import Traces
 
 /// A token count written as a number (`120`) or a uniform range (`{min: 80, max: 200}`).
 package struct TokenCount: Sendable, Hashable, CustomStringConvertible {
@@ -12,9 +13,9 @@ package struct TokenCount: Sendable, Hashable, CustomStringConvertible {
         self.max = max
     }
 
-    /// The largest count a workload may give: 10¹², as for a trace's token counts (far above any
-    /// context, far below where sums could overflow).
-    package static let maximum = 1_000_000_000_000
+    /// The largest count a workload may give: the same bound as a trace's token counts (far
+    /// above any context, far below where sums could overflow).
+    package static let maximum = TokenUsage.maxTokensPerRecord
 
     /// Draws a count uniformly from `min...max`.
     package func sample(using generator: inout SeededGenerator) -> Int {
