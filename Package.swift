@@ -320,7 +320,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "AgentMetrics", "Pricing", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -49,10 +49,18 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not check each endpoint (reachable, key accepted, models served) before the first level.")
     var noPreflight = false
 
+    @OptionGroup var sharding: ShardOptions
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         if virtualTime, endpoint != nil { throw ValidationError("--virtual-time runs the built-in fleet; drop --endpoint") }
+        if virtualTime, sharding.startAt != nil {
+            throw ValidationError("--start-at: a virtual-time run has no wall clock to start at; drop --start-at")
+        }
+        if sharding.shard != nil, output.abortOnFail {
+            throw ValidationError("--abort-on-fail judges a whole run; a shard holds a share of it (judge the merged run)")
+        }
     }
 
     func run() async throws {
@@ -64,7 +72,8 @@ struct RunCommand: AsyncParsableCommand {
             workloadFile: file,
             fleet: endpoint == nil && spec.usesFleet ? (zeroLatency ? "workload, zero latency" : "workload") : nil)
         try await Self.execute(
-            spec, reporting, endpoint: endpoint, virtualTime: virtualTime, preflight: !noPreflight, logger: log.makeLogger())
+            spec, reporting, endpoint: endpoint, virtualTime: virtualTime, preflight: !noPreflight,
+            shard: sharding.shard?.shard, startAt: sharding.startAt?.date, logger: log.makeLogger())
     }
 
     /// Runs `spec` into `out` (default `runs/<time>`, then pointed at by `runs/LATEST`), printing
@@ -72,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
     /// the outcome to an exit status (`run`, `simulate` and `replay`).
     static func execute(
         _ spec: RunSpec, _ reporting: RunReporting, endpoint: String?, virtualTime: Bool, preflight: Bool = true,
-        logger: Logger
+        shard: Shard? = nil, startAt: Date? = nil, logger: Logger
     ) async throws {
         let (out, quiet, json) = (reporting.out, reporting.quiet, reporting.json)
         try reporting.report.checkPaths(inputs: reporting.inputs)
@@ -85,6 +94,8 @@ struct RunCommand: AsyncParsableCommand {
             spec: spec, outputDirectory: directory, endpointOverride: endpoint,
             timebase: virtualTime ? .virtualTime : .realTime, variants: reporting.variants, logger: logger)
         benchmark.checksEndpoints = preflight
+        benchmark.shard = shard
+        benchmark.startAt = startAt
         let abort = ThresholdAbort(
             thresholds: workload.thresholds, traces: directory.appendingPathComponent(RunDirectory.traces),
             prices: workload.prices)
@@ -103,6 +114,18 @@ struct RunCommand: AsyncParsableCommand {
                     + ", output \(directory.path)\n")
             // The fleet's settings change reported figures (cache writes, and so cost): say them.
             if endpoint == nil, spec.usesFleet { Terminal.err("fleet: \(spec.target.fleet.headline)\n") }
+            if let shard {
+                Terminal.err("shard \(shard): this process runs 1/\(shard.count) of every level's workers\n")
+                if endpoint == nil, spec.usesFleet, shard.count > 1 {
+                    Terminal.err(
+                        "warning: each shard starts its own built-in fleet, which then serves 1/\(shard.count) of the load; point every shard at one server (--endpoint, e.g. `agentperf serve-sim`) to measure one fleet under the whole load\n"
+                    )
+                }
+            }
+            if let start = startAt, start.timeIntervalSinceNow > 0 {
+                Terminal.err(
+                    "waiting \(Int(start.timeIntervalSinceNow.rounded(.up))) s for the start time \(start.formatted(.iso8601))\n")
+            }
         }
         let outcome = try await withThrowingTaskGroup(of: RunArtifacts?.self) { group in
             group.addTask {
@@ -122,11 +145,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         var presented = try Presentation.load(traces: outcome.traces, prices: workload.prices)
         presented.marginal = workload.marginal ?? .defaults
-        presented.judge(workload.thresholds)
+        // A shard's figures are a share of the run: its thresholds are judged on the merged run.
+        if shard == nil { presented.judge(workload.thresholds) }
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         if out == nil { Self.pointLatest(at: directory) }
         let aborted = await abort.aborted
-        if !presented.log.hasErrors, !outcome.interrupted || aborted {
+        if !presented.log.hasErrors, !outcome.interrupted || aborted, shard == nil {
             reporting.history?.record(
                 presented.summary,
                 provenance: RunProvenance(
@@ -141,6 +165,11 @@ struct RunCommand: AsyncParsableCommand {
         if !quiet {
             Terminal.err(
                 "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
+            if let shard {
+                Terminal.err(
+                    "Shard \(shard) of a run: when every shard is done, `agentperf merge DIR…` combines them into one run (these figures cover this shard only).\n"
+                )
+            }
             if !selected.isEmpty {
                 Terminal.err(
                     "Variants are paired by task and repeat: `agentperf route \(directory.path)` compares them as routers.\n")

@@ -56,6 +56,12 @@ package struct BenchmarkRun: Sendable {
     package var continueAfterLevel: (@Sendable (LevelID, String?) async -> Bool)?
     /// Check every endpoint before the first level (`Preflight`); `run --no-preflight` turns it off.
     package var checksEndpoints = true
+    /// The share of the run this process runs (`run --shard i/n`); nil: all of it.
+    package var shard: Shard?
+    /// When the first level starts (`run --start-at`): the run clock's zero and the run
+    /// header's `started_at`, so that shards started apart begin their levels together and
+    /// `merge` lines their timestamps up exactly. Real time only.
+    package var startAt: Date?
 
     /// Which clock the run lives on.
     package enum Timebase: Sendable, Hashable {
@@ -95,13 +101,16 @@ package struct BenchmarkRun: Sendable {
         let backends = try ResolvedBackends.resolve(spec)
         _ = try selectedVariants(workload)
         if timebase == .virtualTime { try VirtualTimeCheck.check(spec, backends: backends) }
+        try checkSharding(workload)
         // Before the output directory exists, so a wrong endpoint leaves nothing to clear away.
         if timebase == .realTime, checksEndpoints { try await Preflight.check(backends, workload: workload) }
         let artifacts = try prepareOutput(spec)
-        let run = RunRecord(
-            runID: artifacts.runID, startedAt: identity?.startedAt ?? Date(), agentperfVersion: AgentPerfVersion.current,
+        var run = RunRecord(
+            runID: artifacts.runID, startedAt: startAt ?? identity?.startedAt ?? Date(),
+            agentperfVersion: AgentPerfVersion.current,
             workload: workload.name, seed: workload.seed, concurrencyLevels: workload.load.concurrency,
             target: backends.target, clock: timebase == .virtualTime ? .virtual : .continuous)
+        run.shard = shard
         let writer: TraceWriter
         do {
             writer = try TraceWriter(creating: artifacts.traces, run: run, secrets: backends.secretValues)
@@ -134,7 +143,8 @@ package struct BenchmarkRun: Sendable {
     ) async throws -> Bool {
         let workload = spec.workload
         var backends = backends
-        let clock = ContinuousRunClock()
+        // With --start-at, zero is that wall-clock instant (the levels wait for it).
+        let clock = ContinuousRunClock(origin: .now.advanced(by: .seconds(startAt?.timeIntervalSinceNow ?? 0)))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             var fleet: ServiceGroup?
             if backends.usesFleet {

@@ -13,6 +13,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
         case unknownVariant(name: String, known: [String])
         case variantsNeedClosedLoop
         case endpointCheckFailed(backend: String, String)
+        case cannotShard(String)
     }
     private let code: Code
 
@@ -35,6 +36,8 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     package static func endpointCheckFailed(backend: String, _ reason: String) -> HarnessError {
         HarnessError(code: .endpointCheckFailed(backend: backend, reason))
     }
+    /// `--shard` or `--start-at` on a run that cannot be split or started at that time.
+    package static func cannotShard(_ reason: String) -> HarnessError { HarnessError(code: .cannotShard(reason)) }
     package static func unknownVariant(_ name: String, known: [String]) -> HarnessError {
         HarnessError(code: .unknownVariant(name: name, known: known))
     }
@@ -43,7 +46,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
     package var isBadInput: Bool {
         switch code {
         case .missingAPIKey, .invalidEndpoint, .cannotCreateOutput, .toolsFailed, .notInVirtualTime, .unknownVariant,
-            .variantsNeedClosedLoop, .endpointCheckFailed:
+            .variantsNeedClosedLoop, .endpointCheckFailed, .cannotShard:
             true
         case .traceWriteFailed, .fleetFailed: false
         }
@@ -63,6 +66,7 @@ package struct HarnessError: Error, Sendable, CustomStringConvertible {
             "--variants: variant runs pair attempts in closed loops; this workload's load has arrival: \u{2026} (drop it, or run without --variants)"
         case .endpointCheckFailed(let backend, let reason):
             "backend \"\(backend)\", checked before the first level: \(reason) (--no-preflight skips this check)"
+        case .cannotShard(let reason): reason
         case .unknownVariant(let name, let known):
             known.isEmpty
                 ? "--variants: the workload declares no variants (add a variants: section; docs/ROUTING.md)"

@@ -35,6 +35,7 @@ extension BenchmarkRun {
                     (.closed(sweep?.level(concurrency: level.concurrency) ?? level), sweep)
                 }
             }
+        guard await waitForStart(clock) else { return true }
         for (index, (level, sweep)) in plans.enumerated() {
             if Task.isCancelled { return true }
             var announcement = LevelAnnouncement(
@@ -63,8 +64,9 @@ extension BenchmarkRun {
             }
             let outcome =
                 switch level {
-                case .closed(let plan): await scheduler.run(plan, runID: runID, sweep: sweep, attempt: runAttempt)
-                case .open(let plan): await openLoop.run(plan, runID: runID, attempt: runAttempt)
+                case .closed(let plan):
+                    await scheduler.run(plan, runID: runID, sweep: sweep, shard: shard, attempt: runAttempt)
+                case .open(let plan): await openLoop.run(plan, runID: runID, shard: shard, attempt: runAttempt)
                 }
             if let failure = await writeFailure.error { throw HarnessError.traceWriteFailed(failure) }
             var window = WindowRecord(

@@ -117,15 +117,20 @@ package struct ClosedLoopScheduler: Sendable {
 
     /// Runs one level. `attempt` runs and records one attempt and returns its end time if it
     /// was a measured attempt that got recorded (`nil` for warm-up or interrupted ones). With a
-    /// `sweep`, the level issues the sweep's attempts in order instead of drawing tasks.
+    /// `sweep`, the level issues the sweep's attempts in order instead of drawing tasks. With a
+    /// `shard`, only that shard's workers and attempt positions run (`Shard`); a shard with no
+    /// worker at a timed level still waits out its warm-up and duration, so that its next level
+    /// starts with the other shards'.
     package func run(
-        _ level: LevelPlan, runID: String, sweep: TaskSweep? = nil,
+        _ level: LevelPlan, runID: String, sweep: TaskSweep? = nil, shard: Shard? = nil,
         attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
     ) async -> LevelOutcome {
         let levelStart = clock.now()
-        let dispenser = TicketDispenser(level: level, levelStart: levelStart, clock: clock)
+        let dispenser = TicketDispenser(level: level, shard: shard, levelStart: levelStart, clock: clock)
+        let workers = shard?.workers(of: level.concurrency) ?? Array(0..<level.concurrency)
+        if workers.isEmpty, let deadline = dispenser.deadline { try? await clock.sleep(until: deadline) }
         await withDiscardingTaskGroup { group in
-            for worker in 0..<level.concurrency {
+            for worker in workers {
                 group.addTask {
                     if case .duration(let warmup) = level.warmup, worker > 0 {
                         // Divided first: a long warm-up times thousands of workers overflows Int64.
@@ -183,7 +188,14 @@ actor TicketDispenser {
     private let level: LevelPlan
     private let clock: any RunClock
     private let warmupEnd: Int64?
-    private let deadline: Int64?
+    /// The end of issuing at a timed level.
+    nonisolated let deadline: Int64?
+    /// The shard whose attempt positions this dispenser hands out; nil: every position.
+    private let shard: Shard?
+    /// Warm-up and measured attempts this dispenser issues, when the level counts attempts.
+    private let warmupAttempts: Int?
+    private let measuredLimit: Int?
+    /// Tickets issued so far (their positions are `position(ofLocal:)` of 0, 1, …).
     private var issued = 0
     private var measuredIssued = 0
     private var firstMeasuredStart: Int64?
@@ -193,9 +205,20 @@ actor TicketDispenser {
     /// A measured attempt ended while attempts were still being issued.
     private var measuredEndedWhileIssuing = false
 
-    init(level: LevelPlan, levelStart: Int64, clock: any RunClock) {
+    init(level: LevelPlan, shard: Shard? = nil, levelStart: Int64, clock: any RunClock) {
         self.level = level
         self.clock = clock
+        self.shard = shard
+        // A shard owns a fixed share of the positions: of the first W (warm-up) and of the W + N.
+        let owned = { (bound: Int) in shard?.ownedPositions(below: bound, workers: level.concurrency) ?? bound }
+        if case .attempts(let count) = level.warmup { warmupAttempts = owned(count) } else { warmupAttempts = nil }
+        if let limit = level.attemptLimit {
+            let warmup = if case .attempts(let count) = level.warmup { count } else { 0 }
+            let (end, overflow) = warmup.addingReportingOverflow(limit)
+            measuredLimit = owned(overflow ? Int.max : end) - (warmupAttempts ?? 0)
+        } else {
+            measuredLimit = nil
+        }
         if case .duration(let warmup) = level.warmup {
             warmupEnd = levelStart + warmup.nanoseconds
         } else {
@@ -215,20 +238,23 @@ actor TicketDispenser {
             switch level.warmup {
             case .none: false
             case .duration: now < warmupEnd!
-            case .attempts(let count): issued < count
+            case .attempts: issued < warmupAttempts!
             }
         if !isWarmup {
-            if let limit = level.attemptLimit {
+            if let limit = measuredLimit {
                 guard measuredIssued < limit else { return nil }
             } else {
                 guard now < deadline! else { return nil }
             }
             measuredIssued += 1
-            if let limit = level.attemptLimit, measuredIssued == limit { limitReached = now }
+            if let limit = measuredLimit, measuredIssued == limit { limitReached = now }
             if firstMeasuredStart == nil { firstMeasuredStart = now }
         }
-        defer { issued += 1 }
-        return Ticket(sequence: issued, isWarmup: isWarmup, scheduled: now)
+        guard let sequence = shard.map({ $0.position(ofLocal: issued, workers: level.concurrency) }) ?? issued else {
+            return nil
+        }
+        issued += 1
+        return Ticket(sequence: sequence, isWarmup: isWarmup, scheduled: now)
     }
 
     func measuredAttemptEnded(at end: Int64) {

@@ -70,10 +70,13 @@ package struct OpenLoopScheduler: Sendable {
     }
 
     /// Runs one level; `attempt` runs and records one attempt and returns its end time if it was
-    /// a measured attempt that got recorded.
+    /// a measured attempt that got recorded. With a `shard`, every arrival is drawn as in the
+    /// whole run but only the shard's (`Shard.ownsArrival`) are started, by its share of the
+    /// workers (at least one: the workload loader refuses fewer workers than shards).
     package func run(
-        _ level: ArrivalPlan, runID: String, attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
+        _ level: ArrivalPlan, runID: String, shard: Shard? = nil, attempt: @escaping @Sendable (AttemptPlan) async -> Int64?
     ) async -> LevelOutcome {
+        let workers = max(1, shard?.share(of: level.workers) ?? level.workers)
         let levelStart = clock.now()
         var arrivals = ArrivalTimes(level, start: levelStart, seed: seed)
         let warmupEnd: Int64? =
@@ -85,7 +88,9 @@ package struct OpenLoopScheduler: Sendable {
         var window = WindowTracker()
         await withTaskGroup(of: Int64?.self) { group in
             var inFlight = 0
+            // Arrivals so far (every shard's), and the measured ones among them.
             var issued = 0
+            var measured = 0
             while !Task.isCancelled {
                 let intended = arrivals.next()
                 let isWarmup: Bool =
@@ -100,14 +105,19 @@ package struct OpenLoopScheduler: Sendable {
                         try? await clock.sleep(until: deadline)
                         break
                     }
-                    if let limit, window.measured >= limit { break }
+                    if let limit, measured >= limit { break }
                 }
                 if level.process == .recorded, issued >= level.offsets.count { break }
+                if let shard, !shard.ownsArrival(issued) {
+                    issued += 1
+                    if !isWarmup { measured += 1 }
+                    continue
+                }
                 if clock.now() < intended {
                     do { try await clock.sleep(until: intended) } catch { break }
                 }
                 // A free worker; waiting for one makes this arrival (and those behind it) late.
-                while inFlight >= level.workers, let result = await group.next() {
+                while inFlight >= workers, let result = await group.next() {
                     inFlight -= 1
                     if let end = result { window.ended(at: end) }
                 }
@@ -122,7 +132,10 @@ package struct OpenLoopScheduler: Sendable {
                 group.addTask { await attempt(plan) }
                 inFlight += 1
                 issued += 1
-                if !isWarmup { window.issued(at: intended) }
+                if !isWarmup {
+                    measured += 1
+                    window.issued(at: intended)
+                }
             }
             for await result in group { if let end = result { window.ended(at: end) } }
         }
@@ -137,13 +150,11 @@ package struct OpenLoopScheduler: Sendable {
 
     /// What the level's window needs: the first and last measured arrival, and the last end.
     private struct WindowTracker {
-        var measured = 0
         var firstIntended: Int64?
         var lastIntended: Int64?
         var lastEnd: Int64?
 
         mutating func issued(at intended: Int64) {
-            measured += 1
             firstIntended = firstIntended ?? intended
             lastIntended = intended
         }

@@ -26,6 +26,11 @@ public struct RunRecord: Sendable, Hashable {
     /// What the source does not record at all (an importer's declaration), so that figures
     /// built on it print n/a with the reason instead of 0. Empty for AgentPerf's own runs.
     public var notRecorded: Set<UnrecordedQuantity> = []
+    /// The share of a sharded run this file holds (`run --shard i/n`); nil for a whole run,
+    /// including one merged from shards.
+    public var shard: Shard?
+    /// The shards a merged run was made from (`agentperf merge`); empty otherwise.
+    public var mergedFrom: [String] = []
 
     /// A run header; optional fields left out are absent from the file.
     public init(
@@ -47,7 +52,7 @@ extension RunRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case record, schemaVersion = "schema_version", runID = "run_id", startedAt = "started_at"
         case agentperfVersion = "agentperf_version", workload, seed, concurrencyLevels = "concurrency_levels"
-        case target, clock, notRecorded = "not_recorded"
+        case target, clock, notRecorded = "not_recorded", shard, mergedFrom = "merged_from"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +77,8 @@ extension RunRecord: Codable {
         clock = try c.decodeIfPresent(TraceClock.self, forKey: .clock)
         // Names a later version may add are dropped, not fatal to the whole header.
         notRecorded = Set((try c.decodeIfPresent([String].self, forKey: .notRecorded) ?? []).compactMap(UnrecordedQuantity.init))
+        shard = try c.decodeIfPresent(Shard.self, forKey: .shard)
+        mergedFrom = try c.decodeIfPresent([String].self, forKey: .mergedFrom) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -87,6 +94,8 @@ extension RunRecord: Codable {
         try c.encodeIfPresent(target, forKey: .target)
         try c.encodeIfPresent(clock, forKey: .clock)
         if !notRecorded.isEmpty { try c.encode(notRecorded.sorted { $0.rawValue < $1.rawValue }, forKey: .notRecorded) }
+        try c.encodeIfPresent(shard, forKey: .shard)
+        if !mergedFrom.isEmpty { try c.encode(mergedFrom, forKey: .mergedFrom) }
     }
 }
 

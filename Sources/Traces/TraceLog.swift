@@ -63,6 +63,24 @@ public struct TraceLog: Sendable {
         return log
     }
 
+    /// The run header on the first non-blank line of a trace file; `noRecords` when that line is
+    /// not one (a run's header is always its first line).
+    package static func header(of url: URL) throws(TraceError) -> RunRecord {
+        do {
+            var reader = try LineReader(url: url)
+            while let line = try reader.next() {
+                guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
+                guard case .run(let run) = try? JSONDecoder().decode(TraceRecord.self, from: Data(line.bytes)) else { break }
+                return run
+            }
+        } catch let error as TraceError {
+            throw error
+        } catch {
+            throw .cannotOpen(path: url.path, reason: FileErrors.describe(error))
+        }
+        throw .noRecords(path: url.path)
+    }
+
     private struct Builder {
         let file: String
         let decoder = JSONDecoder()

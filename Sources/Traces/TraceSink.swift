@@ -66,6 +66,8 @@ public final class TraceFileSink: TraceSink {
     public func step(_ step: StepRecord) throws { try append(.step(step)) }
     /// Buffers the attempt record as one JSON line.
     public func attempt(_ attempt: AttemptRecord) throws { try append(.attempt(attempt)) }
+    /// Buffers a level's measurement window as one JSON line.
+    public func window(_ window: WindowRecord) throws { try append(.window(window)) }
     /// Keeps the diagnostic in `diagnostics`; the file gets nothing.
     public func diagnostic(_ diagnostic: TraceDiagnostic) { diagnostics.append(diagnostic) }
 

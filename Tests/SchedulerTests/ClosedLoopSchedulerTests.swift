@@ -111,3 +111,49 @@ final class ManualClock: RunClock, @unchecked Sendable {
         #expect(window.end == 500_000_000 && window.drainEnd == 1_000_000_000)
     }
 }
+
+@Suite struct ShardShareTests {
+    /// Every ticket a dispenser hands out: (position, warm-up).
+    static func tickets(_ level: LevelPlan, shard: Shard?) async -> [(Int, Bool)] {
+        let dispenser = TicketDispenser(level: level, shard: shard, levelStart: 0, clock: ManualClock())
+        var tickets: [(Int, Bool)] = []
+        while let ticket = await dispenser.next() { tickets.append((ticket.sequence, ticket.isWarmup)) }
+        return tickets
+    }
+
+    @Test("the shards of a level issue the unsharded level's positions and warm-up flags, once each, for any split")
+    func sharesPartitionTheLevel() async {
+        for concurrency in [1, 2, 3, 7, 16] {
+            for count in [1, 2, 3, 4, 5, 9] {
+                let level = LevelPlan(concurrency: concurrency, length: .attempts(23), warmup: .attempts(5))
+                let whole = await Self.tickets(level, shard: nil)
+                var union: [(Int, Bool)] = []
+                for index in 0..<count {
+                    let shard = Shard(index: index, count: count)!
+                    let share = await Self.tickets(level, shard: shard)
+                    // A shard's positions are those its workers own, in increasing order.
+                    #expect(share.allSatisfy { ($0.0 % concurrency) % count == index })
+                    #expect(share.map(\.0) == share.map(\.0).sorted())
+                    union += share
+                }
+                union.sort { $0.0 < $1.0 }
+                #expect(union.map(\.0) == whole.map(\.0), "c=\(concurrency), \(count) shards")
+                #expect(union.map(\.1) == whole.map(\.1), "c=\(concurrency), \(count) shards")
+            }
+        }
+    }
+
+    @Test("a shard's workers and position arithmetic: workers w ≡ i (mod n); positions below a bound counted exactly")
+    func shardArithmetic() {
+        let shard = Shard(index: 1, count: 3)!
+        #expect(shard.workers(of: 8) == [1, 4, 7])
+        #expect(Shard(index: 5, count: 8)!.workers(of: 4).isEmpty)
+        #expect((0..<9).compactMap { shard.position(ofLocal: $0, workers: 8) } == [1, 4, 7, 9, 12, 15, 17, 20, 23])
+        for bound in 0..<40 {
+            #expect(shard.ownedPositions(below: bound, workers: 8) == (0..<bound).filter { ($0 % 8) % 3 == 1 }.count)
+        }
+        #expect(Shard(parsing: "3/4") == Shard(index: 3, count: 4))
+        #expect(Shard(parsing: "4/4") == nil && Shard(parsing: "-1/4") == nil && Shard(parsing: "1/0") == nil)
+        #expect(Shard(parsing: "1/4097") == nil && Shard(parsing: "1") == nil && Shard(parsing: "a/b") == nil)
+    }
+}

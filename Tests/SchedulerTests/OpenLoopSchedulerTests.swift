@@ -22,19 +22,37 @@ import Workload
 
     /// Runs `level`; attempt `n` takes `work(n)` of virtual time.
     func run(
-        _ level: ArrivalPlan, work: @escaping @Sendable (Int) -> Duration = { _ in .milliseconds(10) }
+        _ level: ArrivalPlan, shard: Shard? = nil, work: @escaping @Sendable (Int) -> Duration = { _ in .milliseconds(10) }
     ) async -> (
         LevelOutcome, [Ran]
     ) {
         await VirtualTime.run { clock in
             let log = Log()
             let scheduler = OpenLoopScheduler(taskWeights: [1, 1], seed: 5, clock: clock)
-            let outcome = await scheduler.run(level, runID: "r") { plan in
+            let outcome = await scheduler.run(level, runID: "r", shard: shard) { plan in
                 try? await clock.sleep(for: work(plan.sequence))
                 await log.add(plan, end: clock.now())
                 return plan.isWarmup ? nil : clock.now()
             }
             return (outcome, await log.ran.sorted { $0.plan.sequence < $1.plan.sequence })
+        }
+    }
+
+    @Test("shards of a Poisson level start every arrival of the whole level once, at the same intended time, with the same task")
+    func shardsSplitArrivals() async {
+        for length in [LoadProfile.Length.duration(DurationSpec(.seconds(3))), .attempts(17)] {
+            let level = ArrivalPlan(rate: 9, process: .poisson, length: length, warmup: .attempts(3), workers: 8)
+            let whole = await run(level).1.map {
+                "\($0.plan.sequence) \($0.plan.scheduled) \($0.plan.taskIndex) \($0.plan.isWarmup)"
+            }
+            var union: [String] = []
+            for index in 0..<3 {
+                let ran = await run(level, shard: Shard(index: index, count: 3)!).1
+                #expect(ran.allSatisfy { $0.plan.sequence % 3 == index })
+                union += ran.map { "\($0.plan.sequence) \($0.plan.scheduled) \($0.plan.taskIndex) \($0.plan.isWarmup)" }
+            }
+            #expect(!whole.isEmpty)
+            #expect(Set(union) == Set(whole) && union.count == whole.count, "\(length)")
         }
     }
 
