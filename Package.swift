@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: Vocabulary shared by every stage
@@ -129,7 +130,10 @@ let package = Package(
         /// Every run remembered: a SQLite store of run metadata, headline figures and histograms; compare.
         .target(
             name: "History",
-            dependencies: ["AgentMetrics", "Traces", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AgentMetrics", "Traces", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         /// Other tools' traces → the canonical schema, streamed.
         .target(
@@ -195,6 +199,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// Running past one machine: the Kubernetes objects of a sharded run.
+        .target(name: "ScaleOut", dependencies: [.product(name: "Yams", package: "Yams")]),
         /// The commands that read traces (`report`, `analyze`, `import`): no harness, no HTTP server.
         .target(
             name: "TraceCommands",
@@ -209,7 +215,7 @@ let package = Package(
             dependencies: [
                 "TraceCommands",
                 "Harness", "AgentMetrics", "Reports", "Recorder", "Traces", "Workload", "RunTarget", "Pricing", "Importers",
-                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Gateway", "History", "Thresholds",
+                "SpecDecoding", "SimulatedFleet", "SimulatedFleetServer", "Gateway", "History", "Thresholds", "ScaleOut",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -320,6 +326,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "ScaleOutTests", dependencies: ["ScaleOut", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CLITests", dependencies: ["agentperf", "Traces", "AgentMetrics", "Pricing", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",

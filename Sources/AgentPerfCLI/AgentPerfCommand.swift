@@ -26,7 +26,7 @@ package struct AgentPerfCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, SimulateCommand.self, ReportCommand.self, AnalyzeCommand.self, RouteCommand.self,
             DiagnoseCommand.self, ImportCommand.self, HistoryCommand.self, CompareCommand.self,
-            GatewayCommand.self, ReplayCommand.self, ServeSimCommand.self, MergeCommand.self,
+            GatewayCommand.self, ReplayCommand.self, ServeSimCommand.self, MergeCommand.self, KubernetesCommand.self,
             WorkloadCommand.self,
         ])
 

@@ -151,7 +151,7 @@ struct RunCommand: AsyncParsableCommand {
         if out == nil { Self.pointLatest(at: directory) }
         let aborted = await abort.aborted
         if !presented.log.hasErrors, !outcome.interrupted || aborted, shard == nil {
-            reporting.history?.record(
+            await reporting.history?.record(
                 presented.summary,
                 provenance: RunProvenance(
                     workloadFile: reporting.workloadFile, workloadText: reporting.workloadText, fleet: reporting.fleet,

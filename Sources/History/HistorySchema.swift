@@ -1,125 +1,79 @@
 import AgentMetrics
 import Foundation
-import GRDB
+import Traces
 
-/// The history's tables and their migrations (docs/HISTORY.md, "Schema"). A migration is
-/// never edited once released: a change is a new migration appended here.
+/// The history's tables, shared by both stores (docs/HISTORY.md, "Schema"): the columns each
+/// row has, the values an entry gives them, and the entry a row gives back. Each store keeps its
+/// own DDL under the same migration names (`SQLiteHistoryStore`, `PostgresHistoryStore`); a
+/// migration is never edited once released: a change is a new migration in both.
 enum HistorySchema {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: runs and levels") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE runs (
-                      id INTEGER PRIMARY KEY AUTOINCREMENT,
-                      run_id TEXT UNIQUE,
-                      source TEXT NOT NULL,
-                      workload TEXT,
-                      workload_hash TEXT,
-                      target TEXT,
-                      fleet TEXT,
-                      seed TEXT,
-                      agentperf_version TEXT,
-                      git_commit TEXT,
-                      started_at TEXT,
-                      recorded_at TEXT NOT NULL,
-                      directory TEXT,
-                      clock TEXT,
-                      summary_json TEXT NOT NULL
-                    );
-                    CREATE INDEX runs_by_workload ON runs (workload, recorded_at);
-                    CREATE TABLE levels (
-                      run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-                      position INTEGER NOT NULL,
-                      label TEXT NOT NULL,
-                      variant TEXT,
-                      concurrency INTEGER,
-                      attempts INTEGER NOT NULL,
-                      passed INTEGER NOT NULL,
-                      pass_rate REAL,
-                      p50_task_latency REAL,
-                      p95_task_latency REAL,
-                      p99_task_latency REAL,
-                      steps_per_second REAL,
-                      cost_per_completed_task REAL,
-                      window_seconds REAL NOT NULL,
-                      task_latency_histogram TEXT,
-                      PRIMARY KEY (run, position)
-                    );
-                    """)
-        }
-        return migrator
+    /// The migrations, in order. A store that finds one it does not know refuses the database.
+    static let migrations = ["v1: runs and levels"]
+
+    /// The columns of a `runs` row an entry writes (all but `id`), with their values.
+    static func runValues(_ entry: HistoryEntry, summaryJSON: String) -> [(String, ColumnValue)] {
+        [
+            ("run_id", .text(entry.summary.runID)), ("source", .text(entry.source.rawValue)), ("workload", .text(entry.workload)),
+            ("workload_hash", .text(entry.workloadHash)), ("target", .text(entry.target)), ("fleet", .text(entry.fleet)),
+            ("seed", .text(entry.seed.map { String($0) })), ("agentperf_version", .text(entry.agentperfVersion)),
+            ("git_commit", .text(entry.gitCommit)), ("started_at", .text(entry.startedAt)),
+            ("recorded_at", .text(entry.recordedAt.formatted(.iso8601))), ("directory", .text(entry.directory)),
+            ("clock", .text(entry.summary.clock?.rawValue)), ("summary_json", .text(summaryJSON)),
+        ]
     }
 
-    /// Brings the schema up to date. A database a newer AgentPerf migrated further is refused
-    /// (this version would not know its tables), and so is a file with tables of another
-    /// program's (the migration's CREATE TABLE fails); two processes migrating at once are fine:
-    /// the loser of the race finds the migration applied when it tries again.
-    static func migrate(_ pool: DatabasePool, path: String) throws(HistoryError) {
-        let known = Set(migrator.migrations)
-        do {
-            let applied = try pool.read { db in
-                try db.tableExists("grdb_migrations")
-                    ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
-            }
-            let unknown = applied.filter { !known.contains($0) }
-            if !unknown.isEmpty {
-                throw HistoryError(
-                    path: path,
-                    message:
-                        "written by a newer AgentPerf (migrations \(unknown.joined(separator: ", "))); use that version, or another file with --history"
-                )
-            }
-            do { try migrator.migrate(pool) } catch { try migrator.migrate(pool) }
-        } catch let error as HistoryError {
-            throw error
-        } catch {
-            throw HistoryError(path: path, message: "cannot prepare the tables (\(HistoryStore.describe(error)))")
-        }
-    }
-
-    static func insertLevel(_ level: LevelSummary, position: Int, run: Int64, db: Database) throws {
+    /// The columns of a `levels` row, with their values.
+    static func levelValues(_ level: LevelSummary, position: Int, run: Int64) throws -> [(String, ColumnValue)] {
         let histogram = try level.taskLatencyHistogram.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try db.execute(
-            sql: """
-                INSERT INTO levels (run, position, label, variant, concurrency, attempts, passed, pass_rate,
-                  p50_task_latency, p95_task_latency, p99_task_latency, steps_per_second, cost_per_completed_task,
-                  window_seconds, task_latency_histogram)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                run, position, level.label, level.variant, level.concurrency, level.attempts.total, level.attempts.passed,
-                level.passRate.rate, level.taskLatency.p50, level.taskLatency.p95, level.taskLatency.p99,
-                level.steps.perSecond, level.cost.pricedPerCompletedTask,
-                level.windowSeconds, histogram,
-            ])
+        return [
+            ("run", .integer(run)), ("position", .integer(Int64(position))), ("label", .text(level.label)),
+            ("variant", .text(level.variant)), ("concurrency", .integer(level.concurrency.map(Int64.init))),
+            ("attempts", .integer(Int64(level.attempts.total))), ("passed", .integer(Int64(level.attempts.passed))),
+            ("pass_rate", .real(level.passRate.rate)), ("p50_task_latency", .real(level.taskLatency.p50)),
+            ("p95_task_latency", .real(level.taskLatency.p95)), ("p99_task_latency", .real(level.taskLatency.p99)),
+            ("steps_per_second", .real(level.steps.perSecond)),
+            ("cost_per_completed_task", .real(level.cost.pricedPerCompletedTask)),
+            ("window_seconds", .real(level.windowSeconds)), ("task_latency_histogram", .text(histogram)),
+        ]
     }
 
-    /// The entry a `runs` row holds. Every column is decoded with a thrown error, never a trap:
-    /// SQLite lets any column hold any type, so a file edited by hand may hold anything.
-    static func entry(from row: Row, path: String) throws -> HistoryEntry {
-        let id = try row.decode(Int64.self, forColumn: "id")
-        func text(_ column: String) throws -> String? {
-            do { return try row.decode(String?.self, forColumn: column) } catch {
-                throw HistoryError(path: path, message: "run #\(id): column \(column) is not text")
-            }
-        }
+    /// The text columns of `runs` an entry is read back from, in the order stores select them (after `id`).
+    static let runTextColumns = [
+        "run_id", "source", "workload", "workload_hash", "target", "fleet", "seed", "agentperf_version", "git_commit",
+        "started_at", "recorded_at", "directory", "clock", "summary_json",
+    ]
+
+    /// The entry a `runs` row holds; a summary this version cannot read is an error naming the run.
+    static func entry(from row: StoredRun, path: String) throws(HistoryError) -> HistoryEntry {
+        func text(_ column: String) -> String? { row.text[column] ?? nil }
         let summary: RunSummary
-        do { summary = try RunSummary.decode(Data((try text("summary_json") ?? "").utf8)) } catch let error as HistoryError {
-            throw error
-        } catch {
-            throw HistoryError(path: path, message: "run #\(id) has a summary this version cannot read (\(error))")
+        do { summary = try RunSummary.decode(Data(((text("summary_json") ?? "")).utf8)) } catch {
+            throw HistoryError(path: path, message: "run #\(row.id) has a summary this version cannot read (\(error))")
         }
         var entry = HistoryEntry(
-            source: HistoryEntry.Source(rawValue: try text("source") ?? "") ?? .run, summary: summary,
-            workloadHash: try text("workload_hash"), fleet: try text("fleet"), seed: try text("seed").flatMap { UInt64($0) },
-            gitCommit: try text("git_commit"), directory: try text("directory"),
-            recordedAt: (try text("recorded_at")).flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast)
-        entry.id = id
-        entry.workload = try text("workload")
-        entry.target = try text("target")
-        entry.agentperfVersion = try text("agentperf_version")
-        entry.startedAt = try text("started_at")
+            source: HistoryEntry.Source(rawValue: (text("source") ?? "")) ?? .run, summary: summary,
+            workloadHash: text("workload_hash"), fleet: text("fleet"),
+            seed: text("seed").flatMap { UInt64($0) }, gitCommit: text("git_commit"),
+            directory: text("directory"),
+            recordedAt: text("recorded_at").flatMap { try? Date($0, strategy: .iso8601) } ?? .distantPast)
+        entry.id = row.id
+        entry.workload = text("workload")
+        entry.target = text("target")
+        entry.agentperfVersion = text("agentperf_version")
+        entry.startedAt = text("started_at")
         return entry
     }
+}
+
+/// A value of a history column, as either store binds it.
+enum ColumnValue: Sendable {
+    case integer(Int64?)
+    case real(Double?)
+    case text(String?)
+}
+
+/// A `runs` row as read by either store: its id and text columns (`runTextColumns`; nil for NULL).
+struct StoredRun: Sendable {
+    var id: Int64
+    var text: [String: String?]
 }

@@ -1,7 +1,5 @@
 public import AgentMetrics
 public import Foundation
-import GRDB
-import Traces
 
 /// A run as the history keeps it: where it came from and every figure it gave.
 public struct HistoryEntry: Sendable, Hashable {
@@ -71,111 +69,31 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
     public var description: String { "history \(path): \(message)" }
 }
 
-/// The run history: one SQLite file (WAL, so runs writing at once and a killed process lose
-/// nothing that was committed), schema by migrations (docs/HISTORY.md lists the tables).
-public struct HistoryStore: Sendable {
-    /// The database file.
-    public let path: URL
-    private let pool: DatabasePool
-
-    /// Opens (creating when absent) the history at `path` and brings its schema up to date.
-    public init(path: URL) throws(HistoryError) {
-        self.path = path
-        // Processes creating the file at the same moment can collide on setting up WAL mode and
-        // the first migration (SQLite answers busy without waiting there): try again shortly.
-        var tries = 0
-        while true {
-            tries += 1
-            do {
-                let opened = try Self.open(path)
-                try HistorySchema.migrate(opened, path: path.path)
-                pool = opened
-                return
-            } catch {
-                if tries >= 4 || error.message.hasPrefix("written by a newer AgentPerf") { throw error }
-                Thread.sleep(forTimeInterval: 0.05 * Double(tries))
-            }
-        }
-    }
-
-    private static func open(_ path: URL) throws(HistoryError) -> DatabasePool {
-        do {
-            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var configuration = Configuration()
-            // Another run may be writing: wait for it rather than fail.
-            configuration.busyMode = .timeout(30)
-            return try DatabasePool(path: path.path, configuration: configuration)
-        } catch {
-            throw HistoryError(path: path.path, message: "cannot open the database (\(Self.describe(error)))")
-        }
-    }
+/// The run history: every run recorded, listed newest first, looked up by id. Two stores keep
+/// the same tables through the same migrations: `SQLiteHistoryStore` (one file; the default) and
+/// `PostgresHistoryStore` (one database many machines write to).
+public protocol HistoryStore: Sendable {
+    /// Where the history lives (messages name it; a PostgreSQL one without its password).
+    var location: HistoryLocation { get }
 
     /// Appends `entry`; an entry whose run id is already recorded is not written twice (its id is returned).
-    public func record(_ entry: HistoryEntry) throws(HistoryError) -> (id: Int64, added: Bool) {
-        let summaryJSON: Data
-        do { summaryJSON = try entry.summary.jsonData() } catch {
-            throw HistoryError(path: path.path, message: "cannot encode the summary (\(error))")
-        }
-        return try access { db in
-            if let runID = entry.summary.runID,
-                let existing = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE run_id = ?", arguments: [runID])
-            {
-                return (existing, false)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO runs (run_id, source, workload, workload_hash, target, fleet, seed, agentperf_version,
-                      git_commit, started_at, recorded_at, directory, clock, summary_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    entry.summary.runID, entry.source.rawValue, entry.workload, entry.workloadHash, entry.target,
-                    entry.fleet, entry.seed.map { String($0) }, entry.agentperfVersion, entry.gitCommit, entry.startedAt,
-                    entry.recordedAt.formatted(.iso8601), entry.directory, entry.summary.clock?.rawValue,
-                    String(decoding: summaryJSON, as: UTF8.self),
-                ])
-            let id = db.lastInsertedRowID
-            for (position, level) in entry.summary.levels.enumerated() {
-                try HistorySchema.insertLevel(level, position: position, run: id, db: db)
-            }
-            return (id, true)
-        }
-    }
+    func record(_ entry: HistoryEntry) async throws(HistoryError) -> (id: Int64, added: Bool)
 
     /// Entries newest first, of one workload or all, at most `limit`.
-    public func list(workload: String? = nil, limit: Int = 50) throws(HistoryError) -> [HistoryEntry] {
-        try read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM runs WHERE (? IS NULL OR workload = ?) ORDER BY recorded_at DESC, id DESC LIMIT ?",
-                arguments: [workload, workload, max(0, limit)])
-            return try rows.map { try HistorySchema.entry(from: $0, path: path.path) }
-        }
-    }
+    func list(workload: String?, limit: Int) async throws(HistoryError) -> [HistoryEntry]
 
     /// The entry with row id `id`, if there is one.
-    public func entry(id: Int64) throws(HistoryError) -> HistoryEntry? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map {
-                try HistorySchema.entry(from: $0, path: path.path)
-            }
-        }
-    }
+    func entry(id: Int64) async throws(HistoryError) -> HistoryEntry?
+}
 
-    private func access<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
-        do { return try pool.write(body) } catch let error as HistoryError { throw error } catch {
-            throw HistoryError(path: path.path, message: Self.describe(error))
+/// Opening a history wherever it lives.
+public enum History {
+    /// Opens (creating when absent) the history at `location` and brings its schema up to date;
+    /// one a newer AgentPerf migrated further is refused.
+    public static func open(_ location: HistoryLocation) async throws(HistoryError) -> any HistoryStore {
+        switch location {
+        case .sqlite(let path): try SQLiteHistoryStore(path: path)
+        case .postgres(let server): try await PostgresHistoryStore.open(server)
         }
-    }
-
-    /// Reads never wait for a writer (WAL readers see the last commit).
-    private func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
-        do { return try pool.read(body) } catch let error as HistoryError { throw error } catch {
-            throw HistoryError(path: path.path, message: Self.describe(error))
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        (error as? DatabaseError).map { "SQLite: \($0.message ?? "\($0.resultCode)")" } ?? "\(error)"
     }
 }

@@ -17,7 +17,7 @@ func parseFormat(_ text: String?) throws -> TraceFormat? {
     return format
 }
 
-package struct AnalyzeCommand: ParsableCommand {
+package struct AnalyzeCommand: AsyncParsableCommand {
     package init() {}
 
     package static let configuration = CommandConfiguration(
@@ -75,7 +75,7 @@ package struct AnalyzeCommand: ParsableCommand {
         _ = try parseFormat(format)
     }
 
-    package func run() throws {
+    package func run() async throws {
         if let html { try ReportFile.check(html, inputs: paths) }
         let table = try prices.map { try PriceTable.load(from: URL(fileURLWithPath: $0)) } ?? .bundled
         let outDirectory = out.map { URL(fileURLWithPath: $0) }
@@ -126,7 +126,7 @@ package struct AnalyzeCommand: ParsableCommand {
                 var history = HistoryOptions()
                 history.path = historyFile
                 let summary = ImportedRun.summary(of: collected.log, paths: paths, prices: table)
-                history.record(ImportedRun.entry(summary, paths: paths), quiet: false)
+                await history.record(ImportedRun.entry(summary, paths: paths), quiet: false)
             }
         }
         try outcome.finish(errors: analyzer.diagnostics.hasErrors)

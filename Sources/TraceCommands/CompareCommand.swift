@@ -6,7 +6,7 @@ import Pricing
 import Reports
 import Traces
 
-package struct CompareCommand: ParsableCommand {
+package struct CompareCommand: AsyncParsableCommand {
     package init() {}
 
     package static let configuration = CommandConfiguration(
@@ -31,9 +31,9 @@ package struct CompareCommand: ParsableCommand {
 
     @OptionGroup var history: HistoryOptions
 
-    package func run() throws {
-        let (nameA, summaryA) = try resolve(a)
-        let (nameB, summaryB) = try resolve(b)
+    package func run() async throws {
+        let (nameA, summaryA) = try await resolve(a)
+        let (nameB, summaryB) = try await resolve(b)
         let comparison = RunComparison(summaryA, summaryB)
         if json {
             let encoder = HistoryListing.encoder
@@ -55,14 +55,15 @@ package struct CompareCommand: ParsableCommand {
     }
 
     /// A history id or a run directory → a name to print and its summary.
-    func resolve(_ reference: String) throws -> (String, RunSummary) {
+    func resolve(_ reference: String) async throws -> (String, RunSummary) {
         let digits = reference.hasPrefix("#") ? String(reference.dropFirst()) : reference
         if let id = Int64(digits), !FileManager.default.fileExists(atPath: reference) {
-            guard FileManager.default.fileExists(atPath: history.location.path) else {
-                throw CommandFailure.badInput("no history at \(history.location.path) to look run #\(id) up in")
+            let location = try history.location()
+            guard try history.exists() else {
+                throw CommandFailure.badInput("no history at \(location) to look run #\(id) up in")
             }
-            guard let entry = try history.open().entry(id: id) else {
-                throw CommandFailure.badInput("no run #\(id) in the history \(history.location.path) (see `agentperf history`)")
+            guard let entry = try await history.open().entry(id: id) else {
+                throw CommandFailure.badInput("no run #\(id) in the history \(location) (see `agentperf history`)")
             }
             return ("#\(id) (\(entry.directory ?? entry.workload ?? "imported"))", entry.summary)
         }

@@ -6,7 +6,7 @@ import Pricing
 import Reports
 import Traces
 
-package struct HistoryCommand: ParsableCommand {
+package struct HistoryCommand: AsyncParsableCommand {
     package init() {}
 
     package static let configuration = CommandConfiguration(
@@ -34,19 +34,20 @@ package struct HistoryCommand: ParsableCommand {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit: expected 1 to 10000") }
     }
 
-    package func run() throws {
-        guard FileManager.default.fileExists(atPath: history.location.path) else {
-            Terminal.out("No runs yet: \(history.location.path) does not exist (`agentperf run` creates it).\n")
+    package func run() async throws {
+        let location = try history.location()
+        guard try history.exists() else {
+            Terminal.out("No runs yet: \(location) does not exist (`agentperf run` creates it).\n")
             return
         }
-        let entries = try history.open().list(workload: workload, limit: limit)
+        let entries = try await history.open().list(workload: workload, limit: limit)
         if json {
             let rows = entries.map(HistoryListing.init)
             Terminal.out(String(decoding: try HistoryListing.encoder.encode(rows), as: UTF8.self) + "\n")
             return
         }
         guard !entries.isEmpty else {
-            Terminal.out("No runs\(workload.map { " of \($0)" } ?? "") in \(history.location.path).\n")
+            Terminal.out("No runs\(workload.map { " of \($0)" } ?? "") in \(location).\n")
             return
         }
         var table = TextColumns([

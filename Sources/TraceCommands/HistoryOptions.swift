@@ -12,27 +12,39 @@ package struct HistoryOptions: ParsableArguments {
         name: .customLong("history"),
         help: ArgumentHelp(
             """
-            The run history (SQLite). Default: $AGENTPERF_HISTORY, else $XDG_DATA_HOME/agentperf/history.sqlite, \
-            else ~/.local/share/agentperf/history.sqlite.
-            """, valueName: "path"))
+            The run history: a SQLite file, or a PostgreSQL database (postgres://user:password@host:5432/db; \
+            better in $AGENTPERF_HISTORY, out of the process list). Default: $AGENTPERF_HISTORY, else \
+            $XDG_DATA_HOME/agentperf/history.sqlite, else ~/.local/share/agentperf/history.sqlite.
+            """, valueName: "path-or-url"))
     package var path: String?
 
-    /// The database file this command uses.
-    package var location: URL { Self.location(flag: path, environment: ProcessInfo.processInfo.environment) }
+    /// The history this command uses; a malformed PostgreSQL URL is bad input (without its password).
+    package func location() throws -> HistoryLocation {
+        do { return try Self.location(flag: path, environment: ProcessInfo.processInfo.environment) } catch {
+            throw CommandFailure.badInput("--history: \(error.message)")
+        }
+    }
 
     /// `flag`, else `AGENTPERF_HISTORY`, else the XDG data directory's `agentperf/history.sqlite`.
-    package static func location(flag: String?, environment: [String: String]) -> URL {
-        if let flag { return URL(fileURLWithPath: flag) }
-        if let path = environment["AGENTPERF_HISTORY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+    package static func location(flag: String?, environment: [String: String]) throws(HistoryError) -> HistoryLocation {
+        if let flag { return try HistoryLocation(parsing: flag) }
+        if let path = environment["AGENTPERF_HISTORY"], !path.isEmpty { return try HistoryLocation(parsing: path) }
         let data =
             environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
-        return data.appendingPathComponent("agentperf/history.sqlite")
+        return .sqlite(data.appendingPathComponent("agentperf/history.sqlite"))
     }
 
-    /// The store, opened (and created) now; a failure is bad input naming the file.
-    package func open() throws -> HistoryStore {
-        do { return try HistoryStore(path: location) } catch { throw CommandFailure.badInput("\(error)") }
+    /// False for a SQLite history whose file does not exist yet (nothing recorded).
+    package func exists() throws -> Bool {
+        if case .sqlite(let file) = try location() { return FileManager.default.fileExists(atPath: file.path) }
+        return true
+    }
+
+    /// The store, opened (and created) now; a failure is bad input naming the file or server.
+    package func open() async throws -> any HistoryStore {
+        let location = try location()
+        do { return try await History.open(location) } catch { throw CommandFailure.badInput("\(error)") }
     }
 }
 
@@ -84,19 +96,19 @@ package struct RunProvenance: Sendable {
 extension HistoryOptions {
     /// Records a run; a history that cannot be written is reported on standard error and the run
     /// still succeeds (its results are in its directory; `agentperf report DIR` recomputes them).
-    package func record(_ summary: RunSummary, provenance: RunProvenance, quiet: Bool) {
-        record(provenance.entry(for: summary), quiet: quiet)
+    package func record(_ summary: RunSummary, provenance: RunProvenance, quiet: Bool) async {
+        await record(provenance.entry(for: summary), quiet: quiet)
     }
 
     /// Records `entry`, saying under which id (or that it was there already).
-    func record(_ entry: HistoryEntry, quiet: Bool) {
+    func record(_ entry: HistoryEntry, quiet: Bool) async {
         do {
-            let store = try HistoryStore(path: location)
-            let (id, added) = try store.record(entry)
+            let store = try await open()
+            let (id, added) = try await store.record(entry)
             if !quiet {
                 Terminal.err(
                     added
-                        ? "Recorded in the history as #\(id) (\(location.path)); `agentperf history` lists runs, `agentperf compare` compares two.\n"
+                        ? "Recorded in the history as #\(id) (\(store.location)); `agentperf history` lists runs, `agentperf compare` compares two.\n"
                         : "Already in the history as #\(id).\n")
             }
         } catch {

@@ -4,7 +4,7 @@ import Pricing
 import Traces
 
 /// `agentperf merge DIR… --out DIR`: the shards of a sharded run (`run --shard i/n`) as one run.
-package struct MergeCommand: ParsableCommand {
+package struct MergeCommand: AsyncParsableCommand {
     package init() {}
 
     package static let configuration = CommandConfiguration(
@@ -43,7 +43,7 @@ package struct MergeCommand: ParsableCommand {
         if shards.isEmpty { throw ValidationError("give the shards' run directories") }
     }
 
-    package func run() throws {
+    package func run() async throws {
         try report.checkPaths(inputs: shards)
         let paths = try shards.map { try RunPath($0) }
         let headers: [(url: URL, run: RunRecord)]
@@ -91,7 +91,7 @@ package struct MergeCommand: ParsableCommand {
         presentation.judge(try ReportCommand.runThresholds(directory) + report.thresholds)
         try presentation.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         if !noHistory, !presentation.log.hasErrors {
-            history.record(
+            await history.record(
                 presentation.summary,
                 provenance: RunProvenance(
                     workloadFile: nil, workloadText: String(decoding: copied[RunDirectory.config]!, as: UTF8.self),

@@ -69,6 +69,59 @@ import Testing
         #expect(badFlag.status == 2 && badFlag.stderr.contains("a share is at most 1"), "\(badFlag.stderr)")
     }
 
+    @Test(
+        "a PostgreSQL history through the binary: run, merge of shards and analyze record there; history and compare read it back"
+    )
+    func postgresHistory() throws {
+        guard let server = ProcessInfo.processInfo.environment["AGENTPERF_TEST_POSTGRES"], var url = URLComponents(string: server)
+        else {
+            if ProcessInfo.processInfo.environment["AGENTPERF_REQUIRE_POSTGRES"] != nil {
+                Issue.record("AGENTPERF_TEST_POSTGRES is not set; start a server with scripts/start-postgres.sh")
+            }
+            return
+        }
+        let database = "cli_\(UUID().uuidString.prefix(8).lowercased())"
+        let created = try Subprocesses.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["psql", server, "-qc", "CREATE DATABASE \(database)"])
+        try #require(created.status == 0, "\(created.stderr)")
+        url.path = "/" + database
+        let history = try #require(url.string)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("tiny.yaml", CommandLineTests.tinyWorkload)
+        let ran = try Subprocesses.run(
+            AgentPerfBinary.url, ["run", file.path, "--virtual-time", "--out", directory.file("a").path],
+            environment: ["AGENTPERF_HISTORY": history])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(ran.stderr.contains("Recorded in the history as #1 (postgres://"), "\(ran.stderr)")
+        #expect(!ran.stderr.contains(url.password ?? "no password"), "the password was printed")
+        for index in 0..<2 {
+            let shard = try Subprocesses.run(
+                AgentPerfBinary.url,
+                ["run", file.path, "--virtual-time", "--shard", "\(index)/2", "--out", directory.file("s\(index)").path],
+                environment: ["AGENTPERF_HISTORY": history])
+            #expect(shard.status == 0 && !shard.stderr.contains("Recorded in the history"), "\(shard.stderr)")
+        }
+        let merged = try Subprocesses.run(
+            AgentPerfBinary.url,
+            [
+                "merge", directory.file("s0").path, directory.file("s1").path, "--out", directory.file("m").path, "--history",
+                history,
+            ])
+        #expect(merged.status == 0 && merged.stderr.contains("Recorded in the history as #2"), "\(merged.stderr)")
+        let listed = try Self.agentperf(["history", "--json"], history: URL(fileURLWithPath: "/unused"), url: history)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
+        #expect(rows.count == 2)
+        let compared = try Self.agentperf(["compare", "1", "2"], history: URL(fileURLWithPath: "/unused"), url: history)
+        #expect(compared.status == 0, "\(compared.stderr)")
+    }
+
+    /// `agentperf` with the history at a PostgreSQL URL.
+    static func agentperf(_ arguments: [String], history: URL, url: String) throws -> ProcessOutput {
+        try Subprocesses.run(AgentPerfBinary.url, arguments, environment: ["AGENTPERF_HISTORY": url])
+    }
+
     @Test("--abort-on-fail stops after the first level that crosses, exit 99, and the run is still recorded")
     func abortOnFail() throws {
         let directory = try TemporaryDirectory()

@@ -41,25 +41,30 @@ enum Runs {
     }
 }
 
-@Suite struct HistoryStoreTests {
-    @Test("entries round-trip with their histograms; a run id is recorded once; newest first")
-    func roundTrip() throws {
+/// The same tests on both stores: a SQLite file, and a PostgreSQL database on the real server
+/// `.ci/run` starts (scripts/start-postgres.sh; `AGENTPERF_TEST_POSTGRES` holds its URL).
+@Suite(.serialized) struct HistoryStoreTests {
+    @Test("entries round-trip with their histograms; a run id is recorded once; newest first", arguments: StoreKind.allCases)
+    func roundTrip(_ kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try HistoryStore(path: directory.file("h/history.sqlite"))
+        guard let location = try kind.freshLocation(in: directory) else { return }
+        let store = try await History.open(location)
         let first = HistoryEntry(
             source: .run, summary: Runs.summary("r1", latencies: [1, 2, 3], passes: 2), workloadHash: "abc", fleet: "workload",
             seed: 42, gitCommit: nil, directory: "/runs/1", recordedAt: Date(timeIntervalSince1970: 1_800_000_000))
-        let (id, added) = try store.record(first)
+        let (id, added) = try await store.record(first)
         #expect(added)
-        #expect(try store.record(first) == (id, false))
+        #expect(try await store.record(first) == (id, false))
         let second = HistoryEntry(
             source: .run, summary: Runs.summary("r2", latencies: [4], passes: 1, workload: "other"),
             recordedAt: Date(timeIntervalSince1970: 1_800_000_100))
-        _ = try store.record(second)
-        #expect(try store.list().map(\.summary.runID) == ["r2", "r1"])
-        #expect(try store.list(workload: "w").map(\.summary.runID) == ["r1"])
-        let read = try #require(try store.entry(id: id))
+        _ = try await store.record(second)
+        #expect(try await store.list(workload: nil, limit: 50).map(\.summary.runID) == ["r2", "r1"])
+        #expect(try await store.list(workload: "w", limit: 50).map(\.summary.runID) == ["r1"])
+        #expect(try await store.list(workload: nil, limit: 1).map(\.summary.runID) == ["r2"])
+        #expect(try await store.entry(id: id + 1000) == nil)
+        let read = try #require(try await store.entry(id: id))
         #expect(read.summary == first.summary)
         #expect(read.workloadHash == "abc" && read.seed == 42 && read.fleet == "workload" && read.directory == "/runs/1")
         let buckets = try #require(read.summary.levels.first?.taskLatencyHistogram)
@@ -69,25 +74,78 @@ enum Runs {
         #expect(distribution.summary == read.summary.levels[0].taskLatency)
     }
 
-    @Test("a database a newer AgentPerf migrated is refused with a message, not a crash")
-    func newerSchema() throws {
+    @Test("a database a newer AgentPerf migrated is refused with a message, not a crash", arguments: StoreKind.allCases)
+    func newerSchema(_ kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.file("history.sqlite")
-        _ = try HistoryStore(path: path)
-        let sqlite = try Subprocesses.run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "-c",
-                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v9: future')\"); c.commit()",
-                path.path,
-            ])
-        #expect(sqlite.status == 0, "\(sqlite.stderr)")
-        #expect {
-            try HistoryStore(path: path)
+        guard let location = try kind.freshLocation(in: directory) else { return }
+        _ = try await History.open(location)
+        let marked = try kind.execute(
+            location, sqlite: "insert into grdb_migrations values ('v9: future')",
+            postgres: "INSERT INTO agentperf_migrations VALUES ('v9: future', 'now')")
+        #expect(marked.status == 0, "\(marked.stderr)")
+        await #expect {
+            try await History.open(location)
         } throws: { error in
             "\(error)".contains("written by a newer AgentPerf (migrations v9: future)")
         }
+    }
+
+    @Test(
+        "eight writers opening and recording at once: the schema migrated once, every run recorded once",
+        arguments: StoreKind.allCases)
+    func concurrentWriters(_ kind: StoreKind) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        guard let location = try kind.freshLocation(in: directory) else { return }
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    let store = try await History.open(location)
+                    let entry = HistoryEntry(source: .run, summary: Runs.summary("w\(writer % 4)", latencies: [1], passes: 1))
+                    return try await store.record(entry).id
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(ids).count == 4)
+        let store = try await History.open(location)
+        #expect(Set(try await store.list(workload: nil, limit: 50).compactMap(\.summary.runID)) == ["w0", "w1", "w2", "w3"])
+    }
+
+    @Test("a PostgreSQL URL's password never appears in a message; a malformed URL names what is missing")
+    func postgresMessages() async throws {
+        let location = try HistoryLocation(parsing: "postgres://bench:s3cr3t-pw@127.0.0.1:1/history?sslmode=disable")
+        #expect(location.description == "postgres://bench@127.0.0.1:1/history")
+        await #expect {
+            try await History.open(location)
+        } throws: { error in
+            "\(error)".contains("postgres://bench@127.0.0.1:1/history: cannot connect") && !"\(error)".contains("s3cr3t")
+        }
+        for (url, problem) in [
+            ("postgres://127.0.0.1/history", "no user name"), ("postgres://u:p@host", "no database name"),
+            ("postgres://u:p@host/db?sslmode=maybe", "sslmode maybe"),
+            ("postgres://u:p@host/db?pool=3", "unknown parameter pool"),
+        ] {
+            #expect(throws: HistoryError.self) { try HistoryLocation(parsing: url) }
+            let message = (try? HistoryLocation(parsing: url)).map { "\($0)" } ?? Self.message(url)
+            #expect(message.contains(problem) && !message.contains(":p@"), "\(url): \(message)")
+        }
+        if let configured = ProcessInfo.processInfo.environment["AGENTPERF_TEST_POSTGRES"],
+            var wrong = URLComponents(string: configured)
+        {
+            wrong.password = "not-the-password"
+            await #expect {
+                try await History.open(try HistoryLocation(parsing: wrong.string!))
+            } throws: { error in
+                "\(error)".contains("password authentication failed") && !"\(error)".contains("not-the-password")
+            }
+        }
+    }
+
+    static func message(_ url: String) -> String {
+        do { _ = try HistoryLocation(parsing: url) } catch { return "\(error)" }
+        return ""
     }
 
     @Test("stored buckets that are not a histogram are refused")
@@ -231,5 +289,72 @@ enum Runs {
         #expect(many.problem != nil && BootstrapQuantile(many, percentile: 50) == nil)
         let overflow = HistogramBuckets(microseconds: [1, 2], counts: [UInt64.max, 2], sumSeconds: 1)
         #expect(overflow.problem != nil && BootstrapQuantile(overflow, percentile: 50) == nil)
+    }
+}
+
+/// Which store a test runs on.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    /// The server's URL: set by `.ci/run` (scripts/start-postgres.sh).
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["AGENTPERF_TEST_POSTGRES"] }
+
+    /// A history no test has used: a new file, or a new database on the test server. Nil (the
+    /// PostgreSQL case skipped, with a note) when no server is configured, unless
+    /// `AGENTPERF_REQUIRE_POSTGRES` is set (CI), where that is a failure.
+    func freshLocation(in directory: TemporaryDirectory) throws -> HistoryLocation? {
+        switch self {
+        case .sqlite: return .sqlite(directory.file("h/history.sqlite"))
+        case .postgres:
+            guard let url = Self.postgresURL, var components = URLComponents(string: url) else {
+                if ProcessInfo.processInfo.environment["AGENTPERF_REQUIRE_POSTGRES"] != nil {
+                    Issue.record("AGENTPERF_TEST_POSTGRES is not set; start a server with scripts/start-postgres.sh")
+                } else {
+                    print("note: PostgreSQL history tests skipped: AGENTPERF_TEST_POSTGRES is not set")
+                }
+                return nil
+            }
+            let database = "history_\(UUID().uuidString.prefix(8).lowercased())"
+            let created = try Subprocesses.run(
+                URL(fileURLWithPath: "/usr/bin/env"), ["psql", url, "-qc", "CREATE DATABASE \(database)"])
+            guard created.status == 0 else {
+                Issue.record("psql could not create a database: \(created.stderr)")
+                return nil
+            }
+            components.path = "/" + database
+            return try HistoryLocation(parsing: components.string!)
+        }
+    }
+
+    /// Runs one SQL statement on the store's database with another client than AgentPerf's.
+    func execute(_ location: HistoryLocation, sqlite: String, postgres: String) throws -> ProcessOutput {
+        switch location {
+        case .sqlite(let file):
+            try Subprocesses.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                [
+                    "python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
+                    file.path, sqlite,
+                ])
+        case .postgres:
+            try Subprocesses.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["psql", Self.url(of: location), "-qc", postgres])
+        }
+    }
+
+    /// The database's URL with its password, for psql.
+    static func url(of location: HistoryLocation) -> String {
+        guard case .postgres(let server) = location else { return "" }
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = server.user
+        components.password = server.password
+        components.host = server.host
+        components.port = server.port
+        components.path = "/" + server.database
+        return components.string!
     }
 }
