@@ -199,6 +199,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// A run sent to other systems: OTLP/HTTP spans (OTel GenAI conventions) and metrics.
+        .target(
+            name: "TraceExport",
+            dependencies: [
+                "Traces", "AgentMetrics", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         /// Running past one machine: the Kubernetes objects of a sharded run.
         .target(name: "ScaleOut", dependencies: [.product(name: "Yams", package: "Yams")]),
         /// The commands that read traces (`report`, `analyze`, `import`): no harness, no HTTP server.
@@ -206,7 +214,7 @@ let package = Package(
             name: "TraceCommands",
             dependencies: [
                 "AgentMetrics", "Reports", "Traces", "Pricing", "Importers", "Routing", "SpecDecoding", "Diagnosis",
-                "HTMLReport", "History", "Thresholds",
+                "HTMLReport", "History", "Thresholds", "TraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -105,6 +105,7 @@ struct GatewayCommand: AsyncParsableCommand {
         presented.judge(report.thresholds)
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
         try presented.publish(json: json, options: report)
+        try await presented.export(options: report)
         Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures.\n")
         // A recording in which every attempt failed measured the failure, not the agent: exit 1, as `run` does.
         if let failure = RunCommand.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }

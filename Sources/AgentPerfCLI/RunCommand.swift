@@ -162,6 +162,8 @@ struct RunCommand: AsyncParsableCommand {
         do { try presented.publish(json: json, options: reporting.report, inputs: reporting.inputs) } catch {
             publishing = error
         }
+        var exporting: (any Error)?
+        do { try await presented.export(options: reporting.report, quiet: quiet) } catch { exporting = error }
         if !quiet {
             Terminal.err(
                 "Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures from the traces.\n")
@@ -183,6 +185,7 @@ struct RunCommand: AsyncParsableCommand {
         if let publishing, !outcome.interrupted || aborted || (publishing as? CommandFailure)?.code != 99 {
             throw publishing
         }
+        if let exporting { throw exporting }
         if outcome.interrupted {
             Terminal.err("Interrupted: the figures cover the attempts that finished.\n")
             throw CommandFailure.interrupted

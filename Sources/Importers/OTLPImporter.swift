@@ -104,6 +104,13 @@ package enum OTLPImporter {
         var endTimeUnixNano: FlexibleInt64?
         var attributes: [KeyValue]?
         var status: Status?
+        /// AgentPerf's own export marks a step's first and last token as events.
+        var events: [Event]?
+    }
+
+    struct Event: Decodable {
+        var timeUnixNano: FlexibleInt64?
+        var name: String?
     }
 
     struct Status: Decodable {
@@ -271,6 +278,8 @@ package enum OTLPImporter {
                         toolName: tool, usage: usage(a),
                         timing: StepTiming(
                             scheduled: time(span.span.startTimeUnixNano), sent: time(span.span.startTimeUnixNano),
+                            firstToken: time(span.span.events?.first { $0.name == "agentperf.first_token" }?.timeUnixNano),
+                            lastToken: time(span.span.events?.first { $0.name == "agentperf.last_token" }?.timeUnixNano),
                             end: time(span.span.endTimeUnixNano)),
                         errorType: error,
                         // Content is opt-in in both conventions; when captured, hash it (never store it).

@@ -100,6 +100,7 @@ package struct MergeCommand: AsyncParsableCommand {
                 quiet: quiet)
         }
         try presentation.publish(json: json, options: report, inputs: shards)
+        try await presentation.export(options: report, quiet: quiet)
     }
 
     /// What was merged, how the levels line up, and what was left out, on standard error.

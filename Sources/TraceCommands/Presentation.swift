@@ -5,6 +5,7 @@ import HTMLReport
 package import Pricing
 import Reports
 package import Thresholds
+import TraceExport
 package import Traces
 
 /// A run's traces turned into figures, and how commands show them.
@@ -33,6 +34,23 @@ package struct Presentation {
         var seen: Set<Threshold> = []
         let unique = thresholds.filter { seen.insert($0).inserted }
         summary.thresholds = unique.isEmpty ? nil : ThresholdCheck.evaluate(unique, on: summary)
+    }
+
+    /// Sends the run to `--otlp-endpoint`, when given; a failure is exit code 1 naming the
+    /// receiver, the run's files untouched (`agentperf report DIR --otlp-endpoint URL` sends again).
+    package func export(options: ReportOptions, quiet: Bool = false) async throws {
+        guard let endpoint = options.otlpEndpoint else { return }
+        do {
+            let exporter = try OTLPExporter(endpoint: endpoint, environment: ProcessInfo.processInfo.environment)
+            let spans = try await exporter.export(log, summary: summary)
+            if !quiet {
+                Terminal.err("Exported \(spans) spans and the headline metrics to \(exporter.endpoint) (OTLP/HTTP JSON).\n")
+            }
+        } catch {
+            throw CommandFailure(
+                code: 1,
+                message: "\(error); the run's files are unchanged (`agentperf report DIR --otlp-endpoint URL` sends them again)")
+        }
     }
 
     package func writeSummary(to url: URL) throws {

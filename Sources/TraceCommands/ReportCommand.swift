@@ -4,7 +4,7 @@ import Pricing
 import Thresholds
 import Traces
 
-package struct ReportCommand: ParsableCommand {
+package struct ReportCommand: AsyncParsableCommand {
     package init() {}
 
     package static let configuration = CommandConfiguration(
@@ -29,7 +29,7 @@ package struct ReportCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    package func run() throws {
+    package func run() async throws {
         let inputs = [path] + (prices.map { [$0] } ?? [])
         try report.checkPaths(inputs: inputs)
         let run = try RunPath(path)
@@ -52,11 +52,14 @@ package struct ReportCommand: ParsableCommand {
         presentation.judge(try Self.runThresholds(directory) + report.thresholds)
         var publishing: (any Error)?
         do { try presentation.publish(json: json, options: report, inputs: inputs) } catch { publishing = error }
+        var exporting: (any Error)?
+        do { try await presentation.export(options: report) } catch { exporting = error }
         // Bad input (exit 2) before a crossed threshold (99), as `run` orders them.
         if presentation.log.hasErrors {
             throw CommandFailure.badInput("\(traces.path) has unreadable lines (listed above); the figures cover the rest")
         }
         if let publishing { throw publishing }
+        if let exporting { throw exporting }
     }
 
     /// The `thresholds:` of the workload the run was made from (its config.json), if any.

@@ -1,5 +1,7 @@
 package import ArgumentParser
+import Foundation
 package import Thresholds
+import TraceExport
 
 /// Where else a run's figures go, and the gates they must pass: shared by `run`, `simulate`,
 /// `replay` and `report`.
@@ -22,7 +24,21 @@ package struct ReportOptions: ParsableArguments {
             """, valueName: "expression"))
     package var thresholdExpressions: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Also send every step as an OpenTelemetry span (GenAI conventions: invoke_agent per attempt, chat and \
+            execute_tool inside) and the headline figures as metrics to this OTLP/HTTP receiver, e.g. \
+            http://localhost:4318. Headers (credentials) from $OTEL_EXPORTER_OTLP_HEADERS.
+            """, valueName: "url"))
+    package var otlpEndpoint: String?
+
     package func validate() throws {
+        if let otlpEndpoint {
+            do { _ = try OTLPExporter(endpoint: otlpEndpoint, environment: ProcessInfo.processInfo.environment) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         for expression in thresholdExpressions {
             do { _ = try Threshold.parse(expression) } catch { throw ValidationError("--threshold: \(error)") }
         }

@@ -117,6 +117,9 @@ public struct RunningProcess: @unchecked Sendable {
 
     /// What the process has written to standard error so far (it may still be running).
     public var stderrSoFar: String { stderr.peek() }
+
+    /// What the process has written to standard output so far (it may still be running).
+    public var stdoutSoFar: String { stdout.peek() }
 }
 
 /// Output is captured through files rather than pipes so a chatty child never blocks on a full pipe.

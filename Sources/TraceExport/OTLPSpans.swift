@@ -1,0 +1,128 @@
+package import Foundation
+package import Traces
+
+/// A run's attempts and steps as OTLP/JSON spans, after the OpenTelemetry GenAI conventions: one
+/// trace per attempt, its root an `invoke_agent` span, each step a child (`chat`, `embeddings`,
+/// `execute_tool`; a delegation's steps under the delegation's `invoke_agent` span).
+///
+/// Ids are derived from the run and attempt ids (so exporting a run twice sends the same ids,
+/// and a backend deduplicates instead of doubling it): hex, as OTLP/JSON requires. Times are the
+/// run's `started_at` plus each record's monotonic nanoseconds. A step's first and last token
+/// are span events (`agentperf.first_token`, `agentperf.last_token`). Within a trace the root span
+/// comes last, as exporters that send spans as they end write it (the OTLP importer relies on it).
+package enum OTLPSpans {
+    /// The request bodies for `log`: one `ExportTraceServiceRequest` per `attemptsPerRequest`
+    /// attempts. Throws when the trace has no wall-clock anchor (some imported traces).
+    package static func requests(
+        _ log: TraceLog, attemptsPerRequest: Int = 200
+    ) throws(OTLPExportError) -> [OTLPJSON.TraceRequest] {
+        guard let run = log.run, let startedAt = run.startedAt else { throw .noWallClock }
+        let anchor = Int64((startedAt.timeIntervalSince1970 * 1000).rounded()) * 1_000_000
+        let resource = OTLPJSON.Resource(attributes: [
+            .init("service.name", .string("agentperf")), .init("agentperf.run_id", .string(run.runID)),
+            .init("agentperf.workload", .string(run.workload)),
+        ])
+        let scope = OTLPJSON.Scope(name: "agentperf", version: run.agentperfVersion)
+        var requests: [OTLPJSON.TraceRequest] = []
+        var index = 0
+        while index < log.attempts.count {
+            let batch = log.attempts[index..<min(index + max(1, attemptsPerRequest), log.attempts.count)]
+            let spans = batch.flatMap { Self.spans(of: $0, runID: run.runID, anchor: anchor) }
+            requests.append(
+                OTLPJSON.TraceRequest(resourceSpans: [
+                    .init(resource: resource, scopeSpans: [.init(scope: scope, spans: spans)])
+                ]))
+            index += batch.count
+        }
+        return requests
+    }
+
+    /// The attempt's step spans, then its root span.
+    static func spans(of attempt: LoggedAttempt, runID: String, anchor: Int64) -> [OTLPJSON.Span] {
+        let record = attempt.record
+        let trace = OTLPIDs.trace(runID: runID, attemptID: record.attemptID)
+        let root = OTLPIDs.span(runID: runID, attemptID: record.attemptID, stepID: nil)
+        func wall(_ ns: Int64?) -> String? { ns.map { String(anchor.addingReportingOverflow($0).partialValue) } }
+        var spans: [OTLPJSON.Span] = []
+        for step in attempt.steps {
+            let usage = step.usage
+            var attributes: [OTLPJSON.KeyValue] = [
+                .init("gen_ai.operation.name", .string(step.operation.rawValue)),
+                .init("agentperf.step_id", .string(step.stepID)), .init("agentperf.use_class", .string(step.useClass.rawValue)),
+            ]
+            attributes.append(
+                contentsOf: [
+                    step.model.map { .init("gen_ai.request.model", .string($0)) },
+                    step.provider.map { .init("gen_ai.provider.name", .string($0)) },
+                    step.toolName.map { .init("gen_ai.tool.name", .string($0)) },
+                    step.agentName.map { .init("gen_ai.agent.name", .string($0)) },
+                    step.tier.map { .init("agentperf.tier", .string($0)) },
+                    step.errorType.map { .init("error.type", .string($0.rawValue)) },
+                    usage.map { .init("gen_ai.usage.input_tokens", .int($0.totalInput)) },
+                    usage.map { .init("gen_ai.usage.output_tokens", .int($0.output)) },
+                    usage.map { .init("gen_ai.usage.cache_read.input_tokens", .int($0.cacheRead)) },
+                    usage.map { .init("gen_ai.usage.cache_write.input_tokens", .int($0.cacheWrite)) },
+                    usage.map { .init("gen_ai.usage.reasoning.output_tokens", .int($0.reasoning)) },
+                ].compactMap { $0 })
+            let timing = step.timing
+            var events: [OTLPJSON.Event] = []
+            if let first = wall(timing.firstToken) { events.append(.init(timeUnixNano: first, name: "agentperf.first_token")) }
+            if let last = wall(timing.lastToken) { events.append(.init(timeUnixNano: last, name: "agentperf.last_token")) }
+            let start = timing.sent ?? timing.scheduled ?? timing.end
+            let parent = step.parentStepID.map { OTLPIDs.span(runID: runID, attemptID: record.attemptID, stepID: $0) } ?? root
+            spans.append(
+                OTLPJSON.Span(
+                    traceId: trace, spanId: OTLPIDs.span(runID: runID, attemptID: record.attemptID, stepID: step.stepID),
+                    parentSpanId: parent,
+                    name: [step.operation.rawValue, step.model ?? step.toolName].compactMap { $0 }.joined(separator: " "),
+                    kind: step.operation == .chat || step.operation == .embeddings || step.operation == .rerank ? 3 : 1,
+                    startTimeUnixNano: wall(start) ?? String(anchor),
+                    endTimeUnixNano: wall(timing.end ?? start) ?? String(anchor),
+                    attributes: attributes, events: events.isEmpty ? nil : events,
+                    status: step.errorType.map { .init(code: 2, message: $0.rawValue) }))
+        }
+        var attributes: [OTLPJSON.KeyValue] = [
+            .init("gen_ai.operation.name", .string("invoke_agent")), .init("gen_ai.agent.name", .string(record.task)),
+            .init("agentperf.attempt_id", .string(record.attemptID)),
+            .init("agentperf.outcome", .string(record.outcome.rawValue)),
+            .init("agentperf.warmup", .bool(record.isWarmup)),
+        ]
+        if let level = record.level { attributes.append(.init("agentperf.level", .string(level.rawValue))) }
+        if let error = record.errorType { attributes.append(.init("error.type", .string(error.rawValue))) }
+        let failed = record.outcome == .error || record.outcome == .timeout
+        spans.append(
+            OTLPJSON.Span(
+                traceId: trace, spanId: root, parentSpanId: nil, name: "invoke_agent \(record.task)", kind: 1,
+                startTimeUnixNano: wall(record.scheduled ?? attempt.steps.first?.timing.sent) ?? String(anchor),
+                endTimeUnixNano: wall(record.end ?? attempt.steps.last?.timing.end) ?? String(anchor), attributes: attributes,
+                events: nil, status: failed ? .init(code: 2, message: record.errorType?.rawValue ?? record.outcome.rawValue) : nil
+            ))
+        return spans
+    }
+}
+
+/// Deterministic OTLP ids: FNV-1a 64 of the run, attempt and step ids, in lower-case hex; never
+/// all zeros (an invalid id).
+enum OTLPIDs {
+    static func trace(runID: String, attemptID: String) -> String {
+        hex(hash("trace", runID, attemptID)) + hex(hash("trace-low", runID, attemptID))
+    }
+
+    static func span(runID: String, attemptID: String, stepID: String?) -> String {
+        hex(hash("span", runID, attemptID, stepID ?? "/attempt"))
+    }
+
+    private static func hash(_ parts: String...) -> UInt64 {
+        var hash = ContentHash()
+        for part in parts {
+            hash.update(part)
+            hash.update("\u{1F}")
+        }
+        return hash.value == 0 ? 1 : hash.value
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
