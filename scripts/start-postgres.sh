@@ -9,7 +9,7 @@
 set -euo pipefail
 if [ "${1:-}" = "--stop" ]; then
     as=(); if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); fi
-    "${as[@]}" "$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_ctl" -D "$2/data" stop -m fast >/dev/null
+    "${as[@]}" "$(cat "$2/bin")/pg_ctl" -D "$2/data" stop -m fast >/dev/null
     exit 0
 fi
 dir="$1"
@@ -31,6 +31,7 @@ if [ "$(id -u)" -eq 0 ]; then
     as=(runuser -u postgres --)
 fi
 mkdir -p "$dir"
+echo "$bin" >"$dir/bin"
 password="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 echo "$password" >"$dir/password"
 if [ -n "${as[*]}" ]; then chown -R postgres "$dir"; fi

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import RunTarget
 import ScaleOut
 import SpecDecoding
@@ -59,15 +60,21 @@ struct KubernetesCommand: ParsableCommand {
         }
         if let name, !KubernetesManifest.isObjectName(name) {
             throw ValidationError(
-                "--name: expected a DNS-1123 label (lower-case letters, digits and '-', starting with a letter, at most 40 characters), found \"\(name)\""
+                "--name: expected a DNS-1123 label (lower-case letters, digits and '-', starting with a letter, at most \(KubernetesManifest.maxNameLength) characters), found \"\(name)\""
             )
         }
         if let namespace, !KubernetesManifest.isObjectName(namespace) {
             throw ValidationError("--namespace: expected a DNS-1123 label, found \"\(namespace)\"")
         }
         if let endpoint {
-            guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("--endpoint: expected an http(s) base URL like http://vllm:8000/v1, found \"\(endpoint)\"")
+            guard let url = URLComponents(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--endpoint: expected an http(s) base URL like http://vllm:8000/v1")
+            }
+            // Anyone who can read the pods reads their arguments: no credential goes there.
+            if url.user != nil || url.password != nil || url.query != nil {
+                throw ValidationError(
+                    "--endpoint: a URL with credentials or a query would be written into every pod's arguments; give the bare base URL (keys go in a Secret: docs/SCALE-OUT.md)"
+                )
             }
         }
         guard startIn.spec.duration <= .seconds(24 * 3600) else { throw ValidationError("--start-in: expected at most 24h") }
@@ -80,9 +87,14 @@ struct KubernetesCommand: ParsableCommand {
         let file = URL(fileURLWithPath: workload)
         // Refused here, with the file's line, rather than in N pods after they start.
         let spec = try RunSpecLoader.load(contentsOf: file)
+        if let problem = BenchmarkRun.shardingProblem(spec.workload, shards: shards) {
+            throw CommandFailure.badInput("\(workload): cannot be split into \(shards) shards: \(problem)")
+        }
         let text = try String(contentsOf: file, encoding: .utf8)
         guard text.utf8.count <= KubernetesManifest.maxWorkloadBytes else {
-            throw CommandFailure.badInput("\(workload): \(text.utf8.count) bytes; a ConfigMap holds at most 1 MiB")
+            throw CommandFailure.badInput(
+                "\(workload): \(text.utf8.count) bytes; at most \(KubernetesManifest.maxWorkloadBytes) fit a ConfigMap that kubectl apply can update"
+            )
         }
         if endpoint == nil, spec.usesFleet, shards > 1 {
             Terminal.err(

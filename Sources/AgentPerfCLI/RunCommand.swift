@@ -89,7 +89,9 @@ struct RunCommand: AsyncParsableCommand {
         var spec = spec
         spec.workload.thresholds += reporting.report.thresholds.filter { !spec.workload.thresholds.contains($0) }
         let workload = spec.workload
-        let directory = URL(fileURLWithPath: out ?? "runs/\(Self.timestamp())")
+        // Shards started in the same second get directories of their own.
+        let directory = URL(
+            fileURLWithPath: out ?? "runs/\(Self.timestamp())" + (shard.map { "-shard-\($0.index)-of-\($0.count)" } ?? ""))
         var benchmark = BenchmarkRun(
             spec: spec, outputDirectory: directory, endpointOverride: endpoint,
             timebase: virtualTime ? .virtualTime : .realTime, variants: reporting.variants, logger: logger)

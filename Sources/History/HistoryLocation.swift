@@ -8,13 +8,25 @@ public enum HistoryLocation: Sendable, Hashable, CustomStringConvertible {
     /// A PostgreSQL database (`postgres://user:password@host:port/database`).
     case postgres(PostgresLocation)
 
-    /// `postgres://…` or `postgresql://…` is a PostgreSQL database; anything else a file path.
+    /// `postgres://…` or `postgresql://…` (any case) is a PostgreSQL database; any other
+    /// `scheme:` is refused (without repeating the text, which may hold a password); the rest
+    /// is a file path.
     public init(parsing text: String) throws(HistoryError) {
-        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            self = .postgres(try PostgresLocation(parsing: text))
-        } else {
-            self = .sqlite(URL(fileURLWithPath: text))
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lowered = trimmed.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            self = .postgres(try PostgresLocation(parsing: "postgres" + trimmed.drop { $0 != ":" }))
+            return
         }
+        // `postgres:/host/db`, `mysql://…`: a URL, not a path; never create a directory named after it.
+        if let colon = lowered.firstIndex(of: ":"), lowered[..<colon].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" }),
+            !lowered[..<colon].isEmpty, lowered[colon...].hasPrefix(":/")
+        {
+            throw HistoryError(
+                path: String(lowered[..<colon]) + ":…",
+                message: "not a history location: expected a file path or postgres://user:password@host:5432/database")
+        }
+        self = .sqlite(URL(fileURLWithPath: text))
     }
 
     /// The file path, or the URL without its password: what messages name.

@@ -26,8 +26,10 @@ package struct KubernetesManifest: Sendable {
     /// How long the collector waits for every shard's summary before merging what is there.
     package var mergeTimeoutSeconds: Int
 
-    /// ConfigMaps hold at most 1 MiB.
-    package static let maxWorkloadBytes = 1 << 20
+    /// `kubectl apply` copies an object into an annotation of at most 256 KiB: the workload stays well under.
+    package static let maxWorkloadBytes = 200 << 10
+    /// The longest name prefix: `NAME-<stamp>-workload` and the shards' pod host names (`…-shards-<index>`) stay within 63 characters.
+    package static let maxNameLength = 30
 
     package init(
         name: String, namespace: String? = nil, shards: Int, image: String, workloadText: String, startAt: Date,
@@ -46,18 +48,18 @@ package struct KubernetesManifest: Sendable {
     }
 
     /// A DNS-1123 label made from `text` (a workload's name): lower-case letters, digits and
-    /// dashes, at most 40 characters so that `NAME-shards-<index>-<pod suffix>` stays a valid pod name.
+    /// dashes, at most `maxNameLength` characters.
     package static func objectName(from text: String) -> String {
         var name = String(
-            text.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" }.prefix(40))
+            text.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" }.prefix(maxNameLength))
         while name.hasPrefix("-") { name.removeFirst() }
         while name.hasSuffix("-") { name.removeLast() }
         return name.isEmpty ? "agentperf" : name
     }
 
-    /// True when `name` is a DNS-1123 label of at most 40 characters.
+    /// True when `name` is a DNS-1123 label of at most `maxNameLength` characters.
     package static func isObjectName(_ name: String) -> Bool {
-        guard (1...40).contains(name.count), let first = name.first, let last = name.last else { return false }
+        guard (1...maxNameLength).contains(name.count), let first = name.first, let last = name.last else { return false }
         return name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
             && first.isLetter && (last.isLetter || last.isNumber)
     }
@@ -71,10 +73,19 @@ package struct KubernetesManifest: Sendable {
     // MARK: Objects
 
     private var start: String { startAt.formatted(Date.ISO8601FormatStyle()) }
-    private var results: String { "/results/\(name)" }
+    /// This run's mark in object names and paths (`20261202-0330`), so that the manifest of the
+    /// next run is new objects and a new results folder, never a clash with this one's.
+    package var stamp: String {
+        startAt.formatted(
+            Date.ISO8601FormatStyle().year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false)
+                .timeSeparator(.omitted)
+        ).lowercased().replacingOccurrences(of: "t", with: "-").replacingOccurrences(of: "z", with: "")
+    }
+    private var run: String { "\(name)-\(stamp)" }
+    private var results: String { "/results/\(name)/\(stamp)" }
 
-    private func metadata(_ suffix: String) -> Node {
-        var pairs: [(Node, Node)] = [("name", text("\(name)-\(suffix)"))]
+    private func metadata(_ suffix: String, run: Bool = true) -> Node {
+        var pairs: [(Node, Node)] = [("name", text("\(run ? self.run : name)-\(suffix)"))]
         if let namespace { pairs.append(("namespace", text(namespace))) }
         pairs.append(("labels", labels))
         return map(pairs)
@@ -97,7 +108,8 @@ package struct KubernetesManifest: Sendable {
         ]
         if let storageClass { spec.append(("storageClassName", text(storageClass))) }
         return map([
-            ("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"), ("metadata", metadata("results")), ("spec", map(spec)),
+            ("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"), ("metadata", metadata("results", run: false)),
+            ("spec", map(spec)),
         ])
     }
 
@@ -145,6 +157,9 @@ package struct KubernetesManifest: Sendable {
         let script = """
             deadline=$(( $(date +%s) + \(mergeTimeoutSeconds) ))
             until [ "$(ls \(results)/shard-*/summary.json 2>/dev/null | wc -l)" -ge \(shards) ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 5; done
+            if [ "$(ls \(results)/shard-*/summary.json 2>/dev/null | wc -l)" -lt \(shards) ]; then
+              echo "merge: after \(mergeTimeoutSeconds) s, only these shards have finished:" >&2; ls -d \(results)/shard-* >&2; exit 1
+            fi
             exec agentperf merge \(results)/shard-* --out \(results)/merged --no-history
             """
         let container = map([
@@ -159,11 +174,22 @@ package struct KubernetesManifest: Sendable {
             map([("name", "results"), ("persistentVolumeClaim", map([("claimName", text("\(name)-results"))]))])
         ]
         if workload {
-            volumes.insert(map([("name", "workload"), ("configMap", map([("name", text("\(name)-workload"))]))]), at: 0)
+            volumes.insert(map([("name", "workload"), ("configMap", map([("name", text("\(run)-workload"))]))]), at: 0)
         }
         let pod = map([
             ("metadata", map([("labels", labels)])),
-            ("spec", map([("restartPolicy", "Never"), ("containers", list([container])), ("volumes", list(volumes))])),
+            (
+                "spec",
+                map([
+                    ("restartPolicy", "Never"),
+                    // The image's user; fsGroup makes the results volume writable to it (NFS ignores it: see docs).
+                    (
+                        "securityContext",
+                        map([("runAsUser", number(10001)), ("runAsGroup", number(10001)), ("fsGroup", number(10001))])
+                    ),
+                    ("containers", list([container])), ("volumes", list(volumes)),
+                ])
+            ),
         ])
         return map([
             ("apiVersion", "batch/v1"), ("kind", "Job"), ("metadata", metadata(suffix)),

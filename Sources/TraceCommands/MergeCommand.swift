@@ -32,6 +32,13 @@ package struct MergeCommand: AsyncParsableCommand {
     @Flag(help: "Do not record the merged run in the history.")
     var noHistory = false
 
+    @Flag(
+        help: """
+            Merge shards that did not finish (a torn last line, unfinished attempts, an interrupted or missing \
+            level), leaving out what is incomplete; the merged run is then not recorded in the history.
+            """)
+    var allowPartial = false
+
     @OptionGroup var history: HistoryOptions
 
     @OptionGroup var report: ReportOptions
@@ -68,13 +75,15 @@ package struct MergeCommand: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: traces.path) {
             throw CommandFailure.badInput("\(out) already holds a run (\(RunDirectory.traces)); choose another --out")
         }
-        let partial = directory.appendingPathComponent(RunDirectory.traces + ".partial")
+        // A name of this process's own: two merges into one directory never write one file.
+        let partial = directory.appendingPathComponent(".\(RunDirectory.traces).\(UUID().uuidString.prefix(8)).partial")
         let outcome: ShardMerge.Outcome
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for (name, data) in copied { try data.write(to: directory.appendingPathComponent(name)) }
             let runID = "merged-" + ContentHash.of(headers.map(\.run.runID).joined(separator: ","))
-            outcome = try ShardMerge.merge(headers, runID: runID, into: partial)
+            outcome = try ShardMerge.merge(headers, runID: runID, into: partial, allowPartial: allowPartial)
+            // The run's other files only once its traces are whole; moving never replaces a run that appeared meanwhile.
+            for (name, data) in copied { try data.write(to: directory.appendingPathComponent(name)) }
             try FileManager.default.moveItem(at: partial, to: traces)
         } catch let failure as ShardMerge.Failure {
             try? FileManager.default.removeItem(at: partial)
@@ -83,6 +92,7 @@ package struct MergeCommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(at: partial)
             throw CommandFailure.badInput("cannot write \(out): \(FileErrors.describe(error))")
         }
+        for warning in outcome.warnings { Terminal.err("\(warning)\n") }
         if !quiet { Self.describe(outcome, shards: headers.count) }
 
         var presentation = try Presentation.load(
@@ -90,7 +100,7 @@ package struct MergeCommand: AsyncParsableCommand {
         presentation.marginal = MarginalPrices.ofRun(directory) ?? .defaults
         presentation.judge(try ReportCommand.runThresholds(directory) + report.thresholds)
         try presentation.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
-        if !noHistory, !presentation.log.hasErrors {
+        if !noHistory, !presentation.log.hasErrors, outcome.warnings.isEmpty {
             await history.record(
                 presentation.summary,
                 provenance: RunProvenance(
@@ -105,11 +115,10 @@ package struct MergeCommand: AsyncParsableCommand {
 
     /// What was merged, how the levels line up, and what was left out, on standard error.
     static func describe(_ outcome: ShardMerge.Outcome, shards: Int) {
-        for warning in outcome.warnings { Terminal.err("\(warning)\n") }
         Terminal.err("Merged \(shards) shards: \(outcome.attempts) attempts, \(outcome.steps) steps.\n")
         for level in outcome.levels {
             let name = level.window.level.label + (level.window.variant.map { " (\($0))" } ?? "")
-            let window = Double(level.window.length) / 1e9
+            let window = Double(level.window.end) / 1e9 - Double(level.window.start) / 1e9
             var line =
                 "  \(name): \(level.shards) shard\(level.shards == 1 ? "" : "s") with workers, start skew \(Self.milliseconds(level.startSkew)), window \(String(format: "%.3f", window)) s"
             if level.noOverlap {

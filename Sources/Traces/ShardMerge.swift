@@ -46,6 +46,7 @@ package enum ShardMerge {
         case anchorsApart(path: String, seconds: Double)
         case badLine(TraceDiagnostic)
         case duplicateAttempt(String, path: String)
+        case partial(path: String, String)
         case writeFailed(TraceError)
 
         package var description: String {
@@ -60,7 +61,9 @@ package enum ShardMerge {
             case .differ(let field, let path, let found, let expected):
                 "\(path): \(field) is \(found) where the first shard's is \(expected); these are shards of different runs"
             case .anchorsApart(let path, let seconds):
-                "\(path): started \(Int(seconds)) s from the first shard; shards of one run start together (give each the same --start-at)"
+                "\(path): started \(Int(seconds)) s from another shard; shards of one run start together (give each the same --start-at)"
+            case .partial(let path, let what):
+                "\(path): \(what); merging it would present part of a run as the whole (wait for the shard, or merge with --allow-partial)"
             case .badLine(let diagnostic): "\(diagnostic); a shard with unreadable lines is not merged (fix or drop the line)"
             case .duplicateAttempt(let id, let path):
                 "\(path): attempt \(id) also appears in an earlier shard; these are shards of different runs"
@@ -69,8 +72,8 @@ package enum ShardMerge {
         }
     }
 
-    /// Shards further apart than this are not one run.
-    static let maxAnchorGap: TimeInterval = 7 * 24 * 3600
+    /// Shards whose starts are further apart than this are not one run.
+    static let maxAnchorGap: TimeInterval = 3600
 
     /// Reads the run header of each trace file, checks they are the shards `0..<n` of one run,
     /// and returns them in shard order with their files.
@@ -91,6 +94,18 @@ package enum ShardMerge {
             shards.append((file, run))
         }
         guard let count = shards.first?.run.shard?.count else { return [] }
+        // Every shard has a wall-clock start, or none does (then they share a timeline only by assumption).
+        let anchors = shards.compactMap(\.run.startedAt)
+        if !anchors.isEmpty, anchors.count < shards.count {
+            let path = shards.first { $0.run.startedAt == nil }!.url.path
+            throw .differ(field: "started_at", path: path, found: "absent", expected: "a time, as the other shards have")
+        }
+        if let earliest = anchors.min(),
+            let latest = shards.max(by: { ($0.run.startedAt ?? .distantPast) < ($1.run.startedAt ?? .distantPast) }),
+            let start = latest.run.startedAt, start.timeIntervalSince(earliest) > maxAnchorGap
+        {
+            throw .anchorsApart(path: latest.url.path, seconds: start.timeIntervalSince(earliest))
+        }
         let missing = Set(0..<count).subtracting(shards.compactMap { $0.run.shard?.index }).sorted()
         guard missing.isEmpty else { throw .missingShards(missing, count: count) }
         return shards.sorted { $0.run.shard!.index < $1.run.shard!.index }
@@ -108,15 +123,13 @@ package enum ShardMerge {
         for (field, found, expected) in fields where found != expected {
             throw .differ(field: field, path: path, found: found, expected: expected)
         }
-        if let a = run.startedAt, let b = first.startedAt, abs(a.timeIntervalSince(b)) > maxAnchorGap {
-            throw .anchorsApart(path: path, seconds: a.timeIntervalSince(b))
-        }
     }
 
     /// Merges the shards (as `headers` returns them) into a new trace file at `output`, with
-    /// the run id `runID`.
+    /// the run id `runID`. A shard that did not finish (a torn last line, attempts that never
+    /// ended, an interrupted level, a level another shard ran) is refused unless `allowPartial`.
     package static func merge(
-        _ shards: [(url: URL, run: RunRecord)], runID: String, into output: URL
+        _ shards: [(url: URL, run: RunRecord)], runID: String, into output: URL, allowPartial: Bool = false
     ) throws(Failure) -> Outcome {
         let anchors = shards.map { $0.run.startedAt }
         let origin = anchors.compactMap { $0 }.min()
@@ -135,17 +148,33 @@ package enum ShardMerge {
         var copier = Copier(sink: sink, runID: runID)
         var windows: [WindowKey: [ShardWindow]] = [:]
         var windowOrder: [WindowKey] = []
+        var levelsOfShard: [(URL, Set<WindowKey>)] = []
         for (url, shardRun) in shards {
-            // Anchors are written to the millisecond, so the gap is a whole number of them.
+            // Anchors are written to the millisecond, so the gap is a whole number of them (at
+            // most an hour: `headers` checked). Virtual-time shards each start at their own zero.
             var offset: Int64 = 0
-            if let anchor = shardRun.startedAt, let origin {
+            if let anchor = shardRun.startedAt, let origin, shardRun.clock != .virtual {
                 offset = Int64((anchor.timeIntervalSince(origin) * 1000).rounded()) * 1_000_000
             }
-            for window in try copier.copy(url, shifting: offset) {
+            let copied = try copier.copy(url, shifting: offset)
+            if !allowPartial, let problem = copied.unfinished {
+                throw .partial(path: url.path, problem)
+            }
+            var keys: Set<WindowKey> = []
+            for window in copied.windows {
                 let key = WindowKey(level: window.level, variant: window.variant)
+                if window.interrupted, !allowPartial { throw .partial(path: url.path, "its level \(key.level) was interrupted") }
                 if windows[key] == nil { windowOrder.append(key) }
-                let workers = window.concurrency.map { shardRun.shard!.workers(of: $0).count } ?? 1
-                windows[key, default: []].append(ShardWindow(window: window, hasWorkers: workers > 0))
+                keys.insert(key)
+                windows[key, default: []].append(ShardWindow(window: window, measured: copied.measured[key, default: 0]))
+            }
+            levelsOfShard.append((url, keys))
+        }
+        if !allowPartial {
+            for (url, keys) in levelsOfShard {
+                if let missing = windowOrder.first(where: { !keys.contains($0) }) {
+                    throw .partial(path: url.path, "it has no window for level \(missing.level), which another shard ran")
+                }
             }
         }
         var levels: [LevelAlignment] = []
@@ -165,12 +194,14 @@ package enum ShardMerge {
 
     private struct ShardWindow {
         var window: WindowRecord
-        var hasWorkers: Bool
+        /// Measured attempts the shard ran at the level (a shard may own none of a short level's).
+        var measured: Int
     }
 
-    /// One window over the shards' windows of a level: the span all shards with workers share.
+    /// One window over the shards' windows of a level: the span all shards that ran measured
+    /// attempts there share.
     private static func align(_ windows: [ShardWindow], runID: String) -> LevelAlignment {
-        let running = windows.filter(\.hasWorkers).map(\.window)
+        let running = windows.filter { $0.measured > 0 }.map(\.window)
         let all = windows.map(\.window)
         let basis = running.isEmpty ? all : running
         let start = basis.map(\.start).max()!
@@ -181,8 +212,9 @@ package enum ShardMerge {
         window.concurrency = basis[0].concurrency
         window.variant = basis[0].variant
         let starts = basis.map(\.levelStart)
+        let (skew, overflow) = starts.max()!.subtractingReportingOverflow(starts.min()!)
         return LevelAlignment(
-            window: window, startSkew: starts.max()! - starts.min()!, shards: basis.count, noOverlap: end < start)
+            window: window, startSkew: overflow ? .max : skew, shards: basis.count, noOverlap: end < start)
     }
 
     /// Copies one shard after another into the sink: attempts with their steps, shifted, under the merged run id.
@@ -200,9 +232,18 @@ package enum ShardMerge {
             self.runID = runID
         }
 
-        /// Copies `url`'s attempts and steps; returns its windows, shifted.
-        mutating func copy(_ url: URL, shifting offset: Int64) throws(Failure) -> [WindowRecord] {
+        /// What one shard's file held besides the attempts copied.
+        struct Copied {
             var windows: [WindowRecord] = []
+            /// Measured attempts per level (and variant).
+            var measured: [WindowKey: Int] = [:]
+            /// What shows the shard did not finish: a torn last line, attempts that never ended.
+            var unfinished: String?
+        }
+
+        /// Copies `url`'s attempts and steps; returns its windows, shifted, and what else it found.
+        mutating func copy(_ url: URL, shifting offset: Int64) throws(Failure) -> Copied {
+            var copied = Copied()
             var pending: [String: [StepRecord]] = [:]
             do {
                 var reader = try LineReader(url: url)
@@ -217,6 +258,7 @@ package enum ShardMerge {
                                 : "incomplete last record (the shard was stopped while writing it); left out")
                         guard !line.isTerminated else { throw Failure.badLine(diagnostic) }
                         warnings.append(diagnostic)
+                        copied.unfinished = "its last line is incomplete (the shard was still writing, or was stopped)"
                         continue
                     }
                     switch record {
@@ -237,10 +279,13 @@ package enum ShardMerge {
                         }
                         try sink.attempt(attempt)
                         attempts += 1
+                        if attempt.isMeasured, let level = attempt.level {
+                            copied.measured[WindowKey(level: level, variant: attempt.variant), default: 0] += 1
+                        }
                     case .window(var window):
                         window.runID = runID
                         window.shift(by: offset)
-                        windows.append(window)
+                        copied.windows.append(window)
                     }
                 }
             } catch let failure as Failure {
@@ -255,8 +300,9 @@ package enum ShardMerge {
                     TraceDiagnostic(
                         severity: .warning, file: url.path, line: nil,
                         message: "\(pending.count) attempts never finished (the shard was interrupted); left out"))
+                copied.unfinished = copied.unfinished ?? "\(pending.count) of its attempts never finished"
             }
-            return windows
+            return copied
         }
     }
 }

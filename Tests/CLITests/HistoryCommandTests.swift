@@ -98,7 +98,10 @@ import Testing
         for index in 0..<2 {
             let shard = try Subprocesses.run(
                 AgentPerfBinary.url,
-                ["run", file.path, "--virtual-time", "--shard", "\(index)/2", "--out", directory.file("s\(index)").path],
+                [
+                    "run", file.path, "--virtual-time", "--concurrency", "2", "--shard", "\(index)/2", "--out",
+                    directory.file("s\(index)").path,
+                ],
                 environment: ["AGENTPERF_HISTORY": history])
             #expect(shard.status == 0 && !shard.stderr.contains("Recorded in the history"), "\(shard.stderr)")
         }

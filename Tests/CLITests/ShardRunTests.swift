@@ -9,7 +9,7 @@ import Traces
 /// processes against one `serve-sim` process on loopback, started together with `--start-at`,
 /// combined by `merge`. Exclusive: six agentperf processes at once load both cores.
 @Suite(.serialized, .exclusive) struct ShardRunTests {
-    static let load = ["--concurrency", "2,8", "--attempts", "16", "--warmup", "0s", "--quiet", "--no-history"]
+    static let load = ["--concurrency", "4,8", "--attempts", "16", "--warmup", "0s", "--quiet", "--no-history"]
 
     @Test(
         "four shards and merge: the attempts, tasks and step counts of the unsharded run; counts, cost and histograms of the shards' union"
@@ -67,7 +67,7 @@ import Traces
                 uniquingKeysWith: { "\($0) & \($1)" })
         }
         #expect(plan(mergedLog) == plan(wholeLog))
-        #expect(Set(plan(mergedLog).keys) == Set(["c2", "c8"].flatMap { level in (0..<16).map { "\(level)/\($0)" } }))
+        #expect(Set(plan(mergedLog).keys) == Set(["c4", "c8"].flatMap { level in (0..<16).map { "\(level)/\($0)" } }))
         #expect(mergedLog.attempts.count == shardLogs.map(\.attempts.count).reduce(0, +))
 
         // The figures of the union of the shards' attempts.
@@ -77,9 +77,9 @@ import Traces
         // The figures merge printed (as JSON) are those of its traces.
         let summary = RunSummary.compute(from: mergedLog, prices: prices)
         let printed = try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any]
-        #expect((printed?["levels"] as? [[String: Any]])?.map { $0["level"] as? String } == ["c2", "c8"])
+        #expect((printed?["levels"] as? [[String: Any]])?.map { $0["level"] as? String } == ["c4", "c8"])
         #expect(FileManager.default.fileExists(atPath: directory.file("merged/summary.json").path))
-        #expect(summary.levels.map(\.level) == [.concurrency(2), .concurrency(8)])
+        #expect(summary.levels.map(\.level) == [.concurrency(4), .concurrency(8)])
         for level in summary.levels {
             let attempts = union.attempts.filter { $0.record.level == level.level }
             #expect(level.attempts.total == attempts.filter(\.record.isMeasured).count)
@@ -146,6 +146,10 @@ import Traces
         #expect(again.status == 2 && again.stderr.contains("already holds a run"), "\(again.stderr)")
         let badShard = try Subprocesses.run(AgentPerfBinary.url, base + ["--shard", "2/2", "--out", directory.file("x").path])
         #expect(badShard.status == 2 && badShard.stderr.contains("--shard"), "\(badShard.stderr)")
+        let tooMany = try Subprocesses.run(AgentPerfBinary.url, base + ["--shard", "0/4", "--out", directory.file("y").path])
+        #expect(
+            tooMany.status == 2 && tooMany.stderr.contains("c=2 has fewer agents than there are shards (4)"), "\(tooMany.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("y").path))
     }
 
     static func dollars(_ cost: Cost) -> Double {

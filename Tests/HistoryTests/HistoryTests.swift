@@ -358,3 +358,22 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         return components.string!
     }
 }
+
+@Suite struct HistoryLocationTests {
+    @Test("PostgreSQL URLs in any case and with spaces; other URL schemes refused without echoing them; paths are files")
+    func parsing() throws {
+        #expect(
+            try HistoryLocation(parsing: " POSTGRES://u:pw@db.example:6543/h ").description == "postgres://u@db.example:6543/h")
+        #expect(try HistoryLocation(parsing: "postgresql://u@h/d").description == "postgres://u@h:5432/d")
+        for text in ["postgres:/u:pw@h/db", "mysql://u:pw@h/db", "Postgre://u:pw@h/db"] {
+            do {
+                _ = try HistoryLocation(parsing: text)
+                Issue.record("\(text) was taken for a path")
+            } catch {
+                #expect(!"\(error)".contains("pw"), "\(error)")
+            }
+        }
+        #expect(try HistoryLocation(parsing: "runs/history.sqlite") == .sqlite(URL(fileURLWithPath: "runs/history.sqlite")))
+        #expect(try HistoryLocation(parsing: "C.sqlite") == .sqlite(URL(fileURLWithPath: "C.sqlite")))
+    }
+}

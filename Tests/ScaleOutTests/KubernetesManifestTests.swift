@@ -20,6 +20,12 @@ import Yams
             startAt: Self.start, endpoint: "http://vllm:8000/v1")
         let objects = try Self.objects(manifest)
         #expect(objects.map { $0["kind"] as? String } == ["ConfigMap", "PersistentVolumeClaim", "Job", "Job"])
+        // The run's objects carry its start; the results volume is shared by every run of the name.
+        #expect(
+            objects.map { ($0["metadata"] as? [String: Any])?["name"] as? String } == [
+                "nightly-20261130-005320-workload", "nightly-results", "nightly-20261130-005320-shards",
+                "nightly-20261130-005320-merge",
+            ])
         let data = try #require(objects[0]["data"] as? [String: Any])
         #expect(data["workload.yaml"] as? String == workload)
         #expect(data["start-at"] as? String == "2026-11-30T00:53:20Z")
@@ -33,7 +39,8 @@ import Yams
         #expect(
             arguments == [
                 "run", "/workload/workload.yaml", "--shard", "$(SHARD_INDEX)/8", "--start-at", "2026-11-30T00:53:20Z", "--out",
-                "/results/nightly/shard-$(SHARD_INDEX)", "--no-history", "--quiet", "--endpoint", "http://vllm:8000/v1",
+                "/results/nightly/20261130-005320/shard-$(SHARD_INDEX)", "--no-history", "--quiet", "--endpoint",
+                "http://vllm:8000/v1",
             ])
         #expect(container["image"] as? String == "registry.example.com/agentperf:1.0")
         #expect(((objects[3]["metadata"] as? [String: Any])?["namespace"]) as? String == "bench")
@@ -43,7 +50,9 @@ import Yams
         let script = try #require((merge["args"] as? [String])?.first)
         #expect(
             script.contains("-ge 8 ]")
-                && script.contains("agentperf merge /results/nightly/shard-* --out /results/nightly/merged"))
+                && script.contains(
+                    "agentperf merge /results/nightly/20261130-005320/shard-* --out /results/nightly/20261130-005320/merged")
+        )
     }
 
     @Test("values plain YAML would retype stay strings: a numeric image tag, yes, a leading digit")
@@ -61,7 +70,7 @@ import Yams
     func names() {
         #expect(KubernetesManifest.objectName(from: "Agent Mix (v2)") == "agent-mix--v2")
         #expect(KubernetesManifest.objectName(from: "---") == "agentperf")
-        #expect(KubernetesManifest.objectName(from: String(repeating: "a", count: 60)).count == 40)
+        #expect(KubernetesManifest.objectName(from: String(repeating: "a", count: 60)).count == 30)
         #expect(KubernetesManifest.isObjectName("nightly-64") && !KubernetesManifest.isObjectName("Nightly"))
         #expect(!KubernetesManifest.isObjectName("9lives") && !KubernetesManifest.isObjectName("trailing-"))
     }
