@@ -66,8 +66,16 @@ package struct AnalyzeCommand: AsyncParsableCommand {
             "The history database --history writes to (default as for `agentperf history`).", valueName: "path"))
     var historyFile: String?
 
+    @Option(
+        help: """
+            Parse this many files at once (default 1). The records are still folded in file order, so the figures \
+            are exactly those of --jobs 1; memory grows by at most 4,096 records per job.
+            """)
+    var jobs = 1
+
     package func validate() throws {
         if let k, k < 1 { throw ValidationError("--k: expected at least 1") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs: expected 1 to 64, found \(jobs)") }
         if FamilyAnalyzer.Grouping(rawValue: groupBy) == nil {
             throw ValidationError(
                 "--group-by: expected one of \(FamilyAnalyzer.Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -85,8 +93,9 @@ package struct AnalyzeCommand: AsyncParsableCommand {
         var runPrices: Set<String> = []
         let importing = ImportRun(
             paths: paths, format: try parseFormat(format), byteLimit: recordHistory ? ImportedRun.maximumBytes : nil)
-        let outcome = try importing.each { url, format in
-            // An AgentPerf run directory prices its own models (unless --prices says otherwise).
+        /// The sink one file is read into: its run directory's prices (unless --prices says
+        /// otherwise), its canonical copy under --out, the analyzer and the history's collection.
+        func sink(for url: URL, _ format: TraceFormat) throws -> AnalyzeSink {
             let sibling = url.deletingLastPathComponent().appendingPathComponent(RunDirectory.prices)
             if prices == nil, format == .agentperf, FileManager.default.fileExists(atPath: sibling.path),
                 runPrices.insert(sibling.path).inserted
@@ -97,10 +106,48 @@ package struct AnalyzeCommand: AsyncParsableCommand {
             let file = try outDirectory.map {
                 try TraceFileSink(creating: $0.appendingPathComponent(url.lastPathComponent + ".agentperf.jsonl"))
             }
-            var sink = AnalyzeSink(analyzer: analyzer, file: file, collected: collected)
-            defer { (analyzer, collected) = (sink.analyzer, sink.collected) }
-            try format.read(url, into: &sink)
-            try file?.close()
+            return AnalyzeSink(analyzer: analyzer, file: file, collected: collected)
+        }
+        var (files, outcome) = try importing.plan()
+        if jobs > 1 {
+            // Blocks this thread while the readers parse (the command has nothing else to run).
+            var current: AnalyzeSink?
+            // After a failure the rest of that file is not folded, as a reader stops there.
+            var failed = false
+            try ParallelRead.read(files, jobs: jobs) { index, item in
+                do {
+                    if failed, case .end = item {} else if failed { return }
+                    if current == nil, !failed { current = try sink(for: files[index].0, files[index].1) }
+                    switch item {
+                    case .begin(let run): try current?.begin(run)
+                    case .step(let step): try current?.step(step)
+                    case .attempt(let attempt): try current?.attempt(attempt)
+                    case .diagnostic(let diagnostic): current?.diagnostic(diagnostic)
+                    case .end(let error):
+                        try current?.file?.close()
+                        if let error { throw error }
+                    }
+                } catch {
+                    if !failed { outcome.failures.append("\(error)") }
+                    failed = true
+                }
+                if case .end = item {
+                    if let done = current { (analyzer, collected) = (done.analyzer, done.collected) }
+                    current = nil
+                    failed = false
+                }
+            }
+        } else {
+            for (url, format) in files {
+                do {
+                    var file = try sink(for: url, format)
+                    defer { (analyzer, collected) = (file.analyzer, file.collected) }
+                    try format.read(url, into: &file)
+                    try file.file?.close()
+                } catch {
+                    outcome.failures.append("\(error)")
+                }
+            }
         }
         for line in analyzer.diagnostics.lines { Terminal.err(line + "\n") }
         // Nothing read is not an empty table: say what was wrong and fail.
@@ -213,8 +260,21 @@ struct ImportRun {
         RunDirectory.config, RunDirectory.prices, RunDirectory.summary, "analysis.json",
     ]
 
+    /// Calls `body` with each file to read, in order; a file whose reading throws is a failure
+    /// in the outcome, and the rest are still read.
     func each(_ body: (URL, TraceFormat) throws -> Void) throws -> Outcome {
+        var (files, outcome) = try plan()
+        for (file, format) in files {
+            do { try body(file, format) } catch { outcome.failures.append("\(error)") }
+        }
+        return outcome
+    }
+
+    /// The files to read (directories walked, formats detected) and what could not be: missing
+    /// paths, unknown formats. Over `byteLimit` in all is an error before anything is read.
+    func plan() throws -> (files: [(URL, TraceFormat)], outcome: Outcome) {
         var outcome = Outcome(failures: [], skipped: [])
+        var planned: [(URL, TraceFormat)] = []
         var bytesRead: Int64 = 0
         for path in paths {
             let url = URL(fileURLWithPath: path)
@@ -243,11 +303,9 @@ struct ImportRun {
                     bytesRead += Int64((try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
                     guard bytesRead <= byteLimit else { throw ImportedRun.tooLarge(paths, limit: byteLimit) }
                 }
-                do { try body(file, detected) } catch {
-                    outcome.failures.append("\(error)")
-                }
+                planned.append((file, detected))
             }
         }
-        return outcome
+        return (planned, outcome)
     }
 }

@@ -21,6 +21,27 @@ import Traces
         #expect(cost.map { abs($0 - (0.058377 + 0.194855)) < 1e-6 } == true)
     }
 
+    @Test("--jobs 3 gives the figures of --jobs 1 byte for byte, on every real trace and with a malformed file among them")
+    func parallelFilesSameFigures() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let copy = directory.file("real")
+        try FileManager.default.copyItem(at: Fixtures.realData, to: copy)
+        // A file that fails half-way: both modes fold what came before the bad line, and report it.
+        try
+            "{\"record\":\"run\",\"schema_version\":1,\"run_id\":\"x\",\"agentperf_version\":\"t\",\"workload\":\"w\"}\nnot json\n"
+            .write(to: copy.appendingPathComponent("broken.jsonl"), atomically: true, encoding: .utf8)
+        for grouping in ["model", "session"] {
+            let one = try Self.agentperf(["analyze", copy.path, "--json", "--group-by", grouping])
+            let three = try Self.agentperf(["analyze", copy.path, "--json", "--group-by", grouping, "--jobs", "3"])
+            #expect(one.status == 2 && three.status == 2, "\(one.stderr)")
+            #expect(!one.stdout.isEmpty && three.stdout == one.stdout, "--group-by \(grouping)")
+            #expect(three.stderr.components(separatedBy: "\n").sorted() == one.stderr.components(separatedBy: "\n").sorted())
+        }
+        let refused = try Self.agentperf(["analyze", copy.path, "--jobs", "0"])
+        #expect(refused.status == 2 && refused.stderr.contains("--jobs: expected 1 to 64"), "\(refused.stderr)")
+    }
+
     @Test("analyze - reads standard input (as a file it spools); a FIFO named as input is refused at once, exit 2")
     func standardInput() throws {
         let session = Fixtures.real("claude-code/claude-reliability__hello-world-script.jsonl").path

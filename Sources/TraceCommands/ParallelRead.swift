@@ -1,0 +1,117 @@
+import Foundation
+import Importers
+import Traces
+
+/// `analyze --jobs N`: up to N files parsed at once, their records folded in file order.
+///
+/// Parsing (JSON decoding) is most of an analysis; folding the records into the figures is
+/// cheap and order-sensitive. So readers run on threads of their own, one file each, handing
+/// records over through a bounded queue per file, and the caller folds file 0's records, then
+/// file 1's, …: the figures are exactly those of reading the files one by one, and memory holds
+/// at most N queues of `queueLimit` records besides. Threads, not tasks: the importers are
+/// synchronous and block while their queue is full, which a cooperative task must not do.
+enum ParallelRead {
+    /// Records a reader may run ahead of the fold, per file.
+    static let queueLimit = 4096
+
+    /// One thing a reader saw, in order.
+    enum Item: Sendable {
+        case begin(RunRecord)
+        case step(StepRecord)
+        case attempt(AttemptRecord)
+        case diagnostic(TraceDiagnostic)
+        /// The file is done; its error, if reading it failed.
+        case end((any Error & Sendable)?)
+    }
+
+    /// Reads `files` with `jobs` threads and calls `fold` with each file's items in file order
+    /// (on the calling thread), then `fold(index, .end(error))`.
+    static func read(
+        _ files: [(URL, TraceFormat)], jobs: Int, fold: (Int, Item) throws -> Void
+    ) throws {
+        let queues = (0..<files.count).map { _ in ItemQueue(limit: queueLimit) }
+        let next = NextIndex()
+        for _ in 0..<min(max(1, jobs), files.count) {
+            Thread {
+                while let index = next.take(below: files.count) {
+                    var sink = QueueSink(queue: queues[index])
+                    do { try files[index].1.read(files[index].0, into: &sink) } catch {
+                        queues[index].push(.end(ReadFailure(description: "\(error)")))
+                        continue
+                    }
+                    queues[index].push(.end(nil))
+                }
+            }.start()
+        }
+        for (index, queue) in queues.enumerated() {
+            while true {
+                let item = queue.pop()
+                try fold(index, item)
+                if case .end = item { break }
+            }
+        }
+    }
+
+    /// A reader's error, as text (importer errors describe themselves).
+    struct ReadFailure: Error, Sendable, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The next file to read, shared by the readers; files are taken in order, so file i is
+    /// always being read before file i + 1 (the fold never waits on a file no reader holds).
+    final class NextIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+
+        func take(below count: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < count else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+
+    /// A bounded first-in first-out handoff from one reader thread to the fold.
+    final class ItemQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var items: [Item] = []
+        private var head = 0
+        private let limit: Int
+
+        init(limit: Int) { self.limit = limit }
+
+        /// Appends, waiting while `limit` items are unread.
+        func push(_ item: Item) {
+            condition.lock()
+            while items.count - head >= limit { condition.wait() }
+            items.append(item)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The oldest item, waiting for one.
+        func pop() -> Item {
+            condition.lock()
+            while head == items.count { condition.wait() }
+            let item = items[head]
+            head += 1
+            if head == items.count {
+                items.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.broadcast()
+            condition.unlock()
+            return item
+        }
+    }
+
+    /// The sink a reader fills: every record into its file's queue.
+    struct QueueSink: TraceSink {
+        let queue: ItemQueue
+        mutating func begin(_ run: RunRecord) { queue.push(.begin(run)) }
+        mutating func step(_ step: StepRecord) { queue.push(.step(step)) }
+        mutating func attempt(_ attempt: AttemptRecord) { queue.push(.attempt(attempt)) }
+        mutating func diagnostic(_ diagnostic: TraceDiagnostic) { queue.push(.diagnostic(diagnostic)) }
+    }
+}
