@@ -5,7 +5,7 @@
 # wall time, model calls/s, steps/s, achieved concurrency, task latency p50/p95 and the peak RSS
 # of the largest process. Release build (AGENTPERF_BIN overrides the binary).
 #
-#   bench/shards.sh [AGENTS] [SHARDS] [SECONDS]
+#   [SERVE_SIM_FLAGS=--zero-latency] bench/shards.sh [AGENTS] [SHARDS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 agents="${1:-256}"
@@ -18,7 +18,9 @@ if [ -z "$bin" ]; then
 fi
 work="$(mktemp -d)"
 export AGENTPERF_HISTORY="$work/history.sqlite"
-"$bin" serve-sim --port 0 >"$work/server.out" 2>"$work/server.err" &
+# SERVE_SIM_FLAGS=--zero-latency makes the server instant, so the client side is what is measured.
+# shellcheck disable=SC2086
+"$bin" serve-sim --port 0 ${SERVE_SIM_FLAGS:-} >"$work/server.out" 2>"$work/server.err" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q 'http://' "$work/server.err" 2>/dev/null && break; sleep 0.1; done
@@ -50,6 +52,6 @@ for i in $(seq 0 $((shards - 1))); do
     /usr/bin/time -v "$bin" run "${load[@]}" --shard "$i/$shards" --start-at "$at" --out "$work/s$i" >/dev/null 2>"$work/s$i.time" &
 done
 wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
-"$bin" merge "$work"/s* --out "$work/merged" --no-history --quiet >/dev/null 2>"$work/merge.err" || { cat "$work/merge.err" >&2; exit 1; }
+"$bin" merge $(for i in $(seq 0 $((shards - 1))); do echo "$work/s$i"; done) --out "$work/merged" --no-history --quiet >/dev/null 2>"$work/merge.err" || { cat "$work/merge.err" >&2; exit 1; }
 sharded=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
 echo "$shards shards,    c=$agents: wall $sharded s (5 s of it waiting for --start-at), largest shard's peak RSS $(( $(rss "$work"/s*.time) / 1024 )) MiB; $(figures "$work/merged/summary.json")"

@@ -11,8 +11,9 @@ import Traces
 /// at most N queues of `queueLimit` records besides. Threads, not tasks: the importers are
 /// synchronous and block while their queue is full, which a cooperative task must not do.
 enum ParallelRead {
-    /// Records a reader may run ahead of the fold, per file.
+    /// Records a reader may run ahead of the fold, per file, handed over in batches of `batchSize`.
     static let queueLimit = 4096
+    static let batchSize = 256
 
     /// One thing a reader saw, in order.
     enum Item: Sendable {
@@ -29,25 +30,26 @@ enum ParallelRead {
     static func read(
         _ files: [(URL, TraceFormat)], jobs: Int, fold: (Int, Item) throws -> Void
     ) throws {
-        let queues = (0..<files.count).map { _ in ItemQueue(limit: queueLimit) }
+        let queues = (0..<files.count).map { _ in ItemQueue(limit: queueLimit / batchSize) }
         let next = NextIndex()
         for _ in 0..<min(max(1, jobs), files.count) {
             Thread {
                 while let index = next.take(below: files.count) {
                     var sink = QueueSink(queue: queues[index])
                     do { try files[index].1.read(files[index].0, into: &sink) } catch {
-                        queues[index].push(.end(ReadFailure(description: "\(error)")))
+                        sink.finish(ReadFailure(description: "\(error)"))
                         continue
                     }
-                    queues[index].push(.end(nil))
+                    sink.finish(nil)
                 }
             }.start()
         }
         for (index, queue) in queues.enumerated() {
-            while true {
-                let item = queue.pop()
-                try fold(index, item)
-                if case .end = item { break }
+            reading: while true {
+                for item in queue.pop() {
+                    try fold(index, item)
+                    if case .end = item { break reading }
+                }
             }
         }
     }
@@ -72,17 +74,17 @@ enum ParallelRead {
         }
     }
 
-    /// A bounded first-in first-out handoff from one reader thread to the fold.
+    /// A bounded first-in first-out handoff of batches from one reader thread to the fold.
     final class ItemQueue: @unchecked Sendable {
         private let condition = NSCondition()
-        private var items: [Item] = []
+        private var items: [[Item]] = []
         private var head = 0
         private let limit: Int
 
         init(limit: Int) { self.limit = limit }
 
-        /// Appends, waiting while `limit` items are unread.
-        func push(_ item: Item) {
+        /// Appends, waiting while `limit` batches are unread.
+        func push(_ item: [Item]) {
             condition.lock()
             while items.count - head >= limit { condition.wait() }
             items.append(item)
@@ -90,8 +92,8 @@ enum ParallelRead {
             condition.unlock()
         }
 
-        /// The oldest item, waiting for one.
-        func pop() -> Item {
+        /// The oldest batch, waiting for one.
+        func pop() -> [Item] {
             condition.lock()
             while head == items.count { condition.wait() }
             let item = items[head]
@@ -106,12 +108,32 @@ enum ParallelRead {
         }
     }
 
-    /// The sink a reader fills: every record into its file's queue.
+    /// The sink a reader fills: every record into its file's queue, a batch at a time (one
+    /// lock per batch, not per record).
     struct QueueSink: TraceSink {
         let queue: ItemQueue
-        mutating func begin(_ run: RunRecord) { queue.push(.begin(run)) }
-        mutating func step(_ step: StepRecord) { queue.push(.step(step)) }
-        mutating func attempt(_ attempt: AttemptRecord) { queue.push(.attempt(attempt)) }
-        mutating func diagnostic(_ diagnostic: TraceDiagnostic) { queue.push(.diagnostic(diagnostic)) }
+        private var batch: [Item] = []
+
+        init(queue: ItemQueue) { self.queue = queue }
+
+        mutating func begin(_ run: RunRecord) { add(.begin(run)) }
+        mutating func step(_ step: StepRecord) { add(.step(step)) }
+        mutating func attempt(_ attempt: AttemptRecord) { add(.attempt(attempt)) }
+        mutating func diagnostic(_ diagnostic: TraceDiagnostic) { add(.diagnostic(diagnostic)) }
+
+        /// Hands over what is left and the end of the file.
+        mutating func finish(_ error: (any Error & Sendable)?) {
+            batch.append(.end(error))
+            queue.push(batch)
+            batch = []
+        }
+
+        private mutating func add(_ item: Item) {
+            batch.append(item)
+            if batch.count >= ParallelRead.batchSize {
+                queue.push(batch)
+                batch = []
+            }
+        }
     }
 }
