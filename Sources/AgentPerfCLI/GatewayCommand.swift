@@ -104,8 +104,11 @@ struct GatewayCommand: AsyncParsableCommand {
             traces: traces, prices: try .load(from: directory.appendingPathComponent(RunDirectory.prices)))
         presented.judge(report.thresholds)
         try presented.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
-        try presented.publish(json: json, options: report)
-        try await presented.export(options: report)
+        var publishing: (any Error)?
+        do { try presented.publish(json: json, options: report) } catch { publishing = error }
+        var exporting: (any Error)?
+        do { try await presented.export(options: report) } catch { exporting = error }
+        if let failure = publishing ?? exporting { throw failure }
         Terminal.err("Saved to \(directory.path)/ — `agentperf report \(directory.path)` recomputes these figures.\n")
         // A recording in which every attempt failed measured the failure, not the agent: exit 1, as `run` does.
         if let failure = RunCommand.everyAttemptFailed(presented.log) { throw CommandFailure(code: 1, message: failure) }

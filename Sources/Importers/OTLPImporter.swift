@@ -231,7 +231,13 @@ package enum OTLPImporter {
             traceOrder.removeAll { $0 == trace }
             let byID = Dictionary(spans.map { ($0.id, $0) }) { a, _ in a }
             let root = spans.first { $0.parent == nil }
-            func time(_ value: FlexibleInt64?) -> Int64? { value.map { $0.value - (origin ?? 0) } }
+            // A time so far from the first span's that the difference overflows is left out.
+            func time(_ value: FlexibleInt64?) -> Int64? {
+                value.flatMap {
+                    let (difference, overflow) = $0.value.subtractingReportingOverflow(origin ?? 0)
+                    return overflow ? nil : difference
+                }
+            }
             func operation(_ span: PendingSpan) -> OperationName? {
                 if let name = span.attributes["gen_ai.operation.name"]?.string { return OperationName(rawValue: name) }
                 switch span.attributes["openinference.span.kind"]?.string?.uppercased() {

@@ -100,7 +100,7 @@ package struct MergeCommand: AsyncParsableCommand {
         presentation.marginal = MarginalPrices.ofRun(directory) ?? .defaults
         presentation.judge(try ReportCommand.runThresholds(directory) + report.thresholds)
         try presentation.writeSummary(to: directory.appendingPathComponent(RunDirectory.summary))
-        if !noHistory, !presentation.log.hasErrors, outcome.warnings.isEmpty {
+        if !noHistory, !presentation.log.hasErrors, !outcome.isPartial {
             await history.record(
                 presentation.summary,
                 provenance: RunProvenance(
@@ -109,8 +109,11 @@ package struct MergeCommand: AsyncParsableCommand {
                     seed: outcome.run.seed ?? 0, directory: directory),
                 quiet: quiet)
         }
-        try presentation.publish(json: json, options: report, inputs: shards)
-        try await presentation.export(options: report, quiet: quiet)
+        var publishing: (any Error)?
+        do { try presentation.publish(json: json, options: report, inputs: shards) } catch { publishing = error }
+        var exporting: (any Error)?
+        do { try await presentation.export(options: report, quiet: quiet) } catch { exporting = error }
+        if let failure = publishing ?? exporting { throw failure }
     }
 
     /// What was merged, how the levels line up, and what was left out, on standard error.

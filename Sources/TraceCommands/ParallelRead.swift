@@ -31,8 +31,14 @@ enum ParallelRead {
         _ files: [(URL, TraceFormat)], jobs: Int, fold: (Int, Item) throws -> Void
     ) throws {
         let queues = (0..<files.count).map { _ in ItemQueue(limit: queueLimit / batchSize) }
-        let next = NextIndex()
-        for _ in 0..<min(max(1, jobs), files.count) {
+        let window = min(max(1, jobs), files.count)
+        let next = NextIndex(window: window)
+        // A fold that throws stops the readers: they drop what they would still hand over.
+        defer {
+            next.cancel()
+            for queue in queues { queue.cancel() }
+        }
+        for _ in 0..<window {
             Thread {
                 while let index = next.take(below: files.count) {
                     var sink = QueueSink(queue: queues[index])
@@ -51,6 +57,7 @@ enum ParallelRead {
                     if case .end = item { break reading }
                 }
             }
+            next.folded()
         }
     }
 
@@ -59,18 +66,42 @@ enum ParallelRead {
         var description: String
     }
 
-    /// The next file to read, shared by the readers; files are taken in order, so file i is
-    /// always being read before file i + 1 (the fold never waits on a file no reader holds).
+    /// The next file to read, shared by the readers. Files are taken in order, so file i is
+    /// always being read before file i + 1 (the fold never waits on a file no reader holds), and
+    /// at most `window` files past the last one folded, so that small files do not pile up in
+    /// memory while the fold is on a large one.
     final class NextIndex: @unchecked Sendable {
-        private let lock = NSLock()
+        private let condition = NSCondition()
+        private let window: Int
         private var value = 0
+        private var foldedCount = 0
+        private var cancelled = false
 
+        init(window: Int) { self.window = window }
+
+        /// The next file's index, waiting while `window` files are read but not folded; nil when all are taken.
         func take(below count: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < count else { return nil }
+            condition.lock()
+            defer { condition.unlock() }
+            while !cancelled, value < count, value >= foldedCount + window { condition.wait() }
+            guard !cancelled, value < count else { return nil }
             defer { value += 1 }
             return value
+        }
+
+        /// The fold finished a file.
+        func folded() {
+            condition.lock()
+            foldedCount += 1
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
         }
     }
 
@@ -80,13 +111,18 @@ enum ParallelRead {
         private var items: [[Item]] = []
         private var head = 0
         private let limit: Int
+        private var cancelled = false
 
         init(limit: Int) { self.limit = limit }
 
         /// Appends, waiting while `limit` batches are unread.
         func push(_ item: [Item]) {
             condition.lock()
-            while items.count - head >= limit { condition.wait() }
+            while !cancelled, items.count - head >= limit { condition.wait() }
+            if cancelled {
+                condition.unlock()
+                return
+            }
             items.append(item)
             condition.broadcast()
             condition.unlock()
@@ -98,13 +134,22 @@ enum ParallelRead {
             while head == items.count { condition.wait() }
             let item = items[head]
             head += 1
-            if head == items.count {
-                items.removeAll(keepingCapacity: true)
+            // Batches already taken are dropped once there are `limit` of them (or all were taken).
+            if head == items.count || head >= limit {
+                items.removeFirst(head)
                 head = 0
             }
             condition.broadcast()
             condition.unlock()
             return item
+        }
+
+        /// Stops waiting writers; what they push from now on is dropped.
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
         }
     }
 

@@ -36,20 +36,23 @@ package struct Presentation {
         summary.thresholds = unique.isEmpty ? nil : ThresholdCheck.evaluate(unique, on: summary)
     }
 
-    /// Sends the run to `--otlp-endpoint`, when given; a failure is exit code 1 naming the
-    /// receiver, the run's files untouched (`agentperf report DIR --otlp-endpoint URL` sends again).
+    /// Sends the run to `--otlp-endpoint`, when given. A failure is said on standard error at
+    /// once (whatever exit code the command ends with) and is exit code 1; the run's files are
+    /// untouched (`agentperf report DIR --otlp-endpoint URL` sends them again).
     package func export(options: ReportOptions, quiet: Bool = false) async throws {
         guard let endpoint = options.otlpEndpoint else { return }
         do {
             let exporter = try OTLPExporter(endpoint: endpoint, environment: ProcessInfo.processInfo.environment)
-            let spans = try await exporter.export(log, summary: summary)
+            let receipt = try await exporter.export(log, summary: summary)
+            for warning in receipt.warnings { Terminal.err("warning: OTLP export: \(warning)\n") }
             if !quiet {
-                Terminal.err("Exported \(spans) spans and the headline metrics to \(exporter.endpoint) (OTLP/HTTP JSON).\n")
+                Terminal.err(
+                    "Exported \(receipt.spans) spans and the headline metrics to \(exporter.endpoint) (OTLP/HTTP JSON).\n")
             }
         } catch {
-            throw CommandFailure(
-                code: 1,
-                message: "\(error); the run's files are unchanged (`agentperf report DIR --otlp-endpoint URL` sends them again)")
+            Terminal.err(
+                "error: \(error); the run's files are unchanged (`agentperf report DIR --otlp-endpoint URL` sends them again)\n")
+            throw CommandFailure(code: 1, message: "the OTLP export failed (said above)")
         }
     }
 

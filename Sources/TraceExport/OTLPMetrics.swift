@@ -27,8 +27,12 @@ package enum OTLPMetrics {
                 guard let value = figure.value(level), value.isFinite else { return nil }
                 var attributes: [OTLPJSON.KeyValue] = [.init("agentperf.level", .string(level.level?.rawValue ?? level.label))]
                 if let variant = level.variant { attributes.append(.init("agentperf.variant", .string(variant))) }
-                let end = windowEnds[level.level?.rawValue ?? ""] ?? Date()
-                let nanos = Int64((end.timeIntervalSince1970 * 1e9).rounded())
+                // The window's end on the wall clock; a level without one is stamped at the run's start.
+                let end =
+                    windowEnds[(level.level?.rawValue ?? "") + "/" + (level.variant ?? "")] ?? windowEnds.values.min()
+                    ?? Date(timeIntervalSince1970: 0)
+                let seconds = min(max(end.timeIntervalSince1970, 0), 9.2e9)
+                let nanos = Int64((seconds * 1e9).rounded(.down))
                 return OTLPJSON.NumberDataPoint(attributes: attributes, timeUnixNano: String(nanos), asDouble: value)
             }
             return points.isEmpty

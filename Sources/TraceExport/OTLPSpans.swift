@@ -11,39 +11,55 @@ package import Traces
 /// are span events (`agentperf.first_token`, `agentperf.last_token`). Within a trace the root span
 /// comes last, as exporters that send spans as they end write it (the OTLP importer relies on it).
 package enum OTLPSpans {
-    /// The request bodies for `log`: one `ExportTraceServiceRequest` per `attemptsPerRequest`
-    /// attempts. Throws when the trace has no wall-clock anchor (some imported traces).
-    package static func requests(
-        _ log: TraceLog, attemptsPerRequest: Int = 200
-    ) throws(OTLPExportError) -> [OTLPJSON.TraceRequest] {
+    /// The most spans in one request (the OTel SDKs' default batch), never splitting an attempt:
+    /// a collector refuses bodies over its limit (20 MiB by default) whole.
+    static let spansPerRequest = 512
+
+    /// The request bodies for `log`, each at most `spansPerRequest` spans (or one attempt).
+    /// Throws when the trace has no wall-clock anchor (some imported traces) or one outside
+    /// 1970…2262 (OTLP times are unsigned nanoseconds since 1970 in 64 bits).
+    package static func requests(_ log: TraceLog) throws(OTLPExportError) -> [OTLPJSON.TraceRequest] {
         guard let run = log.run, let startedAt = run.startedAt else { throw .noWallClock }
-        let anchor = Int64((startedAt.timeIntervalSince1970 * 1000).rounded()) * 1_000_000
+        let milliseconds = (startedAt.timeIntervalSince1970 * 1000).rounded()
+        guard milliseconds >= 0, let whole = Int64(exactly: milliseconds),
+            case (let anchor, false) = whole.multipliedReportingOverflow(by: 1_000_000)
+        else { throw .anchorOutOfRange(startedAt.formatted(.iso8601)) }
         let resource = OTLPJSON.Resource(attributes: [
             .init("service.name", .string("agentperf")), .init("agentperf.run_id", .string(run.runID)),
             .init("agentperf.workload", .string(run.workload)),
         ])
         let scope = OTLPJSON.Scope(name: "agentperf", version: run.agentperfVersion)
-        var requests: [OTLPJSON.TraceRequest] = []
-        var index = 0
-        while index < log.attempts.count {
-            let batch = log.attempts[index..<min(index + max(1, attemptsPerRequest), log.attempts.count)]
-            let spans = batch.flatMap { Self.spans(of: $0, runID: run.runID, anchor: anchor) }
-            requests.append(
-                OTLPJSON.TraceRequest(resourceSpans: [
-                    .init(resource: resource, scopeSpans: [.init(scope: scope, spans: spans)])
-                ]))
-            index += batch.count
+        func request(_ spans: [OTLPJSON.Span]) -> OTLPJSON.TraceRequest {
+            OTLPJSON.TraceRequest(resourceSpans: [.init(resource: resource, scopeSpans: [.init(scope: scope, spans: spans)])])
         }
+        var requests: [OTLPJSON.TraceRequest] = []
+        var pending: [OTLPJSON.Span] = []
+        for attempt in log.attempts {
+            let spans = Self.spans(of: attempt, runID: run.runID, anchor: anchor)
+            if !pending.isEmpty, pending.count + spans.count > spansPerRequest {
+                requests.append(request(pending))
+                pending = []
+            }
+            pending += spans
+        }
+        if !pending.isEmpty { requests.append(request(pending)) }
         return requests
     }
 
-    /// The attempt's step spans, then its root span.
+    /// The attempt's step spans, then its root span (from the earliest of its start and its
+    /// steps' to the latest of its end and theirs). Times are clamped to 0…2⁶³−1 ns, and a span
+    /// never ends before it starts.
     static func spans(of attempt: LoggedAttempt, runID: String, anchor: Int64) -> [OTLPJSON.Span] {
         let record = attempt.record
         let trace = OTLPIDs.trace(runID: runID, attemptID: record.attemptID)
         let root = OTLPIDs.span(runID: runID, attemptID: record.attemptID, stepID: nil)
-        func wall(_ ns: Int64?) -> String? { ns.map { String(anchor.addingReportingOverflow($0).partialValue) } }
+        func wall(_ ns: Int64) -> Int64 {
+            let (sum, overflow) = anchor.addingReportingOverflow(ns)
+            return overflow ? (ns > 0 ? .max : 0) : max(0, sum)
+        }
         var spans: [OTLPJSON.Span] = []
+        var earliest = record.scheduled.map(wall)
+        var latest = record.end.map(wall)
         for step in attempt.steps {
             let usage = step.usage
             var attributes: [OTLPJSON.KeyValue] = [
@@ -61,24 +77,32 @@ package enum OTLPSpans {
                     usage.map { .init("gen_ai.usage.input_tokens", .int($0.totalInput)) },
                     usage.map { .init("gen_ai.usage.output_tokens", .int($0.output)) },
                     usage.map { .init("gen_ai.usage.cache_read.input_tokens", .int($0.cacheRead)) },
+                    // The convention's name since the 2026 rename, and the one before it, for backends not yet renamed.
                     usage.map { .init("gen_ai.usage.cache_write.input_tokens", .int($0.cacheWrite)) },
+                    usage.map { .init("gen_ai.usage.cache_creation.input_tokens", .int($0.cacheWrite)) },
                     usage.map { .init("gen_ai.usage.reasoning.output_tokens", .int($0.reasoning)) },
                 ].compactMap { $0 })
             let timing = step.timing
             var events: [OTLPJSON.Event] = []
-            if let first = wall(timing.firstToken) { events.append(.init(timeUnixNano: first, name: "agentperf.first_token")) }
-            if let last = wall(timing.lastToken) { events.append(.init(timeUnixNano: last, name: "agentperf.last_token")) }
-            let start = timing.sent ?? timing.scheduled ?? timing.end
+            if let first = timing.firstToken {
+                events.append(.init(timeUnixNano: String(wall(first)), name: "agentperf.first_token"))
+            }
+            if let last = timing.lastToken {
+                events.append(.init(timeUnixNano: String(wall(last)), name: "agentperf.last_token"))
+            }
+            let start = wall(timing.sent ?? timing.scheduled ?? timing.end ?? record.scheduled ?? 0)
+            let end = max(start, timing.end.map(wall) ?? start)
+            earliest = min(earliest ?? start, start)
+            latest = max(latest ?? end, end)
             let parent = step.parentStepID.map { OTLPIDs.span(runID: runID, attemptID: record.attemptID, stepID: $0) } ?? root
             spans.append(
                 OTLPJSON.Span(
                     traceId: trace, spanId: OTLPIDs.span(runID: runID, attemptID: record.attemptID, stepID: step.stepID),
                     parentSpanId: parent,
                     name: [step.operation.rawValue, step.model ?? step.toolName].compactMap { $0 }.joined(separator: " "),
-                    kind: step.operation == .chat || step.operation == .embeddings || step.operation == .rerank ? 3 : 1,
-                    startTimeUnixNano: wall(start) ?? String(anchor),
-                    endTimeUnixNano: wall(timing.end ?? start) ?? String(anchor),
-                    attributes: attributes, events: events.isEmpty ? nil : events,
+                    // CLIENT for calls to a model server; INTERNAL for tools, delegations and decisions.
+                    kind: step.operation.family == .model ? 3 : 1, startTimeUnixNano: String(start),
+                    endTimeUnixNano: String(end), attributes: attributes, events: events.isEmpty ? nil : events,
                     status: step.errorType.map { .init(code: 2, message: $0.rawValue) }))
         }
         var attributes: [OTLPJSON.KeyValue] = [
@@ -90,13 +114,13 @@ package enum OTLPSpans {
         if let level = record.level { attributes.append(.init("agentperf.level", .string(level.rawValue))) }
         if let error = record.errorType { attributes.append(.init("error.type", .string(error.rawValue))) }
         let failed = record.outcome == .error || record.outcome == .timeout
+        let start = earliest ?? wall(0)
         spans.append(
             OTLPJSON.Span(
                 traceId: trace, spanId: root, parentSpanId: nil, name: "invoke_agent \(record.task)", kind: 1,
-                startTimeUnixNano: wall(record.scheduled ?? attempt.steps.first?.timing.sent) ?? String(anchor),
-                endTimeUnixNano: wall(record.end ?? attempt.steps.last?.timing.end) ?? String(anchor), attributes: attributes,
-                events: nil, status: failed ? .init(code: 2, message: record.errorType?.rawValue ?? record.outcome.rawValue) : nil
-            ))
+                startTimeUnixNano: String(start), endTimeUnixNano: String(max(start, latest ?? start)),
+                attributes: attributes, events: nil,
+                status: failed ? .init(code: 2, message: record.errorType?.rawValue ?? record.outcome.rawValue) : nil))
         return spans
     }
 }

@@ -20,8 +20,11 @@ package enum ShardMerge {
         package var levels: [LevelAlignment]
         package var attempts: Int
         package var steps: Int
-        /// Torn last lines and unfinished attempts of interrupted shards (left out).
+        /// Torn last lines and unfinished attempts of interrupted shards (left out), and with
+        /// `allowPartial` every other sign of a shard that did not finish.
         package var warnings: [TraceDiagnostic]
+        /// True when `allowPartial` let something incomplete through: not a whole run.
+        package var isPartial: Bool { !warnings.isEmpty }
     }
 
     /// How one merged level lines up across shards.
@@ -100,7 +103,8 @@ package enum ShardMerge {
             let path = shards.first { $0.run.startedAt == nil }!.url.path
             throw .differ(field: "started_at", path: path, found: "absent", expected: "a time, as the other shards have")
         }
-        if let earliest = anchors.min(),
+        // Virtual-time shards each count from their own zero: when they ran does not matter.
+        if shards.first?.run.clock != .virtual, let earliest = anchors.min(),
             let latest = shards.max(by: { ($0.run.startedAt ?? .distantPast) < ($1.run.startedAt ?? .distantPast) }),
             let start = latest.run.startedAt, start.timeIntervalSince(earliest) > maxAnchorGap
         {
@@ -157,24 +161,34 @@ package enum ShardMerge {
                 offset = Int64((anchor.timeIntervalSince(origin) * 1000).rounded()) * 1_000_000
             }
             let copied = try copier.copy(url, shifting: offset)
-            if !allowPartial, let problem = copied.unfinished {
-                throw .partial(path: url.path, problem)
+            // Every sign of a shard that did not finish: refused, or (allowPartial) said.
+            func incomplete(_ problem: String) throws(Failure) {
+                if !allowPartial { throw .partial(path: url.path, problem) }
+                copier.warnings.append(
+                    TraceDiagnostic(severity: .warning, file: url.path, line: nil, message: problem + "; merged anyway"))
+            }
+            if let problem = copied.unfinished { try incomplete(problem) }
+            let windowed = Set(copied.windows.map { WindowKey(level: $0.level, variant: $0.variant) })
+            for key in copied.measured.keys.sorted(by: { $0.level.rawValue < $1.level.rawValue }) where !windowed.contains(key) {
+                try incomplete(
+                    "it ran measured attempts at level \(key.level) but has no window for it (it stopped inside the level)")
             }
             var keys: Set<WindowKey> = []
             for window in copied.windows {
                 let key = WindowKey(level: window.level, variant: window.variant)
-                if window.interrupted, !allowPartial { throw .partial(path: url.path, "its level \(key.level) was interrupted") }
+                if window.interrupted { try incomplete("its level \(key.level) was interrupted") }
                 if windows[key] == nil { windowOrder.append(key) }
                 keys.insert(key)
                 windows[key, default: []].append(ShardWindow(window: window, measured: copied.measured[key, default: 0]))
             }
             levelsOfShard.append((url, keys))
         }
-        if !allowPartial {
-            for (url, keys) in levelsOfShard {
-                if let missing = windowOrder.first(where: { !keys.contains($0) }) {
-                    throw .partial(path: url.path, "it has no window for level \(missing.level), which another shard ran")
-                }
+        for (url, keys) in levelsOfShard {
+            if let missing = windowOrder.first(where: { !keys.contains($0) }) {
+                let problem = "it has no window for level \(missing.level), which another shard ran"
+                if !allowPartial { throw .partial(path: url.path, problem) }
+                copier.warnings.append(
+                    TraceDiagnostic(severity: .warning, file: url.path, line: nil, message: problem + "; merged anyway"))
             }
         }
         var levels: [LevelAlignment] = []

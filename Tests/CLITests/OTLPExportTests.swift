@@ -112,5 +112,13 @@ import Traces
             AgentPerfBinary.url, ["report", directory.file("b").path, "--otlp-endpoint", "localhost:4318"])
         #expect(
             malformed.status == 2 && malformed.stderr.contains("--otlp-endpoint: expected an http(s) URL"), "\(malformed.stderr)")
+        let credentialed = try Subprocesses.run(
+            AgentPerfBinary.url, ["report", directory.file("b").path, "--otlp-endpoint", "http://user:pa55word@127.0.0.1:4318"])
+        #expect(credentialed.status == 2 && !credentialed.stderr.contains("pa55word"), "\(credentialed.stderr)")
+        let pasted = try Subprocesses.run(
+            AgentPerfBinary.url, ["report", directory.file("b").path, "--otlp-endpoint", endpoint],
+            environment: ["OTEL_EXPORTER_OTLP_HEADERS": "sk-proj-abcdefghijklmnop"])
+        #expect(pasted.status == 2 && pasted.stderr.contains("entry 1 of 1"), "\(pasted.stderr)")
+        #expect(!pasted.stderr.contains("abcdefgh"))
     }
 }

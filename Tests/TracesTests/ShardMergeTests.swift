@@ -86,8 +86,10 @@ import Testing
         #expect {
             try Self.merge([a, cut], in: directory)
         } throws: { "\($0)".contains("its level c4 was interrupted") }
-        let (_, log) = try Self.merge([a, cut], in: directory, allowPartial: true)
+        let (partial, log) = try Self.merge([a, cut], in: directory, allowPartial: true)
         #expect(log.windows.first?.interrupted == true)
+        // Let through, and said: a partial merge is never taken for a whole run.
+        #expect(partial.isPartial && partial.warnings.contains { $0.message.contains("interrupted; merged anyway") })
 
         // A torn last line: the shard is still being written.
         let torn = directory.file("s1.jsonl")

@@ -53,7 +53,8 @@ class Receiver(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if required and self.headers.get(required[0]) != required[1]:
-            return self.reply(401, {"message": "missing or wrong " + required[0]})
+            # Echoes what it got, as some receivers do: the client must not repeat it.
+            return self.reply(401, {"message": f"wrong {required[0]}: got {self.headers.get(required[0])!r}"})
         try:
             if self.path == "/v1/traces":
                 document = hex_ids_to_base64(json.loads(body))
