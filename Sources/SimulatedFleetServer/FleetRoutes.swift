@@ -71,9 +71,14 @@ struct FleetRoutes: Sendable {
                     case .fault:
                         try await writer.write(ByteBuffer(string: "data: {\"choices\": [injected\n\n"))
                     case .finished(let finishReason, let usage):
-                        try await writer.write(try Self.event(reply.chunk(OpenAIChat.Delta(), finishReason: finishReason)))
-                        if includeUsage { try await writer.write(try Self.event(reply.usageChunk(usage))) }
-                        try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                        // The last events in one write (one flush, not three).
+                        var last = try Self.event(reply.chunk(OpenAIChat.Delta(), finishReason: finishReason))
+                        if includeUsage {
+                            var usageEvent = try Self.event(reply.usageChunk(usage))
+                            last.writeBuffer(&usageEvent)
+                        }
+                        last.writeString("data: [DONE]\n\n")
+                        try await writer.write(last)
                     }
                 }
                 try await writer.finish(nil)
@@ -144,11 +149,13 @@ struct FleetRoutes: Sendable {
         }
     }
 
-    private static func event(_ value: some Encodable) throws -> ByteBuffer {
-        var buffer = ByteBuffer(string: "data: ")
-        buffer.writeBytes(try JSONEncoder().encode(value))
-        buffer.writeString("\n\n")
-        return buffer
+    /// One `data:` event; a chat chunk (one per token) is written by `writeJSON`, not `JSONEncoder`.
+    private static func event(_ chunk: OpenAIChat.Chunk) throws -> ByteBuffer {
+        var bytes = Array("data: ".utf8)
+        bytes.reserveCapacity(256)
+        chunk.writeJSON(into: &bytes)
+        bytes.append(contentsOf: "\n\n".utf8)
+        return ByteBuffer(bytes: bytes)
     }
 
     static func json(_ value: some Encodable, headers: HTTPFields = [:]) throws -> Response {
