@@ -24,8 +24,8 @@ extension DrivenAgentLoop {
     enum ProcessEnd: Sendable {
         /// It exited 0; what it printed is its final answer.
         case answered(String)
-        /// It exited otherwise, or could not start.
-        case failed
+        /// It exited otherwise, or could not start: why, in words.
+        case failed(String)
         /// No gateway serves the task's tier.
         case noGateway
     }
@@ -51,7 +51,7 @@ extension DrivenAgentLoop {
                 process.command + (process.prompt == .argument ? [driven.prompt] : []), environment: environment,
                 removing: hidden,
                 input: process.prompt == .stdin ? driven.prompt : nil, in: scope.directory)
-            guard outcome.exitStatus == 0 else { return .failed }
+            guard outcome.exitStatus == 0 else { return .failed(Self.failure(outcome)) }
             return .answered(outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
         } finish: { ending, scope, record in
             for step in await gateways?.close(attemptID: plan.attemptID) ?? [] { await scope.steps.log.append(step) }
@@ -63,16 +63,26 @@ extension DrivenAgentLoop {
                 record.stopReason = StopReason.finalAnswer
                 applyGrades(await grade(answer, task: driven, context: scope), to: &record)
                 record.gradeSimulated = simulation != nil
-            case .returned(.failed):
+            case .returned(.failed(let message)):
                 record.stopReason = StopReason.agentFailed
                 record.outcome = .error
                 record.errorType = StepErrorType.agentFailed
+                record.errorMessage = message
             case .returned(.noGateway):
                 record.stopReason = StopReason.agentFailed
                 record.outcome = .error
                 record.errorType = StepErrorType.noBackend
             }
         }
+    }
+
+    /// A failed agent in words: why it could not start, or its exit status and the last lines
+    /// of its standard error (at most 2 KiB; the trace writer scrubs credentials from it).
+    static func failure(_ outcome: AgentProcessRunner.Outcome) -> String {
+        if let launch = outcome.launchFailure { return launch }
+        let status = outcome.exitStatus.map { $0 > 128 ? "ended by signal \($0 - 128)" : "exit status \($0)" } ?? "stopped"
+        let tail = outcome.standardErrorTail.trimmingCharacters(in: .whitespacesAndNewlines)
+        return tail.isEmpty ? "\(status), nothing on standard error" : "\(status); standard error ends: \(tail)"
     }
 
     /// The agent's environment: the gateway's URLs, a placeholder API key (SDKs refuse to start

@@ -226,7 +226,9 @@ struct RunCommand: AsyncParsableCommand {
         let what =
             firstFailure.map { step in
                 "\(step.errorType?.rawValue ?? "error")" + (step.errorMessage.map { ": \($0)" } ?? "")
-            } ?? attempts[0].record.errorType?.rawValue ?? "no answer"
+            } ?? attempts[0].record.errorType.map { type in
+                type.rawValue + (attempts[0].record.errorMessage.map { ": \($0)" } ?? "")
+            } ?? "no answer"
         return "every attempt of the run failed (\(attempts.count) attempts); the first failure: \(what)"
     }
 

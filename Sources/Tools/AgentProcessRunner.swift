@@ -48,11 +48,13 @@ package enum AgentProcessRunner {
             .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(100)),
         ]
         do {
+            let standardInput = try Self.inputFile(input ?? "")
             let result = try await Subprocess.run(
                 command[0].contains("/") ? .path(FilePath(command[0])) : .name(command[0]),
                 arguments: Arguments(Array(command.dropFirst())),
                 environment: .inherit.updating(overrides), workingDirectory: directory.map { FilePath($0.path) },
-                platformOptions: options, input: .string(input ?? ""), output: .sequence, error: .sequence
+                platformOptions: options, input: .fileDescriptor(standardInput, closeAfterSpawningProcess: true),
+                output: .sequence, error: .sequence
             ) { execution in
                 async let errors = tail(of: execution.standardError)
                 var kept: [UInt8] = []
@@ -75,6 +77,26 @@ package enum AgentProcessRunner {
             return Outcome(
                 standardOutput: "", standardErrorTail: "", exitStatus: nil, launchFailure: "cannot run \(command[0]): \(error)")
         }
+    }
+
+    /// The prompt as a file the agent reads its standard input from: an unlinked temporary file
+    /// (owner-only), open for reading. Not a pipe AgentPerf writes into: an agent that exits
+    /// without reading its input made that write fail with EPIPE, and swift-subprocess then trapped
+    /// on a descriptor it had not closed, taking the whole run down (CommandLineTests).
+    private static func inputFile(_ text: String) throws -> FileDescriptor {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agentperf-stdin-\(UUID().uuidString)").path
+        let file = try FileDescriptor.open(
+            FilePath(path), .readWrite, options: [.create, .exclusiveCreate], permissions: [.ownerReadWrite])
+        // The name goes at once; the descriptor keeps the contents until the agent has it.
+        defer { unlink(path) }
+        do {
+            _ = try file.writeAll(Array(text.utf8))
+            _ = try file.seek(offset: 0, from: .start)
+        } catch {
+            try? file.close()
+            throw error
+        }
+        return file
     }
 
     private static func tail(of stream: SubprocessOutputSequence) async throws -> String {

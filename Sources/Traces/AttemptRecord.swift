@@ -31,6 +31,10 @@ public struct AttemptRecord: Sendable, Hashable {
     public var graderAxes: [String: Double]
     /// `error.type` of the step that stopped the attempt, or of the attempt itself.
     public var errorType: StepErrorType?
+    /// What went wrong in words, when the attempt itself failed (not one of its steps): a
+    /// `process:` agent's exit status and the tail of its standard error, or why it could not
+    /// start. Scrubbed of credentials when written (`error.message`).
+    public var errorMessage: String?
     /// Intended start, ns since run origin. Task latency is measured from here.
     public var scheduled: Int64?
     /// End of the final answer, ns since run origin.
@@ -132,7 +136,7 @@ extension AttemptRecord: Codable {
         case record, schemaVersion = "schema_version"
         case runID = "run_id", attemptID = "attempt_id", task, agentName = "gen_ai.agent.name"
         case level, concurrency, isWarmup = "warmup", worker, sequence, outcome, score
-        case graderAxes = "grader", errorType = "error.type"
+        case graderAxes = "grader", errorType = "error.type", errorMessage = "error.message"
         case scheduled = "scheduled_ns", started = "started_ns", end = "end_ns", stepCount = "step_count"
         case finalTier = "final_tier"
         case unattributedModel = "unattributed_model", unattributedInput = "unattributed_input_tokens"
@@ -159,6 +163,7 @@ extension AttemptRecord: Codable {
         score = try c.decodeIfPresent(Double.self, forKey: .score)
         graderAxes = try c.decodeIfPresent([String: Double].self, forKey: .graderAxes) ?? [:]
         errorType = try c.decodeIfPresent(StepErrorType.self, forKey: .errorType)
+        errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
         scheduled = try c.decodeIfPresent(Int64.self, forKey: .scheduled)
         end = try c.decodeIfPresent(Int64.self, forKey: .end)
         started = try c.decodeIfPresent(Int64.self, forKey: .started)
@@ -226,6 +231,7 @@ extension AttemptRecord: Codable {
             }
         }
         try c.encodeIfPresent(errorType, forKey: .errorType)
+        try c.encodeIfPresent(errorMessage, forKey: .errorMessage)
         try c.encodeIfPresent(scheduled, forKey: .scheduled)
         try c.encodeIfPresent(started, forKey: .started)
         try c.encodeIfPresent(end, forKey: .end)

@@ -40,6 +40,8 @@ public actor TraceWriter {
             step.errorMessage = step.errorMessage.map { Redaction.scrub($0, secrets: secrets) }
             return TraceRecord.step(step)
         }
+        var attempt = attempt
+        attempt.errorMessage = attempt.errorMessage.map { Redaction.scrub($0, secrets: secrets) }
         try Self.write(scrubbed + [.attempt(attempt)], with: encoder, to: handle, path: url.path)
     }
 

@@ -42,6 +42,34 @@ import Traces
         try Subprocesses.run(AgentPerfBinary.url, arguments)
     }
 
+    @Test(
+        "a process agent that fails: its exit status and standard error tail are kept on the attempt, credentials scrubbed; exit 1"
+    )
+    func failedProcessAgent() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let workload = try directory.write(
+            "failing.yaml",
+            """
+            name: failing-agent
+            load: {concurrency: [1], attempts: 2, attempt_timeout: 20s}
+            tasks:
+              - name: crash
+                prompt: anything
+                model: small
+                process: {command: [sh, -c, "echo 'starting' >&2; echo 'fatal: bad key sk-proj-AbCdEfGhIjKlMnOpQrStUvWx' >&2; exit 3"], prompt: stdin}
+                graders: [{contains: never}]
+            """)
+        let result = try Subprocesses.run(
+            AgentPerfBinary.url, ["run", workload.path, "--quiet", "--no-history", "--out", directory.file("run").path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("agent_failed: exit status 3; standard error ends: starting"), "\(result.stderr)")
+        let log = try TraceLog.load(from: directory.file("run/traces.jsonl"))
+        let message = try #require(log.attempts.first?.record.errorMessage)
+        #expect(message.contains("fatal: bad key") && !message.contains("AbCdEfGhIjKlMnOp"), "\(message)")
+        #expect(!(try String(contentsOf: directory.file("run/traces.jsonl"), encoding: .utf8)).contains("AbCdEfGhIjKlMnOp"))
+    }
+
     @Test("two processes running the same workload in virtual time write the same traces, run ids aside")
     func virtualTimeAcrossProcesses() throws {
         let directory = try TemporaryDirectory()
