@@ -91,10 +91,11 @@ import WireFormats
         let b = try await Self.chat([lateEvents], timeouts: timeouts)
         #expect(b.errorType == StepErrorType.firstTokenTimeout && b.httpStatus == nil)
         // Output in time: no timeout, even though the whole call takes longer than the limit. The
-        // limit here leaves room for a loaded machine: the first delta comes within a few
-        // 100-byte pieces (a few hundred ms), the whole body after about 2 s.
-        let steady = ScriptedResponse.sse(body, pieceSize: 100, pause: .milliseconds(50))
-        let c = try await Self.chat([steady], timeouts: HTTPTransport.Timeouts(firstToken: .seconds(1)))
+        // limit here leaves room for a loaded machine (a CI run once took 1.1 s to the first
+        // delta with 1 s allowed): the first delta comes within a few 100-byte pieces (a few
+        // hundred ms unloaded), the whole body after about 4 s, well past the 2 s limit.
+        let steady = ScriptedResponse.sse(body, pieceSize: 100, pause: .milliseconds(100))
+        let c = try await Self.chat([steady], timeouts: HTTPTransport.Timeouts(firstToken: .seconds(2)))
         #expect(c.succeeded, "\(c.errorType?.rawValue ?? "")")
     }
 
