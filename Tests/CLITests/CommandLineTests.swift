@@ -68,6 +68,17 @@ import Traces
         let message = try #require(log.attempts.first?.record.errorMessage)
         #expect(message.contains("fatal: bad key") && !message.contains("AbCdEfGhIjKlMnOp"), "\(message)")
         #expect(!(try String(contentsOf: directory.file("run/traces.jsonl"), encoding: .utf8)).contains("AbCdEfGhIjKlMnOp"))
+
+        // One that cannot start at all: why, in the message, and no trap on the unused stdin file.
+        let missing = try directory.write(
+            "missing.yaml",
+            (try String(contentsOf: workload, encoding: .utf8)).replacingOccurrences(
+                of: #"[sh, -c, "echo 'starting' >&2; echo 'fatal: bad key sk-proj-AbCdEfGhIjKlMnOpQrStUvWx' >&2; exit 3"]"#,
+                with: "[/nonexistent/agent-binary]"))
+        let unstarted = try Subprocesses.run(
+            AgentPerfBinary.url, ["run", missing.path, "--quiet", "--no-history", "--out", directory.file("missing").path])
+        #expect(unstarted.status == 1, "\(unstarted.stderr)")
+        #expect(unstarted.stderr.contains("agent_failed: cannot run /nonexistent/agent-binary"), "\(unstarted.stderr)")
     }
 
     @Test("two processes running the same workload in virtual time write the same traces, run ids aside")
