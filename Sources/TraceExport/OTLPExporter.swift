@@ -91,7 +91,7 @@ package struct OTLPExporter: Sendable {
 
     /// Exports every attempt of `log` as spans and `summary`'s levels as gauges.
     package func export(_ log: TraceLog, summary: RunSummary) async throws(OTLPExportError) -> Receipt {
-        let requests = try OTLPSpans.requests(log)
+        let batches = try OTLPSpans.batches(log)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var windowEnds: [String: Date] = [:]
@@ -108,7 +108,8 @@ package struct OTLPExporter: Sendable {
         do {
             return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
                 var receipt = Receipt()
-                for request in requests {
+                for range in batches.ranges {
+                    let request = batches.request(range)
                     receipt.warnings += try await post(
                         try encoder.encode(request), to: "/v1/traces", client: client, rejectedKey: "rejectedSpans")
                     receipt.spans += request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } }

@@ -15,35 +15,52 @@ package enum OTLPSpans {
     /// a collector refuses bodies over its limit (20 MiB by default) whole.
     static let spansPerRequest = 512
 
-    /// The request bodies for `log`, each at most `spansPerRequest` spans (or one attempt).
-    /// Throws when the trace has no wall-clock anchor (some imported traces) or one outside
-    /// 1970…2262 (OTLP times are unsigned nanoseconds since 1970 in 64 bits).
-    package static func requests(_ log: TraceLog) throws(OTLPExportError) -> [OTLPJSON.TraceRequest] {
+    /// The requests `log` makes, each at most `spansPerRequest` spans (or one attempt), built
+    /// one at a time as they are sent (`Batches.request(_:)`), so a large run is never all spans
+    /// in memory at once. Throws when the trace has no wall-clock anchor (some imported traces)
+    /// or one outside 1970…2262 (OTLP times are unsigned nanoseconds since 1970 in 64 bits).
+    package static func batches(_ log: TraceLog) throws(OTLPExportError) -> Batches {
         guard let run = log.run, let startedAt = run.startedAt else { throw .noWallClock }
         let milliseconds = (startedAt.timeIntervalSince1970 * 1000).rounded()
         guard milliseconds >= 0, let whole = Int64(exactly: milliseconds),
             case (let anchor, false) = whole.multipliedReportingOverflow(by: 1_000_000)
         else { throw .anchorOutOfRange(startedAt.formatted(.iso8601)) }
-        let resource = OTLPJSON.Resource(attributes: [
-            .init("service.name", .string("agentperf")), .init("agentperf.run_id", .string(run.runID)),
-            .init("agentperf.workload", .string(run.workload)),
-        ])
-        let scope = OTLPJSON.Scope(name: "agentperf", version: run.agentperfVersion)
-        func request(_ spans: [OTLPJSON.Span]) -> OTLPJSON.TraceRequest {
-            OTLPJSON.TraceRequest(resourceSpans: [.init(resource: resource, scopeSpans: [.init(scope: scope, spans: spans)])])
-        }
-        var requests: [OTLPJSON.TraceRequest] = []
-        var pending: [OTLPJSON.Span] = []
-        for attempt in log.attempts {
-            let spans = Self.spans(of: attempt, runID: run.runID, anchor: anchor)
-            if !pending.isEmpty, pending.count + spans.count > spansPerRequest {
-                requests.append(request(pending))
-                pending = []
+        // An attempt is its steps' spans and its root's.
+        var ranges: [Range<Int>] = []
+        var first = 0
+        var pending = 0
+        for (index, attempt) in log.attempts.enumerated() {
+            let spans = attempt.steps.count + 1
+            if pending > 0, pending + spans > spansPerRequest {
+                ranges.append(first..<index)
+                (first, pending) = (index, 0)
             }
             pending += spans
         }
-        if !pending.isEmpty { requests.append(request(pending)) }
-        return requests
+        if pending > 0 { ranges.append(first..<log.attempts.count) }
+        return Batches(log: log, run: run, anchor: anchor, ranges: ranges)
+    }
+
+    /// A run's attempts in request-sized ranges.
+    package struct Batches: Sendable {
+        let log: TraceLog
+        let run: RunRecord
+        let anchor: Int64
+        /// The attempts of each request, in order.
+        package let ranges: [Range<Int>]
+
+        /// The `ExportTraceServiceRequest` of the attempts in `range`.
+        package func request(_ range: Range<Int>) -> OTLPJSON.TraceRequest {
+            let resource = OTLPJSON.Resource(attributes: [
+                .init("service.name", .string("agentperf")), .init("agentperf.run_id", .string(run.runID)),
+                .init("agentperf.workload", .string(run.workload)),
+            ])
+            let scope = OTLPJSON.Scope(name: "agentperf", version: run.agentperfVersion)
+            let spans = log.attempts[range].flatMap { OTLPSpans.spans(of: $0, runID: run.runID, anchor: anchor) }
+            return OTLPJSON.TraceRequest(resourceSpans: [
+                .init(resource: resource, scopeSpans: [.init(scope: scope, spans: spans)])
+            ])
+        }
     }
 
     /// The attempt's step spans, then its root span (from the earliest of its start and its
